@@ -1,0 +1,63 @@
+"""The ``baton`` command: dev, worker, web, migrate, demo-data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from baton.config import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="baton", description="Baton: processes that keep customers with the company.")
+    parser.add_argument("--log-level", default="INFO")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("dev", help="run the whole local stack (Temporal dev server, worker, web)")
+    commands.add_parser("worker", help="run a Temporal worker")
+    commands.add_parser("web", help="serve the web app and the JSON API")
+    commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("demo-data", help="load the demo company into an empty database")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = load_settings()
+
+    if args.command == "dev":
+        from baton.stack import run_dev
+
+        return run_dev(settings)
+    if args.command == "worker":
+        from baton.worker import run_worker
+
+        asyncio.run(run_worker(settings))
+        return 0
+    if args.command == "web":
+        import uvicorn
+
+        from web.app import create_app
+
+        uvicorn.run(create_app(settings), host=settings.web_host, port=settings.web_port,
+                    log_level="warning", proxy_headers=True)
+        return 0
+    if args.command == "migrate":
+        from store.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print(f"Database at head: {settings.database_url}")
+        return 0
+    if args.command == "demo-data":
+        from baton.demo_company import load_demo_company
+        from store.db import Database
+        from store.migrate import upgrade
+
+        upgrade(settings.database_url)
+        loaded = load_demo_company(Database(settings.database_url))
+        print("Loaded the demo company." if loaded else "The database is not empty; nothing loaded.")
+        return 0
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""``baton dev``: the whole local stack in one process group.
+
+Order: Temporal dev server (unless a cluster is configured) → migrations → demo data into an
+empty database (when asked) → worker and web as child processes → wait until /healthz is green
+→ print where everything is. Ctrl-C (or SIGTERM) stops the children newest first and waits for
+them; if any child dies, the rest are stopped too, so nothing is left running half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import httpx
+
+from baton.config import Settings
+from baton.devserver import dev_server_command
+
+DEMO_LOGINS = [
+    ("admin", "admin"), ("sun.li", "孙丽 · HR"), ("zhou.min", "周敏 · finance"),
+    ("liu.yang", "刘洋 · department head"), ("chen.jie", "陈杰 · sales manager"),
+    ("zhang.wei", "张伟 · sales"), ("li.na", "李娜 · sales"), ("zhao.lei", "赵磊 · sales manager"),
+    ("wang.fang", "王芳 · sales"),
+]
+
+
+class Stack:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.stopping = False
+
+    def spawn(self, name: str, command: list[str]) -> None:
+        env = dict(os.environ, BATON_DATA_DIR=str(self.settings.data_dir),
+                   BATON_WEB_PORT=str(self.settings.web_port),
+                   BATON_TEMPORAL_PORT=str(self.settings.temporal.dev_server.port),
+                   BATON_TEMPORAL_UI_PORT=str(self.settings.temporal.dev_server.ui_port))
+        if self.settings.temporal.uses_dev_server:
+            env["BATON_TEMPORAL_ADDRESS"] = ""
+        log_path = self.settings.data_dir / "logs" / f"{name}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        output = None if name != "temporal" else log_path.open("ab")
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
+        self.children.append((name, process))
+
+    def stop(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        for _name, process in reversed(self.children):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for _name, process in reversed(self.children):
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def wait_healthy(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        url = f"http://127.0.0.1:{self.settings.web_port}/healthz"
+        while time.monotonic() < deadline:
+            if self.dead_child():
+                return False
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    def dead_child(self) -> str | None:
+        for name, process in self.children:
+            if process.poll() is not None:
+                return name
+        return None
+
+
+def banner(settings: Settings, seconds: float) -> str:
+    lines = [
+        "",
+        f"Baton is ready ({seconds:.1f} s).",
+        f"  App:              {settings.web_url}",
+    ]
+    if settings.temporal.ui_url:
+        lines.append(f"  Temporal Web UI:  {settings.temporal.ui_url}")
+    else:
+        lines.append(f"  Temporal cluster: {settings.temporal.target} ({settings.temporal.namespace})")
+    lines.append(f"  Data:             {settings.data_dir}")
+    if settings.demo:
+        lines.append("  Demo logins (password demo1234):")
+        lines += [f"    {user:<10} {who}" for user, who in DEMO_LOGINS]
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
+def run_dev(settings: Settings) -> int:
+    from store.db import Database
+    from store.migrate import upgrade
+
+    started = time.monotonic()
+    stack = Stack(settings)
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        if settings.temporal.uses_dev_server:
+            stack.spawn("temporal", dev_server_command(settings))
+        upgrade(settings.database_url)
+        if settings.demo:
+            from baton.demo_company import load_demo_company
+
+            db = Database(settings.database_url)
+            if load_demo_company(db):
+                print("Loaded the demo company 华通物流.", flush=True)
+            db.dispose()
+        python = sys.executable
+        stack.spawn("worker", [python, "-m", "baton", "worker"])
+        stack.spawn("web", [python, "-m", "baton", "web"])
+        if not stack.wait_healthy(timeout=120):
+            print(f"Baton did not become healthy ({stack.dead_child() or 'timeout'}); "
+                  f"see {settings.data_dir / 'logs'}", file=sys.stderr)
+            return 1
+        print(banner(settings, time.monotonic() - started), flush=True)
+        while not stack.dead_child():
+            time.sleep(0.5)
+        print(f"{stack.dead_child()} stopped unexpectedly; stopping Baton.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping Baton...", flush=True)
+        return 0
+    finally:
+        stack.stop()

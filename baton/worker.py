@@ -1,0 +1,72 @@
+"""The Temporal worker: every workflow and activity Baton runs, on one task queue.
+
+Activities touch the database synchronously, so they run on a thread pool; workflows run in
+Temporal's sandbox with our schemas passed through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.notify import NotifyActivities
+from baton import engine
+from baton.config import Settings
+from store.db import Database
+
+log = logging.getLogger("baton.worker")
+
+WORKFLOWS: Sequence[type] = ()
+
+
+def activities_for(db: Database) -> list[Callable[..., Any]]:
+    notify = NotifyActivities(db)
+    return [notify.in_app]
+
+
+def build_worker(client: Client, settings: Settings, db: Database,
+                 executor: concurrent.futures.ThreadPoolExecutor) -> Worker:
+    return Worker(
+        client,
+        task_queue=settings.temporal.task_queue,
+        workflows=list(WORKFLOWS),
+        activities=activities_for(db),
+        activity_executor=executor,
+        max_concurrent_activities=16,
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
+    """Temporal may still be starting: retry for about a minute before giving up."""
+    last: Exception | None = None
+    for _ in range(attempts):
+        try:
+            return await engine.connect(settings.temporal, timeout=3)
+        except Exception as exc:  # connection refused while the server boots
+            last = exc
+            await asyncio.sleep(1)
+    raise RuntimeError(f"Temporal at {settings.temporal.target} did not answer") from last
+
+
+async def run_worker(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    client = await connect_with_retry(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, settings, db, executor)
+        log.info("worker polling task queue %s", settings.temporal.task_queue)
+        async with worker:
+            await stop.wait()
+    db.dispose()

@@ -1,0 +1,30 @@
+"""Typed SQLAlchemy models of every business record Baton keeps."""
+
+from store.models.audit import AuditEntry
+from store.models.auth import AuthToken, LoginFailure
+from store.models.base import Base
+from store.models.customers import Complaint, Customer, Interaction
+from store.models.org import Department, Employee, Setting, Team
+from store.models.orders import Order, OrderLine, Payment, Service
+from store.models.work import Attachment, Notification, Task
+
+__all__ = [
+    "Attachment",
+    "AuditEntry",
+    "AuthToken",
+    "Base",
+    "Complaint",
+    "Customer",
+    "Department",
+    "Employee",
+    "Interaction",
+    "LoginFailure",
+    "Notification",
+    "Order",
+    "OrderLine",
+    "Payment",
+    "Service",
+    "Setting",
+    "Task",
+    "Team",
+]

@@ -1,0 +1,73 @@
+"""The price list, orders with their lines, and money in and out (payments and refunds)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.models.base import Base, Money, UTCDateTime, utcnow
+
+
+class Service(Base):
+    """A logistics service on the price list; ``capacity_per_day`` bounds what orders can book."""
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(20))
+    list_price: Mapped[Decimal] = mapped_column(Money())
+    floor_price: Mapped[Decimal] = mapped_column(Money())
+    capacity_per_day: Mapped[int] = mapped_column(Integer)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_owner_status", "owner_id", "status"),
+        Index("ix_orders_customer", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending_approval")
+    current_step: Mapped[str | None] = mapped_column(String(20))
+    requested_date: Mapped[date] = mapped_column(Date)
+    total: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    workflow_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    amount: Mapped[Decimal] = mapped_column(Money())
+
+
+class Payment(Base):
+    """Money actually collected (``payment``) or returned (``refund``, positive amount)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_paid_at", "paid_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="payment")
+    amount: Mapped[Decimal] = mapped_column(Money())
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

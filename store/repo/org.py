@@ -1,0 +1,107 @@
+"""Teams, employees and company settings: every query about the organisation lives here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from schemas.errors import InvalidInput, NotFound, UsernameTaken
+from store.models import Employee, Setting, Team
+from store.passwords import hash_password
+from store.repo import audit
+
+DEFAULT_SETTINGS: dict[str, Any] = {"order.head_threshold": "100000"}
+
+
+def get_employee(session: Session, employee_id: int) -> Employee | None:
+    return session.get(Employee, employee_id)
+
+
+def employee_by_username(session: Session, username: str) -> Employee | None:
+    return session.scalars(select(Employee).where(Employee.username == username)).first()
+
+
+def manager_chain(session: Session, employee_id: int, limit: int = 10) -> list[int]:
+    """The ids above a person along ``manager_id``, nearest first (cycles and depth bounded)."""
+    chain: list[int] = []
+    current = session.get(Employee, employee_id)
+    while current is not None and current.manager_id and len(chain) < limit:
+        if current.manager_id in chain or current.manager_id == employee_id:
+            break
+        chain.append(current.manager_id)
+        current = session.get(Employee, current.manager_id)
+    return chain
+
+
+def count_employees(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Employee)) or 0
+
+
+def create_team(session: Session, *, actor_id: int | None, name: str, region: str, industry: str,
+                manager_id: int | None) -> Team:
+    if session.scalars(select(Team).where(Team.name == name)).first():
+        raise InvalidInput(details=[{"field": "name", "code": "taken", "message": "A team with this name exists."}])
+    manager = None
+    if manager_id is not None:
+        manager = session.get(Employee, manager_id)
+        if manager is None:
+            raise InvalidInput(details=[{"field": "manager_id", "code": "unknown",
+                                         "message": "No such employee."}])
+    team = Team(name=name, region=region, industry=industry, manager_id=manager_id)
+    session.add(team)
+    session.flush()
+    if manager is not None and manager.team_id is None:
+        manager.team_id = team.id
+    audit.record(session, actor_id=actor_id, action="team.created", entity="team", entity_id=team.id,
+                 detail={"name": name, "manager_id": manager_id})
+    return team
+
+
+def create_employee(session: Session, *, actor_id: int | None, username: str, name: str, password: str,
+                    roles: list[str], team_id: int | None, manager_id: int | None,
+                    email: str | None = None) -> Employee:
+    if employee_by_username(session, username) is not None:
+        raise UsernameTaken()
+    problems = []
+    if team_id is not None and session.get(Team, team_id) is None:
+        problems.append({"field": "team_id", "code": "unknown", "message": "No such team."})
+    if manager_id is not None and session.get(Employee, manager_id) is None:
+        problems.append({"field": "manager_id", "code": "unknown", "message": "No such employee."})
+    if problems:
+        raise InvalidInput(details=problems)
+    employee = Employee(username=username, name=name, password_hash=hash_password(password),
+                        roles=sorted(set(roles)), team_id=team_id, manager_id=manager_id, email=email,
+                        status="active", order_freeze=False)
+    session.add(employee)
+    session.flush()
+    audit.record(session, actor_id=actor_id, action="employee.created", entity="employee",
+                 entity_id=employee.id, detail={"username": username, "roles": employee.roles})
+    return employee
+
+
+def require_employee(session: Session, employee_id: int) -> Employee:
+    employee = session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound()
+    return employee
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return row.value if row is not None else DEFAULT_SETTINGS.get(key)
+
+
+def put_setting(session: Session, *, actor_id: int | None, key: str, value: Any) -> Setting:
+    row = session.get(Setting, key)
+    if row is None:
+        row = Setting(key=key, value=value, updated_by=actor_id)
+        session.add(row)
+    else:
+        row.value = value
+        row.updated_by = actor_id
+    session.flush()
+    audit.record(session, actor_id=actor_id, action="setting.changed", entity="setting", entity_id=key,
+                 detail={"value": value})
+    return row

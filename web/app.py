@@ -1,0 +1,65 @@
+"""The FastAPI application: JSON API under /api, server-rendered pages elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from temporalio.client import Client
+
+from baton.config import Settings
+from store.db import Database
+from web import errors, i18n
+from web.csrf import CSRF_COOKIE
+from web.engine import EngineHandle
+from web.routers import api_accounts, api_org, health, pages_accounts, pages_home
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Settings, *, db: Database | None = None, temporal: Client | None = None) -> FastAPI:
+    """Build the app. Tests pass their own database and Temporal client; production builds both."""
+    owns_db = db is None
+    database = db or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_db:
+            database.dispose()
+
+    app = FastAPI(title="Baton", version="0.1.0", lifespan=lifespan,
+                  description="Processes that keep customers, orders and money with the company.")
+    app.state.settings = settings
+    app.state.db = database
+    app.state.engine = EngineHandle(settings, temporal)
+
+    @app.middleware("http")
+    async def language_and_csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                                       ) -> Response:
+        language = (i18n.normalise_language(request.cookies.get("baton_lang"))
+                    or i18n.negotiate(request.headers.get("accept-language"))
+                    or settings.default_language)
+        token = i18n.current_language.set(language)
+        try:
+            response = await call_next(request)
+        finally:
+            i18n.current_language.reset(token)
+        new_cookie = getattr(request.state, "new_csrf_cookie", None)
+        if new_cookie and not request.cookies.get(CSRF_COOKIE):
+            response.set_cookie(CSRF_COOKIE, new_cookie, httponly=True, samesite="lax",
+                                secure=settings.secure_cookies)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (health.router, api_accounts.router, api_org.router, pages_accounts.router,
+                   pages_home.router):
+        app.include_router(router)
+    return app

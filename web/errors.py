@@ -1,0 +1,92 @@
+"""The one place domain errors become HTTP answers.
+
+API paths get the JSON error shape of API.md; pages get the same error as a friendly page (or,
+for HTMX requests, a fragment). A page that needs a login redirects to it. Anything unexpected
+is logged and answered 500 in the same shape, never as a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from schemas.errors import N_, BatonError, NotAuthenticated
+from web.i18n import gettext_ as translate
+
+log = logging.getLogger("baton.web")
+
+HTTP_CODES = {
+    400: ("bad_request", N_("The request could not be processed.")),
+    401: ("not_authenticated", N_("Please log in.")),
+    403: ("forbidden", N_("You are not allowed to do this.")),
+    404: ("not_found", N_("Not found.")),
+    405: ("method_not_allowed", N_("This method is not allowed here.")),
+    413: ("too_large", N_("The upload is too large.")),
+    415: ("type_not_allowed", N_("This file type is not allowed.")),
+    422: ("invalid_input", N_("Some fields are not valid.")),
+    429: ("too_many_requests", N_("Too many requests. Try again later.")),
+    500: ("internal_error", N_("Something went wrong on our side. It has been logged.")),
+    503: ("unavailable", N_("Service unavailable. Try again.")),
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def error_response(request: Request, status: int, code: str, message: str,
+                   details: list[dict[str, Any]] | None = None) -> Response:
+    text = translate(message)
+    translated = [{**d, "message": translate(d["message"])} if isinstance(d.get("message"), str) else d
+                  for d in details or []]
+    if is_api(request):
+        return JSONResponse(error_body(code, text, translated), status_code=status)
+    from web.templating import render
+
+    template = "partials/error.html" if request.headers.get("hx-request") else "error.html"
+    return render(request, template, {"status": status, "code": code, "message": text,
+                                      "details": translated}, status_code=status)
+
+
+def _field_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    details = []
+    for problem in exc.errors():
+        location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
+        details.append({"field": ".".join(location) or "body", "code": problem.get("type", "invalid"),
+                        "message": problem.get("msg", "invalid")})
+    return details
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(BatonError)
+    async def baton_error(request: Request, exc: BatonError) -> Response:
+        if isinstance(exc, NotAuthenticated) and not is_api(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if request.headers.get("hx-request"):
+                return Response(status_code=401, headers={"HX-Redirect": "/login"})
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        message = exc.message % exc.params if exc.params else exc.message
+        return error_response(request, exc.status, exc.code, message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 422, "invalid_input", N_("Some fields are not valid."), _field_details(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code, message = HTTP_CODES.get(exc.status_code, ("error", N_("The request could not be processed.")))
+        return error_response(request, exc.status_code, code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, *HTTP_CODES[500])

@@ -1,0 +1,31 @@
+"""Role-aware navigation: each role sees the areas it works in, nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.errors import N_
+from web.auth import Principal
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # English message id, translated in the template
+    href: str
+    active: bool
+
+
+# (label, href, roles that see it)
+AREAS: list[tuple[str, str, set[str]]] = [
+    (N_("Home"), "/", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
+    (N_("People"), "/admin/employees", {"admin", "hr"}),
+]
+
+
+def navigation_for(principal: Principal, path: str) -> list[NavItem]:
+    items = []
+    for label, href, roles in AREAS:
+        if principal.roles & roles:
+            active = path == href if href == "/" else path.startswith(href)
+            items.append(NavItem(label=label, href=href, active=active))
+    return items
