@@ -46,16 +46,13 @@ async def connect(settings: TemporalSettings, timeout: float = 5.0) -> Client:
 
 
 async def worker_alive(client: Client, task_queue: str) -> bool:
-    """True when a worker polled the task queue recently (workflow side)."""
-    request = DescribeTaskQueueRequest(
-        namespace=client.namespace,
-        task_queue=TaskQueue(name=task_queue),
-        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    )
-    response = await client.workflow_service.describe_task_queue(request, timeout=timedelta(seconds=3))
+    """True when a worker polled the task queue recently, for workflow or activity tasks."""
     now = datetime.now(UTC)
-    for poller in response.pollers:
-        seen = poller.last_access_time.ToDatetime(tzinfo=UTC)
-        if now - seen <= WORKER_SEEN_WITHIN:
-            return True
+    for queue_type in (TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY):
+        request = DescribeTaskQueueRequest(
+            namespace=client.namespace, task_queue=TaskQueue(name=task_queue), task_queue_type=queue_type)
+        response = await client.workflow_service.describe_task_queue(request, timeout=timedelta(seconds=3))
+        for poller in response.pollers:
+            if now - poller.last_access_time.ToDatetime(tzinfo=UTC) <= WORKER_SEEN_WITHIN:
+                return True
     return False

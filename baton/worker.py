@@ -40,7 +40,7 @@ def build_worker(client: Client, settings: Settings, db: Database,
         workflows=list(WORKFLOWS),
         activities=activities_for(db),
         activity_executor=executor,
-        max_concurrent_activities=16,
+        max_concurrent_activities=executor._max_workers,
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
+def N_(message: str) -> str:
     """Marks a message id for extraction; translation happens where it is shown."""
     return message
 

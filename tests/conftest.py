@@ -138,7 +138,21 @@ async def worker(settings: Settings, db: Database, temporal_env: WorkflowEnviron
     """Baton's real worker, in-process, on this test's own task queue."""
     running = build_worker(temporal_env.client, settings, db, activity_executor)
     async with running:
+        await wait_until_polling(temporal_env.client, settings.temporal.task_queue)
         yield running
+
+
+async def wait_until_polling(client: Client, task_queue: str) -> None:
+    """Readiness, not timing: the server has seen the worker's first poll (bounded to ~10 s)."""
+    import asyncio
+
+    from baton.engine import worker_alive
+
+    for _ in range(200):
+        if await worker_alive(client, task_queue):
+            return
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"worker on {task_queue} never polled")
 
 
 @pytest.fixture
@@ -179,3 +193,63 @@ async def api(app, org: OrgFixture):  # type: ignore[no-untyped-def]
     yield login
     for client in clients:
         await client.aclose()
+
+
+# ---------------------------------------------------------------- browser
+@pytest.fixture
+def live_server(settings: Settings, db: Database) -> Iterator[str]:
+    """The real app served by uvicorn on a free loopback port, in a background thread."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from web.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("live server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest_asyncio.fixture(scope="session")
+async def browser() -> AsyncIterator[object]:
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: apt-get install chromium fonts-noto-cjk (.ci/run does)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture
+async def page(browser, live_server: str, tmp_path: Path) -> AsyncIterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh phone-width browser tab; its last screen is saved as an artifact."""
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    tab = await context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    artifacts = Path(os.environ.get("BATON_TEST_ARTIFACTS", tmp_path))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    await tab.screenshot(path=str(artifacts / "last-page.png"), full_page=True)
+    await context.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gettext
 import io
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -24,7 +24,7 @@ DEFAULT_LANGUAGE = "zh_CN"
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     po_path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
     if not po_path.exists():

@@ -4,8 +4,8 @@ from store.models.audit import AuditEntry
 from store.models.auth import AuthToken, LoginFailure
 from store.models.base import Base
 from store.models.customers import Complaint, Customer, Interaction
-from store.models.org import Department, Employee, Setting, Team
 from store.models.orders import Order, OrderLine, Payment, Service
+from store.models.org import Department, Employee, Setting, Team
 from store.models.work import Attachment, Notification, Task
 
 __all__ = [

@@ -43,7 +43,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def Money() -> Numeric[Decimal]:  # noqa: N802 - reads like a type in column definitions
+def Money() -> Numeric[Decimal]:
     """CNY amounts: exact decimals to the fen."""
     return Numeric(14, 2, asdecimal=True)
 

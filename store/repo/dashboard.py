@@ -60,12 +60,11 @@ def team_home(session: Session, team_id: int | None) -> dict[str, Any]:
     year = revenue_by_owner(session, utcnow() - timedelta(days=365))
     counts = dict(session.execute(select(Customer.owner_id, func.count()).where(
         Customer.team_id == team_id, Customer.deleted_at.is_(None)).group_by(Customer.owner_id)).all())
-    rows = [{"employee": m, "customers": counts.get(m.id, 0), "revenue_12m": year.get(m.id, ZERO)}
-            for m in members]
-    total = sum((row["revenue_12m"] for row in rows), ZERO)
-    for row in rows:
-        row["share"] = (row["revenue_12m"] / total * 100) if total else ZERO
-    rows.sort(key=lambda row: row["revenue_12m"], reverse=True)
+    revenue = {m.id: year.get(m.id, ZERO) for m in members}
+    total = sum(revenue.values(), ZERO)
+    rows = [{"employee": m, "customers": counts.get(m.id, 0), "revenue_12m": revenue[m.id],
+             "share": (revenue[m.id] / total * 100) if total else ZERO}
+            for m in sorted(members, key=lambda m: revenue[m.id], reverse=True)]
     team = session.get(Team, team_id) if team_id is not None else None
     return {"team": team, "members": rows, "revenue_12m": total,
             "receivables": receivables(session, owner_ids=[m.id for m in members])}

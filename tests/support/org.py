@@ -63,7 +63,7 @@ def make_org(db: Database) -> OrgFixture:
             fixture.ids[username] = employee.id
         department.head_id = fixture.ids["head"]
         for key in ("south", "east"):
-            team = session.get(Team, fixture.team_ids[key])
-            assert team is not None
-            team.manager_id = fixture.ids[f"manager_{key}"]
+            led = session.get(Team, fixture.team_ids[key])
+            assert led is not None
+            led.manager_id = fixture.ids[f"manager_{key}"]
     return fixture

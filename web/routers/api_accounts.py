@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
-from schemas.org import LoginBody, LoginOut, UserOut
+from schemas.org import LoginBody, LoginOut, Role, UserOut
 from store.repo import auth as auth_repo
 from web.auth import ApiUser, bearer_token, get_db
 from web.login import authenticate
@@ -21,7 +21,7 @@ def login(body: LoginBody, request: Request) -> LoginOut:
         employee = authenticate(session, settings, body.username, body.password)
         token, _row = auth_repo.issue_token(session, employee.id, "api", timedelta(days=settings.token_days))
         return LoginOut(token=token, user=UserOut(id=employee.id, username=employee.username,
-                                                  name=employee.name, roles=sorted(employee.roles)))
+                                                  name=employee.name, roles=[Role(r) for r in sorted(employee.roles)]))
 
 
 @router.post("/logout", status_code=204)
@@ -34,4 +34,4 @@ def logout(request: Request, _user: ApiUser) -> None:
 
 @router.get("/me", response_model=UserOut)
 def me(user: ApiUser) -> UserOut:
-    return UserOut(id=user.id, username=user.username, name=user.name, roles=sorted(user.roles))
+    return UserOut(id=user.id, username=user.username, name=user.name, roles=[Role(r) for r in sorted(user.roles)])

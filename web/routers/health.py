@@ -27,7 +27,7 @@ async def healthz(request: Request) -> JSONResponse:
     except Exception:  # any failure is reported as the part that is down
         pass
     ok = database and temporal and worker
-    body = {"ok": ok, "database": database, "temporal": temporal, "worker": worker}
+    body: dict[str, object] = {"ok": ok, "database": database, "temporal": temporal, "worker": worker}
     if not ok:
         failing = [part for part in ("database", "temporal", "worker") if not body[part]]
         body["error"] = {"code": "not_ready", "message": f"not ready: {', '.join(failing)}",
