@@ -6,7 +6,8 @@ from store.models.base import Base
 from store.models.customers import Complaint, Customer, Interaction
 from store.models.orders import Order, OrderLine, Payment, Service
 from store.models.org import Department, Employee, Setting, Team
-from store.models.work import Attachment, Notification, Task
+from store.models.policies import DeadlinePolicyRow, Delegation
+from store.models.work import Attachment, Notification, NotificationDelivery, Task
 
 __all__ = [
     "Attachment",
@@ -15,11 +16,14 @@ __all__ = [
     "Base",
     "Complaint",
     "Customer",
+    "DeadlinePolicyRow",
+    "Delegation",
     "Department",
     "Employee",
     "Interaction",
     "LoginFailure",
     "Notification",
+    "NotificationDelivery",
     "Order",
     "OrderLine",
     "Payment",

@@ -38,6 +38,10 @@ class Task(Base):
     candidate_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     escalation_level: Mapped[int] = mapped_column(default=0)
+    delegated_from_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    policy_key: Mapped[str | None] = mapped_column(String(60))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(20), default="open")
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -66,6 +70,23 @@ class Notification(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(250), unique=True)
     read: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NotificationDelivery(Base):
+    """One send of a notification over an outside channel (email, WeCom). The unique
+    ``idempotency_key`` is claimed before sending, so a retried activity never sends twice."""
+
+    __tablename__ = "notification_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(250), unique=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending / sent / failed
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Attachment(Base):
