@@ -71,6 +71,7 @@ class Settings:
     default_language: str = "zh_CN"
     demo: bool = False
     secure_cookies: bool = False
+    action_timeout: float = 10.0  # seconds a person's action may wait for the engine before 503
 
     @property
     def database_url(self) -> str:
@@ -144,4 +145,5 @@ def load_settings(config_path: Path | None = None, env: dict[str, str] | None = 
         default_language=str(company.get("default_language", "zh_CN")),
         demo=_truthy(env.get("BATON_DEMO", str(raw.get("demo", False)))),
         secure_cookies=_truthy(env.get("BATON_SECURE_COOKIES", "0")),
+        action_timeout=float(env.get("BATON_ACTION_TIMEOUT", web.get("action_timeout", 10))),
     )

@@ -18,6 +18,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.notify import NotifyActivities
+from activities.tasks import task_activities
 from baton import engine
 from baton.config import Settings
 from store.db import Database
@@ -27,18 +28,20 @@ log = logging.getLogger("baton.worker")
 WORKFLOWS: Sequence[type] = ()
 
 
-def activities_for(db: Database) -> list[Callable[..., Any]]:
+def activities_for(db: Database, settings: Settings | None = None) -> list[Callable[..., Any]]:
     notify = NotifyActivities(db)
-    return [notify.in_app]
+    timezone = settings.timezone if settings else "Asia/Shanghai"
+    return [notify.in_app, *task_activities(db, timezone)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,
-                 executor: concurrent.futures.ThreadPoolExecutor) -> Worker:
+                 executor: concurrent.futures.ThreadPoolExecutor, *, extra_workflows: Sequence[type] = (),
+                 task_queue: str | None = None) -> Worker:
     return Worker(
         client,
-        task_queue=settings.temporal.task_queue,
-        workflows=list(WORKFLOWS),
-        activities=activities_for(db),
+        task_queue=task_queue or settings.temporal.task_queue,
+        workflows=[*WORKFLOWS, *extra_workflows],
+        activities=activities_for(db, settings),
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
         graceful_shutdown_timeout=timedelta(seconds=10),

@@ -61,3 +61,7 @@ class InvalidInput(BatonError):
 
 class EngineUnavailable(BatonError):
     code, status, message = "engine_unavailable", 503, N_("Not recorded: the process engine did not answer. Try again.")
+
+
+class UnknownPolicy(BatonError):
+    code, status, message = "unknown_policy", 404, N_("There is no deadline policy with this key.")

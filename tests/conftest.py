@@ -21,7 +21,7 @@ import pytest_asyncio
 from sqlalchemy import text
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
+from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 from temporalio.worker import Worker
 
 from baton.config import Settings, load_settings
@@ -32,6 +32,7 @@ from store.db import Database, normalise_url
 from store.migrate import upgrade
 from store.models import Base
 from tests.support.org import PASSWORD, OrgFixture, make_org
+from tests.support.workflows import SUPPORT_WORKFLOWS
 
 EXTERNAL_DB = os.environ.get("BATON_DATABASE_URL")
 
@@ -107,11 +108,19 @@ async def temporal_env(base_settings: Settings) -> AsyncIterator[WorkflowEnviron
 
 
 @pytest_asyncio.fixture(scope="session")
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """Temporal's time-skipping test server: timers of days pass in milliseconds."""
-    binary = shutil.which("temporal-test-server") or str(Path(temporal_binary()).parent / "temporal-test-server")
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary, data_converter=pydantic_data_converter)
+async def time_skipping_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """A dev server with per-workflow time skipping (supports updates, unlike the old test server).
+
+    Workflows start with skipping off, so a test moves each one's clock exactly with
+    ``env.fast_forward(handle, duration)``: days of deadlines pass in milliseconds."""
+    env = await WorkflowEnvironment.start_time_skipping_v2(
+        ts_config=TimeSkippingConfig(enabled=False),
+        dev_server_existing_path=temporal_binary(),
+        data_converter=pydantic_data_converter,
+        search_attributes=search.ALL,
+        dev_server_extra_args=[*dynamic_config_args(base_settings),
+                               "--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"],
+    )
     yield env
     await env.shutdown()
 
@@ -136,7 +145,7 @@ def activity_executor() -> Iterator[concurrent.futures.ThreadPoolExecutor]:
 async def worker(settings: Settings, db: Database, temporal_env: WorkflowEnvironment,
                  activity_executor: concurrent.futures.ThreadPoolExecutor) -> AsyncIterator[Worker]:
     """Baton's real worker, in-process, on this test's own task queue."""
-    running = build_worker(temporal_env.client, settings, db, activity_executor)
+    running = build_worker(temporal_env.client, settings, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS)
     async with running:
         await wait_until_polling(temporal_env.client, settings.temporal.task_queue)
         yield running
@@ -153,6 +162,16 @@ async def wait_until_polling(client: Client, task_queue: str) -> None:
             return
         await asyncio.sleep(0.05)
     raise RuntimeError(f"worker on {task_queue} never polled")
+
+
+@pytest_asyncio.fixture
+async def skipping_worker(settings: Settings, db: Database, time_skipping_env: WorkflowEnvironment,
+                          activity_executor: concurrent.futures.ThreadPoolExecutor) -> AsyncIterator[Worker]:
+    """Baton's worker on the time-skipping server, on this test's own task queue."""
+    running = build_worker(time_skipping_env.client, settings, db, activity_executor,
+                           extra_workflows=SUPPORT_WORKFLOWS)
+    async with running:
+        yield running
 
 
 @pytest.fixture

@@ -16,7 +16,16 @@ from store.db import Database
 from web import errors, i18n
 from web.csrf import CSRF_COOKIE
 from web.engine import EngineHandle
-from web.routers import api_accounts, api_org, health, pages_accounts, pages_home
+from web.routers import (
+    api_accounts,
+    api_org,
+    api_policies,
+    api_tasks,
+    health,
+    pages_accounts,
+    pages_home,
+    pages_policies,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -59,7 +68,7 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
 
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (health.router, api_accounts.router, api_org.router, pages_accounts.router,
-                   pages_home.router):
+    for router in (health.router, api_accounts.router, api_org.router, api_tasks.router, pages_accounts.router,
+                   pages_home.router, api_policies.router, pages_policies.router):
         app.include_router(router)
     return app

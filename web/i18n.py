@@ -42,6 +42,12 @@ def gettext_(message: str, **params: object) -> str:
     return text % params if params else text
 
 
+def translate_in(language: str, message: str, params: dict[str, object] | None = None) -> str:
+    """Render a message for someone other than the current reader (e-mail, stored titles)."""
+    text = translations(language).gettext(message)
+    return text % params if params else text
+
+
 def ngettext_(singular: str, plural: str, n: int, **params: object) -> str:
     text = translations(current_language.get()).ngettext(singular, plural, n)
     return text % {"num": n, **params}

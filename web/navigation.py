@@ -19,6 +19,7 @@ class NavItem:
 AREAS: list[tuple[str, str, set[str]]] = [
     (N_("Home"), "/", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
     (N_("People"), "/admin/employees", {"admin", "hr"}),
+    (N_("Policies"), "/admin/policies", {"admin"}),
 ]
 
 

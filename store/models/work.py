@@ -65,6 +65,10 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # The English message id and its parameters, so each reader sees the title in their language;
+    # ``title`` holds it rendered in the company language for e-mail and WeCom.
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     task_id: Mapped[str | None] = mapped_column(String(120))
     process_id: Mapped[str | None] = mapped_column(String(100))
     dedupe_key: Mapped[str | None] = mapped_column(String(250), unique=True)

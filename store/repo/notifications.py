@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -13,12 +15,13 @@ def by_dedupe_key(session: Session, dedupe_key: str) -> Notification | None:
 
 
 def create_once(session: Session, *, recipient_id: int, kind: str, title: str, body: str = "",
-                task_id: str | None = None, process_id: str | None = None, dedupe_key: str) -> int:
+                task_id: str | None = None, process_id: str | None = None, dedupe_key: str,
+                message_id: str | None = None, params: dict[str, Any] | None = None) -> int:
     existing = by_dedupe_key(session, dedupe_key)
     if existing is not None:
         return existing.id
     row = Notification(recipient_id=recipient_id, kind=kind, title=title, body=body, task_id=task_id,
-                       process_id=process_id, dedupe_key=dedupe_key)
+                       process_id=process_id, dedupe_key=dedupe_key, message_id=message_id, params=params)
     session.add(row)
     session.flush()
     return row.id

@@ -62,6 +62,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_deliveries')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_notification_deliveries_idempotency_key'))
     )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('message_id', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('params', sa.JSON(), nullable=True))
+
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('delegated_from_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('claimed_at', UTCDateTime(), nullable=True))
@@ -72,6 +76,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_column('params')
+        batch_op.drop_column('message_id')
+
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_tasks_delegated_from_id_employees'), type_='foreignkey')
         batch_op.drop_column('policy_key')

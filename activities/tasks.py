@@ -1,0 +1,192 @@
+"""The side effects of human steps: task rows, reminders, overdue notices, escalations.
+
+Every activity is idempotent, keyed by task id (+ sequence/level): a retry finds its own row
+or notification and changes nothing twice. Each reminder, notice and escalation is a
+notification row and an audit entry; the workflow's activity summaries make it a line of the
+process history as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from temporalio import activity
+
+from activities.deadlines import due_at
+from schemas.errors import N_
+from schemas.tasks import ClaimRequest, CloseTaskRequest, DeadlineEvent, OpenedTask, OpenTaskRequest, TaskStatus
+from store.db import Database
+from store.models import AuditEntry, Employee, Task
+from store.models.base import utcnow
+from store.repo import audit
+from store.repo import notifications as notification_repo
+from store.repo import tasks as task_repo
+from web.i18n import translate_in
+
+COMPANY_LANGUAGE = "zh_CN"
+NEW_TASK = N_("New task: %(title)s")
+DELEGATED = N_("Delegated to you while %(person)s is away: %(title)s")
+DUE_SOON = N_("Due soon: %(title)s")
+OVERDUE = N_("Overdue: %(title)s")
+ESCALATED = N_("Escalated to you: %(title)s")
+
+
+class TaskActivities:
+    def __init__(self, db: Database, timezone: str = "Asia/Shanghai") -> None:
+        self.db = db
+        self.timezone = timezone
+
+    @activity.defn(name="tasks.open")
+    def open(self, request: OpenTaskRequest) -> OpenedTask:
+        spec = request.spec
+        with self.db.session() as session:
+            existing = session.get(Task, request.task_id)
+            if existing is not None:
+                return _opened(existing)
+            assignee, delegated_from = spec.assignee_id, None
+            if assignee is not None:
+                local_day = request.opened_at.astimezone(ZoneInfo(self.timezone)).date()
+                delegate = task_repo.active_delegate(session, assignee, local_day)
+                if delegate is not None and delegate != assignee:
+                    assignee, delegated_from = delegate, spec.assignee_id
+            task = Task(
+                id=request.task_id, process=spec.process.value, process_id=spec.process_id,
+                workflow_id=request.workflow_id, kind=spec.kind, subject=spec.subject,
+                title=translate_in(COMPANY_LANGUAGE, spec.title, dict(spec.title_params)),
+                assignee_id=assignee, candidate_role=spec.candidate_role, candidate_team_id=spec.candidate_team_id,
+                delegated_from_id=delegated_from, due_at=due_at(request.opened_at, request.policy, self.timezone),
+                status="open", overdue=False, actions=list(spec.actions),
+                context={**spec.context, "title_message": [spec.title, dict(spec.title_params)]},
+                policy_key=spec.policy_key, created_at=request.opened_at,
+            )
+            session.add(task)
+            session.flush()
+            for recipient in task_repo.current_holders(session, task):
+                _notify(session, recipient, "info", NEW_TASK, task, f"{task.id}:new:{recipient}")
+            if delegated_from is not None and assignee is not None:
+                away = session.get(Employee, delegated_from)
+                _notify(session, assignee, "info", DELEGATED, task, f"{task.id}:delegated:{assignee}",
+                        person=away.name if away else "")
+            audit.record(session, actor_id=None, action="task.opened", entity="task", entity_id=task.id,
+                         detail={"kind": task.kind, "assignee_id": assignee, "role": spec.candidate_role,
+                                 "delegated_from_id": delegated_from,
+                                 "due_at": task.due_at.isoformat() if task.due_at else None})
+            return _opened(task)
+
+    @activity.defn(name="tasks.remind")
+    def remind(self, event: DeadlineEvent) -> int:
+        with self.db.session() as session:
+            task = _open_task(session, event.task_id)
+            if task is None:
+                return 0
+            recipients = task_repo.current_holders(session, task)
+            for recipient in recipients:
+                _notify(session, recipient, "reminder", DUE_SOON, task,
+                        f"{task.id}:reminder:{recipient}")
+            _audit_once(session, task, "task.reminder_sent", {"recipients": recipients})
+            return len(recipients)
+
+    @activity.defn(name="tasks.overdue_notice")
+    def overdue_notice(self, event: DeadlineEvent) -> int:
+        """To the holder and their manager, HR too for offboarding steps; every notice is counted."""
+        with self.db.session() as session:
+            task = _open_task(session, event.task_id)
+            if task is None:
+                return 0
+            task.overdue = True
+            holders = task_repo.current_holders(session, task)
+            managers = [m for h in holders[:1] for m in task_repo.escalation_chain(session, task)[:1]]
+            hr = task_repo.role_members(session, "hr", None) if event.notify_hr else []
+            recipients = list(dict.fromkeys([*holders, *managers, *hr]))
+            for recipient in recipients:
+                _notify(session, recipient, "overdue", OVERDUE, task,
+                        f"{task.id}:overdue:{event.sequence}:{recipient}")
+            _audit_once(session, task, f"task.overdue_notice.{event.sequence}", {"recipients": recipients})
+            return len(recipients)
+
+    @activity.defn(name="tasks.escalate")
+    def escalate(self, event: DeadlineEvent) -> int | None:
+        """One level up the original holder's manager chain; None when nobody is left above."""
+        with self.db.session() as session:
+            task = _open_task(session, event.task_id)
+            if task is None:
+                return None
+            chain = task_repo.escalation_chain(session, task)
+            if len(chain) < event.level:
+                _audit_once(session, task, f"task.escalation_exhausted.{event.level}", {})
+                return None
+            target = chain[event.level - 1]
+            task.escalated_to_id = target
+            task.escalation_level = event.level
+            _notify(session, target, "escalation", ESCALATED, task,
+                    f"{task.id}:escalation:{event.level}:{target}")
+            _audit_once(session, task, f"task.escalated.{event.level}", {"to": target})
+            return target
+
+    @activity.defn(name="tasks.close")
+    def close(self, request: CloseTaskRequest) -> None:
+        with self.db.session() as session:
+            task = session.get(Task, request.task_id)
+            if task is None or task.status != "open":
+                return
+            decision = request.decision
+            task_repo.close(
+                session, task, status=request.status.value, decision=decision.action if decision else None,
+                completed_by=decision.actor_id if decision else None,
+                comment=decision.comment if decision else request.reason,
+                at=decision.decided_at if decision else utcnow(), data=decision.data if decision else None)
+            action = "task.completed" if request.status == TaskStatus.done else "task.cancelled"
+            audit.record(session, actor_id=decision.actor_id if decision else None, action=action, entity="task",
+                         entity_id=task.id, detail={"decision": task.decision, "comment": task.comment,
+                                                    "attachments": decision.attachment_ids if decision else []})
+
+    @activity.defn(name="tasks.claim")
+    def claim(self, request: ClaimRequest) -> None:
+        with self.db.session() as session:
+            task = _open_task(session, request.task_id)
+            if task is None:
+                return
+            task.assignee_id = None if request.release else request.actor.id
+            task.claimed_at = None if request.release else utcnow()
+            audit.record(session, actor_id=request.actor.id, action="task.released" if request.release
+                         else "task.claimed", entity="task", entity_id=task.id, detail={})
+
+
+def _opened(task: Task) -> OpenedTask:
+    assert task.due_at is not None
+    return OpenedTask(task_id=task.id, assignee_id=task.assignee_id, delegated_from_id=task.delegated_from_id,
+                      due_at=task.due_at)
+
+
+def _open_task(session: Session, task_id: str) -> Task | None:
+    task = session.get(Task, task_id)
+    return task if task is not None and task.status == "open" else None
+
+
+def _notify(session: Session, recipient: int, kind: str, message: str, task: Task, key: str, **extra: Any) -> None:
+    """In-app notification with the task's title; each reader sees it in their own language."""
+    if session.get(Employee, recipient) is None:
+        return
+    title_message = (task.context or {}).get("title_message") or [task.title, {}]
+    params = {"title": task.title, "title_message": title_message, **extra}
+    rendered = translate_in(COMPANY_LANGUAGE, message, {**params, "title": task.title})
+    notification_repo.create_once(session, recipient_id=recipient, kind=kind, title=rendered, task_id=task.id,
+                                  process_id=task.workflow_id, dedupe_key=key, message_id=message, params=params)
+
+
+def _audit_once(session: Session, task: Task, action: str, detail: dict[str, object]) -> None:
+    """Deadline events are audited once per task and step, even when an activity is retried."""
+    seen = session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "task", AuditEntry.entity_id == task.id,
+                                                      AuditEntry.action == action).limit(1))
+    if seen is None:
+        audit.record(session, actor_id=None, action=action, entity="task", entity_id=task.id, detail=detail)
+
+
+def task_activities(db: Database, timezone: str) -> list[Callable[..., Any]]:
+    bound = TaskActivities(db, timezone)
+    return [bound.open, bound.remind, bound.overdue_notice, bound.escalate, bound.close, bound.claim]
+

@@ -1,0 +1,105 @@
+"""The open-task projection: written by the ``tasks.*`` activities, read by the inbox.
+
+Who holds a task: its assignee; anyone holding its candidate role (within its team, if set)
+while nobody has claimed it; whoever it was escalated to; and the person it was delegated from.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from store.models import Delegation, Employee, Task, Team
+from store.repo.org import manager_chain
+
+
+def holder_filter(employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> ColumnElement[bool]:
+    by_role: ColumnElement[bool] = false()
+    if roles:
+        by_role = and_(Task.assignee_id.is_(None), Task.candidate_role.in_(list(roles)),
+                       or_(Task.candidate_team_id.is_(None), Task.candidate_team_id == team_id))
+    return or_(Task.assignee_id == employee_id, Task.escalated_to_id == employee_id,
+               Task.delegated_from_id == employee_id, by_role)
+
+
+def inbox(session: Session, *, employee_id: int, roles: list[str] | frozenset[str], team_id: int | None,
+          status: str | None = "open", process: str | None = None, limit: int = 50, offset: int = 0
+          ) -> tuple[list[Task], int]:
+    """The caller's tasks, overdue first, then by due time (no due time last)."""
+    conditions = [holder_filter(employee_id, roles, team_id)]
+    if status:
+        conditions.append(Task.status == status)
+    if process:
+        conditions.append(Task.process == process)
+    total = session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
+    query = (select(Task).where(*conditions)
+             .order_by(Task.overdue.desc(), case((Task.due_at.is_(None), 1), else_=0), Task.due_at, Task.id)
+             .limit(limit).offset(offset))
+    return list(session.scalars(query)), total
+
+
+def open_count(session: Session, *, employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> int:
+    query = select(func.count()).select_from(Task).where(
+        holder_filter(employee_id, roles, team_id), Task.status == "open")
+    return session.scalar(query) or 0
+
+
+def get(session: Session, task_id: str) -> Task | None:
+    return session.get(Task, task_id)
+
+
+def is_holder(task: Task, employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> bool:
+    if employee_id in (task.assignee_id, task.escalated_to_id, task.delegated_from_id):
+        return True
+    if task.assignee_id is None and task.candidate_role and task.candidate_role in roles:
+        return task.candidate_team_id is None or task.candidate_team_id == team_id
+    return False
+
+
+def active_delegate(session: Session, employee_id: int, on: date) -> int | None:
+    query = (select(Delegation.delegate_id).where(
+        Delegation.employee_id == employee_id, Delegation.cancelled_at.is_(None),
+        Delegation.starts_on <= on, Delegation.ends_on >= on).order_by(Delegation.id.desc()).limit(1))
+    return session.scalar(query)
+
+
+def role_members(session: Session, role: str, team_id: int | None) -> list[int]:
+    """Active people holding ``role`` (roles are a JSON list, filtered in Python for portability)."""
+    query = select(Employee).where(Employee.status != "departed")
+    if team_id is not None:
+        query = query.where(Employee.team_id == team_id)
+    return [e.id for e in session.scalars(query) if role in (e.roles or [])]
+
+
+def escalation_chain(session: Session, task: Task) -> list[int]:
+    """The people above the task's original holder, nearest first."""
+    base = task.delegated_from_id or task.assignee_id
+    if base is not None:
+        return manager_chain(session, base)
+    if task.candidate_team_id is not None:
+        team = session.get(Team, task.candidate_team_id)
+        if team is not None and team.manager_id is not None:
+            return [team.manager_id, *manager_chain(session, team.manager_id)]
+    return []
+
+
+def current_holders(session: Session, task: Task) -> list[int]:
+    if task.assignee_id is not None:
+        return [task.assignee_id]
+    if task.candidate_role:
+        return role_members(session, task.candidate_role, task.candidate_team_id)
+    return []
+
+
+def close(session: Session, task: Task, *, status: str, decision: str | None, completed_by: int | None,
+          comment: str | None, at: datetime, data: dict[str, Any] | None = None) -> None:
+    task.status = status
+    task.decision = decision
+    task.completed_by = completed_by
+    task.comment = comment
+    task.closed_at = at
+    if data:
+        task.context = {**(task.context or {}), "decision_data": data}

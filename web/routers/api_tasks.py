@@ -1,0 +1,62 @@
+"""The task inbox over the JSON API: list, read, act, claim."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from schemas.errors import NotFound
+from schemas.tasks import CompleteTaskIn, TaskOut
+from store.repo import tasks as task_repo
+from web import task_actions
+from web.auth import ApiUser, get_db
+
+router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+
+
+class TaskList(BaseModel):
+    items: list[TaskOut]
+    total: int
+
+
+class TaskAnswer(BaseModel):
+    task: TaskOut
+
+
+@router.get("", response_model=TaskList)
+def list_tasks(request: Request, user: ApiUser,
+               status: Annotated[Literal["open", "done", "cancelled"] | None, Query()] = "open",
+               process: Annotated[Literal["offboarding", "order", "commission", "alert"] | None, Query()] = None,
+               limit: Annotated[int, Query(ge=1, le=200)] = 50,
+               offset: Annotated[int, Query(ge=0)] = 0) -> TaskList:
+    with get_db(request).session() as session:
+        tasks, total = task_repo.inbox(session, employee_id=user.id, roles=user.roles, team_id=user.team_id,
+                                       status=status, process=process, limit=limit, offset=offset)
+        return TaskList(items=[task_actions.task_out(t) for t in tasks], total=total)
+
+
+@router.get("/{task_id}", response_model=TaskOut)
+def get_task(task_id: str, request: Request, user: ApiUser) -> TaskOut:
+    with get_db(request).session() as session:
+        task = task_repo.get(session, task_id)
+        if task is None or not (task_repo.is_holder(task, user.id, user.roles, user.team_id)
+                                or task.completed_by == user.id):
+            raise NotFound()
+        return task_actions.task_out(task)
+
+
+@router.post("/{task_id}/complete", response_model=TaskAnswer)
+async def complete_task(task_id: str, body: CompleteTaskIn, request: Request, user: ApiUser) -> TaskAnswer:
+    return TaskAnswer(task=await task_actions.complete_task(request, user, task_id, body))
+
+
+@router.post("/{task_id}/claim", response_model=TaskAnswer)
+async def claim_task(task_id: str, request: Request, user: ApiUser) -> TaskAnswer:
+    return TaskAnswer(task=await task_actions.claim_task(request, user, task_id, release=False))
+
+
+@router.post("/{task_id}/unclaim", response_model=TaskAnswer)
+async def unclaim_task(task_id: str, request: Request, user: ApiUser) -> TaskAnswer:
+    return TaskAnswer(task=await task_actions.claim_task(request, user, task_id, release=True))

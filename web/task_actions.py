@@ -1,0 +1,111 @@
+"""Acting on a task: the web side of the ``complete_task`` / ``claim_task`` Workflow Updates.
+
+The update id is derived from task + action, so a retried request or a double click is applied
+once by Temporal. A different person whose update collides with an applied one learns that the
+task is closed (409) with its current state. The call is bounded: when no worker answers within
+``action_timeout`` the person gets 503 ``engine_unavailable``; the update carries the same
+deadline and the workflow's validator refuses it if it is delivered later, so nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from schemas.errors import BatonError, EngineUnavailable, NotFound
+from schemas.task_errors import BY_WORKFLOW_TYPE, TaskClosed
+from schemas.tasks import Actor, ClaimRequest, CompleteTaskIn, TaskAction, TaskOut, TaskState, TaskStatus
+from store.models import Task
+from store.models.base import utcnow
+from store.repo import tasks as task_repo
+from web.auth import Principal, get_db
+from web.engine import engine_handle
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(id=principal.id, roles=sorted(principal.roles), team_id=principal.team_id)
+
+
+def task_out(task: Task, state: TaskState | None = None) -> TaskOut:
+    view = TaskOut(
+        id=task.id, process=task.process, process_id=task.process_id, workflow_id=task.workflow_id,
+        kind=task.kind, title=task.title, subject=task.subject, assignee_id=task.assignee_id,
+        candidate_role=task.candidate_role, escalated_to_id=task.escalated_to_id, due_at=task.due_at,
+        status=TaskStatus(task.status), overdue=task.overdue, escalated=task.escalated_to_id is not None,
+        actions=list(task.actions or []), decision=task.decision, completed_by=task.completed_by,
+        context={k: v for k, v in (task.context or {}).items() if k != "title_message"},
+        created_at=task.created_at)
+    if state is not None:
+        view.status, view.decision, view.completed_by = state.status, state.decision, state.completed_by
+        view.assignee_id, view.overdue = state.assignee_id, state.overdue or view.overdue
+    return view
+
+
+async def load_task(request: Request, task_id: str) -> Task:
+    def read() -> Task | None:
+        with get_db(request).session() as session:
+            return task_repo.get(session, task_id)
+
+    task = await run_in_threadpool(read)
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def _refusal(exc: WorkflowUpdateFailedError) -> BatonError:
+    cause = exc.cause
+    if isinstance(cause, ApplicationError) and cause.type in BY_WORKFLOW_TYPE:
+        problems = [d for d in cause.details if isinstance(d, dict)]
+        return BY_WORKFLOW_TYPE[cause.type](details=problems)
+    if isinstance(cause, ApplicationError) and cause.type == "action_expired":
+        return EngineUnavailable()
+    return BatonError(str(cause or exc))
+
+
+async def _send_update(request: Request, workflow_id: str, update: str, argument: Any, update_id: str) -> TaskState:
+    timeout = request.app.state.settings.action_timeout
+    try:
+        client = await engine_handle(request).client(timeout=timeout)
+        handle = client.get_workflow_handle(workflow_id)
+        result: TaskState = await asyncio.wait_for(
+            handle.execute_update(update, argument, id=update_id, result_type=TaskState,
+                                  rpc_timeout=timedelta(seconds=timeout)),
+            timeout=timeout)
+        return result
+    except WorkflowUpdateFailedError as exc:
+        raise _refusal(exc) from exc
+    except RPCError as exc:
+        if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+            raise TaskClosed() from exc
+        raise EngineUnavailable() from exc
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
+        raise EngineUnavailable() from exc
+
+
+async def complete_task(request: Request, principal: Principal, task_id: str, body: CompleteTaskIn) -> TaskOut:
+    task = await load_task(request, task_id)
+    action = TaskAction(
+        task_id=task.id, action=body.action, actor=actor_of(principal), comment=body.comment, data=body.data,
+        attachment_ids=body.attachment_ids,
+        expires_at=utcnow() + timedelta(seconds=request.app.state.settings.action_timeout))
+    state = await _send_update(request, task.workflow_id, "complete_task", action, f"{task.id}:{body.action}")
+    if state.completed_by != principal.id:
+        raise TaskClosed(details=[task_out(task, state).model_dump(mode="json")])
+    return task_out(task, state)
+
+
+async def claim_task(request: Request, principal: Principal, task_id: str, *, release: bool) -> TaskOut:
+    task = await load_task(request, task_id)
+    claim = ClaimRequest(task_id=task.id, actor=actor_of(principal), release=release,
+                         expires_at=utcnow() + timedelta(seconds=request.app.state.settings.action_timeout))
+    verb = "release" if release else "claim"
+    state = await _send_update(request, task.workflow_id, "claim_task", claim, f"{task.id}:{verb}:{principal.id}")
+    return task_out(task, state)
+

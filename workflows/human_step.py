@@ -1,0 +1,275 @@
+"""Waiting for a person under a deadline policy: the one place workflows remind, flag overdue
+work and escalate.
+
+A process workflow subclasses :class:`HumanStepsWorkflow` and calls
+``await self.human_step(spec, policy)``. The helper opens the task (activity ``tasks.open``
+writes the inbox row and computes the due time, working days included), then sleeps on durable
+timers until the person decides:
+
+- ``remind_before`` ahead of due: a reminder to whoever holds the task;
+- at due: an overdue notice to the holder and their manager (HR too when the step asks), then
+  again every ``repeat_every``;
+- ``escalate_after`` past due: the task escalates one level up ``manager_id``, and one more level
+  after each further ``escalate_after``, while there is someone above. The escalation target may
+  act; the original holder still may.
+
+People act through the ``complete_task`` Workflow Update, whose validator rejects the wrong
+person, a closed task, an unknown action or missing data before anything is recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.policies import DeadlinePolicy
+    from schemas.tasks import (
+        Actor,
+        ClaimRequest,
+        CloseTaskRequest,
+        DeadlineEvent,
+        OpenedTask,
+        OpenTaskRequest,
+        StepSpec,
+        TaskAction,
+        TaskDecision,
+        TaskState,
+        TaskStatus,
+    )
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+
+
+@dataclass
+class OpenStep:
+    """The workflow's own record of one open task; the validator reads only this."""
+
+    spec: StepSpec
+    opened: OpenedTask
+    escalated_to: list[int] = field(default_factory=list)
+    overdue: bool = False
+    decision: TaskDecision | None = None
+    cancelled: bool = False
+
+    @property
+    def closed(self) -> bool:
+        return self.decision is not None or self.cancelled
+
+    @property
+    def holder_id(self) -> int | None:
+        return self.opened.assignee_id
+
+    def state(self) -> TaskState:
+        status = TaskStatus.done if self.decision else TaskStatus.cancelled if self.cancelled else TaskStatus.open
+        return TaskState(
+            task_id=self.opened.task_id, status=status, assignee_id=self.opened.assignee_id,
+            candidate_role=self.spec.candidate_role, escalated_to=list(self.escalated_to),
+            due_at=self.opened.due_at, overdue=self.overdue,
+            decision=self.decision.action if self.decision else None,
+            completed_by=self.decision.actor_id if self.decision else None,
+        )
+
+
+def rejection(kind: str, message: str, problems: list[dict[str, str]] | None = None) -> ApplicationError:
+    """Validator failures carry a stable type the web layer maps to an HTTP answer."""
+    return ApplicationError(message, *(problems or []), type=kind, non_retryable=True)
+
+
+def may_act(step: OpenStep, actor: Actor) -> bool:
+    opened = step.opened
+    if actor.id in step.spec.excluded_actor_ids:
+        return False
+    if actor.id == opened.assignee_id or actor.id in step.escalated_to:
+        return True
+    if opened.delegated_from_id is not None and actor.id == opened.delegated_from_id:
+        return True
+    role = step.spec.candidate_role
+    if opened.assignee_id is None and role and role in actor.roles:
+        return step.spec.candidate_team_id is None or step.spec.candidate_team_id == actor.team_id
+    return False
+
+
+def action_problems(step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
+    """What is missing from an otherwise allowed action; process workflows add their own."""
+    problems = []
+    if action.action in step.spec.comment_required_for and not (action.comment or "").strip():
+        problems.append({"field": "comment", "code": "comment_required",
+                         "message": "A comment is required for this decision."})
+    return problems
+
+
+class HumanStepsWorkflow:
+    """Base class of every process workflow that waits for people."""
+
+    def __init__(self) -> None:
+        self._steps: dict[str, OpenStep] = {}
+
+    # ----------------------------------------------------------------- extension points
+    def extra_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
+        """Process-specific evidence checks (override); every problem is reported at once."""
+        return []
+
+    # ----------------------------------------------------------------- people act
+    @workflow.update
+    async def complete_task(self, action: TaskAction) -> TaskState:
+        step = self._steps[action.task_id]
+        step.decision = TaskDecision(
+            task_id=action.task_id, action=action.action, actor_id=action.actor.id, comment=action.comment,
+            data=action.data, attachment_ids=action.attachment_ids, decided_at=workflow.now())
+        return step.state()
+
+    @complete_task.validator
+    def _validate_completion(self, action: TaskAction) -> None:
+        step = self._step_or_reject(action.task_id, action.expires_at)
+        if not may_act(step, action.actor):
+            raise rejection("not_your_task", "This task is not yours.")
+        if action.action not in step.spec.actions:
+            raise rejection("invalid_action", "Unknown action for this task.",
+                            [{"field": "action", "code": "unknown_action",
+                              "message": f"Allowed: {', '.join(step.spec.actions)}"}])
+        problems = action_problems(step, action) + self.extra_problems(step, action)
+        if problems:
+            raise rejection("task_incomplete", "Some required information is missing.", problems)
+
+    @workflow.update
+    async def claim_task(self, request: ClaimRequest) -> TaskState:
+        step = self._steps[request.task_id]
+        step.opened = step.opened.model_copy(update={"assignee_id": None if request.release else request.actor.id})
+        await workflow.execute_activity("tasks.claim", request, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                                        retry_policy=ACTIVITY_RETRY, summary="record claim")
+        return step.state()
+
+    @claim_task.validator
+    def _validate_claim(self, request: ClaimRequest) -> None:
+        step = self._step_or_reject(request.task_id, request.expires_at)
+        role = step.spec.candidate_role
+        if not role:
+            raise rejection("not_claimable", "Only tasks for a role can be claimed.")
+        if request.release:
+            if step.opened.assignee_id != request.actor.id:
+                raise rejection("not_your_task", "This task is not yours.")
+            return
+        if step.opened.assignee_id is not None:
+            raise rejection("task_claimed", "Someone else has claimed this task.")
+        if not may_act(step, request.actor):
+            raise rejection("not_your_task", "This task is not yours.")
+
+    @workflow.query
+    def task_state(self, task_id: str) -> TaskState | None:
+        step = self._steps.get(task_id)
+        return step.state() if step else None
+
+    def _step_or_reject(self, task_id: str, expires_at: datetime | None) -> OpenStep:
+        if expires_at is not None and workflow.now() > expires_at:
+            raise rejection("action_expired", "The action arrived too late and was not recorded.")
+        step = self._steps.get(task_id)
+        if step is None:
+            raise rejection("task_not_found", "No such task in this process.")
+        if step.closed:
+            raise rejection("task_closed", "This task is already closed.")
+        return step
+
+    # ----------------------------------------------------------------- waiting
+    async def human_step(self, spec: StepSpec, policy: DeadlinePolicy) -> TaskDecision:
+        """Open the task, drive its deadlines, and return the person's decision."""
+        info = workflow.info()
+        task_id = f"{info.workflow_id}:{spec.key}"
+        opened: OpenedTask = await workflow.execute_activity(
+            "tasks.open", OpenTaskRequest(workflow_id=info.workflow_id, task_id=task_id, spec=spec,
+                                          policy=policy, opened_at=workflow.now()),
+            result_type=OpenedTask, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+            summary=f"open task: {spec.title}")
+        step = OpenStep(spec=spec, opened=opened)
+        self._steps[task_id] = step
+        await DeadlineClock(step, policy, info.workflow_id).run()
+        decision = step.decision
+        assert decision is not None
+        await workflow.execute_activity(
+            "tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+            summary=f"close task: {decision.action}")
+        return decision
+
+    async def cancel_step(self, task_id: str, reason: str) -> None:
+        """Withdraw an open task (the process moved on); its timers stop, the row closes."""
+        step = self._steps.get(task_id)
+        if step is None or step.closed:
+            return
+        step.cancelled = True
+        await workflow.execute_activity(
+            "tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.cancelled, reason=reason),
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary="cancel task")
+
+
+class DeadlineClock:
+    """The timer loop of one open step: reminder, overdue notices, escalations, in time order."""
+
+    def __init__(self, step: OpenStep, policy: DeadlinePolicy, workflow_id: str) -> None:
+        self.step = step
+        self.policy = policy
+        self.workflow_id = workflow_id
+        self.reminded = policy.remind_before <= timedelta(0)
+        self.notices = 0
+        self.escalations = 0
+        self.chain_exhausted = policy.escalate_after <= timedelta(0)
+
+    def next_event(self) -> tuple[datetime, str] | None:
+        due = self.step.opened.due_at
+        candidates: list[tuple[datetime, str]] = []
+        if not self.reminded:
+            candidates.append((due - self.policy.remind_before, "reminder"))
+        if self.notices == 0 or self.policy.repeat_every > timedelta(0):
+            candidates.append((due + self.notices * self.policy.repeat_every, "overdue"))
+        if not self.chain_exhausted:
+            candidates.append((due + (self.escalations + 1) * self.policy.escalate_after, "escalation"))
+        return min(candidates, key=lambda item: (item[0], item[1] != "reminder")) if candidates else None
+
+    async def run(self) -> None:
+        step = self.step
+        while not step.closed:
+            upcoming = self.next_event()
+            if upcoming is None:
+                await workflow.wait_condition(lambda: step.closed)
+                break
+            at, kind = upcoming
+            remaining = at - workflow.now()
+            if remaining > timedelta(0):
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(
+                        lambda: step.closed, timeout=remaining,
+                        timeout_summary=f"{kind} for {step.spec.title}")
+                continue
+            await self.fire(kind)
+
+    async def fire(self, kind: str) -> None:
+        step = self.step
+        event = DeadlineEvent(task_id=step.opened.task_id, workflow_id=self.workflow_id, sequence=self.notices,
+                              level=self.escalations + 1, notify_hr=step.spec.notify_hr_when_overdue)
+        title = step.spec.title % step.spec.title_params if step.spec.title_params else step.spec.title
+        if kind == "reminder":
+            self.reminded = True
+            await _deadline_activity("tasks.remind", event, f"remind: {title}")
+        elif kind == "overdue":
+            self.notices += 1
+            step.overdue = True
+            await _deadline_activity("tasks.overdue_notice", event, f"overdue notice {self.notices}: {title}")
+        else:
+            target = await _deadline_activity("tasks.escalate", event, f"escalate level {event.level}: {title}")
+            if target is None:
+                self.chain_exhausted = True
+            else:
+                self.escalations += 1
+                step.escalated_to.append(int(target))
+
+
+async def _deadline_activity(name: str, event: DeadlineEvent, summary: str) -> int | None:
+    result: int | None = await workflow.execute_activity(
+        name, event, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary)
+    return result
