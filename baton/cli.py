@@ -1,4 +1,4 @@
-"""The ``baton`` command: dev, worker, web, migrate, demo-data."""
+"""The ``baton`` command: dev, worker, web, migrate, demo-data, mail-catcher."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("web", help="serve the web app and the JSON API")
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("demo-data", help="load the demo company into an empty database")
+    commands.add_parser("mail-catcher", help="run the dev SMTP mail catcher (messages under <data dir>/mailbox)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = load_settings()
@@ -54,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url)
         loaded = load_demo_company(Database(settings.database_url))
         print("Loaded the demo company." if loaded else "The database is not empty; nothing loaded.")
+        return 0
+    if args.command == "mail-catcher":
+        from baton.mail_catcher import mailbox_dir, run_mail_catcher
+
+        asyncio.run(run_mail_catcher(mailbox_dir(settings.data_dir), settings.notify.mail_catcher_port))
         return 0
     parser.error(f"unknown command {args.command}")
     return 2

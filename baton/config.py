@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from baton.notify_settings import NotifySettings, load_notify_settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "temporal-dev.yaml"
 
@@ -72,6 +74,8 @@ class Settings:
     demo: bool = False
     secure_cookies: bool = False
     action_timeout: float = 10.0  # seconds a person's action may wait for the engine before 503
+    notify: NotifySettings = field(default_factory=NotifySettings)  # e-mail and WeCom delivery
+    upload_max_bytes: int = 20 * 1024 * 1024  # largest evidence file accepted; refused while streaming
 
     @property
     def database_url(self) -> str:
@@ -146,4 +150,6 @@ def load_settings(config_path: Path | None = None, env: dict[str, str] | None = 
         demo=_truthy(env.get("BATON_DEMO", str(raw.get("demo", False)))),
         secure_cookies=_truthy(env.get("BATON_SECURE_COOKIES", "0")),
         action_timeout=float(env.get("BATON_ACTION_TIMEOUT", web.get("action_timeout", 10))),
+        notify=load_notify_settings(raw.get("notify") or {}, env),
+        upload_max_bytes=int(env.get("BATON_UPLOAD_MAX_BYTES", web.get("upload_max_bytes", 20 * 1024 * 1024))),
     )

@@ -1,9 +1,10 @@
 """``baton dev``: the whole local stack in one process group.
 
 Order: Temporal dev server (unless a cluster is configured) → migrations → demo data into an
-empty database (when asked) → worker and web as child processes → wait until /healthz is green
-→ print where everything is. Ctrl-C (or SIGTERM) stops the children newest first and waits for
-them; if any child dies, the rest are stopped too, so nothing is left running half-way.
+empty database (when asked) → the mail catcher (when e-mail points at it), worker and web as
+child processes → wait until /healthz is green → print where everything is. Ctrl-C (or
+SIGTERM) stops the children newest first and waits for them; if any child dies, the rest are
+stopped too, so nothing is left running half-way.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class Stack:
         env = dict(os.environ, BATON_DATA_DIR=str(self.settings.data_dir),
                    BATON_WEB_PORT=str(self.settings.web_port),
                    BATON_TEMPORAL_PORT=str(self.settings.temporal.dev_server.port),
-                   BATON_TEMPORAL_UI_PORT=str(self.settings.temporal.dev_server.ui_port))
+                   BATON_TEMPORAL_UI_PORT=str(self.settings.temporal.dev_server.ui_port),
+                   BATON_MAIL_CATCHER_PORT=str(self.settings.notify.mail_catcher_port))
         if self.settings.temporal.uses_dev_server:
             env["BATON_TEMPORAL_ADDRESS"] = ""
         log_path = self.settings.data_dir / "logs" / f"{name}.log"
@@ -94,6 +96,9 @@ def banner(settings: Settings, seconds: float) -> str:
     else:
         lines.append(f"  Temporal cluster: {settings.temporal.target} ({settings.temporal.namespace})")
     lines.append(f"  Data:             {settings.data_dir}")
+    if settings.notify.uses_mail_catcher:
+        smtp = f"SMTP 127.0.0.1:{settings.notify.email.port}"
+        lines.append(f"  Dev mailbox:      {settings.web_url}/dev/mailbox ({smtp})")
     if settings.demo:
         lines.append("  Demo logins (password demo1234):")
         lines += [f"    {user:<10} {who}" for user, who in DEMO_LOGINS]
@@ -124,6 +129,8 @@ def run_dev(settings: Settings) -> int:
                 print("Loaded the demo company 华通物流.", flush=True)
             db.dispose()
         python = sys.executable
+        if settings.notify.uses_mail_catcher:
+            stack.spawn("mail-catcher", [python, "-m", "baton", "mail-catcher"])
         stack.spawn("worker", [python, "-m", "baton", "worker"])
         stack.spawn("web", [python, "-m", "baton", "web"])
         if not stack.wait_healthy(timeout=120):

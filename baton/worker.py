@@ -17,6 +17,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.channels import channels_for
 from activities.notify import NotifyActivities
 from activities.tasks import task_activities
 from baton import engine
@@ -29,9 +30,10 @@ WORKFLOWS: Sequence[type] = ()
 
 
 def activities_for(db: Database, settings: Settings | None = None) -> list[Callable[..., Any]]:
-    notify = NotifyActivities(db)
+    channels = channels_for(settings.notify) if settings else []
+    notify = NotifyActivities(db, channels, (settings.notify.public_url or settings.web_url) if settings else None)
     timezone = settings.timezone if settings else "Asia/Shanghai"
-    return [notify.in_app, *task_activities(db, timezone)]
+    return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,

@@ -43,3 +43,21 @@ BY_WORKFLOW_TYPE: dict[str, type[BatonError]] = {
     "invalid_action": InvalidAction,
     "task_incomplete": TaskIncomplete,
 }
+
+
+# ---------------------------------------------------------------- evidence uploads
+class UploadTooLarge(BatonError):
+    code, status, message = "too_large", 413, N_("The file is larger than the upload limit.")
+
+
+class FileTypeNotAllowed(BatonError):
+    code, status, message = "type_not_allowed", 415, N_(
+        "This file type is not allowed. Upload a PDF, image, Office document, text, CSV, ZIP or e-mail file.")
+
+
+class EmptyUpload(BatonError):
+    code, status, message = "empty_file", 422, N_("The file is empty.")
+
+
+class UnreadableUpload(BatonError):
+    code, status, message = "bad_upload", 400, N_("The upload could not be read. Choose the file and try again.")

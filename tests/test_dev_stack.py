@@ -59,7 +59,8 @@ def interrupt(process: subprocess.Popen[str]) -> str:
 def stack_env(tmp_path: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BATON_")}
     env.update(BATON_DATA_DIR=str(tmp_path / "data"), BATON_WEB_PORT=str(free_port()),
-               BATON_TEMPORAL_PORT=str(free_port()), BATON_TEMPORAL_UI_PORT=str(free_port()), BATON_DEMO="1")
+               BATON_TEMPORAL_PORT=str(free_port()), BATON_TEMPORAL_UI_PORT=str(free_port()), BATON_DEMO="1",
+               BATON_MAIL_CATCHER_PORT=str(free_port()))
     return env
 
 

@@ -241,3 +241,27 @@ async def test_non_admins_get_403_on_the_page(anonymous: httpx.AsyncClient, org:
                                     data={"due_in": "PT12H"})
     assert response.status_code == 403
     assert written(db) == (0, 0)
+
+
+@pytest.mark.browser
+async def test_admin_fixes_a_mistake_in_the_browser(page, live_server: str,  # type: ignore[no-untyped-def]
+                                                    org: OrgFixture, db: Database) -> None:
+    from tests.support.org import PASSWORD
+
+    await page.goto(f"{live_server}/login?next=/admin/policies")
+    await page.get_by_label("用户名").fill("admin")
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{live_server}/admin/policies")
+    row = page.locator("#policy-order-manager_approval")
+    due = page.get_by_label("订单审批：团队经理: 办理时限", exact=True)
+    await due.fill("3 days")
+    await row.get_by_role("button", name="保存").click()
+    await row.get_by_role("alert").wait_for()
+    assert "ISO 8601" in await row.get_by_role("alert").inner_text()
+    assert written(db) == (0, 0)
+    await page.get_by_label("订单审批：团队经理: 办理时限", exact=True).fill("PT12H")
+    await page.locator("#policy-order-manager_approval").get_by_role("button", name="保存").click()
+    await page.locator("#policy-order-manager_approval").get_by_role("status").wait_for()
+    assert "12 小时" in await page.locator("#policy-order-manager_approval").inner_text()
+    assert written(db) == (1, 1)

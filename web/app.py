@@ -18,13 +18,19 @@ from web.csrf import CSRF_COOKIE
 from web.engine import EngineHandle
 from web.routers import (
     api_accounts,
+    api_attachments,
+    api_notifications,
     api_org,
     api_policies,
     api_tasks,
     health,
     pages_accounts,
+    pages_attachments,
+    pages_dev_mailbox,
     pages_home,
+    pages_notifications,
     pages_policies,
+    pages_tasks,
 )
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -69,6 +75,10 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (health.router, api_accounts.router, api_org.router, api_tasks.router, pages_accounts.router,
-                   pages_home.router, api_policies.router, pages_policies.router):
+                   pages_home.router, api_policies.router, pages_policies.router, pages_tasks.router):
         app.include_router(router)
+    for router in (api_notifications.router, pages_notifications.router, pages_dev_mailbox.router):
+        app.include_router(router)
+    app.include_router(api_attachments.router)
+    app.include_router(pages_attachments.router)
     return app

@@ -44,8 +44,9 @@ def error_body(code: str, message: str, details: list[dict[str, Any]] | None = N
 
 
 def error_response(request: Request, status: int, code: str, message: str,
-                   details: list[dict[str, Any]] | None = None) -> Response:
-    text = translate(message)
+                   details: list[dict[str, Any]] | None = None, params: dict[str, Any] | None = None) -> Response:
+    """Translate first, then fill in parameters, so messages with values translate too."""
+    text = translate(message, **(params or {}))
     translated = [{**d, "message": translate(d["message"])} if isinstance(d.get("message"), str) else d
                   for d in details or []]
     if is_api(request):
@@ -74,8 +75,7 @@ def install(app: FastAPI) -> None:
             if request.headers.get("hx-request"):
                 return Response(status_code=401, headers={"HX-Redirect": "/login"})
             return RedirectResponse(f"/login?next={target}", status_code=303)
-        message = exc.message % exc.params if exc.params else exc.message
-        return error_response(request, exc.status, exc.code, message, exc.details)
+        return error_response(request, exc.status, exc.code, exc.message, exc.details, exc.params)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

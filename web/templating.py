@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
+from schemas.errors import N_
+from store.models.base import utcnow
 from web import i18n
 from web.auth import session_principal
 from web.csrf import expected_token
@@ -25,7 +27,7 @@ _environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=se
 templates = Jinja2Templates(env=_environment)
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda message: i18n.gettext_(message),
-    lambda singular, plural, n: i18n.ngettext_(singular, plural, n),
+    lambda singular, plural, n: i18n.translations(i18n.current_language.get()).ngettext(singular, plural, n),
     newstyle=True,
 )
 
@@ -42,8 +44,45 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai", fmt: str
     return value.astimezone(ZoneInfo(timezone)).strftime(fmt)
 
 
+def task_title(task: Any) -> str:
+    """A task's title in the reader's language (rows keep the message id and its parameters)."""
+    message = (getattr(task, "context", None) or {}).get("title_message")
+    if message and isinstance(message, list) and len(message) == 2:
+        return i18n.gettext_(message[0], **message[1]) if message[1] else i18n.gettext_(message[0])
+    return str(getattr(task, "title", ""))
+
+
+def due_soon(task: Any, within: timedelta = timedelta(hours=24)) -> bool:
+    due = getattr(task, "due_at", None)
+    return due is not None and due - utcnow() <= within
+
+
+ROLE_LABELS = {"sales": N_("salesperson"), "sales_manager": N_("sales manager"),
+               "department_head": N_("department head"), "hr": N_("HR"), "finance": N_("finance"),
+               "admin": N_("administrator")}
+AUDIT_LABELS = {"task.opened": N_("Task opened"), "task.reminder_sent": N_("Reminder sent"),
+                "task.completed": N_("Completed"), "task.cancelled": N_("Cancelled"),
+                "task.claimed": N_("Claimed"), "task.released": N_("Released to the team")}
+
+
+def audit_label(action: str) -> str:
+    if action in AUDIT_LABELS:
+        return AUDIT_LABELS[action]
+    if action.startswith("task.overdue_notice"):
+        return N_("Overdue notice sent")
+    if action.startswith("task.escalated"):
+        return N_("Escalated")
+    if action.startswith("task.escalation_exhausted"):
+        return N_("Nobody left to escalate to")
+    return action
+
+
 templates.env.filters["money"] = format_money
 templates.env.filters["local_time"] = local_time
+templates.env.filters["task_title"] = task_title
+templates.env.filters["due_soon"] = due_soon
+templates.env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+templates.env.filters["audit_label"] = audit_label
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,

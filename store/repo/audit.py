@@ -47,3 +47,9 @@ def record(session: Session, *, actor_id: int | None, action: str, entity: str, 
     session.add(entry)
     session.flush()
     return entry
+
+
+def entries_for(session: Session, entity: str, entity_id: Any, limit: int = 200) -> list[AuditEntry]:
+    query = (select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+             .order_by(AuditEntry.id).limit(limit))
+    return list(session.scalars(query))

@@ -25,6 +25,7 @@ from schemas.policies import (
     CalendarKind,
     DeadlinePolicy,
     PolicyIn,
+    iso_duration,
     iso_fields,
     policy_from_input,
     validation_details,
@@ -32,7 +33,8 @@ from schemas.policies import (
 from store.repo import policies
 from web.auth import Principal, get_db, require_roles
 from web.csrf import verify_csrf
-from web.i18n import gettext_, ngettext_
+from web.i18n import gettext_
+from web.i18n import ngettext_ as ngettext  # pybabel extracts plural messages under this name
 from web.templating import render
 
 router = APIRouter(prefix="/admin/policies", tags=["pages"], include_in_schema=False,
@@ -80,12 +82,14 @@ def readable_duration(value: timedelta, field: str, calendar: str) -> str:
     if not value and field in ZERO_MEANINGS:
         return gettext_(ZERO_MEANINGS[field])
     if field == "due_in" and calendar == CalendarKind.working_days:
-        return ngettext_("%(num)s working day", "%(num)s working days", value.days)
+        return ngettext("%(num)s working day", "%(num)s working days", value.days)
     minutes, seconds = divmod(value.seconds, 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [(value.days, "%(num)s day", "%(num)s days"), (hours, "%(num)s hour", "%(num)s hours"),
-             (minutes, "%(num)s minute", "%(num)s minutes"), (seconds, "%(num)s second", "%(num)s seconds")]
-    return " ".join(ngettext_(one, many, amount) for amount, one, many in parts if amount)
+    parts = [ngettext("%(num)s day", "%(num)s days", value.days) if value.days else "",
+             ngettext("%(num)s hour", "%(num)s hours", hours) if hours else "",
+             ngettext("%(num)s minute", "%(num)s minutes", minutes) if minutes else "",
+             ngettext("%(num)s second", "%(num)s seconds", seconds) if seconds else ""]
+    return " ".join(part for part in parts if part) or iso_duration(value)
 
 
 def _editable(key: str, field: str) -> bool:

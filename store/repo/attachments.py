@@ -1,0 +1,56 @@
+"""Evidence files on tasks: the rows, and who may see them.
+
+A task's evidence is seen by the people the task concerns: whoever holds it now, whoever completed
+it, and HR and admin (who audit handovers). Everyone else is answered as if the file did not
+exist, so ids cannot be probed. Files not attached to a task (interaction records) are not served
+through here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Attachment, Task
+from store.repo import audit
+from store.repo import tasks as task_repo
+
+AUDITORS = frozenset({"hr", "admin"})
+
+
+def may_see_task(task: Task, employee_id: int, roles: frozenset[str] | list[str], team_id: int | None) -> bool:
+    return (task_repo.is_holder(task, employee_id, roles, team_id) or task.completed_by == employee_id
+            or bool(AUDITORS.intersection(roles)))
+
+
+def visible_task(session: Session, task_id: str, *, employee_id: int, roles: frozenset[str] | list[str],
+                 team_id: int | None) -> Task | None:
+    task = task_repo.get(session, task_id)
+    return task if task is not None and may_see_task(task, employee_id, roles, team_id) else None
+
+
+def visible(session: Session, attachment_id: int, *, employee_id: int, roles: frozenset[str] | list[str],
+            team_id: int | None) -> Attachment | None:
+    """The attachment, if it is on a task the viewer may see."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None or attachment.task_id is None:
+        return None
+    task = visible_task(session, attachment.task_id, employee_id=employee_id, roles=roles, team_id=team_id)
+    return attachment if task is not None else None
+
+
+def for_task(session: Session, task_id: str) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(Attachment.task_id == task_id).order_by(Attachment.id)))
+
+
+def add_to_task(session: Session, task: Task, *, filename: str, content_type: str, size: int, sha256: str,
+                uploaded_by: int) -> Attachment:
+    """Record an uploaded file on a task, with an audit entry naming its hash (the evidence trail)."""
+    attachment = Attachment(task_id=task.id, filename=filename, content_type=content_type, size=size,
+                            sha256=sha256, uploaded_by=uploaded_by)
+    session.add(attachment)
+    session.flush()
+    audit.record(session, actor_id=uploaded_by, action="attachment.added", entity="attachment",
+                 entity_id=attachment.id, detail={"task_id": task.id, "filename": filename, "size": size,
+                                                  "sha256": sha256})
+    return attachment

@@ -1,0 +1,24 @@
+"""A one-step process that notifies a person through ``notify.send`` under a fast retry policy,
+so tests can watch Temporal retry a delivery and count what actually went out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.notify import NotificationRequest
+    from schemas.notifications import DeliveryReport
+
+
+@workflow.defn(name="NotifyProbe")
+class NotifyProbeWorkflow:
+    @workflow.run
+    async def run(self, request: NotificationRequest) -> DeliveryReport:
+        report: DeliveryReport = await workflow.execute_activity(
+            "notify.send", request, result_type=DeliveryReport, start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=50), backoff_coefficient=1.0,
+                                     maximum_attempts=5))
+        return report
