@@ -1,22 +1,38 @@
-"""The outside channels against real servers on loopback: SMTP (aiosmtpd) and a WeCom robot
-stand-in; and the ``notify`` settings that choose them."""
+"""Outside delivery: the channel adapters against real servers on loopback (SMTP via aiosmtpd,
+a WeCom robot stand-in), the ``notify`` settings that choose them, and ``notify.deliver`` sending
+each notification once per channel however often it is retried — by a test or by Temporal."""
 
 from __future__ import annotations
 
 import socket
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
+from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
 
 from activities.channels import ChannelFailed, EmailChannel, Notice, WeComChannel, channels_for
-from baton.config import load_settings
+from activities.notify import NotificationRequest, NotifyActivities
+from baton.config import Settings, load_settings
 from baton.notify_settings import EmailSettings, NotifySettings, WeComSettings
+from baton.worker import activities_for
+from schemas.notifications import DeliveryReport
+from store.db import Database
+from store.models import Employee, Notification, NotificationDelivery
+from store.repo import deliveries
 from tests.support.loopback import SmtpRecorder, WeComRobot
+from tests.support.notices import give_emails, write_notification
+from tests.support.notify_workflow import NotifyProbeWorkflow
+from tests.support.org import OrgFixture
 
+ROBOT_RATE_LIMITED = (200, {"errcode": 45009, "errmsg": "api freq out of limit"})
 NOTICE = Notice(notification_id=42, recipient_name="张伟", recipient_email="zhang.wei@huatong.example",
                 recipient_phone="13800000000", subject="新任务：交接客户档案",
-                body="请在 3 个工作日内完成客户档案交接。\n打开 Baton 查看。", chat_text="请在 3 个工作日内完成客户档案交接。")
+                body="请在 3 个工作日内完成客户档案交接。\n打开 Baton 查看。",
+                chat_text="请在 3 个工作日内完成客户档案交接。")
 
 
 @pytest_asyncio.fixture
@@ -33,6 +49,28 @@ async def robot() -> AsyncIterator[WeComRobot]:
     await stand_in.start()
     yield stand_in
     await stand_in.stop()
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpRecorder, robot: WeComRobot) -> Settings:
+    """The suite's settings with e-mail to the loopback SMTP server and WeCom to the robot stand-in."""
+    return settings.with_changes(notify=NotifySettings(
+        email=EmailSettings(enabled=True, host="127.0.0.1", port=smtp.port, timeout=5),
+        wecom=WeComSettings(enabled=True, webhook_url=robot.url)))
+
+
+@pytest.fixture
+def emails(db: Database, org: OrgFixture) -> dict[str, str]:
+    return give_emails(db, org)
+
+
+def notify_activities(db: Database, settings: Settings) -> NotifyActivities:
+    return NotifyActivities(db, channels_for(settings.notify), "http://baton.test")
+
+
+def rows_of(db: Database, notification_id: int) -> dict[str, NotificationDelivery]:
+    with db.session() as session:
+        return {row.channel: row for row in deliveries.for_notification(session, notification_id)}
 
 
 def email_channel(port: int) -> EmailChannel:
@@ -129,3 +167,129 @@ def test_mail_catcher_port_comes_from_the_environment() -> None:
 
 def test_settings_without_a_notify_section_send_nothing() -> None:
     assert channels_for(NotifySettings()) == []
+
+
+# ---------------------------------------------------------------- delivery
+async def test_delivering_twice_sends_one_email_and_one_robot_message(
+        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
+        robot: WeComRobot) -> None:
+    notify = notify_activities(db, settings)
+    notification_id = write_notification(db, org["sales_south"], body="客户：华南机械厂")
+
+    first = await notify.deliver(notification_id)
+    second = await notify.deliver(notification_id)
+
+    assert first.sent == ["email", "wecom"] and second.already_sent == ["email", "wecom"] and second.sent == []
+    assert len(smtp.received) == 1 and len(robot.requests) == 1
+    mail = smtp.received[0]
+    assert mail.rcpt_tos == [emails["sales_south"]]
+    assert mail.message["Subject"] == "新任务：交接客户档案"
+    text = mail.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "客户：华南机械厂" in text and "http://baton.test/notifications" in text
+    assert robot.requests[0].body["text"]["content"].startswith("@张伟 新任务：交接客户档案")
+    assert {channel: row.status for channel, row in rows_of(db, notification_id).items()} == {
+        "email": "sent", "wecom": "sent"}
+
+
+async def test_a_failed_channel_is_recorded_and_the_retry_sends_only_what_is_owed(
+        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
+        robot: WeComRobot) -> None:
+    notify = notify_activities(db, settings)
+    notification_id = write_notification(db, org["manager_south"])
+    robot.answers.append(ROBOT_RATE_LIMITED)
+
+    # The first attempt fails after the e-mail was confirmed: Temporal would retry it.
+    with pytest.raises(ApplicationError, match="errcode 45009") as failed:
+        await notify.deliver(notification_id)
+    assert not failed.value.non_retryable
+    rows = rows_of(db, notification_id)
+    assert rows["email"].status == "sent" and rows["email"].sent_at is not None
+    assert rows["wecom"].status == "failed" and "errcode 45009" in (rows["wecom"].error or "")
+
+    retried = await notify.deliver(notification_id)
+
+    assert retried.sent == ["wecom"] and retried.already_sent == ["email"]
+    assert len(smtp.received) == 1, "the e-mail is never sent twice"
+    assert len(robot.requests) == 2, "the robot heard one refused and one accepted message"
+    rows = rows_of(db, notification_id)
+    assert rows["wecom"].status == "sent" and rows["wecom"].error is None
+
+
+async def test_a_claim_left_pending_by_a_crashed_attempt_is_sent_by_the_next(
+        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder) -> None:
+    notification_id = write_notification(db, org["hr"])
+    with db.session() as session:
+        deliveries.claim(session, notification_id=notification_id, channel="email", recipient=emails["hr"])
+
+    report = await notify_activities(db, settings).deliver(notification_id)
+
+    assert "email" in report.sent and len(smtp.received) == 1
+    assert rows_of(db, notification_id)["email"].status == "sent"
+
+
+async def test_notify_send_writes_the_bell_row_and_delivers_it_once(
+        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder) -> None:
+    notify = notify_activities(db, settings)
+    request = NotificationRequest(recipient_id=org["finance"], kind="overdue", title="已逾期：佣金复核",
+                                  dedupe_key="commission-2026-10:overdue:1")
+
+    first = await notify.send(request)
+    again = await notify.send(request)
+
+    assert first.notification_id == again.notification_id and again.already_sent == ["email", "wecom"]
+    assert len(smtp.received) == 1
+    with db.session() as session:
+        assert session.query(Notification).filter_by(recipient_id=org["finance"]).count() == 1
+
+
+async def test_someone_without_an_email_address_gets_the_robot_message_only(
+        db: Database, org: OrgFixture, settings: Settings, smtp: SmtpRecorder, robot: WeComRobot) -> None:
+    report = await notify_activities(db, settings).deliver(write_notification(db, org["sales_east"]))
+
+    assert report.skipped == ["email"] and report.sent == ["wecom"]
+    assert smtp.received == [] and len(robot.requests) == 1
+
+
+async def test_a_missing_notification_is_not_retried(db: Database, settings: Settings) -> None:
+    with pytest.raises(ApplicationError) as failed:
+        await notify_activities(db, settings).deliver(987654)
+    assert failed.value.non_retryable
+
+
+async def test_an_email_comes_in_the_recipients_language(
+        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder) -> None:
+    with db.session() as session:
+        employee = session.get(Employee, org["head"])
+        assert employee is not None
+        employee.language = "en"
+        session.add(Notification(recipient_id=org["head"], kind="escalation", title="升级给你：审批订单 17",
+                                 message_id="Escalated to you: %(title)s", dedupe_key="order-17:escalation:1",
+                                 params={"title": "审批订单 17", "title_message": ["Approve order %(order)s",
+                                                                                 {"order": "17"}]}))
+    with db.session() as session:
+        notification = session.query(Notification).filter_by(dedupe_key="order-17:escalation:1").one()
+
+    await notify_activities(db, settings).deliver(notification.id)
+
+    assert smtp.received[0].message["Subject"] == "Escalated to you: Approve order 17"
+
+
+async def test_temporal_retries_a_failed_delivery_without_sending_twice(
+        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
+        robot: WeComRobot, temporal_client: Client, activity_executor: object) -> None:
+    robot.answers += [ROBOT_RATE_LIMITED, ROBOT_RATE_LIMITED]
+    task_queue = f"notify-{uuid.uuid4().hex[:8]}"
+    request = NotificationRequest(recipient_id=org["sales_south2"], kind="reminder", title="即将到期：交接客户档案",
+                                  dedupe_key="offboarding-9:customer_files:reminder")
+    async with Worker(temporal_client, task_queue=task_queue, workflows=[NotifyProbeWorkflow],
+                      activities=activities_for(db, settings), activity_executor=activity_executor):  # type: ignore[arg-type]
+        handle = await temporal_client.start_workflow(NotifyProbeWorkflow.run, request, id=f"notify-{task_queue}",
+                                                      task_queue=task_queue)
+        report = await handle.result()
+
+    assert isinstance(report, DeliveryReport)
+    assert report.sent == ["wecom"] and report.already_sent == ["email"], "the third attempt sent only WeCom"
+    assert len(smtp.received) == 1 and len(robot.requests) == 3
+    attempts = [event for event in [e async for e in handle.fetch_history_events()]
+                if event.HasField("activity_task_started_event_attributes")]
+    assert attempts[-1].activity_task_started_event_attributes.attempt == 3

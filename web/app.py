@@ -29,6 +29,7 @@ from web.routers import (
     pages_dev_mailbox,
     pages_home,
     pages_notifications,
+    pages_people,
     pages_policies,
     pages_tasks,
 )
@@ -75,7 +76,8 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (health.router, api_accounts.router, api_org.router, api_tasks.router, pages_accounts.router,
-                   pages_home.router, api_policies.router, pages_policies.router, pages_tasks.router):
+                   pages_home.router, api_policies.router, pages_policies.router, pages_tasks.router,
+                   pages_people.router):
         app.include_router(router)
     for router in (api_notifications.router, pages_notifications.router, pages_dev_mailbox.router):
         app.include_router(router)

@@ -18,8 +18,10 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
+from fastapi import Path as PathParam
 from fastapi import Request
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -47,7 +49,10 @@ log = logging.getLogger("baton.attachments")
 
 # Room for the multipart framing and small fields around the file; anything more is refused too.
 FORM_OVERHEAD = 64 * 1024
+MAX_PART_HEADER = 8 * 1024  # one part header line; real ones are a few hundred bytes
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Ids are 32-bit in the database; a bigger number would be a database error, not "not found".
+AttachmentId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 MISSING_FILE = {"field": "file", "code": "missing", "message": N_("Choose a file to upload.")}
 
 
@@ -176,10 +181,13 @@ class _MultipartUpload:
     def _on_structure(self, kind: str, payload: bytes) -> None:
         if kind == "part":
             self._headers, self._name, self._value = {}, b"", b""
-        elif kind == "name":
-            self._name += payload
-        elif kind == "value":
-            self._value += payload
+        elif kind in ("name", "value"):
+            if kind == "name":
+                self._name += payload
+            else:
+                self._value += payload
+            if len(self._name) + len(self._value) > MAX_PART_HEADER:
+                raise UnreadableUpload()
         elif kind == "header":
             self._headers[self._name.strip().lower()] = self._value
             self._name, self._value = b"", b""

@@ -65,6 +65,9 @@ AUDIT_LABELS = {"task.opened": N_("Task opened"), "task.reminder_sent": N_("Remi
                 "task.claimed": N_("Claimed"), "task.released": N_("Released to the team")}
 
 
+STATUS_LABELS = {"active": N_("Active"), "offboarding": N_("In offboarding"), "departed": N_("Departed")}
+
+
 def audit_label(action: str) -> str:
     if action in AUDIT_LABELS:
         return AUDIT_LABELS[action]
@@ -83,6 +86,7 @@ templates.env.filters["task_title"] = task_title
 templates.env.filters["due_soon"] = due_soon
 templates.env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
 templates.env.filters["audit_label"] = audit_label
+templates.env.filters["status_label"] = lambda status: STATUS_LABELS.get(status, status)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from schemas.errors import InvalidInput, NotFound, UsernameTaken
@@ -105,3 +105,24 @@ def put_setting(session: Session, *, actor_id: int | None, key: str, value: Any)
     audit.record(session, actor_id=actor_id, action="setting.changed", entity="setting", entity_id=key,
                  detail={"value": value})
     return row
+
+
+def list_employees(session: Session, *, q: str | None = None, status: str | None = None, team_id: int | None = None,
+                   limit: int = 50, offset: int = 0) -> tuple[list[Employee], int]:
+    """People for the HR/admin directory, filtered and paged on the server."""
+    conditions: list[ColumnElement[bool]] = []
+    if q:
+        pattern = f"%{q.strip()}%"
+        conditions.append(Employee.name.ilike(pattern) | Employee.username.ilike(pattern))
+    if status:
+        conditions.append(Employee.status == status)
+    if team_id is not None:
+        conditions.append(Employee.team_id == team_id)
+    total = session.scalar(select(func.count()).select_from(Employee).where(*conditions)) or 0
+    query = select(Employee).where(*conditions).order_by(Employee.team_id.is_(None), Employee.team_id,
+                                                           Employee.name).limit(limit).offset(offset)
+    return list(session.scalars(query)), total
+
+
+def all_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)))

@@ -40,5 +40,5 @@ async def list_attachments(task_id: str, request: Request, user: ApiUser) -> Att
 
 @router.get("/api/attachments/{attachment_id}", response_class=FileResponse,
             responses={200: {"content": {"application/octet-stream": {}}}, 404: {"description": "not_found"}})
-async def download_attachment(attachment_id: int, request: Request, user: ApiUser) -> FileResponse:
+async def download_attachment(attachment_id: attachments.AttachmentId, request: Request, user: ApiUser) -> FileResponse:
     return await run_in_threadpool(attachments.attachment_download, request, user, attachment_id)

@@ -43,7 +43,7 @@ async def upload_from_page(task_id: str, request: Request, user: PageUser) -> Re
 
 
 @router.get("/attachments/{attachment_id}")
-async def download_from_page(attachment_id: int, request: Request, user: PageUser) -> FileResponse:
+async def download_from_page(attachment_id: attachments.AttachmentId, request: Request, user: PageUser) -> FileResponse:
     return await run_in_threadpool(attachments.attachment_download, request, user, attachment_id)
 
 
