@@ -18,6 +18,7 @@ from schemas.org import Role
 from store.db import Database
 from store.models import AuthToken, Employee
 from store.repo import auth as auth_repo
+from store.repo.visibility import Viewer
 
 SESSION_COOKIE = "baton_session"
 
@@ -126,3 +127,8 @@ def can_see_employee(session: Any, viewer: Principal, employee: Employee) -> boo
     if viewer.id == employee.id or viewer.has(Role.hr, Role.admin):
         return True
     return viewer.id in manager_chain(session, employee.id)
+
+
+def viewer_of(principal: Principal) -> Viewer:
+    """The visibility facts of the caller, for store/repo/visibility.py."""
+    return Viewer(id=principal.id, roles=principal.roles, team_id=principal.team_id)

@@ -3,7 +3,15 @@
 from store.models.audit import AuditEntry
 from store.models.auth import AuthToken, LoginFailure
 from store.models.base import Base
-from store.models.customers import Complaint, Customer, Interaction
+from store.models.customers import (
+    Complaint,
+    Customer,
+    CustomerContact,
+    ImportJob,
+    Interaction,
+    OwnershipChange,
+    TeamRule,
+)
 from store.models.orders import Order, OrderLine, Payment, Service
 from store.models.org import Department, Employee, Setting, Team
 from store.models.policies import DeadlinePolicyRow, Delegation
@@ -16,19 +24,23 @@ __all__ = [
     "Base",
     "Complaint",
     "Customer",
+    "CustomerContact",
     "DeadlinePolicyRow",
     "Delegation",
     "Department",
     "Employee",
+    "ImportJob",
     "Interaction",
     "LoginFailure",
     "Notification",
     "NotificationDelivery",
     "Order",
     "OrderLine",
+    "OwnershipChange",
     "Payment",
     "Service",
     "Setting",
     "Task",
     "Team",
+    "TeamRule",
 ]
