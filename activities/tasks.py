@@ -18,9 +18,17 @@ from temporalio import activity
 
 from activities.deadlines import due_at
 from schemas.errors import N_
-from schemas.tasks import ClaimRequest, CloseTaskRequest, DeadlineEvent, OpenedTask, OpenTaskRequest, TaskStatus
+from schemas.tasks import (
+    ClaimRequest,
+    CloseTaskRequest,
+    DeadlineEvent,
+    DeadlineOutcome,
+    OpenedTask,
+    OpenTaskRequest,
+    TaskStatus,
+)
 from store.db import Database
-from store.models import AuditEntry, Employee, Task
+from store.models import AuditEntry, Employee, Notification, Task
 from store.models.base import utcnow
 from store.repo import audit
 from store.repo import notifications as notification_repo
@@ -46,7 +54,7 @@ class TaskActivities:
         with self.db.session() as session:
             existing = session.get(Task, request.task_id)
             if existing is not None:
-                return _opened(existing)
+                return _opened(existing, _task_notifications(session, existing.id, "info"))
             assignee, delegated_from = spec.assignee_id, None
             if assignee is not None:
                 local_day = request.opened_at.astimezone(ZoneInfo(self.timezone)).date()
@@ -65,67 +73,65 @@ class TaskActivities:
             )
             session.add(task)
             session.flush()
-            for recipient in task_repo.current_holders(session, task):
-                _notify(session, recipient, "info", NEW_TASK, task, f"{task.id}:new:{recipient}")
+            notified = [_notify(session, recipient, "info", NEW_TASK, task, f"{task.id}:new:{recipient}")
+                        for recipient in task_repo.current_holders(session, task)]
             if delegated_from is not None and assignee is not None:
                 away = session.get(Employee, delegated_from)
-                _notify(session, assignee, "info", DELEGATED, task, f"{task.id}:delegated:{assignee}",
-                        person=away.name if away else "")
+                notified.append(_notify(session, assignee, "info", DELEGATED, task, f"{task.id}:delegated:{assignee}",
+                                        person=away.name if away else ""))
             audit.record(session, actor_id=None, action="task.opened", entity="task", entity_id=task.id,
                          detail={"kind": task.kind, "assignee_id": assignee, "role": spec.candidate_role,
                                  "delegated_from_id": delegated_from,
                                  "due_at": task.due_at.isoformat() if task.due_at else None})
-            return _opened(task)
+            return _opened(task, [n for n in notified if n is not None])
 
     @activity.defn(name="tasks.remind")
-    def remind(self, event: DeadlineEvent) -> int:
+    def remind(self, event: DeadlineEvent) -> DeadlineOutcome:
         with self.db.session() as session:
             task = _open_task(session, event.task_id)
             if task is None:
-                return 0
+                return DeadlineOutcome()
             recipients = task_repo.current_holders(session, task)
-            for recipient in recipients:
-                _notify(session, recipient, "reminder", DUE_SOON, task,
-                        f"{task.id}:reminder:{recipient}")
+            notified = [_notify(session, recipient, "reminder", DUE_SOON, task, f"{task.id}:reminder:{recipient}")
+                        for recipient in recipients]
             _audit_once(session, task, "task.reminder_sent", {"recipients": recipients})
-            return len(recipients)
+            return DeadlineOutcome(notified=[n for n in notified if n is not None])
 
     @activity.defn(name="tasks.overdue_notice")
-    def overdue_notice(self, event: DeadlineEvent) -> int:
+    def overdue_notice(self, event: DeadlineEvent) -> DeadlineOutcome:
         """To the holder and their manager, HR too for offboarding steps; every notice is counted."""
         with self.db.session() as session:
             task = _open_task(session, event.task_id)
             if task is None:
-                return 0
+                return DeadlineOutcome()
             task.overdue = True
             holders = task_repo.current_holders(session, task)
             managers = [m for h in holders[:1] for m in task_repo.escalation_chain(session, task)[:1]]
             hr = task_repo.role_members(session, "hr", None) if event.notify_hr else []
             recipients = list(dict.fromkeys([*holders, *managers, *hr]))
-            for recipient in recipients:
-                _notify(session, recipient, "overdue", OVERDUE, task,
-                        f"{task.id}:overdue:{event.sequence}:{recipient}")
+            notified = [_notify(session, recipient, "overdue", OVERDUE, task,
+                                f"{task.id}:overdue:{event.sequence}:{recipient}") for recipient in recipients]
             _audit_once(session, task, f"task.overdue_notice.{event.sequence}", {"recipients": recipients})
-            return len(recipients)
+            return DeadlineOutcome(notified=[n for n in notified if n is not None])
 
     @activity.defn(name="tasks.escalate")
-    def escalate(self, event: DeadlineEvent) -> int | None:
-        """One level up the original holder's manager chain; None when nobody is left above."""
+    def escalate(self, event: DeadlineEvent) -> DeadlineOutcome:
+        """One level up the original holder's manager chain; no target when nobody is left above."""
         with self.db.session() as session:
             task = _open_task(session, event.task_id)
             if task is None:
-                return None
+                return DeadlineOutcome()
             chain = task_repo.escalation_chain(session, task)
             if len(chain) < event.level:
                 _audit_once(session, task, f"task.escalation_exhausted.{event.level}", {})
-                return None
+                return DeadlineOutcome()
             target = chain[event.level - 1]
             task.escalated_to_id = target
             task.escalation_level = event.level
-            _notify(session, target, "escalation", ESCALATED, task,
-                    f"{task.id}:escalation:{event.level}:{target}")
+            notified = _notify(session, target, "escalation", ESCALATED, task,
+                               f"{task.id}:escalation:{event.level}:{target}")
             _audit_once(session, task, f"task.escalated.{event.level}", {"to": target})
-            return target
+            return DeadlineOutcome(notified=[notified] if notified is not None else [], target=target)
 
     @activity.defn(name="tasks.close")
     def close(self, request: CloseTaskRequest) -> None:
@@ -156,10 +162,16 @@ class TaskActivities:
                          else "task.claimed", entity="task", entity_id=task.id, detail={})
 
 
-def _opened(task: Task) -> OpenedTask:
+def _opened(task: Task, notified: list[int]) -> OpenedTask:
     assert task.due_at is not None
     return OpenedTask(task_id=task.id, assignee_id=task.assignee_id, delegated_from_id=task.delegated_from_id,
-                      due_at=task.due_at)
+                      due_at=task.due_at, notified=notified)
+
+
+def _task_notifications(session: Session, task_id: str, kind: str) -> list[int]:
+    """On a retried open, the notifications the first attempt wrote (so they are still delivered)."""
+    query = select(Notification.id).where(Notification.task_id == task_id, Notification.kind == kind)
+    return list(session.scalars(query))
 
 
 def _open_task(session: Session, task_id: str) -> Task | None:
@@ -167,15 +179,17 @@ def _open_task(session: Session, task_id: str) -> Task | None:
     return task if task is not None and task.status == "open" else None
 
 
-def _notify(session: Session, recipient: int, kind: str, message: str, task: Task, key: str, **extra: Any) -> None:
+def _notify(session: Session, recipient: int, kind: str, message: str, task: Task, key: str,
+            **extra: Any) -> int | None:
     """In-app notification with the task's title; each reader sees it in their own language."""
     if session.get(Employee, recipient) is None:
-        return
+        return None
     title_message = (task.context or {}).get("title_message") or [task.title, {}]
     params = {"title": task.title, "title_message": title_message, **extra}
     rendered = translate_in(COMPANY_LANGUAGE, message, {**params, "title": task.title})
-    notification_repo.create_once(session, recipient_id=recipient, kind=kind, title=rendered, task_id=task.id,
-                                  process_id=task.workflow_id, dedupe_key=key, message_id=message, params=params)
+    return notification_repo.create_once(session, recipient_id=recipient, kind=kind, title=rendered,
+                                         task_id=task.id, process_id=task.workflow_id, dedupe_key=key,
+                                         message_id=message, params=params)
 
 
 def _audit_once(session: Session, task: Task, action: str, detail: dict[str, object]) -> None:

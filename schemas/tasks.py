@@ -75,6 +75,14 @@ class OpenedTask(BaseModel):
     assignee_id: int | None
     delegated_from_id: int | None = None
     due_at: datetime
+    notified: list[int] = Field(default_factory=list)  # new in-app notifications to deliver outside
+
+
+class DeadlineOutcome(BaseModel):
+    """What a reminder / overdue / escalation activity did: who was notified, where it escalated."""
+
+    notified: list[int] = Field(default_factory=list)
+    target: int | None = None
 
 
 class TaskAction(BaseModel):

@@ -26,6 +26,7 @@ from temporalio.worker import Worker
 
 from baton.config import Settings, load_settings
 from baton.devserver import temporal_binary
+from baton.notify_settings import NotifySettings
 from baton.worker import build_worker
 from schemas import search
 from store.db import Database, normalise_url
@@ -132,7 +133,9 @@ def settings(base_settings: Settings, db: Database, temporal_env: WorkflowEnviro
     temporal = base_settings.temporal.__class__(
         **{**base_settings.temporal.__dict__, "address": address,
            "task_queue": f"baton-test-{uuid.uuid4().hex[:10]}"})
-    return base_settings.with_changes(data_dir=tmp_path, database_url_override=db.url, temporal=temporal)
+    # No e-mail or WeCom unless a test turns them on against its own loopback servers.
+    return base_settings.with_changes(data_dir=tmp_path, database_url_override=db.url, temporal=temporal,
+                                      notify=NotifySettings())
 
 
 @pytest.fixture(scope="session")

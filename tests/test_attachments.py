@@ -18,7 +18,7 @@ from temporalio.worker import Worker
 from baton.config import Settings
 from schemas.attachments import sanitise_filename
 from store.db import Database
-from store.models import Attachment
+from store.models import Attachment, AuditEntry
 from tests.support.org import OrgFixture
 from tests.support.steps import approval_step, start_probe, wait_for_step, wait_for_task
 from tests.test_pages import form_token, page_login
@@ -66,6 +66,9 @@ async def test_the_holder_uploads_evidence_kept_by_its_hash(api, worker: Worker,
     assert stored_files(settings) == [blob] and blob.read_bytes() == PDF
     [row] = attachment_rows(db)
     assert (row.id, row.task_id, row.uploaded_by, row.sha256) == (body["id"], task_id, org["sales_south"], digest)
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "attachment.added")).one()
+        assert entry.detail["sha256"] == digest and entry.actor_id == org["sales_south"]
     listed = await client.get(f"/api/tasks/{task_id}/attachments")
     assert listed.status_code == 200
     assert listed.json()["total"] == 1 and listed.json()["items"][0]["id"] == body["id"]
@@ -197,6 +200,7 @@ async def test_downloads_go_to_the_people_the_task_concerns(api, worker: Worker,
     for url in (f"/api/attachments/{attachment_id}", f"/api/tasks/{task_id}/attachments", "/api/attachments/99999"):
         refused = await stranger.get(url)
         assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found", url
+    assert (await stranger.get("/api/attachments/99999999999999999999")).status_code == 422
     audited = await (await api("hr")).get(f"/api/attachments/{attachment_id}")
     assert audited.status_code == 200 and audited.content == PDF
 

@@ -51,8 +51,10 @@ log = logging.getLogger("baton.attachments")
 FORM_OVERHEAD = 64 * 1024
 MAX_PART_HEADER = 8 * 1024  # one part header line; real ones are a few hundred bytes
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# Ids are 32-bit in the database; a bigger number would be a database error, not "not found".
+# Ids as the database can hold them (32-bit integers; task ids of up to 120 characters without NUL,
+# which PostgreSQL refuses in text), so a malformed id is a 422, never a database error.
 AttachmentId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+TaskId = Annotated[str, PathParam(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
 MISSING_FILE = {"field": "file", "code": "missing", "message": N_("Choose a file to upload.")}
 
 
@@ -97,7 +99,7 @@ class IncomingFile:
             if self.content_type is None and len(self._head) < SNIFF_BYTES:
                 self._head += piece[: SNIFF_BYTES - len(self._head)]
                 if len(self._head) >= SNIFF_BYTES:
-                    self._check_type(complete=False)
+                    self.content_type = self._checked_type(complete=False)
             self._hash.update(piece)
             self._file.write(piece)
 
@@ -105,9 +107,9 @@ class IncomingFile:
         """Sync and move the file into place (or drop it when that content is already stored)."""
         if self.size == 0:
             raise EmptyUpload(details=[{"field": "file", "filename": self.filename}])
-        if self.content_type is None:
-            self._check_type(complete=True)
-        assert self.content_type is not None and self._temp is not None
+        content_type = self.content_type or self._checked_type(complete=True)
+        if self._temp is None:
+            raise RuntimeError("this upload was already kept or discarded")
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
@@ -119,7 +121,7 @@ class IncomingFile:
         else:
             os.replace(self._temp, target)
         self._temp = None
-        return StoredFile(filename=self.filename, content_type=self.content_type, size=self.size, sha256=digest)
+        return StoredFile(filename=self.filename, content_type=content_type, size=self.size, sha256=digest)
 
     def discard(self) -> None:
         """Remove the temporary file; harmless after :meth:`keep` and when called twice."""
@@ -128,10 +130,11 @@ class IncomingFile:
             self._temp.unlink(missing_ok=True)
             self._temp = None
 
-    def _check_type(self, *, complete: bool) -> None:
-        self.content_type = sniffed_content_type(self._extension, bytes(self._head), complete=complete)
-        if self.content_type is None:
+    def _checked_type(self, *, complete: bool) -> str:
+        content_type = sniffed_content_type(self._extension, bytes(self._head), complete=complete)
+        if content_type is None:
             raise FileTypeNotAllowed(details=[{"field": "file", "filename": self.filename}])
+        return content_type
 
 
 class _MultipartUpload:
@@ -192,17 +195,22 @@ class _MultipartUpload:
             self._headers[self._name.strip().lower()] = self._value
             self._name, self._value = b"", b""
         elif kind == "body":
-            _, params = parse_options_header(self._headers.get(b"content-disposition", b"").decode("latin-1"))
-            raw_name = params.get(b"filename")
-            self._in_file = params.get(b"name") == b"file" and raw_name is not None
-            if self._in_file and self.file is not None:
-                raise InvalidInput(details=[{"field": "file", "code": "one_file",
-                                             "message": N_("Upload one file at a time.")}])
-            if self._in_file and raw_name is not None:
-                self.file = IncomingFile(self._uploads_dir, _decode_filename(raw_name), self._max_bytes)
+            self._start_body()
         elif kind == "end":
             self._file_complete = self._file_complete or self._in_file
             self._in_file = False
+
+    def _start_body(self) -> None:
+        """A part's headers are complete: it is the file when it is field ``file`` with a filename."""
+        _, params = parse_options_header(self._headers.get(b"content-disposition", b"").decode("latin-1"))
+        raw_name = params.get(b"filename")
+        self._in_file = params.get(b"name") == b"file" and raw_name is not None
+        if not self._in_file or raw_name is None:
+            return
+        if self.file is not None:
+            raise InvalidInput(details=[{"field": "file", "code": "one_file",
+                                         "message": N_("Upload one file at a time.")}])
+        self.file = IncomingFile(self._uploads_dir, _decode_filename(raw_name), self._max_bytes)
 
 
 def _decode_filename(raw: bytes) -> str:
@@ -217,8 +225,8 @@ async def receive_upload(request: Request, uploads_dir: Path, max_bytes: int) ->
     """Stream the request's multipart ``file`` field into the store.
 
     A declared Content-Length over the limit is refused before reading anything; a chunked or
-    understated body is counted as it arrives, so at most the limit plus one network chunk is
-    ever read, and nothing of a refused upload stays on disk."""
+    understated body is counted as it arrives, so little more than the limit is ever read, and
+    nothing of a refused upload stays on disk. Permission is checked before this is called."""
     budget = max_bytes + FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > budget:

@@ -19,6 +19,7 @@ person, a closed task, an unknown action or missing data before anything is reco
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ClaimRequest,
         CloseTaskRequest,
         DeadlineEvent,
+        DeadlineOutcome,
         OpenedTask,
         OpenTaskRequest,
         StepSpec,
@@ -45,6 +47,21 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+# Sending e-mail/WeCom may wait for a mail server, but never holds a deadline up for long: the
+# in-app notification is already written; after this, the delivery row records the failure.
+DELIVERY_WINDOW = timedelta(minutes=10)
+
+
+async def deliver(notification_ids: list[int]) -> None:
+    """Send new notifications over the outside channels (e-mail, WeCom), each once."""
+    if not notification_ids:
+        return
+    sends = [workflow.execute_activity("notify.deliver", notification_id, schedule_to_close_timeout=DELIVERY_WINDOW,
+                                       retry_policy=ACTIVITY_RETRY, summary="deliver notification")
+             for notification_id in notification_ids]
+    for outcome in await asyncio.gather(*sends, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            workflow.logger.warning("notification delivery gave up: %s", outcome)
 
 
 @dataclass
@@ -188,6 +205,7 @@ class HumanStepsWorkflow:
             summary=f"open task: {spec.title}")
         step = OpenStep(spec=spec, opened=opened)
         self._steps[task_id] = step
+        await deliver(opened.notified)
         await DeadlineClock(step, policy, info.workflow_id).run()
         decision = step.decision
         assert decision is not None
@@ -255,21 +273,23 @@ class DeadlineClock:
         title = step.spec.title % step.spec.title_params if step.spec.title_params else step.spec.title
         if kind == "reminder":
             self.reminded = True
-            await _deadline_activity("tasks.remind", event, f"remind: {title}")
+            outcome = await _deadline_activity("tasks.remind", event, f"remind: {title}")
         elif kind == "overdue":
             self.notices += 1
             step.overdue = True
-            await _deadline_activity("tasks.overdue_notice", event, f"overdue notice {self.notices}: {title}")
+            outcome = await _deadline_activity("tasks.overdue_notice", event, f"overdue notice {self.notices}: {title}")
         else:
-            target = await _deadline_activity("tasks.escalate", event, f"escalate level {event.level}: {title}")
-            if target is None:
+            outcome = await _deadline_activity("tasks.escalate", event, f"escalate level {event.level}: {title}")
+            if outcome.target is None:
                 self.chain_exhausted = True
             else:
                 self.escalations += 1
-                step.escalated_to.append(int(target))
+                step.escalated_to.append(outcome.target)
+        await deliver(outcome.notified)
 
 
-async def _deadline_activity(name: str, event: DeadlineEvent, summary: str) -> int | None:
-    result: int | None = await workflow.execute_activity(
-        name, event, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary)
+async def _deadline_activity(name: str, event: DeadlineEvent, summary: str) -> DeadlineOutcome:
+    result: DeadlineOutcome = await workflow.execute_activity(
+        name, event, result_type=DeadlineOutcome, start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY, summary=summary)
     return result

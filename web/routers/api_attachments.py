@@ -27,13 +27,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/api/tasks/{task_id}/attachments", status_code=201, response_model=AttachmentOut,
              openapi_extra=UPLOAD_BODY, responses=ERRORS)
-async def upload_attachment(task_id: str, request: Request, user: ApiUser) -> AttachmentOut:
+async def upload_attachment(task_id: attachments.TaskId, request: Request, user: ApiUser) -> AttachmentOut:
     """The task's holder adds one evidence file (multipart field ``file``)."""
     return await attachments.attach_to_task(request, user, task_id)
 
 
 @router.get("/api/tasks/{task_id}/attachments", response_model=AttachmentList)
-async def list_attachments(task_id: str, request: Request, user: ApiUser) -> AttachmentList:
+async def list_attachments(task_id: attachments.TaskId, request: Request, user: ApiUser) -> AttachmentList:
     items = await run_in_threadpool(attachments.task_attachments, request, user, task_id)
     return AttachmentList(items=items, total=len(items))
 

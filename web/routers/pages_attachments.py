@@ -23,12 +23,12 @@ router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depend
 
 
 @router.get("/tasks/{task_id}/attachments")
-async def attachments_fragment(task_id: str, request: Request, user: PageUser) -> Response:
+async def attachments_fragment(task_id: attachments.TaskId, request: Request, user: PageUser) -> Response:
     return await _fragment(request, user, task_id)
 
 
 @router.post("/tasks/{task_id}/attachments")
-async def upload_from_page(task_id: str, request: Request, user: PageUser) -> Response:
+async def upload_from_page(task_id: attachments.TaskId, request: Request, user: PageUser) -> Response:
     # HTMX sends the CSRF token as a header, leaving the body unread for streaming; a plain form
     # post carries it in the body, which the CSRF check has then already parsed.
     body_parsed = not request.headers.get("x-csrf-token")
