@@ -38,6 +38,7 @@ from store.models import (
     Team,
 )
 from store.passwords import hash_password
+from store.repo import interactions
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,9 @@ def load_demo_company(db: Database, *, today: date | None = None) -> bool:
         # password is published in the documentation anyway.
         password_hash = hash_password(data.DEMO_PASSWORD)
         _write(session, plan, today, password_hash)
+        # Records written in bulk join the tamper-evident chain, and customers learn their last contact.
+        interactions.chain_unhashed(session)
+        interactions.refresh_last_contact(session)
     log.info("demo company %s loaded in %.2fs", data.COMPANY, time.perf_counter() - started)
     return True
 
@@ -576,6 +580,8 @@ def _customer_row(customer: _Customer, staff: dict[str, int], teams: dict[str, i
         "owner_id": staff[customer.owner] if customer.owner else None,
         "team_id": teams[customer.home.key] if owned else None,
         "notes": customer.notes,
+        # The preferences double as structured tags on the customer 360.
+        "tags": [note for note in customer.notes.split("；") if note and "合作" not in note],
         "created_at": _local(customer.since, 10 * 60),
     }
 

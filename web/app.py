@@ -19,6 +19,7 @@ from web.engine import EngineHandle
 from web.routers import (
     api_accounts,
     api_attachments,
+    api_customers,
     api_notifications,
     api_org,
     api_policies,
@@ -26,6 +27,7 @@ from web.routers import (
     health,
     pages_accounts,
     pages_attachments,
+    pages_customers,
     pages_dev_mailbox,
     pages_home,
     pages_notifications,
@@ -83,4 +85,6 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
         app.include_router(router)
     app.include_router(api_attachments.router)
     app.include_router(pages_attachments.router)
+    app.include_router(api_customers.router)
+    app.include_router(pages_customers.router)
     return app

@@ -18,6 +18,7 @@ class NavItem:
 # (label, href, roles that see it)
 AREAS: list[tuple[str, str, set[str]]] = [
     (N_("Home"), "/", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
+    (N_("Customers"), "/customers", {"sales", "sales_manager", "department_head", "finance", "admin"}),
     (N_("Inbox"), "/inbox", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
     (N_("People"), "/admin/employees", {"admin", "hr"}),
     (N_("Policies"), "/admin/policies", {"admin"}),

@@ -65,6 +65,11 @@ AUDIT_LABELS = {"task.opened": N_("Task opened"), "task.reminder_sent": N_("Remi
                 "task.claimed": N_("Claimed"), "task.released": N_("Released to the team")}
 
 
+CHANNEL_LABELS = {"phone": N_("Phone"), "wechat": N_("WeChat"), "email": N_("E-mail"), "visit": N_("Visit"),
+                  "other": N_("Other")}
+ORDER_STATUS_LABELS = {"pending_approval": N_("Awaiting approval"), "approved": N_("Approved"),
+                       "rejected": N_("Rejected"), "expired": N_("Expired"), "cancelled": N_("Cancelled")}
+SIZE_LABELS = {"small": N_("Small"), "medium": N_("Medium"), "large": N_("Large")}
 STATUS_LABELS = {"active": N_("Active"), "offboarding": N_("In offboarding"), "departed": N_("Departed")}
 
 
@@ -86,6 +91,9 @@ templates.env.filters["task_title"] = task_title
 templates.env.filters["due_soon"] = due_soon
 templates.env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
 templates.env.filters["audit_label"] = audit_label
+templates.env.filters["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)
+templates.env.filters["order_status_label"] = lambda status: ORDER_STATUS_LABELS.get(status, status)
+templates.env.filters["size_label"] = lambda size: SIZE_LABELS.get(size, size)
 templates.env.filters["status_label"] = lambda status: STATUS_LABELS.get(status, status)
 
 

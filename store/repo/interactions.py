@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from schemas.errors import N_, InvalidInput, NotFound
@@ -25,8 +25,10 @@ CHANNELS = ("phone", "wechat", "email", "visit", "other")
 
 
 def record_digest(prev_hash: str, row: Interaction) -> str:
+    """Times are hashed in UTC, as stored, so the digest is the same before and after a reload."""
+    occurred = row.occurred_at.astimezone(UTC).isoformat()
     payload = json.dumps([prev_hash, row.id, row.customer_id, row.employee_id, row.channel, row.summary, row.content,
-                          row.occurred_at.isoformat(), row.corrects_id], ensure_ascii=False, separators=(",", ":"))
+                          occurred, row.corrects_id], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -108,3 +110,27 @@ def complaints(session: Session, customer_id: int, limit: int = 50) -> list[Comp
     query = select(Complaint).where(Complaint.customer_id == customer_id).order_by(
         Complaint.occurred_at.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def chain_unhashed(session: Session, batch: int = 5000) -> int:
+    """Hash records written in bulk (demo data, migrations) onto the end of the chain, in id order."""
+    prev = session.scalar(select(Interaction.record_hash).where(Interaction.record_hash.is_not(None))
+                          .order_by(Interaction.id.desc()).limit(1)) or GENESIS
+    done = 0
+    while True:
+        rows = list(session.scalars(select(Interaction).where(Interaction.record_hash.is_(None))
+                                    .order_by(Interaction.id).limit(batch)))
+        if not rows:
+            return done
+        for row in rows:
+            row.prev_hash = prev
+            row.record_hash = prev = record_digest(prev, row)
+        session.flush()
+        done += len(rows)
+
+
+def refresh_last_contact(session: Session) -> None:
+    """Set every customer's last contact from its newest record (after bulk loads)."""
+    newest = (select(func.max(Interaction.occurred_at)).where(Interaction.customer_id == Customer.id)
+              .scalar_subquery())
+    session.execute(update(Customer).values(last_contact_at=newest))
