@@ -171,3 +171,18 @@ async def test_search_terms_with_wildcards_are_taken_literally(api, customers: C
     assert (await head.get("/api/customers?q=_")).json()["total"] == 0
     assert (await head.get("/api/customers?q=美达")).json()["total"] == 1
     assert (await head.get("/api/customers?q=" + "x" * 1000)).status_code == 422
+
+
+async def test_admin_team_rules_place_new_customers(api, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    admin = await api("admin")
+    too_broad = await admin.post("/api/team-rules", json={"team_id": org.team_ids["east"]})
+    assert too_broad.status_code == 422
+    rule = await admin.post("/api/team-rules", json={"region": "华南", "industry": "工业", "size": "large",
+                                                     "team_id": org.team_ids["east"], "priority": 5})
+    assert rule.status_code == 201
+    assert (await (await api("manager_south")).get("/api/team-rules")).status_code == 403
+    head = await api("head")
+    large = await head.post("/api/customers", json={**NEW, "size": "large", "owner_id": org["sales_east"]})
+    assert large.status_code == 201 and large.json()["team_id"] == org.team_ids["east"], "the specific rule wins"
+    assert (await admin.delete(f"/api/team-rules/{rule.json()['id']}")).status_code == 204
+    assert (await admin.get("/api/team-rules")).json()["total"] == 0

@@ -24,6 +24,7 @@ from web.routers import (
     api_org,
     api_policies,
     api_tasks,
+    api_team_rules,
     health,
     pages_accounts,
     pages_attachments,
@@ -87,4 +88,5 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(pages_attachments.router)
     app.include_router(api_customers.router)
     app.include_router(pages_customers.router)
+    app.include_router(api_team_rules.router)
     return app
