@@ -20,6 +20,8 @@ from web.routers import (
     api_accounts,
     api_attachments,
     api_customers,
+    api_imports,
+    api_interactions_search,
     api_notifications,
     api_org,
     api_policies,
@@ -31,9 +33,11 @@ from web.routers import (
     pages_customers,
     pages_dev_mailbox,
     pages_home,
+    pages_imports,
     pages_notifications,
     pages_people,
     pages_policies,
+    pages_search,
     pages_tasks,
 )
 
@@ -89,4 +93,8 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(api_customers.router)
     app.include_router(pages_customers.router)
     app.include_router(api_team_rules.router)
+    app.include_router(api_imports.router)
+    app.include_router(pages_imports.router)
+    app.include_router(api_interactions_search.router)
+    app.include_router(pages_search.router)
     return app

@@ -19,9 +19,11 @@ class NavItem:
 AREAS: list[tuple[str, str, set[str]]] = [
     (N_("Home"), "/", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
     (N_("Customers"), "/customers", {"sales", "sales_manager", "department_head", "finance", "admin"}),
+    (N_("Search"), "/search", {"sales", "sales_manager", "department_head", "admin"}),
     (N_("Inbox"), "/inbox", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
     (N_("People"), "/admin/employees", {"admin", "hr"}),
     (N_("Policies"), "/admin/policies", {"admin"}),
+    (N_("Import"), "/imports", {"admin", "department_head", "sales_manager"}),
 ]
 
 

@@ -6,9 +6,16 @@ from alembic import context
 
 from store.db import make_engine
 from store.models import Base
+from store.repo.interaction_search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate leaves alone the keyword search's FTS tables, helper table and expression
+    indexes (migration 0004): the models do not describe them, on purpose."""
+    return not is_search_object(name)
 
 
 def run_migrations_online() -> None:
@@ -21,6 +28,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -180,3 +180,16 @@ def ownership_history(session: Session, customer_id: int) -> list[OwnershipChang
     query = select(OwnershipChange).where(OwnershipChange.customer_id == customer_id).order_by(
         OwnershipChange.at.desc(), OwnershipChange.id.desc())
     return list(session.scalars(query))
+
+
+# ---------------------------------------------------------------- for the import (store/repo/customer_import.py)
+def owner_problems(session: Session, owner_id: int | None, team_id: int | None) -> list[dict[str, str]]:
+    """The owner rules of :func:`create_customer`, for a caller that checks many customers before
+    writing any of them (the import reports every bad row at once)."""
+    return _owner_problems(session, owner_id, team_id)
+
+
+def record_creation(session: Session, customer: Customer, actor_id: int | None, reason: str) -> None:
+    """The first ownership record of a customer written in bulk (what :func:`create_customer`
+    records for one customer); the bulk writer keeps one audit entry for the whole batch."""
+    _record_move(session, customer, None, None, actor_id, reason)

@@ -33,7 +33,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 class UnreadableFile(Exception):
     def __init__(self, message: str, row: int = 1, **params: object) -> None:
         super().__init__(message)
-        self.message, self.row, self.params = message, row, params
+        self.message, self.row, self.params = message, row, {"row": row, **params}
 
 
 @dataclass(frozen=True)
@@ -50,25 +50,25 @@ def file_format(filename: str) -> str | None:
 
 def open_sheet(filename: str, data: bytes) -> Sheet:
     rows = _xlsx_rows(data) if file_format(filename) == "xlsx" else _csv_rows(data)
-    for number, cells in rows:
-        if number == 1:
-            return Sheet(header=cells, rows=_without_blanks(rows))
-    raise UnreadableFile(N_("The file is empty: the first row must name the columns."))
+    first = next(rows, None)
+    if first is None:
+        raise UnreadableFile(N_("The file is empty: the first row must name the columns."))
+    return Sheet(header=first[1], rows=_without_blanks(rows))
 
 
-def count_data_rows(filename: str, data: bytes, stop_after: int) -> int | None:
-    """Non-blank data rows, counting no further than ``stop_after``, without checking them: cheap
-    for CSV, so an oversized file is refused before any work. None for XLSX, where counting costs
-    as much as reading, so the check counts as it goes instead."""
+def first_row_over(filename: str, data: bytes, limit: int) -> int | None:
+    """The spreadsheet row of the first data row past ``limit``, found without checking any row:
+    cheap for CSV, so an oversized file is refused before any work. None when the file is within
+    the limit, and for XLSX, where counting costs as much as reading, so the check counts as it goes."""
     if file_format(filename) == "xlsx":
         return None
     count = 0
     for number, _cells in _without_blanks(_csv_rows(data)):
         if number > 1:
             count += 1
-            if count >= stop_after:
-                break
-    return count
+            if count > limit:
+                return number
+    return None
 
 
 def _without_blanks(rows: Iterator[tuple[int, list[CellValue]]]) -> Iterator[tuple[int, list[CellValue]]]:
@@ -104,7 +104,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[CellValue]]]:
     reader = csv.reader(stream, delimiter=delimiter)
     number = 0
     try:
-        for number, cells in enumerate(reader, start=1):  # noqa: B007 (number is reported on failure)
+        for number, cells in enumerate(reader, start=1):
             yield number, list(cells)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise UnreadableFile(N_("Row %(row)s could not be read: %(detail)s"), row=number + 1, detail=str(exc)) from exc
@@ -127,7 +127,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[CellValue]]]:
     try:
         if not workbook.worksheets:
             raise UnreadableFile(N_("The file is empty: the first row must name the columns."))
-        for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):  # noqa: B007
+        for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
             yield number, list(cells)
     except UnreadableFile:
         raise
