@@ -42,3 +42,15 @@ async def test_the_department_head_sees_zhang_weis_weight(anonymous: httpx.Async
                                          "csrf_token": token.group(1)})
     home = await anonymous.get("/")
     assert "张伟" in home.text, "the biggest carrier of revenue is named on the department page"
+
+
+async def test_long_lists_page_on_the_server_keeping_their_filters(anonymous: httpx.AsyncClient,
+                                                                   demo: Database) -> None:
+    login = await anonymous.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+    assert token
+    await anonymous.post("/login", data={"username": "sun.li", "password": "demo1234", "csrf_token": token.group(1)})
+    first = await anonymous.get("/admin/employees?status=active")
+    assert "1 / 2" in first.text and 'href="?page=2&amp;q=&amp;status=active"' in first.text
+    second = await anonymous.get("/admin/employees?status=active&page=2")
+    assert "2 / 2" in second.text and "?page=1" in second.text
