@@ -205,9 +205,15 @@ def measure_baseline(db: Database, rounds: int) -> list[float]:
 
 
 async def measure_api(db: Database, username: str, rounds: int) -> tuple[list[float], dict[str, int]]:
-    settings = load_settings(env={"BATON_DATA_DIR": tempfile.mkdtemp(prefix="baton-bench-")})
-    app = create_app(settings, db=db)
-    timings, found = [], {}
+    timings: list[float] = []
+    found: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="baton-bench-") as data_dir:
+        app = create_app(load_settings(env={"BATON_DATA_DIR": data_dir}), db=db)
+        await _timed_searches(app, username, rounds, timings, found)
+    return timings, found
+
+
+async def _timed_searches(app: Any, username: str, rounds: int, timings: list[float], found: dict[str, int]) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         login = await client.post("/api/login", json={"username": username, "password": PASSWORD})
         client.headers["Authorization"] = f"Bearer {login.json()['token']}"
@@ -220,7 +226,6 @@ async def measure_api(db: Database, username: str, rounds: int) -> tuple[list[fl
                 found[term] = response.json()["total"]
                 if round_:
                     timings.append(elapsed)
-    return timings, found
 
 
 def report(label: str, ours: list[float], bare: list[float], found: dict[str, int], target: str) -> None:

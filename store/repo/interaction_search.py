@@ -238,22 +238,16 @@ def _sql_page(session: Session, terms: list[str], visible: ColumnElement[bool], 
 
 # ---------------------------------------------------------------- hits and highlights
 def _hits(session: Session, ids: list[int], terms: list[str]) -> list[SearchHit]:
-    if not ids:
-        return []
+    """The page's records in the page's order, with the customer's name and the highlights."""
     query = select(Interaction.id, Interaction.customer_id, Customer.name, Interaction.employee_id,
                    Interaction.channel, Interaction.summary, Interaction.content, Interaction.occurred_at).join(
         Customer, Customer.id == Interaction.customer_id).where(Interaction.id.in_(ids))
-    rows = {row.id: row for row in session.execute(query)}
-    hits = []
-    for record_id in ids:
-        if (row := rows.get(record_id)) is None:
-            continue
-        fragments = [Fragment(field, marked) for field, value in (("summary", row.summary), ("content", row.content))
-                     if (marked := highlight(value or "", terms))]
-        hits.append(SearchHit(id=row.id, customer_id=row.customer_id, customer_name=row.name,
-                              employee_id=row.employee_id, channel=row.channel, summary=row.summary,
-                              occurred_at=row.occurred_at, highlights=fragments))
-    return hits
+    rows = {row.id: row for row in session.execute(query)} if ids else {}
+    return [SearchHit(id=row.id, customer_id=row.customer_id, customer_name=row.name, employee_id=row.employee_id,
+                      channel=row.channel, summary=row.summary, occurred_at=row.occurred_at,
+                      highlights=[Fragment(field, marked) for field in ("summary", "content")
+                                  if (marked := highlight(getattr(row, field) or "", terms))])
+            for record_id in ids if (row := rows.get(record_id)) is not None]
 
 
 def _fold(text: str) -> str:
