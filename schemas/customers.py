@@ -153,3 +153,20 @@ class Customer360(CustomerOut):
     complaints: list[ComplaintOut] = Field(default_factory=list)
     ownership: list[OwnershipOut] = Field(default_factory=list)
     alerts: list[dict[str, object]] = Field(default_factory=list)
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    title: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    wechat: str = Field(default="", max_length=100)
+    is_key: bool = False
+    notes: str = Field(default="", max_length=2000)
+
+
+class ContactOut(ContactIn):
+    id: int
+    customer_id: int

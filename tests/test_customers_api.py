@@ -186,3 +186,15 @@ async def test_admin_team_rules_place_new_customers(api, org: OrgFixture) -> Non
     assert large.status_code == 201 and large.json()["team_id"] == org.team_ids["east"], "the specific rule wins"
     assert (await admin.delete(f"/api/team-rules/{rule.json()['id']}")).status_code == 204
     assert (await admin.get("/api/team-rules")).json()["total"] == 0
+
+
+async def test_key_contacts_are_kept_on_the_customer(api, customers: CustomerSet) -> None:  # type: ignore[no-untyped-def]
+    owner = await api("sales_south")
+    added = await owner.post(f"/api/customers/{customers.own}/contacts", json={
+        "name": "陈总", "title": "采购总监", "phone": "13700000001", "wechat": "chen-purchase", "is_key": True})
+    assert added.status_code == 201
+    colleague = await api("sales_south2")
+    assert (await colleague.post(f"/api/customers/{customers.own}/contacts", json={"name": "某人"})).status_code == 404
+    manager = await api("manager_south")
+    view = (await manager.get(f"/api/customers/{customers.own}")).json()
+    assert view["contacts"][0]["name"] == "陈总" and view["contacts"][0]["is_key"] is True

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.errors import N_, Forbidden, InvalidInput, NotFound
-from store.models import Customer, Employee, OwnershipChange, Team, TeamRule
+from store.models import Customer, CustomerContact, Employee, OwnershipChange, Team, TeamRule
 from store.models.base import utcnow
 from store.repo import audit
 from store.repo.visibility import Viewer, can_manage_customer, customer_condition
@@ -193,3 +193,16 @@ def record_creation(session: Session, customer: Customer, actor_id: int | None, 
     """The first ownership record of a customer written in bulk (what :func:`create_customer`
     records for one customer); the bulk writer keeps one audit entry for the whole batch."""
     _record_move(session, customer, None, None, actor_id, reason)
+
+
+def add_contact(session: Session, *, actor: Viewer, customer_id: int, fields: dict[str, Any]) -> CustomerContact:
+    """A person at the customer, recorded in the company's books rather than on someone's phone."""
+    customer = visible(session, actor, customer_id)
+    if customer.owner_id != actor.id and not can_manage_customer(session, actor, customer):
+        raise Forbidden()
+    contact = CustomerContact(customer_id=customer_id, **fields)
+    session.add(contact)
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="contact.added", entity="customer", entity_id=customer_id,
+                 detail={"contact_id": contact.id, "is_key": contact.is_key})
+    return contact

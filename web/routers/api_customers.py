@@ -12,6 +12,8 @@ from schemas.customers import (
     BulkReassignIn,
     ComplaintIn,
     ComplaintOut,
+    ContactIn,
+    ContactOut,
     Customer360,
     CustomerIn,
     CustomerList,
@@ -120,6 +122,15 @@ def record_interaction(customer_id: int, body: InteractionIn, request: Request, 
                                   summary=body.summary, content=body.content, occurred_at=body.occurred_at,
                                   corrects_id=body.corrects_id)
         return InteractionOut.model_validate(row, from_attributes=True)
+
+
+@router.post("/customers/{customer_id}/contacts", status_code=201, response_model=ContactOut)
+def add_contact(customer_id: int, body: ContactIn, request: Request, user: SalesSide) -> ContactOut:
+    """The owner, the team's manager, the department head or admin keep the customer's people."""
+    with get_db(request).session() as session:
+        contact = customers.add_contact(session, actor=viewer_of(user), customer_id=customer_id,
+                                        fields=body.model_dump())
+        return ContactOut.model_validate(contact, from_attributes=True)
 
 
 @router.post("/customers/{customer_id}/complaints", status_code=201, response_model=ComplaintOut)
