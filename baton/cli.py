@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("mail-catcher", help="run the dev SMTP mail catcher (messages under <data dir>/mailbox)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the stack polls /healthz; keep the log readable
     settings = load_settings()
 
     if args.command == "dev":

@@ -53,6 +53,9 @@ class Stack:
         if self.stopping:
             return
         self.stopping = True
+        # A second Ctrl-C (or SIGTERM) must not interrupt the shutdown half-way and orphan children.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for _name, process in reversed(self.children):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
