@@ -437,6 +437,11 @@ def _plan_interactions(rng: random.Random, today: date, customers: list[_Custome
             day = customer.drop_from - timedelta(days=rng.randint(5, 30))
             summary = _fill(rng, rng.choice(data.COMPETITOR_HINTS), customer)
             records.append(_Record(index, customer.owner, summary, _office_hours(rng, day), "visit"))
+            manager = next(p.username for p in data.MANAGERS
+                           if p.team == customer.home.key)
+            heard = today - timedelta(days=rng.randint(3, 20))
+            summary = _fill(rng, rng.choice(data.DIVERSION_HINTS), customer)
+            records.append(_Record(index, manager, summary, _office_hours(rng, heard), "phone"))
     records.sort(key=lambda r: r.at)
     return records
 

@@ -272,6 +272,12 @@ COMPETITOR_HINTS = (
     "{contact}提到有其他物流公司报价更低，询问能否调价",
     "客户采购部换了新负责人，近期询价频繁",
 )
+# What the team's manager hears when calling such a customer: business steered to a private
+# channel ("跑单") and kickbacks; searchable words (私人, 返点) the company can now find.
+DIVERSION_HINTS = (
+    "回访{contact}，对方提到之前的业务员建议以后通过私人微信直接下单",
+    "{contact}询问换物流公司后能否继续按原来的返点结算",
+)
 DROPPING_TEMPLATES: tuple[tuple[str, str], ...] = (
     ("phone", "电话联系{contact}，对方称近期运输计划减少，暂无新订单"),
     ("wechat", "微信询问{contact}下月需求，回复较慢，未给出具体运量"),
