@@ -124,3 +124,15 @@ async def test_setting_and_cancelling_a_delegate(anonymous: httpx.AsyncClient, o
     with db.session() as session:
         row = session.get(Delegation, delegation_id)
         assert row is not None and row.cancelled_at is not None, "kept for the record"
+
+
+async def test_the_task_trail_lists_what_happened(anonymous: httpx.AsyncClient, worker: Worker,
+                                                  temporal_client: Client, settings: Settings, db: Database,
+                                                  org: OrgFixture) -> None:
+    task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
+    await page_login(anonymous, "sales_south")
+    trail = await anonymous.get(f"/tasks/{task_id}/trail")
+    assert trail.status_code == 200 and "任务创建" in trail.text
+    anonymous.cookies.clear()
+    await page_login(anonymous, "sales_east")
+    assert (await anonymous.get(f"/tasks/{task_id}/trail")).status_code == 404

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import Response
 from temporalio.client import Client
 
 from baton.config import Settings
 from store.db import Database
-from web import errors, i18n
-from web.csrf import CSRF_COOKIE
+from web import errors
 from web.engine import EngineHandle
+from web.middleware import RequestContext
 from web.routers import (
     api_accounts,
     api_attachments,
@@ -61,24 +60,7 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.state.db = database
     app.state.engine = EngineHandle(settings, temporal)
 
-    @app.middleware("http")
-    async def language_and_csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]
-                                       ) -> Response:
-        language = (i18n.normalise_language(request.cookies.get("baton_lang"))
-                    or i18n.negotiate(request.headers.get("accept-language"))
-                    or settings.default_language)
-        token = i18n.current_language.set(language)
-        try:
-            response = await call_next(request)
-        finally:
-            i18n.current_language.reset(token)
-        new_cookie = getattr(request.state, "new_csrf_cookie", None)
-        if new_cookie and not request.cookies.get(CSRF_COOKIE):
-            response.set_cookie(CSRF_COOKIE, new_cookie, httponly=True, samesite="lax",
-                                secure=settings.secure_cookies)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(RequestContext, settings=settings)
 
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -55,6 +55,16 @@ def task_page(task_id: str, request: Request, user: PageUser) -> Response:
     return render(request, "tasks/detail.html", _task_context(request, user, task_id))
 
 
+@router.get("/tasks/{task_id}/trail")
+def task_trail(task_id: str, request: Request, user: PageUser) -> Response:
+    """What happened on the task, loaded after the panel so acting on a task answers at once."""
+    _task_context(request, user, task_id)  # the same visibility as the task page
+    with get_db(request).session() as session:
+        trail = audit.entries_for(session, "task", task_id)
+        names = _names(session, {entry.actor_id for entry in trail})
+    return render(request, "tasks/_trail.html", {"trail": trail, "names": names})
+
+
 @router.post("/tasks/{task_id}/complete")
 async def complete_from_page(task_id: str, request: Request, user: PageUser,
                              action: Annotated[str, Form(max_length=40)],
@@ -120,14 +130,12 @@ def _task_context(request: Request, user: Principal, task_id: str, view: TaskOut
                                         or task.completed_by == user.id or user.has("hr", "admin"))
         if task is None or not may_see:
             raise NotFound()
-        names = _names(session, {task.assignee_id, task.escalated_to_id, task.delegated_from_id, task.completed_by})
-        trail = audit.entries_for(session, "task", task.id)
-        names.update(_names(session, {entry.actor_id for entry in trail}))
         holder = task_repo.is_holder(task, user.id, user.roles, user.team_id)
         view = view or task_actions.task_out(task)
-        names.update(_names(session, {view.completed_by, view.assignee_id}))
+        names = _names(session, {task.assignee_id, task.escalated_to_id, task.delegated_from_id, task.completed_by,
+                                 view.completed_by, view.assignee_id})
     is_open = view.status == "open"
-    return {"task": task, "view": view, "names": names, "trail": trail, "may_act": holder and is_open,
+    return {"task": task, "view": view, "names": names, "may_act": holder and is_open,
             "claimable": task.candidate_role is not None and is_open,
             "claimed_by_me": view.assignee_id == user.id}
 
