@@ -161,3 +161,18 @@ async def test_validator_refuses_before_anything_is_recorded(
         assert getattr(exc.cause, "type", None) == "task_closed"
     else:
         raise AssertionError("a closed task accepted a second decision")
+
+
+async def test_a_withdrawn_step_stops_its_timers_and_closes_the_task(
+        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
+        org: OrgFixture) -> None:
+    env = time_skipping_env
+    handle = await start_probe(env.client, settings.temporal.task_queue,
+                               [approval_step(assignee_id=org["sales_south"])])
+    task_id = f"{handle.id}:approve"
+    await wait_for_step(handle, db, task_id)
+    await handle.signal(StepProbeWorkflow.withdraw, task_id)
+    assert await handle.result() == [None]
+    closed = await wait_for_task(db, task_id, status="cancelled")
+    assert closed.completed_by is None
+    assert notifications(db, task_id) == Counter({(org["sales_south"], "info"): 1}), "no reminder after withdrawal"

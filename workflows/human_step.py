@@ -127,6 +127,7 @@ class HumanStepsWorkflow:
 
     def __init__(self) -> None:
         self._steps: dict[str, OpenStep] = {}
+        self._claims = asyncio.Lock()  # claim handlers await an activity; one at a time
 
     # ----------------------------------------------------------------- extension points
     def extra_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
@@ -159,8 +160,9 @@ class HumanStepsWorkflow:
     async def claim_task(self, request: ClaimRequest) -> TaskState:
         step = self._steps[request.task_id]
         step.opened = step.opened.model_copy(update={"assignee_id": None if request.release else request.actor.id})
-        await workflow.execute_activity("tasks.claim", request, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                                        retry_policy=ACTIVITY_RETRY, summary="record claim")
+        async with self._claims:
+            await workflow.execute_activity("tasks.claim", request, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                                            retry_policy=ACTIVITY_RETRY, summary="record claim")
         return step.state()
 
     @claim_task.validator
@@ -194,8 +196,9 @@ class HumanStepsWorkflow:
         return step
 
     # ----------------------------------------------------------------- waiting
-    async def human_step(self, spec: StepSpec, policy: DeadlinePolicy) -> TaskDecision:
-        """Open the task, drive its deadlines, and return the person's decision."""
+    async def human_step(self, spec: StepSpec, policy: DeadlinePolicy) -> TaskDecision | None:
+        """Open the task, drive its deadlines, and return the person's decision — or None when the
+        process withdrew the step meanwhile with :meth:`cancel_step`."""
         info = workflow.info()
         task_id = f"{info.workflow_id}:{spec.key}"
         opened: OpenedTask = await workflow.execute_activity(
@@ -208,7 +211,8 @@ class HumanStepsWorkflow:
         await deliver(opened.notified)
         await DeadlineClock(step, policy, info.workflow_id).run()
         decision = step.decision
-        assert decision is not None
+        if decision is None:
+            return None  # withdrawn: cancel_step closed the row already
         await workflow.execute_activity(
             "tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
             start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,

@@ -19,10 +19,15 @@ class StepProbeWorkflow(HumanStepsWorkflow):
         super().__init__()
 
     @workflow.run
-    async def run(self, request: ProbeRequest) -> list[TaskDecision]:
+    async def run(self, request: ProbeRequest) -> list[TaskDecision | None]:
         decisions = [await self.human_step(spec, request.policy) for spec in request.steps]
         await workflow.wait_condition(workflow.all_handlers_finished)
         return decisions
+
+    @workflow.signal
+    async def withdraw(self, task_id: str) -> None:
+        """The process moved on without the person (e.g. an order was cancelled)."""
+        await self.cancel_step(task_id, "withdrawn")
 
 
 SUPPORT_WORKFLOWS = [StepProbeWorkflow]
