@@ -18,8 +18,7 @@ from tests.support.steps import (
     action,
     approval_step,
     notifications,
-    start_probe,
-    wait_for_step,
+    open_step,
     wait_for_task,
 )
 from tests.support.workflows import StepProbeWorkflow
@@ -30,9 +29,8 @@ async def test_reminder_overdue_repeat_and_escalation_reach_the_right_people_in_
         org: OrgFixture) -> None:
     env = time_skipping_env
     sales, manager = org["sales_south"], org["manager_south"]
-    handle = await start_probe(env.client, settings.temporal.task_queue, [approval_step(assignee_id=sales)])
-    task_id = f"{handle.id}:approve"
-    await wait_for_step(handle, db, task_id)
+    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
+                                      approval_step(assignee_id=sales))
     assert notifications(db, task_id) == Counter({(sales, "info"): 1})
 
     await env.fast_forward(handle, 6 * HOUR + timedelta(minutes=1))  # 2 h before due
@@ -70,10 +68,8 @@ async def test_escalation_climbs_again_while_nobody_acts(
         time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
         org: OrgFixture) -> None:
     env = time_skipping_env
-    handle = await start_probe(env.client, settings.temporal.task_queue,
-                               [approval_step(assignee_id=org["sales_south"])])
-    task_id = f"{handle.id}:approve"
-    await wait_for_step(handle, db, task_id)
+    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
+                                      approval_step(assignee_id=org["sales_south"]))
     await env.fast_forward(handle, timedelta(hours=8, days=2, minutes=1))
     seen = notifications(db, task_id)
     assert seen[(org["manager_south"], "escalation")] == 1
@@ -88,9 +84,8 @@ async def test_nothing_is_sent_after_the_person_acts(
         org: OrgFixture) -> None:
     env = time_skipping_env
     sales = org["sales_south"]
-    handle = await start_probe(env.client, settings.temporal.task_queue, [approval_step(assignee_id=sales)])
-    task_id = f"{handle.id}:approve"
-    await wait_for_step(handle, db, task_id)
+    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
+                                      approval_step(assignee_id=sales))
     await handle.execute_update(StepProbeWorkflow.complete_task, action(task_id, sales))
     await handle.result()
     assert notifications(db, task_id) == Counter({(sales, "info"): 1})
@@ -104,9 +99,7 @@ async def test_offboarding_steps_copy_hr_on_overdue_notices(
     env = time_skipping_env
     step = approval_step(key="customer_files", kind="handover_item", process="offboarding", actions=["done"],
                          policy_key="offboarding.item", assignee_id=org["sales_south"], notify_hr_when_overdue=True)
-    handle = await start_probe(env.client, settings.temporal.task_queue, [step])
-    task_id = f"{handle.id}:customer_files"
-    await wait_for_step(handle, db, task_id)
+    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db, step)
     await env.fast_forward(handle, 8 * HOUR + timedelta(minutes=1))
     seen = notifications(db, task_id)
     assert {who for who, kind in seen if kind == "overdue"} == {org["sales_south"], org["manager_south"], org["hr"]}
@@ -119,10 +112,9 @@ async def test_a_delegate_receives_new_tasks_while_the_assignee_is_away(
     with db.session() as session:
         session.add(Delegation(employee_id=away, delegate_id=stand_in, starts_on=date.today() - timedelta(days=1),
                                ends_on=date.today() + timedelta(days=7), reason="年假", created_by=away))
-    handle = await start_probe(time_skipping_env.client, settings.temporal.task_queue,
-                               [approval_step(assignee_id=away)])
-    task_id = f"{handle.id}:approve"
-    task = await wait_for_step(handle, db, task_id)
+    handle, task_id = await open_step(time_skipping_env.client, settings.temporal.task_queue, db,
+                                      approval_step(assignee_id=away))
+    task = await wait_for_task(db, task_id)
     assert task.assignee_id == stand_in and task.delegated_from_id == away
     assert notifications(db, task_id)[(stand_in, "info")] == 2, "told of the task and of the delegation"
     state = await handle.execute_update(StepProbeWorkflow.complete_task, action(task_id, stand_in))
@@ -132,10 +124,8 @@ async def test_a_delegate_receives_new_tasks_while_the_assignee_is_away(
 async def test_validator_refuses_before_anything_is_recorded(
         time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
         org: OrgFixture) -> None:
-    handle = await start_probe(time_skipping_env.client, settings.temporal.task_queue,
-                               [approval_step(assignee_id=org["sales_south"])])
-    task_id = f"{handle.id}:approve"
-    await wait_for_step(handle, db, task_id)
+    handle, task_id = await open_step(time_skipping_env.client, settings.temporal.task_queue, db,
+                                      approval_step(assignee_id=org["sales_south"]))
     refusals = [
         (action(task_id, org["sales_east"]), "not_your_task"),
         (action(task_id, org["sales_south"], "delete"), "invalid_action"),
@@ -167,10 +157,8 @@ async def test_a_withdrawn_step_stops_its_timers_and_closes_the_task(
         time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
         org: OrgFixture) -> None:
     env = time_skipping_env
-    handle = await start_probe(env.client, settings.temporal.task_queue,
-                               [approval_step(assignee_id=org["sales_south"])])
-    task_id = f"{handle.id}:approve"
-    await wait_for_step(handle, db, task_id)
+    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
+                                      approval_step(assignee_id=org["sales_south"]))
     await handle.signal(StepProbeWorkflow.withdraw, task_id)
     assert await handle.result() == [None]
     closed = await wait_for_task(db, task_id, status="cancelled")

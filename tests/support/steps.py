@@ -60,6 +60,15 @@ async def wait_for_step(handle: WorkflowHandle[Any, Any], db: Database, task_id:
     raise AssertionError(f"workflow never registered {task_id}")
 
 
+async def open_step(client: Client, task_queue: str, db: Database, spec: StepSpec,
+                    policy: DeadlinePolicy = STANDARD) -> tuple[WorkflowHandle[Any, Any], str]:
+    """Start the probe process with one step and wait until a person can act on it."""
+    handle = await start_probe(client, task_queue, [spec], policy)
+    task_id = f"{handle.id}:{spec.key}"
+    await wait_for_step(handle, db, task_id)
+    return handle, task_id
+
+
 def notifications(db: Database, task_id: str) -> Counter[tuple[int, str]]:
     """(recipient, kind) → how many notifications the task produced."""
     with db.session() as session:
