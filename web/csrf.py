@@ -12,6 +12,7 @@ import hmac
 import secrets
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from schemas.errors import CsrfFailed
 from web.auth import session_principal
@@ -43,7 +44,7 @@ async def verify_csrf(request: Request) -> None:
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
-    principal = session_principal(request)
+    principal = await run_in_threadpool(session_principal, request)  # a database read: off the event loop
     expected = principal.csrf_token if principal is not None else request.cookies.get(CSRF_COOKIE)
     if not sent or not expected or not hmac.compare_digest(sent, expected):
         raise CsrfFailed()
