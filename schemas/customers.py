@@ -57,7 +57,7 @@ class CustomerOut(BaseModel):
     notes: str
     last_contact_at: datetime | None = None
 
-    @field_serializer("credit_limit")
+    @field_serializer("credit_limit", check_fields=False)
     def money(self, value: Decimal) -> str:
         return f"{value:.2f}"
 
@@ -144,15 +144,23 @@ class OrderSummary(BaseModel):
 
 
 class Customer360(CustomerOut):
+    """Built from store/repo/customer_view.customer_360 with ``from_attributes``: records as stored."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     owner_name: str | None = None
     team_name: str | None = None
     contacts: list[dict[str, object]] = Field(default_factory=list)
     interactions: list[InteractionOut] = Field(default_factory=list)
     orders: list[OrderSummary] = Field(default_factory=list)
-    receivables: str = "0.00"
+    receivables: Decimal = Decimal("0.00")
     complaints: list[ComplaintOut] = Field(default_factory=list)
     ownership: list[OwnershipOut] = Field(default_factory=list)
     alerts: list[dict[str, object]] = Field(default_factory=list)
+
+    @field_serializer("receivables")
+    def owed(self, value: Decimal) -> str:
+        return f"{value:.2f}"
 
 
 class ContactIn(BaseModel):

@@ -323,7 +323,7 @@ async def attach_to_task(request: Request, principal: Principal, task_id: str, *
 
 def task_attachments(request: Request, principal: Principal, task_id: str) -> list[AttachmentOut]:
     with get_db(request).session() as session:
-        task = attachment_repo.visible_task(session, task_id, employee_id=principal.id, roles=principal.roles,
+        task = task_repo.visible(session, task_id, employee_id=principal.id, roles=principal.roles,
                                             team_id=principal.team_id)
         if task is None:
             raise NotFound()

@@ -18,6 +18,7 @@ from schemas.org import Role
 from store.db import Database
 from store.models import AuthToken, Employee
 from store.repo import auth as auth_repo
+from store.repo.org import manager_chain
 from store.repo.visibility import Viewer
 
 SESSION_COOKIE = "baton_session"
@@ -122,8 +123,6 @@ def require_roles(*roles: Role, page: bool = False) -> Callable[..., Any]:
 
 def can_see_employee(session: Any, viewer: Principal, employee: Employee) -> bool:
     """Self, anyone up their manager chain, HR and admin may read an employee record."""
-    from store.repo.org import manager_chain
-
     if viewer.id == employee.id or viewer.has(Role.hr, Role.admin):
         return True
     return viewer.id in manager_chain(session, employee.id)

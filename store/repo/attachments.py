@@ -15,19 +15,6 @@ from store.models import Attachment, Task
 from store.repo import audit
 from store.repo import tasks as task_repo
 
-AUDITORS = frozenset({"hr", "admin"})
-
-
-def may_see_task(task: Task, employee_id: int, roles: frozenset[str] | list[str], team_id: int | None) -> bool:
-    return (task_repo.is_holder(task, employee_id, roles, team_id) or task.completed_by == employee_id
-            or bool(AUDITORS.intersection(roles)))
-
-
-def visible_task(session: Session, task_id: str, *, employee_id: int, roles: frozenset[str] | list[str],
-                 team_id: int | None) -> Task | None:
-    task = task_repo.get(session, task_id)
-    return task if task is not None and may_see_task(task, employee_id, roles, team_id) else None
-
 
 def visible(session: Session, attachment_id: int, *, employee_id: int, roles: frozenset[str] | list[str],
             team_id: int | None) -> Attachment | None:
@@ -35,7 +22,7 @@ def visible(session: Session, attachment_id: int, *, employee_id: int, roles: fr
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.task_id is None:
         return None
-    task = visible_task(session, attachment.task_id, employee_id=employee_id, roles=roles, team_id=team_id)
+    task = task_repo.visible(session, attachment.task_id, employee_id=employee_id, roles=roles, team_id=team_id)
     return attachment if task is not None else None
 
 

@@ -19,6 +19,7 @@ from schemas.errors import N_, Forbidden, InvalidInput, NotFound
 from store.models import Customer, CustomerContact, Employee, OwnershipChange, Team, TeamRule
 from store.models.base import utcnow
 from store.repo import audit
+from store.repo.text_match import contains_any
 from store.repo.visibility import Viewer, can_manage_customer, customer_condition
 
 REQUIRED_PROFILE = ("name", "region", "industry", "size", "contact_name", "contact_phone", "address")
@@ -107,9 +108,7 @@ def list_customers(session: Session, viewer: Viewer, *, q: str | None = None, ow
                    ) -> tuple[list[Customer], int]:
     conditions = [customer_condition(session, viewer)]
     if q:
-        pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Customer.name.ilike(pattern, escape="\\"),
-                              Customer.contact_name.ilike(pattern, escape="\\")))
+        conditions.append(contains_any(q, Customer.name, Customer.contact_name))
     if owner_id is not None:
         conditions.append(Customer.owner_id == owner_id)
     if team_id is not None:

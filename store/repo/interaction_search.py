@@ -51,6 +51,7 @@ from sqlalchemy.orm import Session
 
 from schemas.errors import N_, InvalidInput
 from store.models import Customer, Interaction
+from store.repo.text_match import LIKE_ESCAPE, like_pattern
 from store.repo.visibility import Viewer, interaction_condition
 
 MAX_QUERY_CHARS = 100
@@ -197,17 +198,12 @@ def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool
 
 def _contains(term: str, *, any_case: bool = False) -> ColumnElement[bool]:
     """The term in the summary or the content, tested on the row (SQLite's LIKE ignores ASCII case)."""
-    pattern = _like_pattern(term)
-    return or_(*(column.ilike(pattern, escape="\\") if any_case else column.like(pattern, escape="\\")
+    pattern = like_pattern(term)
+    return or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) if any_case else column.like(pattern, escape=LIKE_ESCAPE)
                  for column in (Interaction.summary, Interaction.content)))
 
 
 # ---------------------------------------------------------------- PostgreSQL: pg_trgm + pairs
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _sql_page(session: Session, terms: list[str], visible: ColumnElement[bool], limit: int,
               offset: int) -> tuple[list[int], MatchCount]:
     """PostgreSQL: 3+ characters through the trigram index; 2 through the pairs index, with a plain
@@ -224,7 +220,7 @@ def _sql_page(session: Session, terms: list[str], visible: ColumnElement[bool], 
     pairs = func.interaction_search_pairs(Interaction.summary, Interaction.content)
     for term in terms:
         if len(term) > MIN_TERM_CHARS:
-            conditions.append(text.ilike(_like_pattern(term), escape="\\"))
+            conditions.append(text.ilike(like_pattern(term), escape=LIKE_ESCAPE))
         else:
             conditions.append(pairs.op("@>")(array([func.lower(term)], type_=Text)))
             conditions.append(_contains(term, any_case=True))

@@ -11,6 +11,7 @@ from schemas.errors import InvalidInput, NotFound, UsernameTaken
 from store.models import Employee, Setting, Team
 from store.passwords import hash_password
 from store.repo import audit
+from store.repo.text_match import contains_any
 
 DEFAULT_SETTINGS: dict[str, Any] = {"order.head_threshold": "100000"}
 
@@ -112,8 +113,7 @@ def list_employees(session: Session, *, q: str | None = None, status: str | None
     """People for the HR/admin directory, filtered and paged on the server."""
     conditions: list[ColumnElement[bool]] = []
     if q:
-        pattern = f"%{q.strip()}%"
-        conditions.append(Employee.name.ilike(pattern) | Employee.username.ilike(pattern))
+        conditions.append(contains_any(q, Employee.name, Employee.username))
     if status:
         conditions.append(Employee.status == status)
     if team_id is not None:

@@ -59,6 +59,21 @@ def is_holder(task: Task, employee_id: int, roles: list[str] | frozenset[str], t
     return False
 
 
+AUDITORS = frozenset({"hr", "admin"})
+
+
+def may_see(task: Task, employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> bool:
+    """Holders, whoever completed it, and HR/admin (for the record) may read a task."""
+    return (is_holder(task, employee_id, roles, team_id) or task.completed_by == employee_id
+            or bool(AUDITORS.intersection(roles)))
+
+
+def visible(session: Session, task_id: str, *, employee_id: int, roles: list[str] | frozenset[str],
+            team_id: int | None) -> Task | None:
+    task = session.get(Task, task_id)
+    return task if task is not None and may_see(task, employee_id, roles, team_id) else None
+
+
 def active_delegate(session: Session, employee_id: int, on: date) -> int | None:
     query = (select(Delegation.delegate_id).where(
         Delegation.employee_id == employee_id, Delegation.cancelled_at.is_(None),

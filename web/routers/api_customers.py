@@ -71,14 +71,8 @@ def list_customers(request: Request, user: ApiUser, q: Annotated[str | None, Que
 def get_customer(customer_id: int, request: Request, user: ApiUser) -> Customer360:
     with get_db(request).session() as session:
         view = customer_view.customer_360(session, viewer_of(user), customer_id)
-        base = customer_out(view.pop("customer")).model_dump()
-        return Customer360.model_validate({
-            **base, **{k: v for k, v in view.items() if k in ("owner_name", "team_name", "contacts", "alerts")},
-            "interactions": [InteractionOut.model_validate(i, from_attributes=True) for i in view["interactions"]],
-            "orders": view["orders"], "receivables": f"{view['receivables']:.2f}",
-            "complaints": [ComplaintOut.model_validate(c, from_attributes=True) for c in view["complaints"]],
-            "ownership": [o.__dict__ for o in view["ownership"]],
-        })
+        customer = view.pop("customer")
+        return Customer360.model_validate({**customer_out(customer).model_dump(), **view}, from_attributes=True)
 
 
 @router.post("/customers/reassign", response_model=Reassigned)

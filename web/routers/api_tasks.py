@@ -40,9 +40,8 @@ def list_tasks(request: Request, user: ApiUser,
 @router.get("/{task_id}", response_model=TaskOut)
 def get_task(task_id: str, request: Request, user: ApiUser) -> TaskOut:
     with get_db(request).session() as session:
-        task = task_repo.get(session, task_id)
-        if task is None or not (task_repo.is_holder(task, user.id, user.roles, user.team_id)
-                                or task.completed_by == user.id):
+        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id)
+        if task is None:
             raise NotFound()
         return task_actions.task_out(task)
 

@@ -49,7 +49,7 @@ async def download_from_page(attachment_id: attachments.AttachmentId, request: R
 
 def _fragment_context(request: Request, user: Principal, task_id: str) -> dict[str, object]:
     with get_db(request).session() as session:
-        task = attachment_repo.visible_task(session, task_id, employee_id=user.id, roles=user.roles,
+        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles,
                                             team_id=user.team_id)
         if task is None:
             raise NotFound()

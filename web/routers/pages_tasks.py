@@ -58,8 +58,9 @@ def task_page(task_id: str, request: Request, user: PageUser) -> Response:
 @router.get("/tasks/{task_id}/trail")
 def task_trail(task_id: str, request: Request, user: PageUser) -> Response:
     """What happened on the task, loaded after the panel so acting on a task answers at once."""
-    _task_context(request, user, task_id)  # the same visibility as the task page
     with get_db(request).session() as session:
+        if task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id) is None:
+            raise NotFound()
         trail = audit.entries_for(session, "task", task_id)
         names = _names(session, {entry.actor_id for entry in trail})
     return render(request, "tasks/_trail.html", {"trail": trail, "names": names})
@@ -125,10 +126,8 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
 def _task_context(request: Request, user: Principal, task_id: str, view: TaskOut | None = None) -> dict[str, object]:
     """The task page's data; ``view`` is the workflow's fresher answer right after an action."""
     with get_db(request).session() as session:
-        task = task_repo.get(session, task_id)
-        may_see = task is not None and (task_repo.is_holder(task, user.id, user.roles, user.team_id)
-                                        or task.completed_by == user.id or user.has("hr", "admin"))
-        if task is None or not may_see:
+        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id)
+        if task is None:
             raise NotFound()
         holder = task_repo.is_holder(task, user.id, user.roles, user.team_id)
         view = view or task_actions.task_out(task)
