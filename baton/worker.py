@@ -19,21 +19,23 @@ from temporalio.worker import Worker
 
 from activities.channels import channels_for
 from activities.notify import NotifyActivities
+from activities.orders import order_activities
 from activities.tasks import task_activities
 from baton import engine
 from baton.config import Settings
 from store.db import Database
+from workflows.order_approval import OrderApprovalWorkflow
 
 log = logging.getLogger("baton.worker")
 
-WORKFLOWS: Sequence[type] = ()
+WORKFLOWS: Sequence[type] = (OrderApprovalWorkflow,)
 
 
 def activities_for(db: Database, settings: Settings | None = None) -> list[Callable[..., Any]]:
     channels = channels_for(settings.notify) if settings else []
     notify = NotifyActivities(db, channels, (settings.notify.public_url or settings.web_url) if settings else None)
     timezone = settings.timezone if settings else "Asia/Shanghai"
-    return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone)]
+    return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone), *order_activities(db)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,

@@ -19,6 +19,8 @@ from tests.support.steps import (
     approval_step,
     notifications,
     open_step,
+    start_probe,
+    wait_for_step,
     wait_for_task,
 )
 from tests.support.workflows import StepProbeWorkflow
@@ -124,8 +126,12 @@ async def test_a_delegate_receives_new_tasks_while_the_assignee_is_away(
 async def test_validator_refuses_before_anything_is_recorded(
         time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
         org: OrgFixture) -> None:
-    handle, task_id = await open_step(time_skipping_env.client, settings.temporal.task_queue, db,
-                                      approval_step(assignee_id=org["sales_south"]))
+    # A second step keeps the process running after the first decision.
+    handle = await start_probe(time_skipping_env.client, settings.temporal.task_queue,
+                               [approval_step(assignee_id=org["sales_south"]),
+                                approval_step("then", assignee_id=org["sales_south"])])
+    task_id = f"{handle.id}:approve"
+    await wait_for_step(handle, db, task_id)
     refusals = [
         (action(task_id, org["sales_east"]), "not_your_task"),
         (action(task_id, org["sales_south"], "delete"), "invalid_action"),

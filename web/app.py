@@ -22,7 +22,9 @@ from web.routers import (
     api_imports,
     api_interactions_search,
     api_notifications,
+    api_orders,
     api_org,
+    api_payments,
     api_policies,
     api_tasks,
     api_team_rules,
@@ -79,4 +81,6 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(pages_imports.router)
     app.include_router(api_interactions_search.router)
     app.include_router(pages_search.router)
+    app.include_router(api_orders.router)
+    app.include_router(api_payments.router)
     return app

@@ -7,13 +7,17 @@ The web app must start and serve pages even when Temporal is down; process actio
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+from typing import Any
 
 from fastapi import Request
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from baton import engine
 from baton.config import Settings
-from schemas.errors import EngineUnavailable
+from schemas.errors import BatonError, EngineUnavailable
 
 
 class EngineHandle:
@@ -37,3 +41,37 @@ class EngineHandle:
 def engine_handle(request: Request) -> EngineHandle:
     handle: EngineHandle = request.app.state.engine
     return handle
+
+
+def refusal(exc: WorkflowUpdateFailedError, refusals: dict[str, type[BatonError]]) -> BatonError:
+    """The workflow validator's verdict as the error the caller sees."""
+    cause = exc.cause
+    if isinstance(cause, ApplicationError) and cause.type in refusals:
+        problems = [d for d in cause.details if isinstance(d, dict)]
+        return refusals[cause.type](details=problems)
+    if isinstance(cause, ApplicationError) and cause.type == "action_expired":
+        return EngineUnavailable()
+    return BatonError(str(cause or exc))
+
+
+async def execute_update(request: Request, workflow_id: str, update: str, argument: Any, *, update_id: str,
+                         result_type: type, refusals: dict[str, type[BatonError]], closed: BatonError) -> Any:
+    """Send a Workflow Update, bounded by ``action_timeout``: refusals map to their errors, a
+    finished process to ``closed``, and no answer in time to 503 (the update carries the same
+    deadline, so a late delivery is refused and nothing is recorded)."""
+    timeout = request.app.state.settings.action_timeout
+    try:
+        client = await engine_handle(request).client(timeout=timeout)
+        handle = client.get_workflow_handle(workflow_id)
+        return await asyncio.wait_for(
+            handle.execute_update(update, argument, id=update_id, result_type=result_type,
+                                  rpc_timeout=timedelta(seconds=timeout)),
+            timeout=timeout)
+    except WorkflowUpdateFailedError as exc:
+        raise refusal(exc, refusals) from exc
+    except RPCError as exc:
+        if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+            raise closed from exc
+        raise EngineUnavailable() from exc
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
+        raise EngineUnavailable() from exc

@@ -47,8 +47,8 @@ def error_response(request: Request, status: int, code: str, message: str,
                    details: list[dict[str, Any]] | None = None, params: dict[str, Any] | None = None) -> Response:
     """Translate first, then fill in parameters, so messages with values translate too."""
     text = translate(message, **(params or {}))
-    translated = [{**d, "message": translate(d["message"])} if isinstance(d.get("message"), str) else d
-                  for d in details or []]
+    translated = [{**d, "message": translate(d["message"], **(d.get("params") or {}))}
+                  if isinstance(d.get("message"), str) else d for d in details or []]
     if is_api(request):
         return JSONResponse(error_body(code, text, translated), status_code=status)
     from web.templating import render

@@ -9,24 +9,20 @@ deadline and the workflow's validator refuses it if it is delivered later, so no
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.errors import BatonError, EngineUnavailable, NotFound
+from schemas.errors import NotFound
 from schemas.task_errors import BY_WORKFLOW_TYPE, TaskClosed
 from schemas.tasks import Actor, ClaimRequest, CompleteTaskIn, TaskAction, TaskOut, TaskState, TaskStatus
 from store.models import Task
 from store.models.base import utcnow
 from store.repo import tasks as task_repo
 from web.auth import Principal, get_db
-from web.engine import engine_handle
+from web.engine import execute_update
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -59,34 +55,10 @@ async def load_task(request: Request, task_id: str) -> Task:
     return task
 
 
-def _refusal(exc: WorkflowUpdateFailedError) -> BatonError:
-    cause = exc.cause
-    if isinstance(cause, ApplicationError) and cause.type in BY_WORKFLOW_TYPE:
-        problems = [d for d in cause.details if isinstance(d, dict)]
-        return BY_WORKFLOW_TYPE[cause.type](details=problems)
-    if isinstance(cause, ApplicationError) and cause.type == "action_expired":
-        return EngineUnavailable()
-    return BatonError(str(cause or exc))
-
-
 async def _send_update(request: Request, workflow_id: str, update: str, argument: Any, update_id: str) -> TaskState:
-    timeout = request.app.state.settings.action_timeout
-    try:
-        client = await engine_handle(request).client(timeout=timeout)
-        handle = client.get_workflow_handle(workflow_id)
-        result: TaskState = await asyncio.wait_for(
-            handle.execute_update(update, argument, id=update_id, result_type=TaskState,
-                                  rpc_timeout=timedelta(seconds=timeout)),
-            timeout=timeout)
-        return result
-    except WorkflowUpdateFailedError as exc:
-        raise _refusal(exc) from exc
-    except RPCError as exc:
-        if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-            raise TaskClosed() from exc
-        raise EngineUnavailable() from exc
-    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
-        raise EngineUnavailable() from exc
+    state: TaskState = await execute_update(request, workflow_id, update, argument, update_id=update_id,
+                                            result_type=TaskState, refusals=BY_WORKFLOW_TYPE, closed=TaskClosed())
+    return state
 
 
 async def complete_task(request: Request, principal: Principal, task_id: str, body: CompleteTaskIn) -> TaskOut:

@@ -50,6 +50,9 @@ ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_inte
 # Sending e-mail/WeCom may wait for a mail server, but never holds a deadline up for long: the
 # in-app notification is already written; after this, the delivery row records the failure.
 DELIVERY_WINDOW = timedelta(minutes=10)
+# The person's action returns once the task row is closed (and the process recorded what follows),
+# so the inbox and the case page they open next already show it.
+CLOSE_IN_UPDATE = "close-task-in-update"
 
 
 async def deliver(notification_ids: list[int]) -> None:
@@ -74,6 +77,8 @@ class OpenStep:
     overdue: bool = False
     decision: TaskDecision | None = None
     cancelled: bool = False
+    closing_in_update: bool = False  # the update that decided also closes the row
+    recorded: bool = False  # the row is closed
 
     @property
     def closed(self) -> bool:
@@ -127,20 +132,42 @@ class HumanStepsWorkflow:
 
     def __init__(self) -> None:
         self._steps: dict[str, OpenStep] = {}
-        self._claims = asyncio.Lock()  # claim handlers await an activity; one at a time
+        self._handler_lock = asyncio.Lock()  # handlers that await activities run one at a time
 
     # ----------------------------------------------------------------- extension points
     def extra_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
         """Process-specific evidence checks (override); every problem is reported at once."""
         return []
 
+    def on_decision(self, step: OpenStep, decision: TaskDecision) -> None:
+        """The process's own state follows the decision at once (override; no awaiting here), so a
+        handler that runs next in the same workflow task already sees it."""
+
+    def still_wanted(self, spec: StepSpec) -> bool:
+        """False when the process moved on while the step's task was being opened (override)."""
+        return True
+
+    async def record_decision(self, step: OpenStep, decision: TaskDecision) -> None:
+        """Side effects the person must see when their action returns (override), e.g. an order's
+        new status; runs inside the update, under the handler lock."""
+
     # ----------------------------------------------------------------- people act
     @workflow.update
     async def complete_task(self, action: TaskAction) -> TaskState:
         step = self._steps[action.task_id]
-        step.decision = TaskDecision(
+        if step.closed:  # another handler of the same workflow task closed it first
+            raise rejection("task_closed", "This task is already closed.")
+        decision = TaskDecision(
             task_id=action.task_id, action=action.action, actor_id=action.actor.id, comment=action.comment,
             data=action.data, attachment_ids=action.attachment_ids, decided_at=workflow.now())
+        step.decision = decision
+        self.on_decision(step, decision)
+        if workflow.patched(CLOSE_IN_UPDATE):
+            step.closing_in_update = True
+            async with self._handler_lock:
+                await _close_task(step.opened.task_id, decision)
+                step.recorded = True
+                await self.record_decision(step, decision)
         return step.state()
 
     @complete_task.validator
@@ -160,7 +187,7 @@ class HumanStepsWorkflow:
     async def claim_task(self, request: ClaimRequest) -> TaskState:
         step = self._steps[request.task_id]
         step.opened = step.opened.model_copy(update={"assignee_id": None if request.release else request.actor.id})
-        async with self._claims:
+        async with self._handler_lock:
             await workflow.execute_activity("tasks.claim", request, start_to_close_timeout=ACTIVITY_TIMEOUT,
                                             retry_policy=ACTIVITY_RETRY, summary="record claim")
         return step.state()
@@ -208,15 +235,18 @@ class HumanStepsWorkflow:
             summary=f"open task: {spec.title}")
         step = OpenStep(spec=spec, opened=opened)
         self._steps[task_id] = step
+        if not self.still_wanted(spec):
+            await self.cancel_step(task_id, "withdrawn")
+            return None
         await deliver(opened.notified)
         await DeadlineClock(step, policy, info.workflow_id).run()
         decision = step.decision
         if decision is None:
             return None  # withdrawn: cancel_step closed the row already
-        await workflow.execute_activity(
-            "tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            summary=f"close task: {decision.action}")
+        if step.closing_in_update:
+            await workflow.wait_condition(lambda: step.recorded)
+        else:  # histories from before decisions were recorded inside the update
+            await _close_task(task_id, decision)
         return decision
 
     async def cancel_step(self, task_id: str, reason: str) -> None:
@@ -290,6 +320,12 @@ class DeadlineClock:
                 self.escalations += 1
                 step.escalated_to.append(outcome.target)
         await deliver(outcome.notified)
+
+
+async def _close_task(task_id: str, decision: TaskDecision) -> None:
+    await workflow.execute_activity(
+        "tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
+        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"close task: {decision.action}")
 
 
 async def _deadline_activity(name: str, event: DeadlineEvent, summary: str) -> DeadlineOutcome:

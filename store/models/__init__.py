@@ -12,7 +12,7 @@ from store.models.customers import (
     OwnershipChange,
     TeamRule,
 )
-from store.models.orders import Order, OrderLine, Payment, Service
+from store.models.orders import CapacityDay, CapacityReservation, Order, OrderLine, Payment, Service
 from store.models.org import Department, Employee, Setting, Team
 from store.models.policies import DeadlinePolicyRow, Delegation
 from store.models.work import Attachment, Notification, NotificationDelivery, Task
@@ -22,6 +22,8 @@ __all__ = [
     "AuditEntry",
     "AuthToken",
     "Base",
+    "CapacityDay",
+    "CapacityReservation",
     "Complaint",
     "Customer",
     "CustomerContact",

@@ -44,6 +44,7 @@ class Order(Base):
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class OrderLine(Base):
@@ -72,3 +73,26 @@ class Payment(Base):
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CapacityDay(Base):
+    """How much of a service is booked on one day. Orders reserve by a conditional update of
+    ``booked`` (never past ``capacity_per_day``), which serialises racing submissions on the row."""
+
+    __tablename__ = "capacity_days"
+
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CapacityReservation(Base):
+    """What one pending or approved order holds of a service on its requested date; deleting it
+    (rejection, expiry, cancellation) gives the quantity back."""
+
+    __tablename__ = "capacity_reservations"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,308 @@
+"""Sales orders: what a salesperson submits, what the approval process decides, what the API shows.
+
+The same models cross every layer: the web layer parses :class:`OrderIn`, the order workflow
+receives a :class:`Submission` (an Update), the ``orders.*`` activities answer
+:class:`SubmissionCheck` with its problems or the approval chain it needs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic_core import PydanticCustomError
+
+from schemas.errors import N_, BatonError
+from schemas.policies import PolicySnapshot
+from schemas.tasks import Actor
+
+MAX_LINES = 100
+MAX_QUANTITY = 1_000_000
+MAX_PRICE = Decimal("99999999.99")
+
+# Money leaves the API as a decimal string with two places ("1234.50"), never a float.
+MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: f"{Decimal(value):.2f}", return_type=str)]
+
+
+class OrderStatus(StrEnum):
+    draft = "draft"  # id reserved while the first submission is checked; never listed
+    pending_approval = "pending_approval"
+    approved = "approved"
+    rejected = "rejected"
+    expired = "expired"
+    cancelled = "cancelled"
+
+
+class ApprovalStep(StrEnum):
+    manager = "manager"
+    head = "head"
+    finance = "finance"
+
+
+STEP_POLICY = {ApprovalStep.manager: "order.manager_approval", ApprovalStep.head: "order.head_approval",
+               ApprovalStep.finance: "order.finance_approval"}
+STEP_TITLES = {ApprovalStep.manager: N_("Approve order #%(order)s (team manager)"),
+               ApprovalStep.head: N_("Approve order #%(order)s (department head)"),
+               ApprovalStep.finance: N_("Approve order #%(order)s (finance)")}
+
+# The stable codes of failed order checks (API.md "Orders and payments").
+CHECK_MESSAGES = {
+    "customer_incomplete": N_("The customer's profile is incomplete: %(fields)s."),
+    "not_customer_owner": N_("This customer is not yours."),
+    "employee_frozen": N_("You are in a handover: no new orders during handover."),
+    "below_floor_price": N_("%(service)s: the price %(price)s is below the floor price %(floor)s."),
+    "over_credit_limit": N_("Open receivables %(open)s plus this order %(total)s exceed the credit limit %(limit)s."),
+    "no_capacity": N_("%(service)s: only %(left)s %(unit)s left on %(day)s, this order needs %(quantity)s."),
+}
+
+
+Price = Annotated[Decimal, Field(gt=0, le=MAX_PRICE, decimal_places=2)]
+
+
+class OrderLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service: str = Field(min_length=1, max_length=40)
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+    unit_price: Price
+
+
+class OrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: int
+    requested_date: date
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
+    note: str = Field(default="", max_length=2000)
+
+
+class ResubmitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
+    requested_date: date | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Submission(BaseModel):
+    """The ``submit`` Update: the first submission or a revision after a rejection."""
+
+    order_id: int
+    revision: int
+    actor: Actor
+    requested_date: date
+    lines: list[OrderLineIn]
+    note: str = ""
+    expires_at: datetime | None = None
+
+
+class Problem(BaseModel):
+    code: str
+    message: str
+    params: dict[str, str] = Field(default_factory=dict)
+    line: int | None = None
+
+    def detail(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"code": self.code, "message": self.message, "params": self.params}
+        if self.line is not None:
+            found["line"] = self.line
+        return found
+
+
+class ChainPlan(BaseModel):
+    """Who approves a valid submission, and in which steps."""
+
+    steps: list[ApprovalStep]
+    manager_id: int | None
+    head_id: int | None
+    total: Decimal
+    warnings: list[dict[str, str]] = Field(default_factory=list)
+    subject: str = ""
+
+
+class SubmissionCheck(BaseModel):
+    """The validation activity's answer: every problem at once, or the plan for approval."""
+
+    problems: list[Problem] = Field(default_factory=list)
+    plan: ChainPlan | None = None
+
+
+class SubmissionResult(BaseModel):
+    """What the ``submit`` Update answers the web layer."""
+
+    accepted: bool
+    revision: int
+    problems: list[Problem] = Field(default_factory=list)
+
+
+class OrderStart(BaseModel):
+    """The order workflow's input: set once when the order id is reserved."""
+
+    order_id: int
+    owner_id: int
+    policies: PolicySnapshot
+    adopted: bool = False  # an order already pending before Baton ran it (demo, import)
+
+
+class CancelRequest(BaseModel):
+    actor: Actor
+    reason: str = ""
+    expires_at: datetime | None = None
+
+
+class OrderOutcome(BaseModel):
+    """A change of the order's state the ``orders.record`` activity writes."""
+
+    order_id: int
+    revision: int
+    status: OrderStatus
+    current_step: ApprovalStep | None = None
+    actor_id: int | None = None
+    comment: str | None = None
+
+
+class OrderState(BaseModel):
+    """The order workflow's own view (its ``order_state`` query)."""
+
+    status: OrderStatus
+    revision: int
+    current_step: ApprovalStep | None = None
+
+
+# ---------------------------------------------------------------- API views
+class ApprovalOut(BaseModel):
+    step: str
+    revision: int
+    actor_id: int | None
+    decision: str | None
+    comment: str | None
+    at: datetime | None
+
+
+class OrderLineOut(BaseModel):
+    service: str
+    service_name: str = ""
+    quantity: int
+    unit_price: MoneyOut
+    amount: MoneyOut
+    list_price: MoneyOut | None = None
+    floor_price: MoneyOut | None = None
+
+
+class OrderOut(BaseModel):
+    id: int
+    status: OrderStatus
+    current_step: ApprovalStep | None
+    total: MoneyOut
+    revision: int
+    approvals: list[ApprovalOut] = Field(default_factory=list)
+    workflow_id: str | None
+    customer_id: int
+    customer_name: str = ""
+    owner_id: int
+    requested_date: date
+    lines: list[OrderLineOut] = Field(default_factory=list)
+    waiting_on: list[int] = Field(default_factory=list)
+    due_at: datetime | None = None
+    collected: MoneyOut = Decimal("0")
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+
+
+class OrderCreated(BaseModel):
+    id: int
+    status: OrderStatus
+    workflow_id: str
+
+
+class ServiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+    name: str = Field(min_length=1, max_length=100)
+    unit: str = Field(min_length=1, max_length=20)
+    list_price: Price
+    floor_price: Price
+    capacity_per_day: int = Field(gt=0, le=MAX_QUANTITY)
+
+    @model_validator(mode="after")
+    def floor_under_list(self) -> ServiceIn:
+        if self.floor_price > self.list_price:
+            raise PydanticCustomError("floor_above_list", "The floor price cannot be above the list price.")
+        return self
+
+
+class ServiceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    unit: str
+    list_price: MoneyOut
+    floor_price: MoneyOut
+    capacity_per_day: int
+
+
+class PaymentKind(StrEnum):
+    payment = "payment"
+    refund = "refund"
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: int
+    kind: PaymentKind = PaymentKind.payment
+    amount: Price
+    paid_at: datetime
+    reverses_id: int | None = None
+    note: str = Field(default="", max_length=500)
+
+
+class PaymentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    order_id: int
+    kind: PaymentKind
+    amount: MoneyOut
+    paid_at: datetime
+    reverses_id: int | None
+    recorded_by: int | None
+    note: str
+
+
+# ---------------------------------------------------------------- errors
+class OrderInvalid(BatonError):
+    code, status, message = "order_invalid", 422, N_("The order did not pass its checks.")
+
+
+class OrderNotEditable(BatonError):
+    code, status, message = "order_not_editable", 409, N_("Only a rejected order can be revised and resubmitted.")
+
+
+class OrderNotCancellable(BatonError):
+    code, status, message = "order_not_cancellable", 409, N_("Only an order waiting for approval can be cancelled.")
+
+
+class NotOrderOwner(BatonError):
+    code, status, message = "not_order_owner", 403, N_("Only the salesperson who owns this order can do this.")
+
+
+class ServiceCodeTaken(BatonError):
+    code, status, message = "service_code_taken", 409, N_("A service with this code exists.")
+
+
+class PaymentInvalid(BatonError):
+    code, status, message = "payment_invalid", 422, N_("The payment cannot be recorded.")
+
+
+# The workflow validator's ApplicationError.type → the error the caller sees.
+ORDER_REFUSALS: dict[str, type[BatonError]] = {
+    "order_not_editable": OrderNotEditable,
+    "order_not_cancellable": OrderNotCancellable,
+    "not_order_owner": NotOrderOwner,
+}

@@ -1,0 +1,178 @@
+"""Submitting, revising and cancelling orders: the web side of the order workflow's Updates.
+
+A new order reserves its id (a ``draft`` row nobody lists), then starts ``order-<id>`` together
+with its ``submit`` Update (update-with-start), so the check runs in the workflow's activity
+and the salesperson gets 201 or every failed check at once (422 ``order_invalid``). A refused
+or unconfirmed first submission leaves nothing: the activity or this module discards the draft.
+Bad input (unknown customer or service, a past date) is refused here, before anything is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
+from temporalio.service import RPCError
+
+from schemas import search
+from schemas.errors import EngineUnavailable, InvalidInput
+from schemas.orders import (
+    ORDER_REFUSALS,
+    CancelRequest,
+    NotOrderOwner,
+    OrderCreated,
+    OrderIn,
+    OrderInvalid,
+    OrderLineIn,
+    OrderNotCancellable,
+    OrderNotEditable,
+    OrderStart,
+    OrderState,
+    OrderStatus,
+    ResubmitIn,
+    Submission,
+    SubmissionResult,
+)
+from schemas.tasks import Actor
+from store.models import Customer, Order
+from store.models.base import utcnow
+from store.repo import orders as order_repo
+from store.repo import policies
+from web.auth import Principal, get_db, viewer_of
+from web.engine import engine_handle, execute_update, refusal
+
+
+def _today(request: Request) -> date:
+    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def _deadline(request: Request) -> datetime:
+    return utcnow() + timedelta(seconds=request.app.state.settings.action_timeout)
+
+
+def _input_problems(request: Request, requested_date: date, lines: list[OrderLineIn],
+                    known_services: set[str]) -> list[dict[str, str]]:
+    problems = []
+    if requested_date < _today(request):
+        problems.append({"field": "requested_date", "code": "date_in_past",
+                         "message": "The requested date is in the past."})
+    for index, line in enumerate(lines):
+        if line.service not in known_services:
+            problems.append({"field": f"lines.{index}.service", "code": "unknown_service",
+                             "message": "No such service."})
+    return problems
+
+
+def _submission_refused(result: SubmissionResult) -> OrderInvalid:
+    return OrderInvalid(details=[problem.detail() for problem in result.problems])
+
+
+async def submit_order(request: Request, principal: Principal, body: OrderIn) -> OrderCreated:
+    db = get_db(request)
+
+    def reserve() -> tuple[Order, str, OrderStart]:
+        with db.session() as session:
+            customer = session.get(Customer, body.customer_id)
+            problems = [] if customer is not None and customer.deleted_at is None else [
+                {"field": "customer_id", "code": "unknown_customer", "message": "No such customer."}]
+            known = set(order_repo.services_by_code(session, sorted({line.service for line in body.lines})))
+            problems += _input_problems(request, body.requested_date, body.lines, known)
+            if problems:
+                raise InvalidInput(details=problems)
+            assert customer is not None
+            order = order_repo.reserve_draft(session, owner_id=principal.id, customer_id=customer.id,
+                                             requested_date=body.requested_date, note=body.note)
+            return order, customer.name, OrderStart(order_id=order.id, owner_id=principal.id,
+                                                    policies=policies.snapshot(session))
+
+    order, subject, start = await run_in_threadpool(reserve)
+    submission = Submission(order_id=order.id, revision=1, actor=Actor(id=principal.id), lines=body.lines,
+                            requested_date=body.requested_date, note=body.note, expires_at=_deadline(request))
+    settings = request.app.state.settings
+    workflow_id = f"order-{order.id}"
+    try:
+        client = await engine_handle(request).client(timeout=settings.action_timeout)
+        operation: WithStartWorkflowOperation[OrderStart, OrderState] = WithStartWorkflowOperation(
+            "OrderApproval", start, id=workflow_id, task_queue=settings.temporal.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            search_attributes=TypedSearchAttributes([SearchAttributePair(search.PROCESS, "order"),
+                                                     SearchAttributePair(search.SUBJECT, subject),
+                                                     SearchAttributePair(search.STATUS, "submitted")]))
+        result: SubmissionResult = await asyncio.wait_for(
+            client.execute_update_with_start_workflow(
+                "submit", submission, start_workflow_operation=operation, id=f"{workflow_id}:submit:1",
+                result_type=SubmissionResult, rpc_timeout=timedelta(seconds=settings.action_timeout)),
+            timeout=settings.action_timeout)
+    except WorkflowUpdateFailedError as exc:
+        await _discard(request, order.id)
+        raise refusal(exc, ORDER_REFUSALS) from exc
+    except (TimeoutError, RPCError, EngineUnavailable) as exc:
+        await _discard(request, order.id)
+        raise EngineUnavailable() from exc
+    if not result.accepted:
+        raise _submission_refused(result)
+    return OrderCreated(id=order.id, status=OrderStatus.pending_approval, workflow_id=workflow_id)
+
+
+async def _discard(request: Request, order_id: int) -> None:
+    def discard() -> None:
+        with get_db(request).session() as session:
+            order_repo.discard_draft(session, order_id)
+
+    await run_in_threadpool(discard)
+
+
+async def _own_order(request: Request, principal: Principal, order_id: int) -> Order:
+    """The caller's own order (404 when they may not see it, 403 when it is someone else's)."""
+    def read() -> Order:
+        with get_db(request).session() as session:
+            return order_repo.visible(session, viewer_of(principal), order_id)
+
+    order = await run_in_threadpool(read)
+    if order.owner_id != principal.id:
+        raise NotOrderOwner()
+    return order
+
+
+async def resubmit_order(request: Request, principal: Principal, order_id: int, body: ResubmitIn) -> int:
+    """A rejected order revised: revision + 1 and the chain starts again. Returns the revision."""
+    order = await _own_order(request, principal, order_id)
+    if order.status != OrderStatus.rejected.value or order.workflow_id is None:
+        raise OrderNotEditable()
+    requested_date = body.requested_date or order.requested_date
+
+    def known_services() -> set[str]:
+        with get_db(request).session() as session:
+            return set(order_repo.services_by_code(session, sorted({line.service for line in body.lines})))
+
+    problems = _input_problems(request, requested_date, body.lines, await run_in_threadpool(known_services))
+    if problems:
+        raise InvalidInput(details=problems)
+    revision = order.revision + 1
+    submission = Submission(order_id=order.id, revision=revision, actor=Actor(id=principal.id), lines=body.lines,
+                            requested_date=requested_date,
+                            note=order.note if body.note is None else body.note, expires_at=_deadline(request))
+    result: SubmissionResult = await execute_update(
+        request, order.workflow_id, "submit", submission, update_id=f"{order.workflow_id}:submit:{revision}",
+        result_type=SubmissionResult, refusals=ORDER_REFUSALS, closed=OrderNotEditable())
+    if not result.accepted:
+        raise _submission_refused(result)
+    return result.revision
+
+
+async def cancel_order(request: Request, principal: Principal, order_id: int, reason: str = "") -> OrderState:
+    order = await _own_order(request, principal, order_id)
+    if order.status not in (OrderStatus.pending_approval.value, OrderStatus.rejected.value) \
+            or order.workflow_id is None:
+        raise OrderNotCancellable()
+    state: OrderState = await execute_update(
+        request, order.workflow_id, "cancel",
+        CancelRequest(actor=Actor(id=principal.id), reason=reason, expires_at=_deadline(request)),
+        update_id=f"{order.workflow_id}:cancel", result_type=OrderState, refusals=ORDER_REFUSALS,
+        closed=OrderNotCancellable())
+    return state
