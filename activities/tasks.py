@@ -44,9 +44,11 @@ ESCALATED = N_("Escalated to you: %(title)s")
 
 
 class TaskActivities:
-    def __init__(self, db: Database, timezone: str = "Asia/Shanghai") -> None:
+    def __init__(self, db: Database, timezone: str = "Asia/Shanghai", *, outside_channels: bool = True) -> None:
         self.db = db
         self.timezone = timezone
+        # Without e-mail or WeCom configured, in-app rows are all there is: nothing to hand on.
+        self.outside_channels = outside_channels
 
     @activity.defn(name="tasks.open")
     def open(self, request: OpenTaskRequest) -> OpenedTask:
@@ -54,7 +56,7 @@ class TaskActivities:
         with self.db.session() as session:
             existing = session.get(Task, request.task_id)
             if existing is not None:
-                return _opened(existing, _task_notifications(session, existing.id, "info"))
+                return _opened(existing, self._outside(_task_notifications(session, existing.id, "info")))
             assignee, delegated_from = spec.assignee_id, None
             if assignee is not None:
                 local_day = request.opened_at.astimezone(ZoneInfo(self.timezone)).date()
@@ -83,7 +85,11 @@ class TaskActivities:
                          detail={"kind": task.kind, "assignee_id": assignee, "role": spec.candidate_role,
                                  "delegated_from_id": delegated_from,
                                  "due_at": task.due_at.isoformat() if task.due_at else None})
-            return _opened(task, [n for n in notified if n is not None])
+            return _opened(task, self._outside([n for n in notified if n is not None]))
+
+    def _outside(self, notification_ids: list[int]) -> list[int]:
+        """The notifications to deliver over e-mail/WeCom (none when no channel is configured)."""
+        return notification_ids if self.outside_channels else []
 
     @activity.defn(name="tasks.remind")
     def remind(self, event: DeadlineEvent) -> DeadlineOutcome:
@@ -95,7 +101,7 @@ class TaskActivities:
             notified = [_notify(session, recipient, "reminder", DUE_SOON, task, f"{task.id}:reminder:{recipient}")
                         for recipient in recipients]
             _audit_once(session, task, "task.reminder_sent", {"recipients": recipients})
-            return DeadlineOutcome(notified=[n for n in notified if n is not None])
+            return DeadlineOutcome(notified=self._outside([n for n in notified if n is not None]))
 
     @activity.defn(name="tasks.overdue_notice")
     def overdue_notice(self, event: DeadlineEvent) -> DeadlineOutcome:
@@ -112,7 +118,7 @@ class TaskActivities:
             notified = [_notify(session, recipient, "overdue", OVERDUE, task,
                                 f"{task.id}:overdue:{event.sequence}:{recipient}") for recipient in recipients]
             _audit_once(session, task, f"task.overdue_notice.{event.sequence}", {"recipients": recipients})
-            return DeadlineOutcome(notified=[n for n in notified if n is not None])
+            return DeadlineOutcome(notified=self._outside([n for n in notified if n is not None]))
 
     @activity.defn(name="tasks.escalate")
     def escalate(self, event: DeadlineEvent) -> DeadlineOutcome:
@@ -131,7 +137,7 @@ class TaskActivities:
             notified = _notify(session, target, "escalation", ESCALATED, task,
                                f"{task.id}:escalation:{event.level}:{target}")
             _audit_once(session, task, f"task.escalated.{event.level}", {"to": target})
-            return DeadlineOutcome(notified=[notified] if notified is not None else [], target=target)
+            return DeadlineOutcome(notified=self._outside([notified] if notified is not None else []), target=target)
 
     @activity.defn(name="tasks.close")
     def close(self, request: CloseTaskRequest) -> None:
@@ -200,7 +206,7 @@ def _audit_once(session: Session, task: Task, action: str, detail: dict[str, obj
         audit.record(session, actor_id=None, action=action, entity="task", entity_id=task.id, detail=detail)
 
 
-def task_activities(db: Database, timezone: str) -> list[Callable[..., Any]]:
-    bound = TaskActivities(db, timezone)
+def task_activities(db: Database, timezone: str, *, outside_channels: bool = True) -> list[Callable[..., Any]]:
+    bound = TaskActivities(db, timezone, outside_channels=outside_channels)
     return [bound.open, bound.remind, bound.overdue_notice, bound.escalate, bound.close, bound.claim]
 

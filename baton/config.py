@@ -74,6 +74,9 @@ class Settings:
     demo: bool = False
     secure_cookies: bool = False
     action_timeout: float = 10.0  # seconds a person's action may wait for the engine before 503
+    # How far a process's clock may run ahead of the wall clock when an action's deadline is
+    # checked in the workflow. Zero in production; time-skipping tests move process clocks ahead.
+    process_clock_lead: float = 0.0
     notify: NotifySettings = field(default_factory=NotifySettings)  # e-mail and WeCom delivery
     upload_max_bytes: int = 20 * 1024 * 1024  # largest evidence file accepted; refused while streaming
 

@@ -35,7 +35,9 @@ def activities_for(db: Database, settings: Settings | None = None) -> list[Calla
     channels = channels_for(settings.notify) if settings else []
     notify = NotifyActivities(db, channels, (settings.notify.public_url or settings.web_url) if settings else None)
     timezone = settings.timezone if settings else "Asia/Shanghai"
-    return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone), *order_activities(db)]
+    outside = bool(channels)
+    return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone, outside_channels=outside),
+            *order_activities(db, outside_channels=outside)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,

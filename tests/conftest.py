@@ -152,6 +152,15 @@ async def worker(settings: Settings, db: Database, temporal_env: WorkflowEnviron
     async with running:
         await wait_until_polling(temporal_env.client, settings.temporal.task_queue)
         yield running
+    await end_processes(temporal_env.client, settings.temporal.task_queue)
+
+
+async def end_processes(client: Client, task_queue: str) -> None:
+    """Each test's database starts its ids afresh, but the Temporal server lives for the session:
+    end the test's still-running processes so ``order-<id>`` is free for the next test."""
+    query = f'TaskQueue="{task_queue}" AND ExecutionStatus="Running"'
+    async for execution in client.list_workflows(query):
+        await client.get_workflow_handle(execution.id, run_id=execution.run_id).terminate("test finished")
 
 
 async def wait_until_polling(client: Client, task_queue: str) -> None:
@@ -175,6 +184,7 @@ async def skipping_worker(settings: Settings, db: Database, time_skipping_env: W
                            extra_workflows=SUPPORT_WORKFLOWS)
     async with running:
         yield running
+    await end_processes(time_skipping_env.client, settings.temporal.task_queue)
 
 
 @pytest.fixture
@@ -198,9 +208,7 @@ async def anonymous(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no
         yield client
 
 
-@pytest_asyncio.fixture
-async def api(app, org: OrgFixture):  # type: ignore[no-untyped-def]
-    """``await api("hr")`` → a client logged in over the API as that test person."""
+async def _api_clients(app):  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app)
     clients: list[httpx.AsyncClient] = []
 
@@ -215,6 +223,25 @@ async def api(app, org: OrgFixture):  # type: ignore[no-untyped-def]
     yield login
     for client in clients:
         await client.aclose()
+
+
+@pytest_asyncio.fixture
+async def api(app, org: OrgFixture):  # type: ignore[no-untyped-def]
+    """``await api("hr")`` → a client logged in over the API as that test person."""
+    async for login in _api_clients(app):
+        yield login
+
+
+@pytest_asyncio.fixture
+async def skipping_api(settings: Settings, db: Database, org: OrgFixture,  # type: ignore[no-untyped-def]
+                       time_skipping_env: WorkflowEnvironment, skipping_worker: Worker):
+    """Like ``api``, but the app talks to the time-skipping server, where ``skipping_worker`` runs
+    the processes: a test moves a process's clock with ``time_skipping_env.fast_forward``."""
+    from web.app import create_app
+
+    ahead = settings.with_changes(process_clock_lead=90 * 24 * 3600.0)
+    async for login in _api_clients(create_app(ahead, db=db, temporal=time_skipping_env.client)):
+        yield login
 
 
 # ---------------------------------------------------------------- browser

@@ -7,7 +7,7 @@ The web app must start and serve pages even when Temporal is down; process actio
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -18,6 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from baton import engine
 from baton.config import Settings
 from schemas.errors import BatonError, EngineUnavailable
+from store.models.base import utcnow
 
 
 class EngineHandle:
@@ -41,6 +42,13 @@ class EngineHandle:
 def engine_handle(request: Request) -> EngineHandle:
     handle: EngineHandle = request.app.state.engine
     return handle
+
+
+def action_deadline(request: Request) -> datetime:
+    """When a person's action stops counting: a workflow refuses it if delivered later, so an
+    action answered with 503 is never recorded afterwards."""
+    settings = request.app.state.settings
+    return utcnow() + timedelta(seconds=settings.action_timeout + settings.process_clock_lead)
 
 
 def refusal(exc: WorkflowUpdateFailedError, refusals: dict[str, type[BatonError]]) -> BatonError:

@@ -2,7 +2,9 @@
 
 A new order reserves its id (a ``draft`` row nobody lists), then starts ``order-<id>`` together
 with its ``submit`` Update (update-with-start), so the check runs in the workflow's activity
-and the salesperson gets 201 or every failed check at once (422 ``order_invalid``). A refused
+and the salesperson gets 201 or every failed check at once (422 ``order_invalid``). That
+update's id is unique per attempt: a discarded draft's id may be reused by the database, and
+Temporal answers a repeated update id on a closed run with the old run's outcome. A refused
 or unconfirmed first submission leaves nothing: the activity or this module discards the draft.
 Bad input (unknown customer or service, a past date) is refused here, before anything is written.
 """
@@ -10,12 +12,17 @@ Bad input (unknown customer or service, a past date) is refused here, before any
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
-from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.client import (
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
@@ -40,19 +47,14 @@ from schemas.orders import (
 )
 from schemas.tasks import Actor
 from store.models import Customer, Order
-from store.models.base import utcnow
 from store.repo import orders as order_repo
 from store.repo import policies
 from web.auth import Principal, get_db, viewer_of
-from web.engine import engine_handle, execute_update, refusal
+from web.engine import action_deadline, engine_handle, execute_update, refusal
 
 
 def _today(request: Request) -> date:
     return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
-
-
-def _deadline(request: Request) -> datetime:
-    return utcnow() + timedelta(seconds=request.app.state.settings.action_timeout)
 
 
 def _input_problems(request: Request, requested_date: date, lines: list[OrderLineIn],
@@ -92,7 +94,7 @@ async def submit_order(request: Request, principal: Principal, body: OrderIn) ->
 
     order, subject, start = await run_in_threadpool(reserve)
     submission = Submission(order_id=order.id, revision=1, actor=Actor(id=principal.id), lines=body.lines,
-                            requested_date=body.requested_date, note=body.note, expires_at=_deadline(request))
+                            requested_date=body.requested_date, note=body.note, expires_at=action_deadline(request))
     settings = request.app.state.settings
     workflow_id = f"order-{order.id}"
     try:
@@ -105,13 +107,14 @@ async def submit_order(request: Request, principal: Principal, body: OrderIn) ->
                                                      SearchAttributePair(search.STATUS, "submitted")]))
         result: SubmissionResult = await asyncio.wait_for(
             client.execute_update_with_start_workflow(
-                "submit", submission, start_workflow_operation=operation, id=f"{workflow_id}:submit:1",
+                "submit", submission, start_workflow_operation=operation,
+                id=f"{workflow_id}:submit:1:{uuid.uuid4().hex[:12]}",
                 result_type=SubmissionResult, rpc_timeout=timedelta(seconds=settings.action_timeout)),
             timeout=settings.action_timeout)
     except WorkflowUpdateFailedError as exc:
         await _discard(request, order.id)
         raise refusal(exc, ORDER_REFUSALS) from exc
-    except (TimeoutError, RPCError, EngineUnavailable) as exc:
+    except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
         await _discard(request, order.id)
         raise EngineUnavailable() from exc
     if not result.accepted:
@@ -156,7 +159,7 @@ async def resubmit_order(request: Request, principal: Principal, order_id: int, 
     revision = order.revision + 1
     submission = Submission(order_id=order.id, revision=revision, actor=Actor(id=principal.id), lines=body.lines,
                             requested_date=requested_date,
-                            note=order.note if body.note is None else body.note, expires_at=_deadline(request))
+                            note=order.note if body.note is None else body.note, expires_at=action_deadline(request))
     result: SubmissionResult = await execute_update(
         request, order.workflow_id, "submit", submission, update_id=f"{order.workflow_id}:submit:{revision}",
         result_type=SubmissionResult, refusals=ORDER_REFUSALS, closed=OrderNotEditable())
@@ -172,7 +175,7 @@ async def cancel_order(request: Request, principal: Principal, order_id: int, re
         raise OrderNotCancellable()
     state: OrderState = await execute_update(
         request, order.workflow_id, "cancel",
-        CancelRequest(actor=Actor(id=principal.id), reason=reason, expires_at=_deadline(request)),
+        CancelRequest(actor=Actor(id=principal.id), reason=reason, expires_at=action_deadline(request)),
         update_id=f"{order.workflow_id}:cancel", result_type=OrderState, refusals=ORDER_REFUSALS,
         closed=OrderNotCancellable())
     return state

@@ -9,7 +9,6 @@ deadline and the workflow's validator refuses it if it is delivered later, so no
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -19,10 +18,9 @@ from schemas.errors import NotFound
 from schemas.task_errors import BY_WORKFLOW_TYPE, TaskClosed
 from schemas.tasks import Actor, ClaimRequest, CompleteTaskIn, TaskAction, TaskOut, TaskState, TaskStatus
 from store.models import Task
-from store.models.base import utcnow
 from store.repo import tasks as task_repo
 from web.auth import Principal, get_db
-from web.engine import execute_update
+from web.engine import action_deadline, execute_update
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -66,7 +64,7 @@ async def complete_task(request: Request, principal: Principal, task_id: str, bo
     action = TaskAction(
         task_id=task.id, action=body.action, actor=actor_of(principal), comment=body.comment, data=body.data,
         attachment_ids=body.attachment_ids,
-        expires_at=utcnow() + timedelta(seconds=request.app.state.settings.action_timeout))
+        expires_at=action_deadline(request))
     state = await _send_update(request, task.workflow_id, "complete_task", action, f"{task.id}:{body.action}")
     if state.completed_by != principal.id:
         raise TaskClosed(details=[task_out(task, state).model_dump(mode="json")])
@@ -76,7 +74,7 @@ async def complete_task(request: Request, principal: Principal, task_id: str, bo
 async def claim_task(request: Request, principal: Principal, task_id: str, *, release: bool) -> TaskOut:
     task = await load_task(request, task_id)
     claim = ClaimRequest(task_id=task.id, actor=actor_of(principal), release=release,
-                         expires_at=utcnow() + timedelta(seconds=request.app.state.settings.action_timeout))
+                         expires_at=action_deadline(request))
     verb = "release" if release else "claim"
     state = await _send_update(request, task.workflow_id, "claim_task", claim, f"{task.id}:{verb}:{principal.id}")
     return task_out(task, state)

@@ -50,9 +50,10 @@ ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_inte
 # Sending e-mail/WeCom may wait for a mail server, but never holds a deadline up for long: the
 # in-app notification is already written; after this, the delivery row records the failure.
 DELIVERY_WINDOW = timedelta(minutes=10)
-# The person's action returns once the task row is closed (and the process recorded what follows),
-# so the inbox and the case page they open next already show it.
-CLOSE_IN_UPDATE = "close-task-in-update"
+# Task rows are opened and closed by local activities (short database writes, no round trip
+# through the server), and the person's action returns once the row is closed and the process
+# recorded what follows, so the inbox and the case page they open next already show it.
+LOCAL_TASK_WRITES = "task-rows-written-locally-and-closed-in-update"
 
 
 async def deliver(notification_ids: list[int]) -> None:
@@ -162,10 +163,10 @@ class HumanStepsWorkflow:
             data=action.data, attachment_ids=action.attachment_ids, decided_at=workflow.now())
         step.decision = decision
         self.on_decision(step, decision)
-        if workflow.patched(CLOSE_IN_UPDATE):
+        if workflow.patched(LOCAL_TASK_WRITES):
             step.closing_in_update = True
             async with self._handler_lock:
-                await _close_task(step.opened.task_id, decision)
+                await _close_task(step.opened.task_id, decision, local=True)
                 step.recorded = True
                 await self.record_decision(step, decision)
         return step.state()
@@ -228,11 +229,12 @@ class HumanStepsWorkflow:
         process withdrew the step meanwhile with :meth:`cancel_step`."""
         info = workflow.info()
         task_id = f"{info.workflow_id}:{spec.key}"
-        opened: OpenedTask = await workflow.execute_activity(
-            "tasks.open", OpenTaskRequest(workflow_id=info.workflow_id, task_id=task_id, spec=spec,
-                                          policy=policy, opened_at=workflow.now()),
-            result_type=OpenedTask, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            summary=f"open task: {spec.title}")
+        request = OpenTaskRequest(workflow_id=info.workflow_id, task_id=task_id, spec=spec, policy=policy,
+                                  opened_at=workflow.now())
+        run = workflow.execute_local_activity if workflow.patched(LOCAL_TASK_WRITES) else workflow.execute_activity
+        opened: OpenedTask = await run(
+            "tasks.open", request, result_type=OpenedTask, start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY, summary=f"open task: {spec.title}")
         step = OpenStep(spec=spec, opened=opened)
         self._steps[task_id] = step
         if not self.still_wanted(spec):
@@ -246,7 +248,7 @@ class HumanStepsWorkflow:
         if step.closing_in_update:
             await workflow.wait_condition(lambda: step.recorded)
         else:  # histories from before decisions were recorded inside the update
-            await _close_task(task_id, decision)
+            await _close_task(task_id, decision, local=False)
         return decision
 
     async def cancel_step(self, task_id: str, reason: str) -> None:
@@ -322,10 +324,11 @@ class DeadlineClock:
         await deliver(outcome.notified)
 
 
-async def _close_task(task_id: str, decision: TaskDecision) -> None:
-    await workflow.execute_activity(
-        "tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
-        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"close task: {decision.action}")
+async def _close_task(task_id: str, decision: TaskDecision, *, local: bool) -> None:
+    run = workflow.execute_local_activity if local else workflow.execute_activity
+    await run("tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
+              start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+              summary=f"close task: {decision.action}")
 
 
 async def _deadline_activity(name: str, event: DeadlineEvent, summary: str) -> DeadlineOutcome:

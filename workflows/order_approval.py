@@ -2,7 +2,8 @@
 
 1. The salesperson's submission arrives as the ``submit`` Update (with the start, for a new
    order). The ``orders.submit`` activity checks it and reserves capacity; a refused first
-   submission ends the process with nothing recorded.
+   submission ends the process with nothing recorded. The ``orders.*`` activities are short
+   database writes, run as local activities so a person's action answers quickly.
 2. Approval chain through the shared human-step helper: the team's manager → the department head
    (large total or deep discount) → finance. Nobody approves their own order or two steps of it.
 3. A rejection (comment required) returns the order to the salesperson, who may revise and
@@ -65,12 +66,13 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         self._refused = False
         self._cancel: CancelRequest | None = None
         self._resubmitted = False
+        self._deliveries: list[asyncio.Task[None]] = []
 
     # ----------------------------------------------------------------- the process
     @workflow.run
     async def run(self, start: OrderStart) -> OrderState:
         if start.adopted:
-            plan = await workflow.execute_activity(
+            plan = await workflow.execute_local_activity(
                 "orders.adopt", start.order_id, result_type=ChainPlan, start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=ACTIVITY_RETRY, summary="adopt pending order")
             if plan is not None:
@@ -86,6 +88,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             if self._status == OrderStatus.rejected:
                 await self._await_revision()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await asyncio.gather(*self._deliveries)
         return self._state()
 
     async def _approval_round(self) -> None:
@@ -172,7 +175,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         revision = self._revision + 1
         try:
             async with self._handler_lock:
-                check: SubmissionCheck = await workflow.execute_activity(
+                check: SubmissionCheck = await workflow.execute_local_activity(
                     "orders.submit", submission.model_copy(update={"revision": revision}),
                     result_type=SubmissionCheck, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
                     summary=f"check submission, revision {revision}")
@@ -239,9 +242,10 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         outcome = OrderOutcome(order_id=self._start.order_id, revision=self._revision, status=status,
                                current_step=step, actor_id=decision.actor_id if decision else actor_id,
                                comment=decision.comment if decision else comment)
-        notified: list[int] = await workflow.execute_activity(
+        notified: list[int] = await workflow.execute_local_activity(
             "orders.record", outcome, result_type=list[int], start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=ACTIVITY_RETRY, summary=f"order {status.value}" + (f", next: {step.value}" if step else ""))
         if status != OrderStatus.pending_approval:
             workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
-        await deliver(notified)
+        if notified:  # e-mail and WeCom go out after the person's action has returned
+            self._deliveries.append(asyncio.create_task(deliver(notified)))

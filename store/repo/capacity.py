@@ -39,19 +39,22 @@ def needs_of(lines: Iterable[tuple[str, int]]) -> dict[str, int]:
     return dict(needs)
 
 
-def _booked_by_orders(session: Session, code: str, day: date) -> int:
-    return session.scalar(
-        select(func.coalesce(func.sum(OrderLine.quantity), 0)).join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.service_code == code, Order.requested_date == day, Order.status.in_(HOLDING))) or 0
+def _booked_by_orders(session: Session, code: str, day: date, reserving: int | None = None) -> int:
+    query = (select(func.coalesce(func.sum(OrderLine.quantity), 0)).join(Order, Order.id == OrderLine.order_id)
+             .where(OrderLine.service_code == code, Order.requested_date == day, Order.status.in_(HOLDING)))
+    if reserving is not None:
+        query = query.where(Order.id != reserving)
+    return session.scalar(query) or 0
 
 
-def _ensure_day(session: Session, code: str, day: date) -> None:
-    """Create the day's row once, counting what orders outside Baton's reservations already hold."""
+def _ensure_day(session: Session, code: str, day: date, reserving: int | None = None) -> None:
+    """Create the day's row once, counting what orders outside Baton's reservations already hold
+    (but not ``reserving``, the order about to add its own reservation)."""
     if session.get(CapacityDay, (code, day)) is not None:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(CapacityDay).values(service_code=code, day=day,
-                                                   booked=_booked_by_orders(session, code, day))
+                                                   booked=_booked_by_orders(session, code, day, reserving))
     session.execute(statement.on_conflict_do_nothing())
 
 
@@ -72,7 +75,7 @@ def reserve(session: Session, order_id: int, day: date, needs: dict[str, int]) -
     (the caller rolls back). Call at the start of a write transaction."""
     short = []
     for code, wanted in sorted(needs.items()):  # one lock order for every transaction
-        _ensure_day(session, code, day)
+        _ensure_day(session, code, day, reserving=order_id)
         capacity = select(Service.capacity_per_day).where(Service.code == code).scalar_subquery()
         taken = session.execute(
             update(CapacityDay)
