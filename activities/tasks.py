@@ -28,7 +28,7 @@ from schemas.tasks import (
     TaskStatus,
 )
 from store.db import Database
-from store.models import AuditEntry, Employee, Notification, Task
+from store.models import AuditEntry, Employee, Notification, Task, TaskExclusion
 from store.models.base import utcnow
 from store.repo import audit
 from store.repo import notifications as notification_repo
@@ -70,11 +70,14 @@ class TaskActivities:
                 assignee_id=assignee, candidate_role=spec.candidate_role, candidate_team_id=spec.candidate_team_id,
                 delegated_from_id=delegated_from, due_at=due_at(request.opened_at, request.policy, self.timezone),
                 status="open", overdue=False, actions=list(spec.actions),
-                context={**spec.context, "title_message": [spec.title, dict(spec.title_params)]},
+                context={**spec.context, "title_message": [spec.title, dict(spec.title_params)],
+                         **({"excluded_actor_ids": spec.excluded_actor_ids} if spec.excluded_actor_ids else {})},
                 policy_key=spec.policy_key, created_at=request.opened_at,
             )
             session.add(task)
             session.flush()
+            session.add_all(TaskExclusion(task_id=task.id, employee_id=person)
+                            for person in dict.fromkeys(spec.excluded_actor_ids))
             notified = [_notify(session, recipient, "info", NEW_TASK, task, f"{task.id}:new:{recipient}")
                         for recipient in task_repo.current_holders(session, task)]
             if delegated_from is not None and assignee is not None:

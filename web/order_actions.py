@@ -12,6 +12,7 @@ Bad input (unknown customer or service, a past date) is refused here, before any
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -160,8 +161,12 @@ async def resubmit_order(request: Request, principal: Principal, order_id: int, 
     submission = Submission(order_id=order.id, revision=revision, actor=Actor(id=principal.id), lines=body.lines,
                             requested_date=requested_date,
                             note=order.note if body.note is None else body.note, expires_at=action_deadline(request))
+    # A double click sends the same revision twice and it applies once; a changed revision after a
+    # refused one is a new update (Temporal would answer a repeated id with the earlier outcome).
+    content = hashlib.sha256(submission.model_dump_json(include={"lines", "requested_date", "note"}).encode())
     result: SubmissionResult = await execute_update(
-        request, order.workflow_id, "submit", submission, update_id=f"{order.workflow_id}:submit:{revision}",
+        request, order.workflow_id, "submit", submission,
+        update_id=f"{order.workflow_id}:submit:{revision}:{content.hexdigest()[:16]}",
         result_type=SubmissionResult, refusals=ORDER_REFUSALS, closed=OrderNotEditable())
     if not result.accepted:
         raise _submission_refused(result)

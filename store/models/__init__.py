@@ -15,7 +15,7 @@ from store.models.customers import (
 from store.models.orders import CapacityDay, CapacityReservation, Order, OrderLine, Payment, Service
 from store.models.org import Department, Employee, Setting, Team
 from store.models.policies import DeadlinePolicyRow, Delegation
-from store.models.work import Attachment, Notification, NotificationDelivery, Task
+from store.models.work import Attachment, Notification, NotificationDelivery, Task, TaskExclusion
 
 __all__ = [
     "Attachment",
@@ -43,6 +43,7 @@ __all__ = [
     "Service",
     "Setting",
     "Task",
+    "TaskExclusion",
     "Team",
     "TeamRule",
 ]

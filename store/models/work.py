@@ -54,6 +54,16 @@ class Task(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class TaskExclusion(Base):
+    """Someone who may not act on a role task although they hold the role (separation of duties:
+    an order's owner, or who approved an earlier step of it)."""
+
+    __tablename__ = "task_exclusions"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+
+
 class Notification(Base):
     """A message to one person. ``dedupe_key`` makes a retried activity write it once."""
 

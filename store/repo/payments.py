@@ -100,8 +100,9 @@ def recent(session: Session, *, limit: int = 50, offset: int = 0) -> list[Paymen
                                 .limit(limit).offset(offset)))
 
 
-def parse_csv(content: bytes) -> tuple[list[PaymentIn], list[dict[str, Any]]]:
-    """Rows of ``order_id,kind,amount,paid_at[,note]`` (UTF-8, BOM allowed), or their problems."""
+def parse_csv(content: bytes) -> tuple[list[tuple[int, PaymentIn]], list[dict[str, Any]]]:
+    """Rows of ``order_id,kind,amount,paid_at[,note]`` (UTF-8, BOM allowed) with their line
+    numbers, and the problems of rows that cannot be read."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -110,19 +111,20 @@ def parse_csv(content: bytes) -> tuple[list[PaymentIn], list[dict[str, Any]]]:
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         return [], [_problem("missing_columns", "Missing columns: " + ", ".join(missing), "file")]
-    payments, problems = [], []
+    rows, problems = [], []
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
             problems.append(_problem("too_many_rows", f"At most {MAX_IMPORT_ROWS} rows per file.", "file"))
             break
         try:
-            payments.append(PaymentIn(order_id=int(raw["order_id"]), kind=PaymentKind(raw["kind"].strip() or "payment"),
-                                      amount=Decimal(raw["amount"].strip()), paid_at=_when(raw["paid_at"]),
-                                      note=(raw.get("note") or "").strip()))
-        except (ValueError, InvalidOperation, ValidationError, KeyError, TypeError):
+            kind = PaymentKind(raw["kind"].strip() or "payment")
+            amount = Decimal(raw["amount"].strip())
+            rows.append((number, PaymentIn(order_id=int(raw["order_id"]), kind=kind, amount=amount,
+                                           paid_at=_when(raw["paid_at"]), note=(raw.get("note") or "").strip())))
+        except (ValueError, InvalidOperation, ValidationError, KeyError, TypeError, AttributeError):
             problems.append(_problem("bad_row", "This row cannot be read: check the order id, kind, amount "
                                                 "(two decimals at most) and date.", "row", number))
-    return payments, problems
+    return rows, problems
 
 
 def _when(value: str) -> datetime:
@@ -130,18 +132,18 @@ def _when(value: str) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA)  # as finance writes it
 
 
-def import_rows(session: Session, *, actor_id: int, payments: list[PaymentIn]) -> int:
-    """All rows or none: each row is checked against the orders and the rows before it."""
-    problems: list[dict[str, Any]] = []
-    refunds: dict[int, Decimal] = {}
-    for number, payment in enumerate(payments, start=2):
-        problems += problems_of(session, payment, refunds.get(payment.order_id, Decimal("0")), row=number)
-        if payment.kind == PaymentKind.refund:
-            refunds[payment.order_id] = refunds.get(payment.order_id, Decimal("0")) + payment.amount
-        else:
-            refunds[payment.order_id] = refunds.get(payment.order_id, Decimal("0")) - payment.amount
+def import_rows(session: Session, *, actor_id: int, rows: list[tuple[int, PaymentIn]],
+                unreadable: list[dict[str, Any]]) -> int:
+    """All rows or none: each row is checked against the orders and the rows before it, and every
+    problem of the file (unreadable rows included) is reported at once."""
+    problems = list(unreadable)
+    balance: dict[int, Decimal] = {}  # refunds minus payments earlier in the file, per order
+    for number, payment in rows:
+        problems += problems_of(session, payment, balance.get(payment.order_id, Decimal("0")), row=number)
+        sign = 1 if payment.kind == PaymentKind.refund else -1
+        balance[payment.order_id] = balance.get(payment.order_id, Decimal("0")) + sign * payment.amount
     if problems:
-        raise PaymentInvalid(details=problems)
-    for payment in payments:
+        raise PaymentInvalid(details=sorted(problems, key=lambda p: p.get("row", 0)))
+    for _number, payment in rows:
         _write(session, actor_id, payment)
-    return len(payments)
+    return len(rows)

@@ -9,18 +9,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Delegation, Employee, Task, Team
+from store.models import Delegation, Employee, Task, TaskExclusion, Team
 from store.repo.org import manager_chain
 
 
 def holder_filter(employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> ColumnElement[bool]:
     by_role: ColumnElement[bool] = false()
     if roles:
+        excluded = exists().where(TaskExclusion.task_id == Task.id, TaskExclusion.employee_id == employee_id)
         by_role = and_(Task.assignee_id.is_(None), Task.candidate_role.in_(list(roles)),
-                       or_(Task.candidate_team_id.is_(None), Task.candidate_team_id == team_id))
+                       or_(Task.candidate_team_id.is_(None), Task.candidate_team_id == team_id), ~excluded)
     return or_(Task.assignee_id == employee_id, Task.escalated_to_id == employee_id,
                Task.delegated_from_id == employee_id, by_role)
 
@@ -55,8 +56,15 @@ def is_holder(task: Task, employee_id: int, roles: list[str] | frozenset[str], t
     if employee_id in (task.assignee_id, task.escalated_to_id, task.delegated_from_id):
         return True
     if task.assignee_id is None and task.candidate_role and task.candidate_role in roles:
+        if employee_id in excluded_from(task):
+            return False
         return task.candidate_team_id is None or task.candidate_team_id == team_id
     return False
+
+
+def excluded_from(task: Task) -> list[int]:
+    """Who may not act on the task (kept in its context too, for checks without a query)."""
+    return list((task.context or {}).get("excluded_actor_ids") or [])
 
 
 AUDITORS = frozenset({"hr", "admin"})
@@ -105,7 +113,8 @@ def current_holders(session: Session, task: Task) -> list[int]:
     if task.assignee_id is not None:
         return [task.assignee_id]
     if task.candidate_role:
-        return role_members(session, task.candidate_role, task.candidate_team_id)
+        excluded = set(excluded_from(task))
+        return [m for m in role_members(session, task.candidate_role, task.candidate_team_id) if m not in excluded]
     return []
 
 

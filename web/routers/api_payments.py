@@ -54,12 +54,10 @@ async def import_payments(request: Request, file: UploadFile, user: Finance) -> 
     content = await file.read(MAX_CSV_BYTES + 1)
     if len(content) > MAX_CSV_BYTES:
         raise PaymentInvalid(details=[{"field": "file", "code": "too_large", "message": "At most 5 MB per file."}])
-    rows, problems = payments.parse_csv(content)
-    if problems:
-        raise PaymentInvalid(details=problems)
+    rows, unreadable = payments.parse_csv(content)
 
     def write() -> int:
         with get_db(request).session() as session:
-            return payments.import_rows(session, actor_id=user.id, payments=rows)
+            return payments.import_rows(session, actor_id=user.id, rows=rows, unreadable=unreadable)
 
     return Imported(imported=await run_in_threadpool(write))
