@@ -23,6 +23,7 @@ from activities.orders import order_activities
 from activities.tasks import task_activities
 from baton import engine
 from baton.config import Settings
+from baton.order_adoption import adopt_pending_orders
 from store.db import Database
 from workflows.order_approval import OrderApprovalWorkflow
 
@@ -77,5 +78,6 @@ async def run_worker(settings: Settings) -> None:
         worker = build_worker(client, settings, db, executor)
         log.info("worker polling task queue %s", settings.temporal.task_queue)
         async with worker:
+            await adopt_pending_orders(client, db, settings.temporal.task_queue)
             await stop.wait()
     db.dispose()

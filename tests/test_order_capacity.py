@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from store.db import Database
 from store.models import CapacityDay, CapacityReservation, Customer, Order
 from tests.support.customers import make_customers
-from tests.support.org import OrgFixture
 from tests.support.orders import make_services, order_body, wait_for_approval
+from tests.support.org import OrgFixture
 
 RACERS = 20
 

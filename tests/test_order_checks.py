@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from store.db import Database
 from store.models import CapacityDay, Customer, Employee, Order, Payment, Task
 from tests.support.customers import CustomerSet, make_customers
-from tests.support.org import OrgFixture
 from tests.support.orders import make_services, order_body
+from tests.support.org import OrgFixture
 
 
 @pytest.fixture

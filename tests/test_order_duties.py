@@ -11,8 +11,8 @@ from store.models import Customer, Employee
 from store.passwords import hash_password
 from store.repo import org as org_repo
 from tests.support.customers import make_customers
-from tests.support.org import PASSWORD, OrgFixture
 from tests.support.orders import make_services, order_body, wait_for_approval
+from tests.support.org import PASSWORD, OrgFixture
 
 
 def add_person(db: Database, username: str, roles: list[str], manager_id: int | None = None) -> int:

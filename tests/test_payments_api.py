@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from store.db import Database
 from store.models import Order, Payment
 from tests.support.customers import CustomerSet, make_customers
-from tests.support.org import OrgFixture
 from tests.support.orders import make_services
+from tests.support.org import OrgFixture
 
 
 @pytest.fixture

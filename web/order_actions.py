@@ -24,11 +24,11 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from schemas import search
-from schemas.errors import EngineUnavailable, InvalidInput
+from schemas.errors import N_, EngineUnavailable, InvalidInput
 from schemas.orders import (
     ORDER_REFUSALS,
     CancelRequest,
@@ -63,11 +63,11 @@ def _input_problems(request: Request, requested_date: date, lines: list[OrderLin
     problems = []
     if requested_date < _today(request):
         problems.append({"field": "requested_date", "code": "date_in_past",
-                         "message": "The requested date is in the past."})
+                         "message": N_("The requested date is in the past.")})
     for index, line in enumerate(lines):
         if line.service not in known_services:
             problems.append({"field": f"lines.{index}.service", "code": "unknown_service",
-                             "message": "No such service."})
+                             "message": N_("No such service.")})
     return problems
 
 
@@ -82,7 +82,7 @@ async def submit_order(request: Request, principal: Principal, body: OrderIn) ->
         with db.session() as session:
             customer = session.get(Customer, body.customer_id)
             problems = [] if customer is not None and customer.deleted_at is None else [
-                {"field": "customer_id", "code": "unknown_customer", "message": "No such customer."}]
+                {"field": "customer_id", "code": "unknown_customer", "message": N_("No such customer.")}]
             known = set(order_repo.services_by_code(session, sorted({line.service for line in body.lines})))
             problems += _input_problems(request, body.requested_date, body.lines, known)
             if problems:
@@ -103,9 +103,7 @@ async def submit_order(request: Request, principal: Principal, body: OrderIn) ->
         operation: WithStartWorkflowOperation[OrderStart, OrderState] = WithStartWorkflowOperation(
             "OrderApproval", start, id=workflow_id, task_queue=settings.temporal.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            search_attributes=TypedSearchAttributes([SearchAttributePair(search.PROCESS, "order"),
-                                                     SearchAttributePair(search.SUBJECT, subject),
-                                                     SearchAttributePair(search.STATUS, "submitted")]))
+            search_attributes=search.process_attributes("order", subject, "submitted"))
         result: SubmissionResult = await asyncio.wait_for(
             client.execute_update_with_start_workflow(
                 "submit", submission, start_workflow_operation=operation,

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemas.errors import N_
 from schemas.orders import PaymentIn, PaymentInvalid, PaymentKind
 from store.models import Order, Payment
 from store.models.base import utcnow
@@ -28,6 +29,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 CLOCK_SKEW = timedelta(minutes=5)
 CSV_COLUMNS = ("order_id", "kind", "amount", "paid_at")
 MAX_IMPORT_ROWS = 20_000
+UNREADABLE_ROW = N_("This row cannot be read: check the order id, kind, amount (two decimals at most) and date.")
 
 
 def _problem(code: str, message: str, field: str, row: int | None = None) -> dict[str, Any]:
@@ -41,26 +43,26 @@ def problems_of(session: Session, payment: PaymentIn, pending_refunds: Decimal =
                 row: int | None = None) -> list[dict[str, Any]]:
     order = session.get(Order, payment.order_id)
     if order is None:
-        return [_problem("unknown_order", "No such order.", "order_id", row)]
+        return [_problem("unknown_order", N_("No such order."), "order_id", row)]
     problems = []
     if order.status != "approved":
-        problems.append(_problem("order_not_approved", "Payments are recorded on approved orders only.",
+        problems.append(_problem("order_not_approved", N_("Payments are recorded on approved orders only."),
                                  "order_id", row))
     if payment.paid_at > utcnow() + CLOCK_SKEW:
-        problems.append(_problem("paid_in_future", "The payment date is in the future.", "paid_at", row))
+        problems.append(_problem("paid_in_future", N_("The payment date is in the future."), "paid_at", row))
     if payment.kind == PaymentKind.refund:
         net = collected(session, order.id) - pending_refunds
         if payment.amount > net:
             problems.append(_problem("refund_exceeds_collected",
-                                     "A refund cannot exceed what was collected on the order.", "amount", row))
+                                     N_("A refund cannot exceed what was collected on the order."), "amount", row))
         if payment.reverses_id is not None:
             reversed_payment = session.get(Payment, payment.reverses_id)
             if reversed_payment is None or reversed_payment.order_id != order.id \
                     or reversed_payment.kind != PaymentKind.payment.value:
-                problems.append(_problem("unknown_payment", "The reversed payment is not a payment of this order.",
+                problems.append(_problem("unknown_payment", N_("The reversed payment is not a payment of this order."),
                                          "reverses_id", row))
     elif payment.reverses_id is not None:
-        problems.append(_problem("not_a_refund", "Only a refund reverses a payment.", "reverses_id", row))
+        problems.append(_problem("not_a_refund", N_("Only a refund reverses a payment."), "reverses_id", row))
     return problems
 
 
@@ -106,15 +108,17 @@ def parse_csv(content: bytes) -> tuple[list[tuple[int, PaymentIn]], list[dict[st
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [_problem("not_utf8", "The file is not UTF-8 text.", "file")]
+        return [], [_problem("not_utf8", N_("The file is not UTF-8 text."), "file")]
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        return [], [_problem("missing_columns", "Missing columns: " + ", ".join(missing), "file")]
+        return [], [{**_problem("missing_columns", N_("Missing columns: %(columns)s"), "file"),
+                    "params": {"columns": ", ".join(missing)}}]
     rows, problems = [], []
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
-            problems.append(_problem("too_many_rows", f"At most {MAX_IMPORT_ROWS} rows per file.", "file"))
+            problems.append({**_problem("too_many_rows", N_("At most %(rows)s rows per file."), "file"),
+                             "params": {"rows": str(MAX_IMPORT_ROWS)}})
             break
         try:
             kind = PaymentKind(raw["kind"].strip() or "payment")
@@ -122,8 +126,7 @@ def parse_csv(content: bytes) -> tuple[list[tuple[int, PaymentIn]], list[dict[st
             rows.append((number, PaymentIn(order_id=int(raw["order_id"]), kind=kind, amount=amount,
                                            paid_at=_when(raw["paid_at"]), note=(raw.get("note") or "").strip())))
         except (ValueError, InvalidOperation, ValidationError, KeyError, TypeError, AttributeError):
-            problems.append(_problem("bad_row", "This row cannot be read: check the order id, kind, amount "
-                                                "(two decimals at most) and date.", "row", number))
+            problems.append(_problem("bad_row", UNREADABLE_ROW, "row", number))
     return rows, problems
 
 

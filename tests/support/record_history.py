@@ -1,7 +1,10 @@
 """Record workflow histories for the replay test (run when a workflow's commands change on
 purpose, behind ``workflow.patched``):
 
-    .venv/bin/python -m tests.support.record_history
+    .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval]
+
+New recordings are added beside the old ones: a history recorded before a ``workflow.patched``
+change must keep replaying, so delete a file only when no such process can still be running.
 
 Each scenario drives a real worker on a time-skipping dev server through reminders, overdue
 notices, an escalation and a decision, and saves the history under tests/histories/.
@@ -12,21 +15,25 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 
-from baton.config import load_settings
+from baton.config import Settings, load_settings
 from baton.devserver import temporal_binary
 from baton.worker import build_worker
 from schemas import search
 from schemas.tasks import ClaimRequest
 from store.db import Database
 from store.migrate import upgrade
-from tests.support.org import make_org
+from tests.support.customers import make_customers
+from tests.support.orders import make_services, order_body, wait_for_approval
+from tests.support.org import PASSWORD, OrgFixture, make_org
 from tests.support.steps import HOUR, action, approval_step, start_probe, wait_for_step
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
 
@@ -54,6 +61,47 @@ async def record_step_probe(env: WorkflowEnvironment, db: Database, task_queue: 
     return handle.id, (await handle.fetch_history()).to_json()
 
 
+async def record_order_approval(env: WorkflowEnvironment, db: Database, settings: Settings) -> tuple[str, str]:
+    """Submit → manager rejects after a reminder → revise → manager, finance approve."""
+    from web.app import create_app
+
+    make_services(db)
+    customers = make_customers(db, make_org_once(db))
+    app = create_app(settings.with_changes(process_clock_lead=90 * 24 * 3600.0), db=db, temporal=env.client)
+    transport = httpx.ASGITransport(app=app)
+
+    async def login(username: str) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(transport=transport, base_url="http://baton.test")
+        token = (await client.post("/api/login", json={"username": username, "password": PASSWORD})).json()["token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        return client
+
+    sales, manager, finance = await login("sales_south"), await login("manager_south"), await login("finance")
+    order = (await sales.post("/api/orders", json=order_body(customers.own, [("LTL", 10, "95.00")]))).json()
+    handle = env.client.get_workflow_handle(order["workflow_id"])
+    task = await wait_for_approval(db, order["id"], "manager")
+    await env.fast_forward(handle, 7 * HOUR)
+    await manager.post(f"/api/tasks/{task.id}/complete", json={"action": "reject", "comment": "请按合同价"})
+    await sales.post(f"/api/orders/{order['id']}/resubmit",
+                     json={"lines": [{"service": "LTL", "quantity": 10, "unit_price": "98.00"}]})
+    task = await wait_for_approval(db, order["id"], "manager", revision=2)
+    await manager.post(f"/api/tasks/{task.id}/complete", json={"action": "approve"})
+    task = await wait_for_approval(db, order["id"], "finance", revision=2)
+    await finance.post(f"/api/tasks/{task.id}/complete", json={"action": "approve"})
+    await handle.result()
+    return handle.id, (await handle.fetch_history()).to_json()
+
+
+def make_org_once(db: Database) -> OrgFixture:
+    from sqlalchemy import select
+
+    from store.models import Employee
+
+    with db.session() as session:
+        existing = {e.username: e.id for e in session.scalars(select(Employee))}
+    return OrgFixture(ids=existing) if existing else make_org(db)
+
+
 async def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="baton-history-"))
     settings = load_settings(env={"BATON_DATA_DIR": str(data_dir)})
@@ -63,14 +111,18 @@ async def main() -> None:
         ts_config=TimeSkippingConfig(enabled=False), dev_server_existing_path=temporal_binary(),
         data_converter=pydantic_data_converter, search_attributes=search.ALL,
         dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"])
+    wanted = set(sys.argv[1:]) or {"StepProbe", "OrderApproval"}
+    recorded: dict[str, tuple[str, str]] = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, db, executor, extra_workflows=SUPPORT_WORKFLOWS):
-            workflow_id, history = await record_step_probe(env, db, settings.temporal.task_queue)
-    for old in HISTORIES.glob("StepProbe--*.json"):
-        old.unlink()
-    target = HISTORIES / f"StepProbe--{workflow_id}.json"  # replay needs the original workflow id
-    target.write_text(history, encoding="utf-8")
-    print(f"wrote {target}", flush=True)
+            if "StepProbe" in wanted:
+                recorded["StepProbe"] = await record_step_probe(env, db, settings.temporal.task_queue)
+            if "OrderApproval" in wanted:
+                recorded["OrderApproval"] = await record_order_approval(env, db, settings)
+    for kind, (workflow_id, history) in recorded.items():
+        target = HISTORIES / f"{kind}--{workflow_id}.json"  # replay needs the original workflow id
+        target.write_text(history, encoding="utf-8")
+        print(f"wrote {target}", flush=True)
     await env.shutdown()
 
 
