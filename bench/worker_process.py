@@ -1,4 +1,4 @@
-"""A Baton worker process for benchmarks: the real worker plus the probe and no-op workflows."""
+"""A Baton worker process for benchmarks: the real worker plus the probe, no-op and bare-chain workflows."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from baton.config import load_settings
 from baton.worker import build_worker, connect_with_retry
+from bench.bare_chain import BareChainWorkflow
 from bench.noop import NoopWorkflow
 from store.db import Database
 from tests.support.workflows import SUPPORT_WORKFLOWS
@@ -24,7 +25,8 @@ async def main() -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
-        async with build_worker(client, settings, db, executor, extra_workflows=[*SUPPORT_WORKFLOWS, NoopWorkflow]):
+        workflows = [*SUPPORT_WORKFLOWS, NoopWorkflow, BareChainWorkflow]
+        async with build_worker(client, settings, db, executor, extra_workflows=workflows):
             print("ready", flush=True)
             await stop.wait()
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_valida
 from pydantic_core import PydanticCustomError
 
 from schemas.errors import N_, BatonError
+from schemas.ids import RecordId
 from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 
@@ -73,7 +74,7 @@ class OrderLineIn(BaseModel):
 class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    customer_id: int
+    customer_id: RecordId
     requested_date: date
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     note: str = Field(default="", max_length=2000)
@@ -254,11 +255,11 @@ class PaymentKind(StrEnum):
 class PaymentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    order_id: int
+    order_id: RecordId
     kind: PaymentKind = PaymentKind.payment
     amount: Price
     paid_at: datetime
-    reverses_id: int | None = None
+    reverses_id: RecordId | None = None
     note: str = Field(default="", max_length=500)
 
 

@@ -44,5 +44,5 @@ async def test_a_pending_order_without_a_process_is_adopted_once(  # type: ignor
     with db.session() as session:
         day = session.get(CapacityDay, ("LTL", order.requested_date))
         assert day is not None and day.booked == 0
-    runs = [e async for e in client.list_workflows(f'WorkflowId="order-{order_id}"')]
+    runs = [e async for e in client.list_workflows(f'WorkflowId="order-{order_id}" AND TaskQueue="{queue}"')]
     assert len(runs) == 1

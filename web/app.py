@@ -36,6 +36,9 @@ from web.routers import (
     pages_home,
     pages_imports,
     pages_notifications,
+    pages_order_approvals,
+    pages_orders,
+    pages_payments,
     pages_people,
     pages_policies,
     pages_search,
@@ -83,4 +86,6 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(pages_search.router)
     app.include_router(api_orders.router)
     app.include_router(api_payments.router)
+    for router in (pages_orders.router, pages_order_approvals.router, pages_payments.router):
+        app.include_router(router)
     return app

@@ -19,6 +19,7 @@ from web import i18n
 from web.auth import session_principal
 from web.csrf import expected_token
 from web.navigation import navigation_for
+from web.order_labels import DECISION_LABELS, PAYMENT_KIND_LABELS, step_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -95,6 +96,9 @@ templates.env.filters["channel_label"] = lambda channel: CHANNEL_LABELS.get(chan
 templates.env.filters["order_status_label"] = lambda status: ORDER_STATUS_LABELS.get(status, status)
 templates.env.filters["size_label"] = lambda size: SIZE_LABELS.get(size, size)
 templates.env.filters["status_label"] = lambda status: STATUS_LABELS.get(status, status)
+templates.env.filters["step_label"] = step_label
+templates.env.filters["decision_label"] = lambda decision: DECISION_LABELS.get(decision, decision or "—")
+templates.env.filters["payment_kind_label"] = lambda kind: PAYMENT_KIND_LABELS.get(kind, kind)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,

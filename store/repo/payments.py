@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemas.errors import N_
@@ -95,6 +95,14 @@ def _write(session: Session, actor_id: int, payment: PaymentIn) -> Payment:
 
 def for_order(session: Session, order_id: int) -> list[Payment]:
     return list(session.scalars(select(Payment).where(Payment.order_id == order_id).order_by(Payment.paid_at)))
+
+
+def listed(session: Session, *, order_id: int | None, limit: int, offset: int) -> tuple[list[Payment], int]:
+    """A page of payments (one order's, or all), newest first, and how many there are."""
+    query = select(Payment) if order_id is None else select(Payment).where(Payment.order_id == order_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(limit).offset(offset))
+    return list(rows), total
 
 
 def recent(session: Session, *, limit: int = 50, offset: int = 0) -> list[Payment]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from schemas.ids import MAX_ID
 from schemas.orders import (
     OrderCreated,
     OrderIn,
@@ -25,6 +26,8 @@ from web import order_actions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
 
 router = APIRouter(prefix="/api", tags=["orders"])
+
+OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 Seller = Annotated[Principal, Depends(require_roles(Role.sales, Role.sales_manager))]
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
@@ -65,7 +68,7 @@ async def submit_order(request: Request, body: OrderIn, user: Seller) -> OrderCr
 @router.get("/orders", response_model=OrderList)
 def list_orders(request: Request, user: ApiUser,
                 status: Annotated[OrderStatus | None, Query()] = None,
-                owner_id: Annotated[int | None, Query()] = None,
+                owner_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
                 offset: Annotated[int, Query(ge=0)] = 0) -> OrderList:
     with get_db(request).session() as session:
@@ -76,23 +79,23 @@ def list_orders(request: Request, user: ApiUser,
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut)
-def get_order(request: Request, order_id: int, user: ApiUser) -> OrderOut:
+def get_order(request: Request, order_id: OrderId, user: ApiUser) -> OrderOut:
     with get_db(request).session() as session:
         order = order_repo.visible(session, viewer_of(user), order_id)
         return OrderOut.model_validate(order_repo.order_view(session, order))
 
 
 @router.post("/orders/{order_id}/resubmit", response_model=OrderOut)
-async def resubmit_order(request: Request, order_id: int, body: ResubmitIn, user: Seller) -> OrderOut:
+async def resubmit_order(request: Request, order_id: OrderId, body: ResubmitIn, user: Seller) -> OrderOut:
     await order_actions.resubmit_order(request, user, order_id, body)
     return await _read(request, user, order_id)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut)
-async def cancel_order(request: Request, order_id: int, user: Seller, body: CancelIn | None = None) -> OrderOut:
+async def cancel_order(request: Request, order_id: OrderId, user: Seller, body: CancelIn | None = None) -> OrderOut:
     await order_actions.cancel_order(request, user, order_id, body.reason if body else "")
     return await _read(request, user, order_id)
 
 
-async def _read(request: Request, user: Principal, order_id: int) -> OrderOut:
+async def _read(request: Request, user: Principal, order_id: OrderId) -> OrderOut:
     return await run_in_threadpool(get_order, request, order_id, user)

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from schemas.ids import MAX_ID
 from schemas.orders import PaymentIn, PaymentInvalid, PaymentOut
 from schemas.org import Role
-from store.repo import orders as order_repo
 from store.repo import payments
-from web.auth import Principal, get_db, require_roles, viewer_of
+from web.auth import Principal, get_db, require_roles
 
 router = APIRouter(prefix="/api/payments", tags=["orders"])
 
@@ -36,16 +36,12 @@ def record_payment(request: Request, body: PaymentIn, user: Finance) -> PaymentO
 
 
 @router.get("", response_model=PaymentList)
-def list_payments(request: Request, user: Finance, order_id: Annotated[int | None, Query()] = None,
+def list_payments(request: Request, user: Finance, order_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
                   offset: Annotated[int, Query(ge=0)] = 0) -> PaymentList:
     with get_db(request).session() as session:
-        if order_id is not None:
-            order_repo.visible(session, viewer_of(user), order_id)
-            rows = payments.for_order(session, order_id)
-        else:
-            rows = payments.recent(session, limit=limit, offset=offset)
-        return PaymentList(items=[PaymentOut.model_validate(p) for p in rows], total=len(rows))
+        rows, total = payments.listed(session, order_id=order_id, limit=limit, offset=offset)
+        return PaymentList(items=[PaymentOut.model_validate(p) for p in rows], total=total)
 
 
 @router.post("/import", response_model=Imported, status_code=201)
