@@ -32,6 +32,7 @@ from starlette.responses import FileResponse
 
 from schemas.attachments import SNIFF_BYTES, AttachmentOut, extension_of, sanitise_filename, sniffed_content_type
 from schemas.errors import N_, InvalidInput, NotFound
+from schemas.ids import MAX_ID
 from schemas.task_errors import (
     EmptyUpload,
     FileTypeNotAllowed,
@@ -53,7 +54,7 @@ MAX_PART_HEADER = 8 * 1024  # one part header line; real ones are a few hundred 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Ids as the database can hold them (32-bit integers; task ids of up to 120 characters without NUL,
 # which PostgreSQL refuses in text), so a malformed id is a 422, never a database error.
-AttachmentId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+AttachmentId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 TaskId = Annotated[str, PathParam(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
 MISSING_FILE = {"field": "file", "code": "missing", "message": N_("Choose a file to upload.")}
 

@@ -98,16 +98,11 @@ def for_order(session: Session, order_id: int) -> list[Payment]:
 
 
 def listed(session: Session, *, order_id: int | None, limit: int, offset: int) -> tuple[list[Payment], int]:
-    """A page of payments (one order's, or all), newest first, and how many there are."""
+    """A page of payments (one order's, or all), latest recorded first, and how many there are."""
     query = select(Payment) if order_id is None else select(Payment).where(Payment.order_id == order_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(limit).offset(offset))
+    rows = session.scalars(query.order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit).offset(offset))
     return list(rows), total
-
-
-def recent(session: Session, *, limit: int = 50, offset: int = 0) -> list[Payment]:
-    return list(session.scalars(select(Payment).order_by(Payment.created_at.desc(), Payment.id.desc())
-                                .limit(limit).offset(offset)))
 
 
 def parse_csv(content: bytes) -> tuple[list[tuple[int, PaymentIn]], list[dict[str, Any]]]:

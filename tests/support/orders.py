@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from store.db import Database
 from store.models import Order, Service, Task
+from tests.support.steps import wait_for_row, wait_for_task
 
 # code, name, unit, list, floor, capacity per day
 SERVICES = [
@@ -35,24 +35,11 @@ def order_body(customer_id: int, lines: list[tuple[str, int, str]] | None = None
 
 async def wait_for_approval(db: Database, order_id: int, step: str, revision: int = 1) -> Task:
     """Readiness, not timing: the step's task row is open (bounded to ~10 s)."""
-    task_id = f"order-{order_id}:r{revision}-{step}"
-    for _ in range(400):
-        with db.session() as session:
-            task = session.get(Task, task_id)
-            if task is not None and task.status == "open":
-                return task
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"{task_id} never opened")
+    return await wait_for_task(db, f"order-{order_id}:r{revision}-{step}")
 
 
 async def wait_for_status(db: Database, order_id: int, status: str) -> Order:
-    for _ in range(400):
-        with db.session() as session:
-            order = session.get(Order, order_id)
-            if order is not None and order.status == status:
-                return order
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"order {order_id} never reached {status}")
+    return await wait_for_row(db, Order, order_id, lambda order: order.status == status)
 
 
 def approval_tasks(db: Database, order_id: int) -> list[Task]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
@@ -18,6 +19,7 @@ from store.models import Notification, Task
 from tests.support.probe import ProbeRequest
 from tests.support.workflows import StepProbeWorkflow
 
+Row = TypeVar("Row")
 HOUR = timedelta(hours=1)
 STANDARD = DeadlinePolicy(due_in=8 * HOUR, remind_before=2 * HOUR, repeat_every=4 * HOUR,
                           escalate_after=timedelta(days=1))
@@ -39,15 +41,20 @@ async def start_probe(client: Client, task_queue: str, steps: list[StepSpec],
         id=f"probe-{uuid.uuid4().hex[:10]}", task_queue=task_queue)
 
 
-async def wait_for_task(db: Database, task_id: str, status: str = "open") -> Task:
-    """Readiness, not timing: the activity has written the row (bounded to ~10 s)."""
+async def wait_for_row(db: Database, model: type[Row], key: Any, ready: Callable[[Row], bool]) -> Row:
+    """Readiness, not timing: poll until the row exists and is ``ready`` (bounded to ~10 s)."""
     for _ in range(400):
         with db.session() as session:
-            task = session.get(Task, task_id)
-            if task is not None and task.status == status:
-                return task
+            row = session.get(model, key)
+            if row is not None and ready(row):
+                return row
         await asyncio.sleep(0.025)
-    raise AssertionError(f"task {task_id} never reached {status}")
+    raise AssertionError(f"{model.__name__} {key} never became ready")
+
+
+async def wait_for_task(db: Database, task_id: str, status: str = "open") -> Task:
+    """The activity has written the task row and it has ``status``."""
+    return await wait_for_row(db, Task, task_id, lambda task: task.status == status)
 
 
 async def wait_for_step(handle: WorkflowHandle[Any, Any], db: Database, task_id: str) -> Task:

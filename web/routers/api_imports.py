@@ -27,6 +27,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from schemas.ids import MAX_ID
 from schemas.org import Role
 from schemas.task_errors import FileTypeNotAllowed
 from store.models import ImportJob
@@ -40,7 +41,7 @@ from web.i18n import gettext_
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 
 Importer = Annotated[Principal, Depends(require_roles(Role.admin, Role.department_head, Role.sales_manager))]
-JobId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+JobId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 Kind = Literal["customers", "orders"]
 API_PROBLEMS = 100  # problems listed in an API answer; the page pages through all that are kept
 

@@ -13,12 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from schemas.ids import MAX_ID
 from store.repo import interaction_search
 from web.auth import ApiUser, get_db, viewer_of
 
 router = APIRouter(prefix="/api/interactions", tags=["interactions"])
 
-MAX_ID = 2**31 - 1
 
 
 class Segment(BaseModel):

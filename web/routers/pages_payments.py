@@ -105,7 +105,7 @@ def _storable(row: PaymentIn) -> bool:
 
 def _recent(request: Request, page: int) -> dict[str, Any]:
     with get_db(request).session() as session:
-        rows = payments.recent(session, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        rows, _total = payments.listed(session, order_id=None, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return {"payments": rows[:PAGE_SIZE], "page": page, "pages": page + 1 if len(rows) > PAGE_SIZE else page}
 
 
