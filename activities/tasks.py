@@ -9,6 +9,7 @@ process history as well.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,7 +69,7 @@ class TaskActivities:
                 workflow_id=request.workflow_id, kind=spec.kind, subject=spec.subject,
                 title=translate_in(COMPANY_LANGUAGE, spec.title, dict(spec.title_params)),
                 assignee_id=assignee, candidate_role=spec.candidate_role, candidate_team_id=spec.candidate_team_id,
-                delegated_from_id=delegated_from, due_at=due_at(request.opened_at, request.policy, self.timezone),
+                delegated_from_id=delegated_from, due_at=_due(request, self.timezone),
                 status="open", overdue=False, actions=list(spec.actions),
                 context={**spec.context, "title_message": [spec.title, dict(spec.title_params)],
                          **({"excluded_actor_ids": spec.excluded_actor_ids} if spec.excluded_actor_ids else {})},
@@ -169,6 +170,14 @@ class TaskActivities:
             task.claimed_at = None if request.release else utcnow()
             audit.record(session, actor_id=request.actor.id, action="task.released" if request.release
                          else "task.claimed", entity="task", entity_id=task.id, detail={})
+
+
+def _due(request: OpenTaskRequest, timezone: str) -> datetime:
+    """The policy's due time, brought forward to the step's limit when it has one (and that
+    limit has not already passed)."""
+    due = due_at(request.opened_at, request.policy, timezone)
+    limit = request.spec.due_not_after
+    return min(due, limit) if limit is not None and limit > request.opened_at else due
 
 
 def _opened(task: Task, notified: list[int]) -> OpenedTask:

@@ -19,17 +19,19 @@ from temporalio.worker import Worker
 
 from activities.channels import channels_for
 from activities.notify import NotifyActivities
+from activities.offboarding import offboarding_activities
 from activities.orders import order_activities
 from activities.tasks import task_activities
 from baton import engine
 from baton.config import Settings
 from baton.order_adoption import adopt_pending_orders
 from store.db import Database
+from workflows.offboarding import OffboardingWorkflow
 from workflows.order_approval import OrderApprovalWorkflow
 
 log = logging.getLogger("baton.worker")
 
-WORKFLOWS: Sequence[type] = (OrderApprovalWorkflow,)
+WORKFLOWS: Sequence[type] = (OrderApprovalWorkflow, OffboardingWorkflow)
 
 
 def activities_for(db: Database, settings: Settings | None = None) -> list[Callable[..., Any]]:
@@ -38,7 +40,7 @@ def activities_for(db: Database, settings: Settings | None = None) -> list[Calla
     timezone = settings.timezone if settings else "Asia/Shanghai"
     outside = bool(channels)
     return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone, outside_channels=outside),
-            *order_activities(db, outside_channels=outside)]
+            *order_activities(db, outside_channels=outside), *offboarding_activities(db, outside_channels=outside)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,

@@ -60,6 +60,7 @@ class StepSpec(BaseModel):
     comment_required_for: list[str] = Field(default_factory=lambda: ["reject"])
     notify_hr_when_overdue: bool = False
     excluded_actor_ids: list[int] = Field(default_factory=list)
+    due_not_after: datetime | None = None  # e.g. a handover item never falls due after the last day
 
 
 class OpenTaskRequest(BaseModel):

@@ -22,6 +22,7 @@ from web.routers import (
     api_imports,
     api_interactions_search,
     api_notifications,
+    api_offboardings,
     api_orders,
     api_org,
     api_payments,
@@ -86,6 +87,7 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(pages_search.router)
     app.include_router(api_orders.router)
     app.include_router(api_payments.router)
+    app.include_router(api_offboardings.router)
     for router in (pages_orders.router, pages_order_approvals.router, pages_payments.router):
         app.include_router(router)
     return app

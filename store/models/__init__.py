@@ -12,6 +12,7 @@ from store.models.customers import (
     OwnershipChange,
     TeamRule,
 )
+from store.models.offboarding import ExperienceNote, HandoverItem, Offboarding, OffboardingReview, Reassignment
 from store.models.orders import CapacityDay, CapacityReservation, Order, OrderLine, Payment, Service
 from store.models.org import Department, Employee, Setting, Team
 from store.models.policies import DeadlinePolicyRow, Delegation
@@ -31,15 +32,20 @@ __all__ = [
     "Delegation",
     "Department",
     "Employee",
+    "ExperienceNote",
+    "HandoverItem",
     "ImportJob",
     "Interaction",
     "LoginFailure",
     "Notification",
     "NotificationDelivery",
+    "Offboarding",
+    "OffboardingReview",
     "Order",
     "OrderLine",
     "OwnershipChange",
     "Payment",
+    "Reassignment",
     "Service",
     "Setting",
     "Task",

@@ -45,6 +45,9 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who collects the money when the seller left: set by an offboarding's reassignment; the
+    # sale (and its commission) stays with ``owner_id``.
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
 
 
 class OrderLine(Base):

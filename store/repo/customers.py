@@ -81,13 +81,13 @@ def create_customer(session: Session, *, actor: Viewer, fields: dict[str, Any]) 
         notes=fields.get("notes") or "", tags=list(dict.fromkeys(fields.get("tags") or [])), external_id=external_id)
     session.add(customer)
     session.flush()
-    _record_move(session, customer, None, None, actor.id, N_("Created"))
+    record_move(session, customer, None, None, actor.id, N_("Created"))
     audit.record(session, actor_id=actor.id, action="customer.created", entity="customer", entity_id=customer.id,
                  detail={"owner_id": owner_id, "team_id": team_id})
     return customer
 
 
-def _record_move(session: Session, customer: Customer, from_owner: int | None, from_team: int | None,
+def record_move(session: Session, customer: Customer, from_owner: int | None, from_team: int | None,
                  actor_id: int | None, reason: str) -> None:
     session.add(OwnershipChange(customer_id=customer.id, from_owner_id=from_owner, to_owner_id=customer.owner_id,
                                 from_team_id=from_team, to_team_id=customer.team_id, reason=reason,
@@ -143,7 +143,7 @@ def reassign(session: Session, *, actor: Viewer, customer_ids: Sequence[int], to
         customer.owner_id = to_owner_id
         if target is not None and target.team_id is not None:
             customer.team_id = target.team_id
-        _record_move(session, customer, before_owner, before_team, actor.id, reason.strip())
+        record_move(session, customer, before_owner, before_team, actor.id, reason.strip())
         audit.record(session, actor_id=actor.id, action="customer.reassigned", entity="customer",
                      entity_id=customer.id, detail={"from": before_owner, "to": to_owner_id, "reason": reason})
     return customers
@@ -161,7 +161,7 @@ def reclaim_silent(session: Session, *, actor: Viewer, silent_days: int, now: da
             continue
         before = customer.owner_id
         customer.owner_id = None
-        _record_move(session, customer, before, customer.team_id, actor.id, f"silent for {silent_days} days")
+        record_move(session, customer, before, customer.team_id, actor.id, f"silent for {silent_days} days")
         audit.record(session, actor_id=actor.id, action="customer.reclaimed", entity="customer",
                      entity_id=customer.id, detail={"from": before, "silent_days": silent_days})
         moved += 1
@@ -191,7 +191,7 @@ def owner_problems(session: Session, owner_id: int | None, team_id: int | None) 
 def record_creation(session: Session, customer: Customer, actor_id: int | None, reason: str) -> None:
     """The first ownership record of a customer written in bulk (what :func:`create_customer`
     records for one customer); the bulk writer keeps one audit entry for the whole batch."""
-    _record_move(session, customer, None, None, actor_id, reason)
+    record_move(session, customer, None, None, actor_id, reason)
 
 
 def add_contact(session: Session, *, actor: Viewer, customer_id: int, fields: dict[str, Any]) -> CustomerContact:
