@@ -15,7 +15,6 @@ from temporalio import activity
 
 from schemas.errors import N_
 from schemas.offboarding import (
-    EvidenceCheck,
     Handover,
     ItemDone,
     LastDayNotice,
@@ -50,10 +49,13 @@ class OffboardingActivities:
         return ids if self.outside_channels else []
 
     @activity.defn(name="offboarding.begin")
-    def begin(self, start: OffboardingStart) -> Handover:
+    def begin(self, start: OffboardingStart) -> Handover | None:
         """Order freeze on, checklist and sign-offs laid out, a successor proposed for each
-        customer; the manager, department head and HR are told."""
+        customer; the manager, department head and HR are told. None when the case was withdrawn
+        before the process got to it (the start was answered 503)."""
         with self.db.session() as session:
+            if session.get(Offboarding, start.offboarding_id) is None:
+                return None
             case, employee = _case(session, start.offboarding_id)
             items = handover.set_up(session, case, employee)
             customers = len(reassignment.customers_of(session, employee.id))
@@ -68,11 +70,6 @@ class OffboardingActivities:
                                         f"{case.workflow_id}:{case.id}:pending-orders", case.workflow_id))
             return Handover(items=items, manager_id=case.manager_id, head_id=case.head_id, customers=customers,
                             proposal=reassignment.proposal(session, case.id), notified=self._outside(notified))
-
-    @activity.defn(name="offboarding.evidence")
-    def evidence(self, check: EvidenceCheck) -> list[dict[str, Any]]:
-        with self.db.session() as session:
-            return handover.evidence_problems(session, check)
 
     @activity.defn(name="offboarding.item_done")
     def item_done(self, done: ItemDone) -> list[int]:
@@ -147,5 +144,5 @@ def _notify(session: Session, recipient: int, message: str, params: dict[str, An
 
 def offboarding_activities(db: Database, *, outside_channels: bool = True) -> list[Callable[..., Any]]:
     bound = OffboardingActivities(db, outside_channels=outside_channels)
-    return [bound.begin, bound.evidence, bound.item_done, bound.execute_plan, bound.review, bound.status,
+    return [bound.begin, bound.item_done, bound.execute_plan, bound.review, bound.status,
             bound.last_day_notice]

@@ -19,6 +19,7 @@ from schemas.task_errors import BY_WORKFLOW_TYPE, TaskClosed
 from schemas.tasks import Actor, ClaimRequest, CompleteTaskIn, TaskAction, TaskOut, TaskState, TaskStatus
 from store.models import Task
 from store.repo import tasks as task_repo
+from web import handover_evidence
 from web.auth import Principal, get_db
 from web.engine import action_deadline, execute_update
 
@@ -59,16 +60,33 @@ async def _send_update(request: Request, workflow_id: str, update: str, argument
     return state
 
 
+def _evidence_check(request: Request, task: Task, body: CompleteTaskIn) -> None:
+    with get_db(request).session() as session:
+        handover_evidence.check(session, task, body)
+
+
 async def complete_task(request: Request, principal: Principal, task_id: str, body: CompleteTaskIn) -> TaskOut:
     task = await load_task(request, task_id)
+    if task.status != TaskStatus.open.value:  # decided already: acting again is an error, not a repeat
+        raise _closed(task_out(task))
+    if task.kind in handover_evidence.CHECKED_KINDS and task_repo.is_holder(
+            task, principal.id, principal.roles, principal.team_id):
+        await run_in_threadpool(_evidence_check, request, task, body)
     action = TaskAction(
         task_id=task.id, action=body.action, actor=actor_of(principal), comment=body.comment, data=body.data,
         attachment_ids=body.attachment_ids,
         expires_at=action_deadline(request))
     state = await _send_update(request, task.workflow_id, "complete_task", action, f"{task.id}:{body.action}")
     if state.completed_by != principal.id:
-        raise TaskClosed(details=[task_out(task, state).model_dump(mode="json")])
+        raise _closed(task_out(task, state))
     return task_out(task, state)
+
+
+def _closed(view: TaskOut) -> TaskClosed:
+    """Who closed the task and how, so the person sees why their action did not count."""
+    return TaskClosed(details=[{"code": "task_closed", "message": TaskClosed.message, "task_id": view.id,
+                                "status": view.status.value, "decision": view.decision,
+                                "completed_by": view.completed_by}])
 
 
 async def claim_task(request: Request, principal: Principal, task_id: str, *, release: bool) -> TaskOut:

@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -153,25 +152,10 @@ class HumanStepsWorkflow:
         """Side effects the person must see when their action returns (override), e.g. an order's
         new status; runs inside the update, under the handler lock."""
 
-    def needs_evidence(self, step: OpenStep, action: TaskAction) -> bool:
-        """True when accepting this action depends on records only an activity can read (override)."""
-        return False
-
-    async def evidence_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, Any]]:
-        """What the records say is missing (override; runs under the handler lock when
-        :meth:`needs_evidence` says so). Reading only: a refusal leaves nothing written."""
-        return []
-
     # ----------------------------------------------------------------- people act
     @workflow.update
     async def complete_task(self, action: TaskAction) -> TaskState:
-        step = self._steps[action.task_id]
-        if self.needs_evidence(step, action):
-            async with self._handler_lock:
-                problems = await self.evidence_problems(step, action)
-            if problems:
-                raise rejection("task_incomplete", "Some required information is missing.", problems)
-        return await self.decide(step, action)
+        return await self.decide(self._steps[action.task_id], action)
 
     async def decide(self, step: OpenStep, action: TaskAction) -> TaskState:
         """Record an allowed action as the step's decision (the validator has passed)."""

@@ -4,8 +4,10 @@
    order freeze on, lays out the checklist from the template and the pending sign-offs, proposes a
    successor for every customer and tells the manager, department head and HR.
 2. Checklist items (tasks ``handover_item``) run in parallel under the ``offboarding.item`` policy,
-   never due after the last working day; each needs its evidence before ``done`` is accepted
-   (checked against the records by ``offboarding.evidence`` inside the update).
+   never due after the last working day; each needs its evidence before ``done`` is accepted. What
+   the action carries (comment, declaration) the validator checks; what lives in the records
+   (files, open orders, follow-ups, the plan's customers) the web layer checks before it sends
+   the update, so a refusal is never recorded and the same action goes through once it is fixed.
 3. The manager approves the reassignment plan (task ``reassignment_plan``); on approval every
    customer moves to its successor in one transaction, and ``customer_notice`` opens.
 4. When every item is done and the plan executed, the department head, HR and finance sign off in
@@ -46,7 +48,6 @@ with workflow.unsafe.imports_passed_through():
         CancelRequest,
         CompleteRequest,
         Evidence,
-        EvidenceCheck,
         Handover,
         ItemDone,
         ItemPlan,
@@ -67,7 +68,6 @@ with workflow.unsafe.imports_passed_through():
 
 PLAN_TITLE = N_("Approve where %(person)s's customers go")
 FINAL_TITLE = N_("Confirm %(person)s's departure")
-ITEM_EVIDENCE_IN_RECORDS = (Evidence.attachment, Evidence.orders, Evidence.followups)
 LAST_DAY_REPEAT = timedelta(days=1)
 
 
@@ -92,9 +92,13 @@ class OffboardingWorkflow(HumanStepsWorkflow):
     # ----------------------------------------------------------------- the process
     @workflow.run
     async def run(self, start: OffboardingStart) -> OffboardingState:
-        handover: Handover = await workflow.execute_local_activity(
-            "offboarding.begin", start, result_type=Handover, start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY, summary="freeze orders, lay out the checklist, propose successors")
+        handover: Handover | None = await workflow.execute_local_activity(
+            "offboarding.begin", start, result_type=Handover | None,  # type: ignore[arg-type]
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+            summary="freeze orders, lay out the checklist, propose successors")
+        if handover is None:  # withdrawn before it began
+            self._cancelled = True
+            return self._state()
         self._plans = {item.key: item for item in handover.items}
         self._items = {item.key: ItemStatus.open for item in handover.items}
         self._rounds = {item.key: 1 for item in handover.items}
@@ -208,25 +212,6 @@ class OffboardingWorkflow(HumanStepsWorkflow):
                          "message": "Name the checklist items that must be redone."}]
         return []
 
-    def needs_evidence(self, step: OpenStep, action: TaskAction) -> bool:
-        if step.spec.kind == "reassignment_plan":
-            return True
-        return step.spec.kind == "handover_item" and \
-            self._plans[step.spec.context["item"]].evidence in ITEM_EVIDENCE_IN_RECORDS
-
-    async def evidence_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, object]]:
-        plan = step.spec.kind == "reassignment_plan"
-        check = EvidenceCheck(
-            offboarding_id=self._start.offboarding_id, employee_id=self._start.employee_id,
-            started_at=self._start.started_at, kind="plan" if plan else "item",
-            evidence=None if plan else self._plans[step.spec.context["item"]].evidence,
-            task_id=step.opened.task_id, data=action.data)
-        problems: list[dict[str, object]] = await workflow.execute_local_activity(
-            "offboarding.evidence", check, result_type=list[dict[str, object]],
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            summary=f"check evidence: {step.spec.key}")
-        return problems
-
     def on_decision(self, step: OpenStep, decision: TaskDecision) -> None:
         context = step.spec.context
         if step.spec.kind == "handover_item":
@@ -280,7 +265,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
     @workflow.update
     async def started(self) -> OffboardingState:
         """Answers once the handover is set up, so the caller sees the freeze in force."""
-        await workflow.wait_condition(lambda: self._handover is not None)
+        await workflow.wait_condition(lambda: self._handover is not None or self._cancelled)
         return self._state()
 
     @workflow.update

@@ -168,7 +168,8 @@ def reassignments_of(session: Session, case_id: int) -> list[tuple[Reassignment,
 def case_view(session: Session, case: Offboarding) -> OffboardingOut:
     items = items_of(session, case.id)
     task_ids = [item.task_id for item in items if item.task_id]
-    due = dict(session.execute(select(Task.id, Task.due_at).where(Task.id.in_(task_ids)))) if task_ids else {}
+    due = {task_id: due_at for task_id, due_at in session.execute(
+        select(Task.id, Task.due_at).where(Task.id.in_(task_ids)))} if task_ids else {}
     reviews = reviews_of(session, case.id)
     employee = session.get(Employee, case.employee_id)
     status = OffboardingStatus(case.status)
@@ -200,7 +201,8 @@ def open_case_of(session: Session, employee_id: int) -> Offboarding | None:
 def employee_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids))).tuples())
+    return {person: name for person, name in session.execute(select(Employee.id, Employee.name)
+                                                              .where(Employee.id.in_(ids)))}
 
 
 def experience_notes(session: Session, viewer: Viewer, limit: int = 200) -> list[ExperienceNote]:

@@ -51,11 +51,11 @@ def revenue_by_customer(session: Session, customer_ids: Sequence[int]) -> dict[i
 
 def _loads(session: Session, people: list[Employee]) -> dict[int, tuple[Decimal, int]]:
     ids = [person.id for person in people]
-    counts = dict(session.execute(select(Customer.owner_id, func.count()).where(
-        Customer.owner_id.in_(ids), Customer.deleted_at.is_(None)).group_by(Customer.owner_id)).tuples())
-    revenue = dict(session.execute(select(Customer.owner_id, func.sum(Order.total)).join(
+    counts = {owner: count for owner, count in session.execute(select(Customer.owner_id, func.count()).where(
+        Customer.owner_id.in_(ids), Customer.deleted_at.is_(None)).group_by(Customer.owner_id))}
+    revenue = {owner: total for owner, total in session.execute(select(Customer.owner_id, func.sum(Order.total)).join(
         Order, Order.customer_id == Customer.id).where(
-        Customer.owner_id.in_(ids), Order.status == "approved").group_by(Customer.owner_id)).tuples())
+        Customer.owner_id.in_(ids), Order.status == "approved").group_by(Customer.owner_id))}
     return {person_id: (Decimal(revenue.get(person_id) or 0), int(counts.get(person_id) or 0)) for person_id in ids}
 
 
@@ -148,7 +148,8 @@ def execute(session: Session, case: Offboarding, leaver: Employee, actor_id: int
     for assignment in assignments:
         customer = session.get(Customer, assignment["customer_id"])
         successor = session.get(Employee, assignment["to_id"])
-        assert customer is not None and successor is not None
+        if customer is None or successor is None or customer.owner_id != leaver.id:
+            continue  # checked when the plan was approved; gone or moved since
         before_owner, before_team = customer.owner_id, customer.team_id
         customer.owner_id, customer.team_id = successor.id, successor.team_id or customer.team_id
         record_move(session, customer, before_owner, before_team, actor_id, reason)
