@@ -1,7 +1,7 @@
 """Record workflow histories for the replay test (run when a workflow's commands change on
 purpose, behind ``workflow.patched``):
 
-    .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval]
+    .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval] [Offboarding]
 
 New recordings are added beside the old ones: a history recorded before a ``workflow.patched``
 change must keep replaying, so delete a file only when no such process can still be running.
@@ -20,7 +20,6 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 
@@ -32,8 +31,10 @@ from schemas.tasks import ClaimRequest
 from store.db import Database
 from store.migrate import upgrade
 from tests.support.customers import make_customers
+from tests.support.http import api_login
 from tests.support.orders import make_services, order_body, wait_for_approval
-from tests.support.org import PASSWORD, OrgFixture, make_org
+from tests.support.org import OrgFixture, make_org
+from tests.support.record_offboarding import record_offboarding
 from tests.support.steps import HOUR, action, approval_step, start_probe, wait_for_step
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
 
@@ -68,13 +69,7 @@ async def record_order_approval(env: WorkflowEnvironment, db: Database, settings
     make_services(db)
     customers = make_customers(db, make_org_once(db))
     app = create_app(settings.with_changes(process_clock_lead=90 * 24 * 3600.0), db=db, temporal=env.client)
-    transport = httpx.ASGITransport(app=app)
-
-    async def login(username: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(transport=transport, base_url="http://baton.test")
-        token = (await client.post("/api/login", json={"username": username, "password": PASSWORD})).json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
-        return client
+    login = api_login(app)
 
     sales, manager, finance = await login("sales_south"), await login("manager_south"), await login("finance")
     order = (await sales.post("/api/orders", json=order_body(customers.own, [("LTL", 10, "95.00")]))).json()
@@ -111,7 +106,7 @@ async def main() -> None:
         ts_config=TimeSkippingConfig(enabled=False), dev_server_existing_path=temporal_binary(),
         data_converter=pydantic_data_converter, search_attributes=search.ALL,
         dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"])
-    wanted = set(sys.argv[1:]) or {"StepProbe", "OrderApproval"}
+    wanted = set(sys.argv[1:]) or {"StepProbe", "OrderApproval", "Offboarding"}
     recorded: dict[str, tuple[str, str]] = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, db, executor, extra_workflows=SUPPORT_WORKFLOWS):
@@ -119,6 +114,8 @@ async def main() -> None:
                 recorded["StepProbe"] = await record_step_probe(env, db, settings.temporal.task_queue)
             if "OrderApproval" in wanted:
                 recorded["OrderApproval"] = await record_order_approval(env, db, settings)
+            if "Offboarding" in wanted:
+                recorded["Offboarding"] = await record_offboarding(env, db, settings, make_org_once(db))
     for kind, (workflow_id, history) in recorded.items():
         target = HISTORIES / f"{kind}--{workflow_id}.json"  # replay needs the original workflow id
         target.write_text(history, encoding="utf-8")

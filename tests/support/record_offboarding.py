@@ -1,0 +1,66 @@
+"""The offboarding scenario recorded for the replay test: items done with their evidence, an
+overdue notice, the plan approved, a sign-off rejected and the item redone, HR's confirmation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from temporalio.testing import WorkflowEnvironment
+
+from baton.config import Settings
+from store.db import Database
+from tests.support.http import api_login
+from tests.support.offboarding import act, item_task, make_book, record_followups, upload, wait_for_case
+from tests.support.org import OrgFixture
+from tests.support.steps import wait_for_row
+
+COMMENTS = {"key_contacts": "联系人已录入", "experience_notes": "夜间发货，月底对账", "customer_notice": "已发确认函"}
+
+
+async def record_offboarding(env: WorkflowEnvironment, db: Database, settings: Settings,
+                             org: OrgFixture) -> tuple[str, str]:
+    from store.models import Task
+    from web.app import create_app
+
+    book = make_book(db, org, customers=3)
+    app = create_app(settings.with_changes(process_clock_lead=90 * 24 * 3600.0), db=db, temporal=env.client)
+    login = api_login(app)
+
+    hr, leaver, manager = await login("hr"), await login("sales_south"), await login("manager_south")
+    finance, admin, head = await login("finance"), await login("admin"), await login("head")
+    last_day = (date.today() + timedelta(days=30)).isoformat()
+    case = (await hr.post("/api/offboardings", json={"employee_id": org["sales_south"], "reason": "离职",
+                                                     "last_day": last_day})).json()
+    handle = env.client.get_workflow_handle(case["workflow_id"])
+    workflow_id = case["workflow_id"]
+    for key in ("customer_files", "contracts_quotes"):
+        task = await item_task(db, case["id"], key)
+        await upload(leaver, task.id)
+        await act(leaver, task.id, "done")
+    await env.fast_forward(handle, timedelta(days=8))
+    plans = [{"order_id": order_id, "collection_plan": "李娜月底催收"} for order_id in book.open_orders]
+    await act(leaver, (await item_task(db, case["id"], "open_orders")).id, "done", data={"orders": plans})
+    record_followups(db, org["sales_south"], book.customers)
+    await act(leaver, (await item_task(db, case["id"], "followup_records")).id, "done")
+    await act(leaver, (await item_task(db, case["id"], "competitor_contacts")).id, "done",
+              data={"declaration": "无"})
+    for key in ("key_contacts", "experience_notes"):
+        await act(leaver, (await item_task(db, case["id"], key)).id, "done", comment=COMMENTS[key])
+    await act(finance, (await item_task(db, case["id"], "receivables")).id, "done", comment="已核对")
+    await act(admin, (await item_task(db, case["id"], "accounts_devices")).id, "done", comment="已收回")
+    plan = await wait_for_row(db, Task, f"{workflow_id}:reassignment-plan", lambda task: task.status == "open")
+    await act(manager, plan.id, "approve", data={"assignments": plan.context["proposal"]})
+    await act(leaver, (await item_task(db, case["id"], "customer_notice")).id, "done",
+              comment=COMMENTS["customer_notice"])
+    await wait_for_case(db, case["id"], "review")
+    finance_review = await wait_for_row(db, Task, f"{workflow_id}:review-finance-r1", lambda t: t.status == "open")
+    await act(finance, finance_review.id, "reject", comment="缺电话", data={"items": ["key_contacts"]})
+    await act(leaver, (await item_task(db, case["id"], "key_contacts", round_=2)).id, "done", comment="已补全")
+    await wait_for_case(db, case["id"], "review")
+    for role, client in (("department_head", head), ("hr", hr), ("finance", finance)):
+        review = await wait_for_row(db, Task, f"{workflow_id}:review-{role}-r2", lambda t: t.status == "open")
+        await act(client, review.id, "approve")
+    await wait_for_case(db, case["id"], "final")
+    await hr.post(f"/api/offboardings/{case['id']}/complete", json={"comment": "交接完成"})
+    await handle.result()
+    return workflow_id, (await handle.fetch_history()).to_json()
