@@ -113,9 +113,14 @@ def open_case(session: Session, *, actor: Viewer, employee_id: int, reason: str,
 
 
 def discard_case(session: Session, case_id: int) -> None:
-    """The workflow could not be started: the reservation goes, as if nothing happened."""
+    """The process did not answer its start: the reservation goes, as if nothing happened — unless
+    the process got as far as setting up the handover, which then stands (and a second start is
+    told ``already_offboarding``)."""
     case = session.get(Offboarding, case_id)
-    if case is not None and case.status == OffboardingStatus.handover.value and case.plan_executed_at is None:
+    if case is None or case.status != OffboardingStatus.handover.value:
+        return
+    begun = session.scalar(select(HandoverItem.id).where(HandoverItem.offboarding_id == case_id).limit(1))
+    if begun is None:
         session.delete(case)
 
 
