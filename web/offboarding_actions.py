@@ -110,21 +110,21 @@ async def _case_for_hr(request: Request, principal: Principal, case_id: int) -> 
 async def complete_offboarding(request: Request, principal: Principal, case_id: int,
                                comment: str | None) -> OffboardingState:
     """HR's final confirmation; refused with every blocker while anything is open."""
-    case = await _case_for_hr(request, principal, case_id)
-    state: OffboardingState = await execute_update(
-        request, case.workflow_id, "complete",
-        CompleteRequest(actor=actor_of(principal), comment=comment, expires_at=action_deadline(request)),
-        update_id=f"{case.workflow_id}:{case.id}:complete:{uuid.uuid4().hex[:12]}", result_type=OffboardingState,
-        refusals=OFFBOARDING_REFUSALS, closed=OffboardingClosed())
-    return state
+    return await _hr_acts(request, principal, case_id, "complete",
+                          CompleteRequest(actor=actor_of(principal), comment=comment,
+                                          expires_at=action_deadline(request)))
 
 
 async def cancel_offboarding(request: Request, principal: Principal, case_id: int, reason: str) -> OffboardingState:
+    return await _hr_acts(request, principal, case_id, "cancel",
+                          CancelRequest(actor=actor_of(principal), reason=reason, expires_at=action_deadline(request)))
+
+
+async def _hr_acts(request: Request, principal: Principal, case_id: int, update: str,
+                   argument: CompleteRequest | CancelRequest) -> OffboardingState:
+    """One update id per case and verb: a double click applies once."""
     case = await _case_for_hr(request, principal, case_id)
     state: OffboardingState = await execute_update(
-        request, case.workflow_id, "cancel",
-        CancelRequest(actor=actor_of(principal), reason=reason, expires_at=action_deadline(request)),
-        update_id=f"{case.workflow_id}:{case.id}:cancel", result_type=OffboardingState,
-        refusals=OFFBOARDING_REFUSALS, closed=OffboardingClosed())
+        request, case.workflow_id, update, argument, update_id=f"{case.workflow_id}:{case.id}:{update}",
+        result_type=OffboardingState, refusals=OFFBOARDING_REFUSALS, closed=OffboardingClosed())
     return state
-
