@@ -37,6 +37,7 @@ from web.routers import (
     pages_home,
     pages_imports,
     pages_notifications,
+    pages_offboardings,
     pages_order_approvals,
     pages_orders,
     pages_payments,
@@ -88,6 +89,7 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(api_orders.router)
     app.include_router(api_payments.router)
     app.include_router(api_offboardings.router)
-    for router in (pages_orders.router, pages_order_approvals.router, pages_payments.router):
+    for router in (pages_orders.router, pages_offboardings.router, pages_order_approvals.router,
+                   pages_payments.router):
         app.include_router(router)
     return app

@@ -23,6 +23,8 @@ AREAS: list[tuple[str, str, set[str]]] = [
     (N_("Inbox"), "/inbox", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
     (N_("Orders"), "/orders", {"sales", "sales_manager", "department_head", "finance", "admin"}),
     (N_("Approvals"), "/approvals", {"sales_manager", "department_head", "finance"}),
+    # sales see their own handover only (store/repo/offboardings.list_cases scopes the list)
+    (N_("Handover"), "/offboardings", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
     (N_("Payments"), "/payments", {"finance"}),
     (N_("People"), "/admin/employees", {"admin", "hr"}),
     (N_("Policies"), "/admin/policies", {"admin"}),

@@ -8,9 +8,9 @@ Without JavaScript the forms post normally and the page comes back whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -43,13 +43,22 @@ class NotificationRow:
     body: str
     created_at: datetime
     read: bool
+    params: dict[str, Any] = field(default_factory=dict)  # ``link``: where the title leads, inside Baton
 
 
 def notification_row(notification: Notification) -> NotificationRow:
     return NotificationRow(id=notification.id, kind=notification.kind,
                            kind_label=KIND_LABELS.get(notification.kind, KIND_LABELS["info"]),
                            title=localised_title(notification, current_language.get()),
-                           body=notification.body or "", created_at=notification.created_at, read=notification.read)
+                           body=notification.body or "", created_at=notification.created_at, read=notification.read,
+                           params=_shown_params(notification.params or {}))
+
+
+def _shown_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The row's parameters, a ``link`` kept only when it stays inside Baton (a path, not a URL)."""
+    link = params.get("link")
+    inside = isinstance(link, str) and link.startswith("/") and not link.startswith("//") and "\\" not in link
+    return {key: value for key, value in params.items() if key != "link" or inside}
 
 
 @router.get("")

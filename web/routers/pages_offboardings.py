@@ -1,0 +1,182 @@
+"""Offboarding pages: the case list with the start form, the case page where everyone does their
+part (checklist items with their evidence, the reassignment plan, the sign-offs, HR's final
+confirmation or cancellation), the leaver's own view, and the printable handover report.
+
+Every action goes through the same calls as the JSON API: ``offboarding_actions`` to start,
+complete or cancel, ``task_actions.complete_task`` for an item, the plan or a sign-off (which runs
+the evidence check and the workflow's validator). Forms post with HTMX and get the case back as a
+fragment; a refusal comes back in the same fragment, shown at the form it came from, with its
+status code kept. Without JavaScript the same forms post normally and get a redirect or the page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from schemas.errors import BatonError, Forbidden, NotFound
+from schemas.ids import MAX_ID
+from schemas.offboarding import OffboardingState, OffboardingStatus
+from store.models import Task
+from store.repo import offboarding_pages as pages_repo
+from store.repo import offboardings as case_repo
+from store.repo import tasks as task_repo
+from web import offboarding_actions, task_actions
+from web.auth import PageUser, Principal, get_db, viewer_of
+from web.csrf import verify_csrf
+from web.offboarding_forms import Submitted, read_step, start_body, step_body
+from web.offboarding_labels import LIST_FILTERS, install
+from web.offboarding_page import case_context, final_confirmation, refusal_of, sign_offs
+from web.templating import render, templates
+
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
+install(templates.env)
+READERS = ("sales", "sales_manager", "department_head", "hr", "finance", "admin")
+STARTERS = ("hr", "sales_manager", "department_head", "admin")
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+TaskId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
+
+
+@router.get("/offboardings")
+def case_list(request: Request, user: PageUser, status: Annotated[str, Query(max_length=30)] = "") -> Response:
+    status = status if status in LIST_FILTERS else ""
+    context = _list_context(request, user, status)
+    template = "offboarding/_rows.html" if request.headers.get("hx-request") else "offboarding/index.html"
+    return render(request, template, context)
+
+
+@router.post("/offboardings")
+async def start_from_page(request: Request, user: PageUser) -> Response:
+    form = await request.form()
+    try:
+        if not user.has(*STARTERS):
+            raise Forbidden()
+        created = await offboarding_actions.start_offboarding(request, user, start_body(form))
+    except BatonError as exc:
+        context = await run_in_threadpool(_list_context, request, user, "")
+        context.update({"refusal": refusal_of(exc, "start"), "form": dict(form)})
+        template = "offboarding/_start.html" if request.headers.get("hx-request") else "offboarding/index.html"
+        return render(request, template, context, status_code=exc.status)
+    return _to(request, f"/offboardings/{created.id}")
+
+
+@router.get("/offboardings/mine")
+def my_case(request: Request, user: PageUser) -> Response:
+    with get_db(request).session() as session:
+        case = case_repo.open_case_of(session, user.id)
+    if case is None:
+        raise NotFound()
+    return RedirectResponse(f"/offboardings/{case.id}", status_code=303)
+
+
+@router.get("/offboardings/{case_id}")
+def case_page(case_id: CaseId, request: Request, user: PageUser) -> Response:
+    return render(request, "offboarding/detail.html", _case(request, user, case_id))
+
+
+@router.get("/offboardings/{case_id}/report")
+def report_page(case_id: CaseId, request: Request, user: PageUser) -> Response:
+    context = _case(request, user, case_id)
+    context.update({"sign_offs": sign_offs(context["entries"], context["item_titles"]),
+                    "final": final_confirmation(context["entries"])})
+    return render(request, "offboarding/report.html", context)
+
+
+@router.post("/offboardings/{case_id}/tasks/{task_id}")
+async def act_on_step(case_id: CaseId, task_id: TaskId, request: Request, user: PageUser,
+                      action: Annotated[str, Form(max_length=40)] = "") -> Response:
+    """An item done, the plan approved, a sign-off given or refused, from the case page."""
+    task = await run_in_threadpool(_step, request, user, case_id, task_id)
+    submitted = read_step(await request.form())
+    try:
+        await task_actions.complete_task(request, user, task_id, step_body(task, action, submitted))
+    except BatonError as exc:
+        return await _case_with_refusal(request, user, case_id, exc, task_id, task.kind, submitted)
+    return await _case_answer(request, user, case_id, f"#task-{task_id}")
+
+
+@router.post("/offboardings/{case_id}/complete")
+async def complete_from_page(case_id: CaseId, request: Request, user: PageUser,
+                             comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """HR confirms the departure; while anything is open, every blocker is shown at the button."""
+    try:
+        state = await offboarding_actions.complete_offboarding(request, user, case_id, comment.strip() or None)
+    except BatonError as exc:
+        return await _case_with_refusal(request, user, case_id, exc, "complete", "", Submitted(comment=comment))
+    return await _case_answer(request, user, case_id, "", state)
+
+
+@router.post("/offboardings/{case_id}/cancel")
+async def cancel_from_page(case_id: CaseId, request: Request, user: PageUser,
+                           reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    try:
+        state = await offboarding_actions.cancel_offboarding(request, user, case_id, reason.strip())
+    except BatonError as exc:
+        return await _case_with_refusal(request, user, case_id, exc, "cancel", "", Submitted(comment=reason))
+    return await _case_answer(request, user, case_id, "", state)
+
+
+# ---------------------------------------------------------------- helpers
+def _to(request: Request, target: str) -> Response:
+    """Where a successful form goes: HTMX is told to navigate, a plain form is redirected."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def _list_context(request: Request, user: Principal, status: str) -> dict[str, Any]:
+    if not user.has(*READERS):
+        raise Forbidden()
+    viewer = viewer_of(user)
+    with get_db(request).session() as session:
+        cases = case_repo.list_cases(session, viewer, status=status or None)
+        names = case_repo.employee_names(session, {case.employee_id for case in cases})
+        progress = pages_repo.progress(session, [case.id for case in cases])
+        people = pages_repo.startable(session, viewer) if user.has(*STARTERS) else []
+    return {"cases": cases, "names": names, "progress": progress, "status": status, "filters": LIST_FILTERS,
+            "startable": [(person.id, person.name) for person in people], "refusal": None, "form": {},
+            "today": datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()}
+
+
+def _step(request: Request, user: Principal, case_id: int, task_id: str) -> Task:
+    """The case's task the form acts on (the case readable by the person, the task its own)."""
+    with get_db(request).session() as session:
+        case = case_repo.readable(session, viewer_of(user), case_id)
+        task = task_repo.get(session, task_id)
+        if task is None or task.process != pages_repo.PROCESS or task.process_id != str(case.id):
+            raise NotFound()
+        return task
+
+
+def _case(request: Request, user: Principal, case_id: int) -> dict[str, Any]:
+    with get_db(request).session() as session:
+        case = case_repo.readable(session, viewer_of(user), case_id)
+        return case_context(session, user, case)
+
+
+async def _case_answer(request: Request, user: Principal, case_id: int, anchor: str,
+                       state: OffboardingState | None = None) -> Response:
+    """After an action: the case as it now stands. The process's answer (``state``) is fresher
+    than the case row, which its activity writes a moment after the answer when the case closes."""
+    if not request.headers.get("hx-request"):
+        return RedirectResponse(f"/offboardings/{case_id}{anchor}", status_code=303)
+    context = await run_in_threadpool(_case, request, user, case_id)
+    if state is not None and state.status in (OffboardingStatus.completed, OffboardingStatus.cancelled):
+        context["case"].status = state.status
+        context.update({"blockers": [], "may_decide": False})
+    return render(request, "offboarding/_case.html", context)
+
+
+async def _case_with_refusal(request: Request, user: Principal, case_id: int, exc: BatonError, where: str,
+                             kind: str, submitted: Submitted) -> Response:
+    """The case again, the refusal at the form it came from and what was typed still in it."""
+    context = await run_in_threadpool(_case, request, user, case_id)
+    refusal = refusal_of(exc, where, kind, context["customer_names"], context["item_titles"])
+    context.update({"refusal": refusal, "submitted": submitted})
+    template = "offboarding/_case.html" if request.headers.get("hx-request") else "offboarding/detail.html"
+    return render(request, template, context, status_code=refusal.status)
