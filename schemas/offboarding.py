@@ -128,6 +128,28 @@ REVIEW_TITLES = {
 }
 
 
+PLAN_STEP = "reassignment-plan"
+FINAL_STEP = "final"
+
+
+def item_step(key: str, round_: int) -> str:
+    return key if round_ == 1 else f"{key}-r{round_}"
+
+
+def review_step(role: str, round_: int) -> str:
+    return f"review-{role}-r{round_}"
+
+
+def step_key(case_id: int, step: str) -> str:
+    """Steps carry their case: a person's second offboarding (after a cancelled one) runs under
+    the same workflow id, never under the same task ids."""
+    return f"c{case_id}-{step}"
+
+
+def task_id_of(workflow_id: str, case_id: int, step: str) -> str:
+    return f"{workflow_id}:{step_key(case_id, step)}"
+
+
 # ---------------------------------------------------------------- API bodies and views
 class OffboardingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")

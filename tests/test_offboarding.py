@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 from sqlalchemy import select
 
+from schemas.offboarding import PLAN_STEP, review_step, task_id_of
 from store.db import Database
 from store.models import Customer, Employee, ExperienceNote, Notification, Order, OwnershipChange, Task
 from tests.support.offboarding import act, item_task, make_book, record_followups, start_case, upload, wait_for_case
@@ -91,8 +92,10 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     assert codes(await act(leaver, contacts.id, "done")) == ["comment_required"]
 
     # The leaver does their part, with evidence.
-    await upload(leaver, files.id)
+    evidence = await upload(leaver, files.id)
     assert (await act(leaver, files.id, "done", comment="客户档案已上传")).status_code == 200
+    assert (await head.get(f"/api/attachments/{evidence}")).status_code == 200, "sign-off parties read evidence"
+    assert (await other.get(f"/api/attachments/{evidence}")).status_code == 404
     plans = [{"order_id": order_id, "collection_plan": "月底前由李娜催收尾款"} for order_id in book.open_orders]
     assert (await act(leaver, orders_task.id, "done", data={"orders": plans})).status_code == 200
     record_followups(db, org["sales_south"], book.customers)
@@ -111,7 +114,7 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     assert (await act(admin, devices.id, "done", comment="电脑与企业微信账号已收回")).status_code == 200
 
     # The manager's plan: a bad one is refused whole, the proposal goes through.
-    plan_task = await wait_for_row(db, Task, f"offboarding-{org['sales_south']}:reassignment-plan",
+    plan_task = await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, PLAN_STEP),
                                    lambda task: task.status == "open")
     assert plan_task.assignee_id == org["manager_south"] and len(plan_task.context["proposal"]) == 30
     bad = [{"customer_id": c, "to_id": org["sales_east"]} for c in book.customers[:-1]]
@@ -140,7 +143,7 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     await wait_for_case(db, case_id, "review")
 
     # Finance returns one item; the round is withdrawn and runs again after the rework.
-    first_round = {role: await wait_for_row(db, Task, f"offboarding-{org['sales_south']}:review-{role}-r1",
+    first_round = {role: await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, review_step(role, 1)),
                                             lambda task: task.status == "open")
                    for role in ("department_head", "hr", "finance")}
     assert first_round["department_head"].assignee_id == org["head"]
@@ -161,7 +164,7 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
 
     await wait_for_case(db, case_id, "review")
     for role, client in (("department_head", head), ("hr", hr), ("finance", finance)):
-        task = await wait_for_row(db, Task, f"offboarding-{org['sales_south']}:review-{role}-r2",
+        task = await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, review_step(role, 2)),
                                   lambda task: task.status == "open")
         assert (await act(client, task.id, "approve")).status_code == 200
 

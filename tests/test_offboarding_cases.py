@@ -14,7 +14,7 @@ from store.models import Customer, Employee, Offboarding, OwnershipChange, Task
 from store.repo import audit, handover, reassignment
 from store.repo.offboardings import open_case
 from store.repo.visibility import Viewer
-from tests.support.offboarding import item_task, make_book, start_case, wait_for_case
+from tests.support.offboarding import act, item_task, make_book, start_case, wait_for_case
 from tests.support.orders import make_services, order_body
 from tests.support.org import OrgFixture
 
@@ -89,6 +89,10 @@ async def test_hr_cancels_the_person_stays_and_history_is_kept(
     second = await start_case(hr, org["sales_south"])
     assert second["id"] != created["id"] and second["workflow_id"] == created["workflow_id"]
     await wait_for_case(db, second["id"], "handover")
+    fresh = await item_task(db, second["id"], "customer_files")
+    assert fresh.id != files.id and fresh.status == "open", "the second case has tasks of its own"
+    refused = await act(leaver, fresh.id, "done")
+    assert refused.status_code == 422, "files on the first case's task do not count for the second"
     assert (await hr.get(f"/api/offboardings/{created['id']}")).json()["status"] == "cancelled"
 
 

@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import select
 from temporalio.worker import Worker
 
+from schemas.offboarding import PLAN_STEP, task_id_of
 from store.db import Database
 from store.models import Customer, HandoverItem, Notification
 from store.models.base import utcnow
@@ -178,7 +179,7 @@ async def test_the_plan_from_the_page_then_sign_offs_and_hr(anonymous: httpx.Asy
 
     await login_as(anonymous, "manager_south")
     page = await anonymous.get(f"/offboardings/{case_id}")
-    plan_task = f"offboarding-{org['sales_south']}:reassignment-plan"
+    plan_task = task_id_of(f"offboarding-{org['sales_south']}", case_id, PLAN_STEP)
     token = form_token(page.text)
     choices = {"csrf_token": token, "action": "approve", "customer_id": [str(c) for c in book.customers],
                "to_id": ["", str(book.teammate), str(book.teammate)]}

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from schemas.errors import BatonError
-from schemas.offboarding import ItemOut, ItemStatus, OffboardingOut, ReassignmentOut
+from schemas.offboarding import PLAN_STEP, ItemOut, ItemStatus, OffboardingOut, ReassignmentOut, task_id_of
 from store.models import Attachment, Employee, Offboarding, OffboardingReview, Task
 from store.repo import handover, reassignment
 from store.repo import offboarding_pages as pages_repo
@@ -116,7 +116,7 @@ def _items(session: Session, user: Principal, view: OffboardingOut, tasks: dict[
 
 def _plan(session: Session, user: Principal, case: Offboarding, view: OffboardingOut,
           tasks: dict[str, Task]) -> PlanView:
-    task = tasks.get(f"{case.workflow_id}:reassignment-plan")
+    task = tasks.get(task_id_of(case.workflow_id, case.id, PLAN_STEP))
     editable = _holds(user, task)
     leaver = session.get(Employee, case.employee_id)
     successors = reassignment.successors_for(session, leaver) if editable and leaver is not None else []

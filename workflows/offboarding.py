@@ -42,7 +42,9 @@ with workflow.unsafe.imports_passed_through():
     from schemas import search
     from schemas.errors import N_
     from schemas.offboarding import (
+        FINAL_STEP,
         OPEN_STATUSES,
+        PLAN_STEP,
         REVIEW_TITLES,
         Blocker,
         CancelRequest,
@@ -62,6 +64,9 @@ with workflow.unsafe.imports_passed_through():
         ReviewStatus,
         StatusChange,
         blockers_of,
+        item_step,
+        review_step,
+        step_key,
     )
     from schemas.policies import DeadlinePolicy
     from schemas.tasks import Actor, Process, StepSpec, TaskAction, TaskDecision
@@ -137,18 +142,15 @@ class OffboardingWorkflow(HumanStepsWorkflow):
 
     async def _final_step(self) -> None:
         await self._set_status(OffboardingStatus.final)
-        spec = self._spec("final", "offboarding_final", FINAL_TITLE, ["complete"], "offboarding.final",
+        spec = self._spec(FINAL_STEP, "offboarding_final", FINAL_TITLE, ["complete"], "offboarding.final",
                           role="hr", comment_required=[])
         self._final_task = self._task_id(spec.key)
-        decision = await self.human_step(spec, self._policy("offboarding.final"))
-        if decision is not None and not self._cancelled:
-            self._status = OffboardingStatus.completed
-            await self._set_status(OffboardingStatus.completed, actor_id=decision.actor_id, comment=decision.comment)
+        await self.human_step(spec, self._policy("offboarding.final"))  # the decision records completion
 
     # ----------------------------------------------------------------- the steps
     async def _item_step(self, key: str) -> None:
         item, round_ = self._plans[key], self._rounds[key]
-        spec = self._spec(key if round_ == 1 else f"{key}-r{round_}", "handover_item", item.title, ["done"],
+        spec = self._spec(item_step(key, round_), "handover_item", item.title, ["done"],
                           "offboarding.item", person=item.assignee_id, role=item.candidate_role,
                           comment_required=["done"] if item.evidence == Evidence.comment else [],
                           context={"item": key, "round": round_, "evidence": item.evidence.value})
@@ -159,7 +161,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         if handover.customers == 0:
             await self._execute_plan([], self._start.started_by)
             return
-        spec = self._spec("reassignment-plan", "reassignment_plan", PLAN_TITLE, ["approve"],
+        spec = self._spec(PLAN_STEP, "reassignment_plan", PLAN_TITLE, ["approve"],
                           "offboarding.reassignment", person=handover.manager_id,
                           role=None if handover.manager_id else "department_head", comment_required=[],
                           context={"proposal": handover.proposal})
@@ -168,7 +170,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
     async def _review_step(self, role: ReviewRole, round_: int) -> None:
         assert self._handover is not None
         person = self._handover.head_id if role == ReviewRole.department_head else None
-        spec = self._spec(f"review-{role.value}-r{round_}", "offboarding_review", REVIEW_TITLES[role],
+        spec = self._spec(review_step(role.value, round_), "offboarding_review", REVIEW_TITLES[role],
                           ["approve", "reject"], "offboarding.review", person=person,
                           role=None if person else role.value,
                           context={"role": role.value, "round": round_, "items": list(self._items)})
@@ -226,8 +228,11 @@ class OffboardingWorkflow(HumanStepsWorkflow):
                         self._rounds[key] += 1
 
     async def record_decision(self, step: OpenStep, decision: TaskDecision) -> None:
+        """Written before the person's action answers, so the case page they open next shows it."""
         context, offboarding_id = step.spec.context, self._start.offboarding_id
-        if step.spec.kind == "handover_item":
+        if step.spec.kind == "offboarding_final":
+            await self._set_status(OffboardingStatus.completed, actor_id=decision.actor_id, comment=decision.comment)
+        elif step.spec.kind == "handover_item":
             done = ItemDone(offboarding_id=offboarding_id, key=context["item"], round=context["round"],
                             task_id=step.opened.task_id, actor_id=decision.actor_id, comment=decision.comment,
                             data=decision.data)
@@ -276,7 +281,6 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             raise rejection("offboarding_closed", "This offboarding is already closed.")
         await self.decide(step, TaskAction(task_id=step.opened.task_id, action="complete", actor=request.actor,
                                            comment=request.comment))
-        await workflow.wait_condition(lambda: self._status == OffboardingStatus.completed or self._cancelled)
         return self._state()
 
     @complete.validator
@@ -337,7 +341,8 @@ class OffboardingWorkflow(HumanStepsWorkflow):
               person: int | None = None, role: str | None = None, comment_required: list[str] | None = None,
               context: dict[str, object] | None = None) -> StepSpec:
         return StepSpec(
-            key=key, kind=kind, title=title, title_params={"person": self._start.employee_name},
+            key=step_key(self._start.offboarding_id, key), kind=kind, title=title,
+            title_params={"person": self._start.employee_name},
             process=Process.offboarding, process_id=str(self._start.offboarding_id),
             subject=self._start.employee_name, assignee_id=person, candidate_role=None if person else role,
             actions=actions, policy_key=policy_key,

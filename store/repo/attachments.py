@@ -1,7 +1,8 @@
 """Evidence files on tasks: the rows, and who may see them.
 
 A task's evidence is seen by the people the task concerns: whoever holds it now, whoever completed
-it, and HR and admin (who audit handovers). Everyone else is answered as if the file did not
+it, and HR and admin (who audit handovers); the evidence of a handover item also by everyone who
+may read the offboarding case (its managers and sign-off parties). Everyone else is answered as if the file did not
 exist, so ids cannot be probed. Files not attached to a task (interaction records) are not served
 through here.
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Attachment, Task
-from store.repo import audit
+from store.models import Attachment, Offboarding, Task
+from store.repo import audit, offboardings
 from store.repo import tasks as task_repo
+from store.repo.visibility import Viewer
 
 
 def visible(session: Session, attachment_id: int, *, employee_id: int, roles: frozenset[str] | list[str],
@@ -23,7 +25,18 @@ def visible(session: Session, attachment_id: int, *, employee_id: int, roles: fr
     if attachment is None or attachment.task_id is None:
         return None
     task = task_repo.visible(session, attachment.task_id, employee_id=employee_id, roles=roles, team_id=team_id)
-    return attachment if task is not None else None
+    if task is None:
+        task = session.get(Task, attachment.task_id)
+        if task is None or not _case_reader(session, task, Viewer(employee_id, frozenset(roles), team_id)):
+            return None
+    return attachment
+
+
+def _case_reader(session: Session, task: Task, viewer: Viewer) -> bool:
+    if task.process != "offboarding" or not task.process_id.isdigit():
+        return False
+    case = session.get(Offboarding, int(task.process_id))
+    return case is not None and offboardings.may_read(session, viewer, case)
 
 
 def for_task(session: Session, task_id: str) -> list[Attachment]:

@@ -27,6 +27,9 @@ from schemas.offboarding import (
     ReviewDecision,
     ReviewRole,
     ReviewStatus,
+    item_step,
+    review_step,
+    task_id_of,
 )
 from store.models import (
     Attachment,
@@ -50,12 +53,8 @@ ROLE_OF_ASSIGNEE = {ItemAssignee.finance: "finance", ItemAssignee.admin: "admin"
 FOLLOWUPS_LISTED = 50  # the missing follow-ups a refusal names; the case page lists them all
 
 
-def item_task_id(workflow_id: str, key: str, round_: int) -> str:
-    return f"{workflow_id}:{key}" if round_ == 1 else f"{workflow_id}:{key}-r{round_}"
-
-
-def review_task_id(workflow_id: str, role: str, round_: int) -> str:
-    return f"{workflow_id}:review-{role}-r{round_}"
+def item_task_id(case: Offboarding, key: str, round_: int) -> str:
+    return task_id_of(case.workflow_id, case.id, item_step(key, round_))
 
 
 def set_up(session: Session, case: Offboarding, employee: Employee) -> list[ItemPlan]:
@@ -74,7 +73,7 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
                 offboarding_id=case.id, position=position, key=entry.key, title=entry.title,
                 evidence=entry.evidence.value, after_plan=entry.after_plan, assignee_id=person,
                 candidate_role=role, status=ItemStatus.open.value, round=1,
-                task_id=None if entry.after_plan else item_task_id(case.workflow_id, entry.key, 1), data={}))
+                task_id=None if entry.after_plan else item_task_id(case, entry.key, 1), data={}))
         session.add_all(items)
         session.add_all(OffboardingReview(offboarding_id=case.id, role=role.value, round=1,
                                           status=ReviewStatus.pending.value, returned_items=[])
@@ -177,7 +176,7 @@ def open_after_plan(session: Session, case: Offboarding) -> None:
     """Items that wait for the plan (telling customers their new contact) get their task."""
     for item in items_of(session, case.id):
         if item.after_plan and item.task_id is None:
-            item.task_id = item_task_id(case.workflow_id, item.key, item.round)
+            item.task_id = item_task_id(case, item.key, item.round)
 
 
 def record_review(session: Session, decision: ReviewDecision) -> None:
@@ -192,7 +191,7 @@ def record_review(session: Session, decision: ReviewDecision) -> None:
     for item in items_of(session, case.id):
         if item.key in decision.returned_items and item.status == ItemStatus.done.value:
             item.status, item.round = ItemStatus.returned.value, item.round + 1
-            item.task_id = item_task_id(case.workflow_id, item.key, item.round)
+            item.task_id = item_task_id(case, item.key, item.round)
     audit_case(session, case.id, "offboarding.review_" + review.status, decision.actor_id,
                {"role": decision.role.value, "round": decision.round, "comment": decision.comment,
                 "returned_items": decision.returned_items})
@@ -205,7 +204,7 @@ def start_review_round(session: Session, case: Offboarding, round_: int) -> None
             review.round, review.status = round_, ReviewStatus.pending.value
             review.reviewer_id = review.comment = review.decided_at = None
             review.returned_items = []
-            review.task_id = review_task_id(case.workflow_id, review.role, round_)
+            review.task_id = task_id_of(case.workflow_id, case.id, review_step(review.role, round_))
 
 
 # ---------------------------------------------------------------- the end

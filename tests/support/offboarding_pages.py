@@ -7,9 +7,11 @@ import asyncio
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from schemas.offboarding import review_step, task_id_of
 from store.db import Database
-from store.models import Task
+from store.models import Offboarding, Task
 from tests.support.offboarding import Book, act, item_task, record_followups, upload
 from tests.support.steps import wait_for_row
 
@@ -57,5 +59,10 @@ async def do_items(db: Database, clients: dict[str, httpx.AsyncClient], case_id:
 
 
 async def review_task(db: Database, employee_id: int, role: str, round_: int = 1) -> Task:
-    return await wait_for_row(db, Task, f"offboarding-{employee_id}:review-{role}-r{round_}",
-                              lambda row: row.status == "open")
+    """The open sign-off task of the person's latest case."""
+    with db.session() as session:
+        case = session.scalars(select(Offboarding).where(Offboarding.employee_id == employee_id)
+                               .order_by(Offboarding.id.desc())).first()
+        assert case is not None
+        task_id = task_id_of(case.workflow_id, case.id, review_step(role, round_))
+    return await wait_for_row(db, Task, task_id, lambda row: row.status == "open")

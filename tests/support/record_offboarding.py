@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from temporalio.testing import WorkflowEnvironment
 
 from baton.config import Settings
+from schemas.offboarding import PLAN_STEP, review_step, task_id_of
 from store.db import Database
 from tests.support.http import api_login
 from tests.support.offboarding import act, item_task, make_book, record_followups, upload, wait_for_case
@@ -48,17 +49,20 @@ async def record_offboarding(env: WorkflowEnvironment, db: Database, settings: S
         await act(leaver, (await item_task(db, case["id"], key)).id, "done", comment=COMMENTS[key])
     await act(finance, (await item_task(db, case["id"], "receivables")).id, "done", comment="已核对")
     await act(admin, (await item_task(db, case["id"], "accounts_devices")).id, "done", comment="已收回")
-    plan = await wait_for_row(db, Task, f"{workflow_id}:reassignment-plan", lambda task: task.status == "open")
+    async def open_task(step: str) -> Task:
+        return await wait_for_row(db, Task, task_id_of(workflow_id, case["id"], step), lambda t: t.status == "open")
+
+    plan = await open_task(PLAN_STEP)
     await act(manager, plan.id, "approve", data={"assignments": plan.context["proposal"]})
     await act(leaver, (await item_task(db, case["id"], "customer_notice")).id, "done",
               comment=COMMENTS["customer_notice"])
     await wait_for_case(db, case["id"], "review")
-    finance_review = await wait_for_row(db, Task, f"{workflow_id}:review-finance-r1", lambda t: t.status == "open")
+    finance_review = await open_task(review_step("finance", 1))
     await act(finance, finance_review.id, "reject", comment="缺电话", data={"items": ["key_contacts"]})
     await act(leaver, (await item_task(db, case["id"], "key_contacts", round_=2)).id, "done", comment="已补全")
     await wait_for_case(db, case["id"], "review")
     for role, client in (("department_head", head), ("hr", hr), ("finance", finance)):
-        review = await wait_for_row(db, Task, f"{workflow_id}:review-{role}-r2", lambda t: t.status == "open")
+        review = await open_task(review_step(role, 2))
         await act(client, review.id, "approve")
     await wait_for_case(db, case["id"], "final")
     await hr.post(f"/api/offboardings/{case['id']}/complete", json={"comment": "交接完成"})
