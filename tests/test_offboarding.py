@@ -89,7 +89,9 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     declaration = await item_task(db, case_id, "competitor_contacts")
     assert codes(await act(leaver, declaration.id, "done", data={"declaration": "  "})) == ["declaration_required"]
     contacts = await item_task(db, case_id, "key_contacts")
-    assert codes(await act(leaver, contacts.id, "done")) == ["comment_required"]
+    no_comment = await act(leaver, contacts.id, "done")
+    assert codes(no_comment) == ["comment_required"]
+    assert error(no_comment)["details"][0]["message"] == "这个决定需要填写备注。"  # in the reader's language
 
     # The leaver does their part, with evidence.
     evidence = await upload(leaver, files.id)

@@ -254,3 +254,12 @@ def test_a_notification_links_only_inside_baton() -> None:
                                              params={"link": link})).params
     assert row("/customers/7") == {"link": "/customers/7"}
     assert row("//evil.example/x") == {} and row("https://evil.example") == {} and row("javascript:alert(1)") == {}
+
+
+async def test_hr_home_lists_running_handovers_with_their_cases(anonymous: httpx.AsyncClient, worker: Worker,
+                                                                api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    case_id, _book = await started(api, org, db)
+    await login_as(anonymous, "hr")
+    home = await anonymous.get("/")
+    assert home.status_code == 200
+    assert f'<a href="/offboardings/{case_id}">张伟</a>' in home.text

@@ -29,6 +29,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from schemas.errors import N_
     from schemas.policies import DeadlinePolicy
     from schemas.tasks import (
         Actor,
@@ -124,7 +125,7 @@ def action_problems(step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
     problems = []
     if action.action in step.spec.comment_required_for and not (action.comment or "").strip():
         problems.append({"field": "comment", "code": "comment_required",
-                         "message": "A comment is required for this decision."})
+                         "message": N_("A comment is required for this decision.")})
     return problems
 
 

@@ -205,13 +205,13 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             declaration = action.data.get("declaration")
             if not isinstance(declaration, str) or not declaration.strip():
                 return [{"field": "data.declaration", "code": "declaration_required",
-                         "message": "Write the declaration."}]
+                         "message": N_("Write the declaration.")}]
         if kind == "offboarding_review" and action.action == "reject":
             returned = action.data.get("items")
             if not isinstance(returned, list) or not returned or \
                     not all(isinstance(key, str) and key in self._items for key in returned):
                 return [{"field": "data.items", "code": "items_required",
-                         "message": "Name the checklist items that must be redone."}]
+                         "message": N_("Name the checklist items that must be redone.")}]
         return []
 
     def on_decision(self, step: OpenStep, decision: TaskDecision) -> None:

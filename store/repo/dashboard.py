@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from store.models import Customer, Employee, Order, Payment, Team
+from store.models import Customer, Employee, Offboarding, Order, Payment, Team
 from store.models.base import utcnow
 
 ZERO = Decimal("0.00")
@@ -92,7 +92,11 @@ def department_home(session: Session) -> dict[str, Any]:
 
 def hr_home(session: Session) -> dict[str, Any]:
     by_status = dict(session.execute(select(Employee.status, func.count()).group_by(Employee.status)).all())
-    offboarding = list(session.scalars(select(Employee).where(Employee.status == "offboarding")))
+    offboarding = [{"name": name, "case_id": case_id, "last_day": last_day, "status": status}
+                   for name, case_id, last_day, status in session.execute(
+                       select(Employee.name, Offboarding.id, Offboarding.last_day, Offboarding.status)
+                       .join(Offboarding, Offboarding.employee_id == Employee.id)
+                       .where(Offboarding.open_for.is_not(None)).order_by(Offboarding.last_day, Offboarding.id))]
     return {"by_status": by_status, "offboarding": offboarding,
             "headcount": sum(v for k, v in by_status.items() if k != "departed")}
 
