@@ -198,3 +198,13 @@ async def test_key_contacts_are_kept_on_the_customer(api, customers: CustomerSet
     manager = await api("manager_south")
     view = (await manager.get(f"/api/customers/{customers.own}")).json()
     assert view["contacts"][0]["name"] == "陈总" and view["contacts"][0]["is_key"] is True
+
+
+async def test_ids_past_what_the_database_holds_are_422_not_500(api, org) -> None:  # type: ignore[no-untyped-def]
+    admin = await api("admin")
+    huge = "99999999999999999999"
+    for method, path in [("GET", f"/api/customers/{huge}"),
+                         ("POST", f"/api/customers/{huge}/reassign"), ("GET", f"/api/employees/{huge}"),
+                         ("DELETE", f"/api/team-rules/{huge}"), ("GET", f"/api/offboardings/{huge}")]:
+        response = await admin.request(method, path, json={})
+        assert response.status_code == 422, (path, response.status_code)

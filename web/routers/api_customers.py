@@ -27,6 +27,7 @@ from schemas.errors import Forbidden
 from schemas.org import Role
 from store.repo import customer_view, customers, interactions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.paths import RecordId
 
 router = APIRouter(prefix="/api", tags=["customers"])
 
@@ -68,7 +69,7 @@ def list_customers(request: Request, user: ApiUser, q: Annotated[str | None, Que
 
 
 @router.get("/customers/{customer_id}", response_model=Customer360)
-def get_customer(customer_id: int, request: Request, user: ApiUser) -> Customer360:
+def get_customer(customer_id: RecordId, request: Request, user: ApiUser) -> Customer360:
     with get_db(request).session() as session:
         view = customer_view.customer_360(session, viewer_of(user), customer_id)
         customer = view.pop("customer")
@@ -91,7 +92,7 @@ def reclaim(body: ReclaimIn, request: Request, user: Managers) -> Reclaimed:
 
 
 @router.post("/customers/{customer_id}/reassign", response_model=CustomerOut)
-def reassign_one(customer_id: int, body: ReassignIn, request: Request, user: ApiUser) -> CustomerOut:
+def reassign_one(customer_id: RecordId, body: ReassignIn, request: Request, user: ApiUser) -> CustomerOut:
     with get_db(request).session() as session:
         viewer = viewer_of(user)
         customers.visible(session, viewer, customer_id)  # 404 before 403: no leaking existence
@@ -103,13 +104,13 @@ def reassign_one(customer_id: int, body: ReassignIn, request: Request, user: Api
 
 
 @router.delete("/customers/{customer_id}", status_code=204)
-def delete_customer(customer_id: int, request: Request, user: Admin) -> None:
+def delete_customer(customer_id: RecordId, request: Request, user: Admin) -> None:
     with get_db(request).session() as session:
         customers.soft_delete(session, actor=viewer_of(user), customer_id=customer_id)
 
 
 @router.post("/customers/{customer_id}/interactions", status_code=201, response_model=InteractionOut)
-def record_interaction(customer_id: int, body: InteractionIn, request: Request, user: SalesSide) -> InteractionOut:
+def record_interaction(customer_id: RecordId, body: InteractionIn, request: Request, user: SalesSide) -> InteractionOut:
     """Anyone on the sales side may record contact; with a customer they do not own it is flagged."""
     with get_db(request).session() as session:
         row = interactions.record(session, actor_id=user.id, customer_id=customer_id, channel=body.channel.value,
@@ -119,7 +120,7 @@ def record_interaction(customer_id: int, body: InteractionIn, request: Request, 
 
 
 @router.post("/customers/{customer_id}/contacts", status_code=201, response_model=ContactOut)
-def add_contact(customer_id: int, body: ContactIn, request: Request, user: SalesSide) -> ContactOut:
+def add_contact(customer_id: RecordId, body: ContactIn, request: Request, user: SalesSide) -> ContactOut:
     """The owner, the team's manager, the department head or admin keep the customer's people."""
     with get_db(request).session() as session:
         contact = customers.add_contact(session, actor=viewer_of(user), customer_id=customer_id,
@@ -128,7 +129,7 @@ def add_contact(customer_id: int, body: ContactIn, request: Request, user: Sales
 
 
 @router.post("/customers/{customer_id}/complaints", status_code=201, response_model=ComplaintOut)
-def record_complaint(customer_id: int, body: ComplaintIn, request: Request, user: SalesSide) -> ComplaintOut:
+def record_complaint(customer_id: RecordId, body: ComplaintIn, request: Request, user: SalesSide) -> ComplaintOut:
     with get_db(request).session() as session:
         customers.visible(session, viewer_of(user), customer_id)
         row = interactions.record_complaint(session, actor_id=user.id, customer_id=customer_id,

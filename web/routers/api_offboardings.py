@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from schemas.ids import MAX_ID
 from schemas.offboarding import (
     TEMPLATE_ROLES,
     CancelIn,
@@ -23,10 +22,11 @@ from store.repo import handover_templates
 from store.repo import offboardings as case_repo
 from web import offboarding_actions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.paths import RecordId
 
 router = APIRouter(prefix="/api", tags=["offboarding"])
 
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CaseId = RecordId
 Starter = Annotated[Principal, Depends(require_roles(Role.hr, Role.sales_manager, Role.department_head,
                                                     Role.admin))]
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]

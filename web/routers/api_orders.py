@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
@@ -24,10 +24,11 @@ from schemas.org import Role
 from store.repo import orders as order_repo
 from web import order_actions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.paths import RecordId
 
 router = APIRouter(prefix="/api", tags=["orders"])
 
-OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OrderId = RecordId
 
 Seller = Annotated[Principal, Depends(require_roles(Role.sales, Role.sales_manager))]
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]

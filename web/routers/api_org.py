@@ -10,6 +10,7 @@ from schemas.errors import NotFound
 from schemas.org import EmployeeIn, EmployeeOut, Role, SettingIn, TeamIn, TeamOut
 from store.repo import org
 from web.auth import ApiUser, Principal, can_see_employee, get_db, require_roles
+from web.paths import RecordId
 
 router = APIRouter(prefix="/api", tags=["organisation"])
 
@@ -36,7 +37,7 @@ def create_employee(body: EmployeeIn, request: Request, user: HrOrAdmin) -> Empl
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeeOut)
-def get_employee(employee_id: int, request: Request, user: ApiUser) -> EmployeeOut:
+def get_employee(employee_id: RecordId, request: Request, user: ApiUser) -> EmployeeOut:
     with get_db(request).session() as session:
         employee = org.get_employee(session, employee_id)
         if employee is None or not can_see_employee(session, user, employee):

@@ -11,6 +11,7 @@ from schemas.customers import Size
 from schemas.org import Role
 from store.repo import team_rules
 from web.auth import Principal, get_db, require_roles
+from web.paths import RecordId
 
 router = APIRouter(prefix="/api/team-rules", tags=["customers"])
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
@@ -57,6 +58,6 @@ def add_rule(body: TeamRuleIn, request: Request, user: Admin) -> TeamRuleOut:
 
 
 @router.delete("/{rule_id}", status_code=204)
-def remove_rule(rule_id: int, request: Request, user: Admin) -> None:
+def remove_rule(rule_id: RecordId, request: Request, user: Admin) -> None:
     with get_db(request).session() as session:
         team_rules.remove_rule(session, actor_id=user.id, rule_id=rule_id)

@@ -19,6 +19,7 @@ from store.repo import customer_view, customers, interactions
 from store.repo.visibility import can_manage_customer
 from web.auth import PageUser, Principal, get_db, viewer_of
 from web.csrf import verify_csrf
+from web.paths import RecordId
 from web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -72,12 +73,12 @@ def create_customer(request: Request, user: PageUser, name: Annotated[str, Form(
 
 
 @router.get("/customers/{customer_id}")
-def customer_page(customer_id: int, request: Request, user: PageUser) -> Response:
+def customer_page(customer_id: RecordId, request: Request, user: PageUser) -> Response:
     return render(request, "customers/detail.html", _detail(request, user, customer_id))
 
 
 @router.post("/customers/{customer_id}/interactions")
-def record_contact(customer_id: int, request: Request, user: PageUser, channel: Annotated[str, Form()],
+def record_contact(customer_id: RecordId, request: Request, user: PageUser, channel: Annotated[str, Form()],
                    summary: Annotated[str, Form()] = "", occurred_at: Annotated[str, Form()] = "") -> Response:
     if not user.has(*SALES_SIDE):
         raise Forbidden()
@@ -95,7 +96,7 @@ def record_contact(customer_id: int, request: Request, user: PageUser, channel: 
 
 
 @router.post("/customers/{customer_id}/reassign")
-def reassign(customer_id: int, request: Request, user: PageUser, owner_id: Annotated[str, Form()] = "",
+def reassign(customer_id: RecordId, request: Request, user: PageUser, owner_id: Annotated[str, Form()] = "",
              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     try:
         with get_db(request).session() as session:

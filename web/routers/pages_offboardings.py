@@ -20,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from schemas.errors import BatonError, Forbidden, NotFound
-from schemas.ids import MAX_ID
 from schemas.offboarding import OffboardingState, OffboardingStatus
 from store.models import Task
 from store.repo import offboarding_pages as pages_repo
@@ -32,13 +31,14 @@ from web.csrf import verify_csrf
 from web.offboarding_forms import Submitted, read_step, start_body, step_body
 from web.offboarding_labels import LIST_FILTERS, install
 from web.offboarding_page import case_context, final_confirmation, refusal_of, sign_offs
+from web.paths import RecordId
 from web.templating import render, templates
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 install(templates.env)
 READERS = ("sales", "sales_manager", "department_head", "hr", "finance", "admin")
 STARTERS = ("hr", "sales_manager", "department_head", "admin")
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CaseId = RecordId
 TaskId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
@@ -29,9 +29,10 @@ from web import order_actions
 from web.auth import PageUser, Principal, get_db, require_roles, viewer_of
 from web.csrf import verify_csrf
 from web.i18n import gettext_
-from web.order_form import MAX_ID, OrderDraft, draft_of, read_draft, record_id, requested_day, submitted_lines
+from web.order_form import OrderDraft, draft_of, read_draft, record_id, requested_day, submitted_lines
 from web.order_labels import problem_text, warning_text
 from web.order_timeline import timeline, timeline_people
+from web.paths import RecordId
 from web.templating import ORDER_STATUS_LABELS, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -39,7 +40,7 @@ Seller = Annotated[Principal, Depends(require_roles(Role.sales, Role.sales_manag
 ORDER_READERS = ("sales", "sales_manager", "department_head", "finance", "admin")
 PAGE_SIZE = 25
 MAX_CUSTOMERS = 2000
-OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OrderId = RecordId
 NOTE_TOO_LONG = N_("The note is too long.")
 CHOOSE_CUSTOMER = N_("Choose one of your customers.")
 CANCELLABLE = (OrderStatus.pending_approval.value, OrderStatus.rejected.value)

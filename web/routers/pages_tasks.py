@@ -20,6 +20,7 @@ from store.repo import tasks as task_repo
 from web import task_actions
 from web.auth import PageUser, Principal, get_db
 from web.csrf import verify_csrf
+from web.paths import RecordId
 from web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -109,7 +110,7 @@ def set_away(request: Request, user: PageUser, delegate_id: Annotated[int, Form(
 
 
 @router.post("/me/away/{delegation_id}/cancel")
-def cancel_away(delegation_id: int, request: Request, user: PageUser) -> Response:
+def cancel_away(delegation_id: RecordId, request: Request, user: PageUser) -> Response:
     with get_db(request).session() as session:
         delegations.cancel(session, delegation_id=delegation_id, employee_id=user.id, actor_id=user.id)
     return RedirectResponse("/me/away", status_code=303)
