@@ -168,3 +168,36 @@ async def test_who_may_read_an_order(api, worker, db: Database, customers: Custo
                     "manager_east": 404, "head": 200, "finance": 200, "admin": 200, "hr": 404}
     listed = (await (await api("manager_south")).get("/api/orders")).json()
     assert [item["id"] for item in listed["items"]] == [created["id"]] and listed["total"] == 1
+
+
+async def test_a_page_of_orders_reads_in_the_same_few_queries_however_long(
+        api, db: Database, org: OrgFixture, customers: CustomerSet) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    def add_orders(count: int) -> None:
+        with db.session() as session:
+            for _ in range(count):
+                order = Order(customer_id=customers.own, owner_id=org["sales_south"], status="approved",
+                              requested_date=date.today(), total=Decimal("950.00"))
+                session.add(order)
+                session.flush()
+                session.add(Payment(order_id=order.id, kind="payment", amount=Decimal("100.00"),
+                                    paid_at=order.created_at))
+
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    client = await api("sales_south")
+    counts = []
+    for batch in (2, 28):
+        add_orders(batch)
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        listed = (await client.get("/api/orders?limit=100")).json()
+        event.remove(db.engine, "before_cursor_execute", count)
+        assert all(item["collected"] == "100.00" and item["customer_name"] for item in listed["items"])
+        counts.append(len(statements))
+    assert listed["total"] == 30
+    assert counts[0] == counts[1], f"queries grew with the page: {counts}"

@@ -20,7 +20,6 @@ from store.models import Customer, Employee, Order, OrderLine, Payment, Service,
 from store.models.base import utcnow
 from store.repo import audit, capacity
 from store.repo.order_checks import line_amount
-from store.repo.tasks import current_holders
 from store.repo.visibility import Viewer, managed_team_ids
 
 TERMINAL = {OrderStatus.approved, OrderStatus.expired, OrderStatus.cancelled}
@@ -176,40 +175,7 @@ def customer_name(session: Session, customer_id: int) -> str:
     return session.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
 
 
-def lines_of(session: Session, order_id: int) -> list[tuple[OrderLine, Service | None]]:
-    rows = session.execute(select(OrderLine, Service).outerjoin(Service, Service.code == OrderLine.service_code)
-                           .where(OrderLine.order_id == order_id).order_by(OrderLine.id))
-    return [(line, service) for line, service in rows]
-
-
 def collected(session: Session, order_id: int) -> Decimal:
     signed = case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
     value = session.scalar(select(func.sum(signed)).where(Payment.order_id == order_id))
     return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
-def order_view(session: Session, order: Order) -> dict[str, Any]:
-    """Everything the order page and ``GET /api/orders/{id}`` show."""
-    tasks = approval_tasks(session, order)
-    open_task = next((t for t in tasks if t.status == "open"), None)
-    customer = session.get(Customer, order.customer_id)
-    waiting = []
-    if open_task is not None:
-        escalated = [open_task.escalated_to_id] if open_task.escalated_to_id else []
-        waiting = list(dict.fromkeys([*current_holders(session, open_task), *escalated]))
-    return {
-        "id": order.id, "status": order.status, "current_step": order.current_step, "total": order.total,
-        "revision": order.revision, "workflow_id": order.workflow_id, "customer_id": order.customer_id,
-        "customer_name": customer.name if customer else "", "owner_id": order.owner_id,
-        "requested_date": order.requested_date, "created_at": order.created_at, "decided_at": order.decided_at,
-        "approvals": [{"step": (t.context or {}).get("step", ""), "revision": (t.context or {}).get("revision", 1),
-                       "actor_id": t.completed_by, "decision": t.decision, "comment": t.comment, "at": t.closed_at}
-                      for t in tasks if t.status == "done"],
-        "lines": [{"service": line.service_code, "service_name": service.name if service else line.service_code,
-                   "quantity": line.quantity, "unit_price": line.unit_price, "amount": line.amount,
-                   "list_price": service.list_price if service else None,
-                   "floor_price": service.floor_price if service else None}
-                  for line, service in lines_of(session, order.id)],
-        "waiting_on": waiting, "due_at": open_task.due_at if open_task else None,
-        "open_task": open_task, "collected": collected(session, order.id),
-    }

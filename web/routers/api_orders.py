@@ -22,6 +22,7 @@ from schemas.orders import (
 )
 from schemas.org import Role
 from store.repo import orders as order_repo
+from store.repo.order_views import order_view, order_views
 from web import order_actions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
 from web.paths import RecordId
@@ -75,15 +76,14 @@ def list_orders(request: Request, user: ApiUser,
     with get_db(request).session() as session:
         rows, total = order_repo.list_orders(session, viewer_of(user), status=status, owner_id=owner_id,
                                              limit=limit, offset=offset)
-        return OrderList(items=[OrderOut.model_validate(order_repo.order_view(session, o)) for o in rows],
-                         total=total)
+        return OrderList(items=[OrderOut.model_validate(view) for view in order_views(session, rows)], total=total)
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut)
 def get_order(request: Request, order_id: OrderId, user: ApiUser) -> OrderOut:
     with get_db(request).session() as session:
         order = order_repo.visible(session, viewer_of(user), order_id)
-        return OrderOut.model_validate(order_repo.order_view(session, order))
+        return OrderOut.model_validate(order_view(session, order))
 
 
 @router.post("/orders/{order_id}/resubmit", response_model=OrderOut)

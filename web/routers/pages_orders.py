@@ -25,6 +25,7 @@ from schemas.org import Role
 from store.models import Service
 from store.repo import customer_view, customers, order_pages, payments
 from store.repo import orders as order_repo
+from store.repo.order_views import order_view
 from web import order_actions
 from web.auth import PageUser, Principal, get_db, require_roles, viewer_of
 from web.csrf import verify_csrf
@@ -180,7 +181,7 @@ def _new_context(request: Request, user: Principal, draft: OrderDraft,
 def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft | None = None) -> dict[str, Any]:
     with get_db(request).session() as session:
         order = order_repo.visible(session, viewer_of(user), order_id)
-        view = order_repo.order_view(session, order)
+        view = order_view(session, order)
         tasks = order_repo.approval_tasks(session, order)
         entries = order_pages.order_timeline(session, order)
         money = payments.for_order(session, order.id)
