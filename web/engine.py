@@ -7,8 +7,9 @@ The web app must start and serve pages even when Temporal is down; process actio
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
@@ -49,6 +50,11 @@ def action_deadline(request: Request) -> datetime:
     action answered with 503 is never recorded afterwards."""
     settings = request.app.state.settings
     return utcnow() + timedelta(seconds=settings.action_timeout + settings.process_clock_lead)
+
+
+def company_today(request: Request) -> date:
+    """Today in the company's time zone (dates people type are company dates)."""
+    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
 def refusal(exc: WorkflowUpdateFailedError, refusals: dict[str, type[BatonError]]) -> BatonError:

@@ -40,12 +40,8 @@ from store.models import Offboarding
 from store.repo import offboardings as case_repo
 from store.repo import policies
 from web.auth import Principal, get_db, viewer_of
-from web.engine import action_deadline, engine_handle, execute_update
+from web.engine import action_deadline, company_today, engine_handle, execute_update
 from web.task_actions import actor_of
-
-
-def _today(request: Request) -> date:
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
 def last_day_ends(request: Request, last_day: date) -> datetime:
@@ -59,8 +55,9 @@ async def start_offboarding(request: Request, principal: Principal, body: Offboa
 
     def reserve() -> tuple[Offboarding, OffboardingStart]:
         with db.session() as session:
-            case, employee = case_repo.open_case(session, actor=viewer_of(principal), employee_id=body.employee_id,
-                                                 reason=body.reason, last_day=body.last_day, today=_today(request))
+            case, employee = case_repo.open_case(
+                session, actor=viewer_of(principal), employee_id=body.employee_id, reason=body.reason,
+                last_day=body.last_day, today=company_today(request))
             return case, OffboardingStart(
                 offboarding_id=case.id, employee_id=employee.id, employee_name=employee.name,
                 started_by=principal.id, started_at=case.started_at,

@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -51,17 +50,13 @@ from store.models import Customer, Order
 from store.repo import orders as order_repo
 from store.repo import policies
 from web.auth import Principal, get_db, viewer_of
-from web.engine import action_deadline, engine_handle, execute_update, refusal
-
-
-def _today(request: Request) -> date:
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+from web.engine import action_deadline, company_today, engine_handle, execute_update, refusal
 
 
 def _input_problems(request: Request, requested_date: date, lines: list[OrderLineIn],
                     known_services: set[str]) -> list[dict[str, str]]:
     problems = []
-    if requested_date < _today(request):
+    if requested_date < company_today(request):
         problems.append({"field": "requested_date", "code": "date_in_past",
                          "message": N_("The requested date is in the past.")})
     for index, line in enumerate(lines):

@@ -10,9 +10,8 @@ and are shown at the line they concern (order-wide ones, and capacity, which is 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
@@ -29,6 +28,7 @@ from store.repo.order_views import order_view
 from web import order_actions
 from web.auth import PageUser, Principal, get_db, require_roles, viewer_of
 from web.csrf import verify_csrf
+from web.engine import company_today
 from web.i18n import gettext_
 from web.order_form import OrderDraft, draft_of, read_draft, record_id, requested_day, submitted_lines
 from web.order_labels import problem_text, warning_text
@@ -69,7 +69,7 @@ def order_list(request: Request, user: PageUser, status: Annotated[str, Query(ma
 def new_order_page(request: Request, user: Seller, customer_id: Annotated[str, Query(max_length=20)] = "") -> Response:
     services = _price_list(request)
     draft = draft_of([], services, customer_id=customer_id,
-                     requested_date=(_today(request) + timedelta(days=1)).isoformat())
+                     requested_date=(company_today(request) + timedelta(days=1)).isoformat())
     return render(request, "orders/new.html", _new_context(request, user, draft, services))
 
 
@@ -144,10 +144,6 @@ async def resubmit_from_page(order_id: OrderId, request: Request, user: Seller) 
 
 
 # ---------------------------------------------------------------- helpers
-def _today(request: Request) -> date:
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
-
-
 def _price_list(request: Request) -> dict[str, Service]:
     with get_db(request).session() as session:
         return {service.code: service for service in order_repo.list_services(session)}
@@ -175,7 +171,7 @@ def _new_context(request: Request, user: Principal, draft: OrderDraft,
                  services: dict[str, Service]) -> dict[str, Any]:
     with get_db(request).session() as session:
         mine, _total = customers.list_customers(session, viewer_of(user), owner_id=user.id, limit=MAX_CUSTOMERS)
-    return {"draft": draft, "services": services.values(), "customers": mine, "today": _today(request)}
+    return {"draft": draft, "services": services.values(), "customers": mine, "today": company_today(request)}
 
 
 def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft | None = None) -> dict[str, Any]:
@@ -192,10 +188,11 @@ def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft 
     owner = order.owner_id == user.id and user.has(Role.sales, Role.sales_manager)
     may_resubmit = owner and order.status == OrderStatus.rejected.value
     if may_resubmit and draft is None:
-        day = order.requested_date if order.requested_date > _today(request) else _today(request) + timedelta(days=1)
+        today = company_today(request)
+        day = order.requested_date if order.requested_date > today else today + timedelta(days=1)
         draft = draft_of(view["lines"], services, requested_date=day.isoformat(), note=order.note)
     return {"order": view, "names": names, "payments": money, "timeline": timeline(entries, names),
             "warnings": [warning_text(w) for w in (latest.context or {}).get("warnings") or []] if latest else [],
             "may_cancel": owner and order.status in CANCELLABLE, "may_resubmit": may_resubmit,
-            "draft": draft, "services": services.values(), "today": _today(request)}
+            "draft": draft, "services": services.values(), "today": company_today(request)}
 
