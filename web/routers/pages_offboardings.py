@@ -11,9 +11,7 @@ status code kept. Without JavaScript the same forms post normally and get a redi
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +26,7 @@ from store.repo import tasks as task_repo
 from web import offboarding_actions, task_actions
 from web.auth import PageUser, Principal, get_db, viewer_of
 from web.csrf import verify_csrf
+from web.engine import company_today
 from web.offboarding_forms import Submitted, read_step, start_body, step_body
 from web.offboarding_labels import LIST_FILTERS, install
 from web.offboarding_page import case_context, final_confirmation, refusal_of, sign_offs
@@ -140,7 +139,7 @@ def _list_context(request: Request, user: Principal, status: str) -> dict[str, A
         people = pages_repo.startable(session, viewer) if user.has(*STARTERS) else []
     return {"cases": cases, "names": names, "progress": progress, "status": status, "filters": LIST_FILTERS,
             "startable": [(person.id, person.name) for person in people], "refusal": None, "form": {},
-            "today": datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()}
+            "today": company_today(request)}
 
 
 def _step(request: Request, user: Principal, case_id: int, task_id: str) -> Task:
