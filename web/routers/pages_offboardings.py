@@ -18,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from schemas.errors import BatonError, Forbidden, NotFound
-from schemas.offboarding import OffboardingState, OffboardingStatus
 from store.models import Task
 from store.repo import offboarding_pages as pages_repo
 from store.repo import offboardings as case_repo
@@ -104,20 +103,20 @@ async def complete_from_page(case_id: CaseId, request: Request, user: PageUser,
                              comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """HR confirms the departure; while anything is open, every blocker is shown at the button."""
     try:
-        state = await offboarding_actions.complete_offboarding(request, user, case_id, comment.strip() or None)
+        await offboarding_actions.complete_offboarding(request, user, case_id, comment.strip() or None)
     except BatonError as exc:
         return await _case_with_refusal(request, user, case_id, exc, "complete", "", Submitted(comment=comment))
-    return await _case_answer(request, user, case_id, "", state)
+    return await _case_answer(request, user, case_id, "")
 
 
 @router.post("/offboardings/{case_id}/cancel")
 async def cancel_from_page(case_id: CaseId, request: Request, user: PageUser,
                            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     try:
-        state = await offboarding_actions.cancel_offboarding(request, user, case_id, reason.strip())
+        await offboarding_actions.cancel_offboarding(request, user, case_id, reason.strip())
     except BatonError as exc:
         return await _case_with_refusal(request, user, case_id, exc, "cancel", "", Submitted(comment=reason))
-    return await _case_answer(request, user, case_id, "", state)
+    return await _case_answer(request, user, case_id, "")
 
 
 # ---------------------------------------------------------------- helpers
@@ -158,16 +157,12 @@ def _case(request: Request, user: Principal, case_id: int) -> dict[str, Any]:
         return case_context(session, user, case)
 
 
-async def _case_answer(request: Request, user: Principal, case_id: int, anchor: str,
-                       state: OffboardingState | None = None) -> Response:
-    """After an action: the case as it now stands. The process's answer (``state``) is fresher
-    than the case row, which its activity writes a moment after the answer when the case closes."""
+async def _case_answer(request: Request, user: Principal, case_id: int, anchor: str) -> Response:
+    """After an action: the case as it now stands (the process writes what the action changed
+    before it answers)."""
     if not request.headers.get("hx-request"):
         return RedirectResponse(f"/offboardings/{case_id}{anchor}", status_code=303)
     context = await run_in_threadpool(_case, request, user, case_id)
-    if state is not None and state.status in (OffboardingStatus.completed, OffboardingStatus.cancelled):
-        context["case"].status = state.status
-        context.update({"blockers": [], "may_decide": False})
     return render(request, "offboarding/_case.html", context)
 
 
