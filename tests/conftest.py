@@ -167,11 +167,16 @@ async def wait_until_polling(client: Client, task_queue: str) -> None:
     """Readiness, not timing: the server has seen the worker's first poll (bounded to ~10 s)."""
     import asyncio
 
+    from temporalio.service import RPCError
+
     from baton.engine import worker_alive
 
     for _ in range(200):
-        if await worker_alive(client, task_queue):
-            return
+        try:
+            if await worker_alive(client, task_queue):
+                return
+        except RPCError:  # a busy server let the call time out: ask again
+            pass
         await asyncio.sleep(0.05)
     raise RuntimeError(f"worker on {task_queue} never polled")
 
