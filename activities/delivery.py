@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from temporalio.exceptions import ApplicationError
 
 from activities.channels import Channel, ChannelFailed, Notice
+from activities.messages import COMPANY_LANGUAGE
 from schemas.notifications import DeliveryReport
 from store.db import Database
 from store.models import Employee, Notification
@@ -36,8 +37,6 @@ from store.repo import deliveries
 from web.notification_text import chat_text, email_text, localised_title
 
 log = logging.getLogger("baton.notify")
-
-COMPANY_LANGUAGE = "zh_CN"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from temporalio import activity
 
+from activities.messages import in_company_language, tell
 from schemas.errors import N_
 from schemas.offboarding import (
     Handover,
@@ -27,12 +28,9 @@ from schemas.offboarding import (
 from store.db import Database
 from store.models import Employee, Offboarding
 from store.repo import handover, reassignment
-from store.repo import notifications as notification_repo
 from store.repo.offboardings import managers_of
 from store.repo.tasks import role_members
-from web.i18n import translate_in
 
-COMPANY_LANGUAGE = "zh_CN"
 STARTED = N_("The offboarding of %(person)s has started; the last working day is %(day)s.")
 PENDING_ORDERS = N_("%(person)s is handing over: %(count)s of their orders still wait for approval and go on.")
 PAST_LAST_DAY = N_("%(person)s's last working day has passed and the handover still has %(count)s open points.")
@@ -82,7 +80,7 @@ class OffboardingActivities:
         """Every customer, open order and follow-up to its successor in one transaction."""
         with self.db.session() as session:
             case, leaver = _case(session, plan.offboarding_id)
-            reason = translate_in(COMPANY_LANGUAGE, reassignment.REASON, {"person": leaver.name})
+            reason = in_company_language(reassignment.REASON, {"person": leaver.name})
             moved = reassignment.execute(session, case, leaver, plan.actor_id, plan.assignments, reason)
             handover.open_after_plan(session, case)
             notified = [_notify(session, successor.id, SUCCESSOR,
@@ -137,9 +135,8 @@ def _case(session: Session, case_id: int) -> tuple[Offboarding, Employee]:
 
 def _notify(session: Session, recipient: int, message: str, params: dict[str, Any], key: str, process_id: str,
             kind: str = "info") -> int:
-    return notification_repo.create_once(
-        session, recipient_id=recipient, kind=kind, title=translate_in(COMPANY_LANGUAGE, message, params),
-        process_id=process_id, dedupe_key=key, message_id=message, params=params)
+    return tell(session, recipient_id=recipient, message=message, params=params, dedupe_key=key,
+                process_id=process_id, kind=kind)
 
 
 def offboarding_activities(db: Database, *, outside_channels: bool = True) -> list[Callable[..., Any]]:

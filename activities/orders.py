@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from temporalio import activity
 
+from activities.messages import tell
 from schemas.errors import N_
 from schemas.orders import (
     ChainPlan,
@@ -26,13 +27,10 @@ from schemas.tasks import Actor
 from store.db import Database
 from store.models import Order
 from store.repo import capacity
-from store.repo import notifications as notification_repo
 from store.repo import orders as order_repo
 from store.repo.order_checks import check_submission, plan_for_pending, shortfall_problem
 from store.repo.orders import CapacityTaken
-from web.i18n import translate_in
 
-COMPANY_LANGUAGE = "zh_CN"
 OUTCOME_MESSAGES = {
     OrderStatus.approved: N_("Order #%(order)s for %(customer)s is approved."),
     OrderStatus.rejected: N_("Order #%(order)s for %(customer)s was rejected: %(comment)s"),
@@ -107,10 +105,8 @@ def _tell_owner(session: Session, order: Order, outcome: OrderOutcome) -> int | 
     params: dict[str, object] = {"order": str(order.id), "customer": customer_name,
                                  "comment": outcome.comment or ""}
     message = OUTCOME_MESSAGES[outcome.status]
-    return notification_repo.create_once(
-        session, recipient_id=order.owner_id, kind="info", title=translate_in(COMPANY_LANGUAGE, message, params),
-        process_id=order.workflow_id, dedupe_key=f"{order.workflow_id}:{outcome.revision}:{outcome.status.value}",
-        message_id=message, params=params)
+    return tell(session, recipient_id=order.owner_id, message=message, params=params, process_id=order.workflow_id,
+                dedupe_key=f"{order.workflow_id}:{outcome.revision}:{outcome.status.value}")
 
 
 def order_activities(db: Database, *, outside_channels: bool = True) -> list[Callable[..., Any]]:

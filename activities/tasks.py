@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 
 from activities.deadlines import due_at
+from activities.messages import in_company_language, tell
 from schemas.errors import N_
 from schemas.tasks import (
     ClaimRequest,
@@ -32,11 +33,8 @@ from store.db import Database
 from store.models import AuditEntry, Employee, Notification, Task, TaskExclusion
 from store.models.base import utcnow
 from store.repo import audit
-from store.repo import notifications as notification_repo
 from store.repo import tasks as task_repo
-from web.i18n import translate_in
 
-COMPANY_LANGUAGE = "zh_CN"
 NEW_TASK = N_("New task: %(title)s")
 DELEGATED = N_("Delegated to you while %(person)s is away: %(title)s")
 DUE_SOON = N_("Due soon: %(title)s")
@@ -67,7 +65,7 @@ class TaskActivities:
             task = Task(
                 id=request.task_id, process=spec.process.value, process_id=spec.process_id,
                 workflow_id=request.workflow_id, kind=spec.kind, subject=spec.subject,
-                title=translate_in(COMPANY_LANGUAGE, spec.title, dict(spec.title_params)),
+                title=in_company_language(spec.title, dict(spec.title_params)),
                 assignee_id=assignee, candidate_role=spec.candidate_role, candidate_team_id=spec.candidate_team_id,
                 delegated_from_id=delegated_from, due_at=_due(request, self.timezone),
                 status="open", overdue=False, actions=list(spec.actions),
@@ -204,10 +202,8 @@ def _notify(session: Session, recipient: int, kind: str, message: str, task: Tas
         return None
     title_message = (task.context or {}).get("title_message") or [task.title, {}]
     params = {"title": task.title, "title_message": title_message, **extra}
-    rendered = translate_in(COMPANY_LANGUAGE, message, {**params, "title": task.title})
-    return notification_repo.create_once(session, recipient_id=recipient, kind=kind, title=rendered,
-                                         task_id=task.id, process_id=task.workflow_id, dedupe_key=key,
-                                         message_id=message, params=params)
+    return tell(session, recipient_id=recipient, message=message, params=params, dedupe_key=key, kind=kind,
+                task_id=task.id, process_id=task.workflow_id, rendered_params={**params, "title": task.title})
 
 
 def _audit_once(session: Session, task: Task, action: str, detail: dict[str, object]) -> None:
