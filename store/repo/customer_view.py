@@ -5,18 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.models import Customer, CustomerContact, Employee, Order, Payment, Team
 from store.repo import customers, interactions
+from store.repo.money import signed_amount
 from store.repo.visibility import Viewer
 
 ZERO = Decimal("0.00")
 
 
 def orders_with_collected(session: Session, customer_id: int, limit: int = 30) -> list[dict[str, Any]]:
-    signed = case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
+    signed = signed_amount()
     collected = (select(Payment.order_id, func.sum(signed).label("collected")).group_by(Payment.order_id)
                  .subquery())
     rows = session.execute(
@@ -27,7 +28,7 @@ def orders_with_collected(session: Session, customer_id: int, limit: int = 30) -
 
 
 def receivables(session: Session, customer_id: int) -> Decimal:
-    signed = case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
+    signed = signed_amount()
     billed = session.scalar(select(func.coalesce(func.sum(Order.total), 0)).where(
         Order.customer_id == customer_id, Order.status == "approved")) or 0
     paid = session.scalar(select(func.coalesce(func.sum(signed), 0)).join(Order, Order.id == Payment.order_id)

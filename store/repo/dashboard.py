@@ -6,17 +6,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.models import Customer, Employee, Offboarding, Order, Payment, Team
 from store.models.base import utcnow
+from store.repo.money import signed_amount
 
 ZERO = Decimal("0.00")
 
 
 def _collected_by_order(since: datetime | None = None) -> Any:
-    signed = case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
+    signed = signed_amount()
     query = select(Payment.order_id, func.sum(signed).label("collected")).group_by(Payment.order_id)
     if since is not None:
         query = query.where(Payment.paid_at >= since)
@@ -103,7 +104,7 @@ def hr_home(session: Session) -> dict[str, Any]:
 
 def finance_home(session: Session) -> dict[str, Any]:
     month_start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    signed = case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
+    signed = signed_amount()
     collected = session.scalar(select(func.coalesce(func.sum(signed), 0)).where(Payment.paid_at >= month_start))
     pending = session.scalar(select(func.count()).select_from(Order).where(
         Order.status == "pending_approval")) or 0

@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -47,6 +46,7 @@ from store.models import (
 from store.models.base import utcnow
 from store.repo import auth, reassignment
 from store.repo.handover_templates import get_template, template_role_for
+from store.repo.money import signed_amount
 from store.repo.offboardings import audit_case, items_of
 
 ROLE_OF_ASSIGNEE = {ItemAssignee.finance: "finance", ItemAssignee.admin: "admin", ItemAssignee.hr: "hr"}
@@ -90,7 +90,7 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
 def open_orders(session: Session, employee_id: int) -> list[tuple[Order, Decimal]]:
     """Orders of the person still in flight: waiting for approval, or approved and not fully
     paid; with what was collected on each."""
-    signed = sql_case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
+    signed = signed_amount()
     collected = (select(Payment.order_id, func.coalesce(func.sum(signed), 0).label("collected"))
                  .group_by(Payment.order_id).subquery())
     rows = session.execute(

@@ -7,10 +7,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.models import Customer, Order, OrderLine, Payment, Service, Task
+from store.repo.money import signed_amount
 from store.repo.tasks import current_holders
 
 
@@ -36,7 +37,7 @@ def order_views(session: Session, orders: list[Order]) -> list[dict[str, Any]]:
     for line, service in session.execute(select(OrderLine, Service).outerjoin(
             Service, Service.code == OrderLine.service_code).where(OrderLine.order_id.in_(ids)).order_by(OrderLine.id)):
         lines[line.order_id].append((line, service))
-    signed = case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
+    signed = signed_amount()
     collected = {order_id: Decimal(total or 0) for order_id, total in session.execute(
         select(Payment.order_id, func.sum(signed)).where(Payment.order_id.in_(ids)).group_by(Payment.order_id))}
     return [_view(session, order, tasks.get(order.workflow_id or "", []), names.get(order.customer_id, ""),

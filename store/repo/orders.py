@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, false, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from schemas.errors import NotFound
@@ -19,6 +19,7 @@ from schemas.orders import OrderLineIn, OrderOutcome, OrderStatus, Submission
 from store.models import Customer, Employee, Order, OrderLine, Payment, Service, Task
 from store.models.base import utcnow
 from store.repo import audit, capacity
+from store.repo.money import signed_amount
 from store.repo.order_checks import line_amount
 from store.repo.visibility import Viewer, managed_team_ids
 
@@ -176,6 +177,5 @@ def customer_name(session: Session, customer_id: int) -> str:
 
 
 def collected(session: Session, order_id: int) -> Decimal:
-    signed = case((Payment.kind == "refund", -Payment.amount), else_=Payment.amount)
-    value = session.scalar(select(func.sum(signed)).where(Payment.order_id == order_id))
+    value = session.scalar(select(func.sum(signed_amount())).where(Payment.order_id == order_id))
     return Decimal(value or 0).quantize(Decimal("0.01"))
