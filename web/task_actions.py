@@ -9,9 +9,11 @@ deadline and the workflow's validator refuses it if it is delivered later, so no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from schemas.errors import NotFound
@@ -60,17 +62,23 @@ async def _send_update(request: Request, workflow_id: str, update: str, argument
     return state
 
 
+# Evidence that lives in the records, checked per process before the action is sent, so a
+# refusal never enters the process history (see web/handover_evidence.py).
+RECORD_CHECKS: dict[str, Callable[[Session, Task, CompleteTaskIn], None]] = {
+    "offboarding": handover_evidence.check,
+}
+
+
 def _evidence_check(request: Request, task: Task, body: CompleteTaskIn) -> None:
     with get_db(request).session() as session:
-        handover_evidence.check(session, task, body)
+        RECORD_CHECKS[task.process](session, task, body)
 
 
 async def complete_task(request: Request, principal: Principal, task_id: str, body: CompleteTaskIn) -> TaskOut:
     task = await load_task(request, task_id)
     if task.status != TaskStatus.open.value:  # decided already: acting again is an error, not a repeat
         raise _closed(task_out(task))
-    if task.kind in handover_evidence.CHECKED_KINDS and task_repo.is_holder(
-            task, principal.id, principal.roles, principal.team_id):
+    if task.process in RECORD_CHECKS and task_repo.is_holder(task, principal.id, principal.roles, principal.team_id):
         await run_in_threadpool(_evidence_check, request, task, body)
     action = TaskAction(
         task_id=task.id, action=body.action, actor=actor_of(principal), comment=body.comment, data=body.data,

@@ -61,10 +61,9 @@ def _loads(session: Session, people: list[Employee]) -> dict[int, tuple[Decimal,
 
 def propose(session: Session, case: Offboarding, leaver: Employee) -> int:
     """Write one proposed row per customer of the leaver (idempotent); returns how many."""
-    if session.scalar(select(func.count()).select_from(Reassignment)
-                      .where(Reassignment.offboarding_id == case.id)):
-        return len(list(session.scalars(select(Reassignment.customer_id)
-                                        .where(Reassignment.offboarding_id == case.id))))
+    proposed = list(session.scalars(select(Reassignment.customer_id).where(Reassignment.offboarding_id == case.id)))
+    if proposed:
+        return len(proposed)
     customers = customers_of(session, leaver.id)
     revenue = revenue_by_customer(session, [customer.id for customer in customers])
     loads = _loads(session, successors_for(session, leaver))
