@@ -67,6 +67,19 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """Reads that must agree with each other (a settlement's inputs): one repeatable-read
+        snapshot on PostgreSQL; on SQLite (WAL) a read transaction holds its snapshot anyway."""
+        session = self._sessions()
+        if not self.is_sqlite:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        try:
+            yield session
+            session.rollback()
+        finally:
+            session.close()
+
     def ping(self) -> bool:
         try:
             with self.engine.connect() as conn:

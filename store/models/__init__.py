@@ -3,6 +3,14 @@
 from store.models.audit import AuditEntry
 from store.models.auth import AuthToken, LoginFailure
 from store.models.base import Base
+from store.models.commission import (
+    CommissionAdjustment,
+    CommissionDispute,
+    CommissionLine,
+    CommissionPlan,
+    CommissionSettlement,
+    CommissionStatement,
+)
 from store.models.customers import (
     Complaint,
     Customer,
@@ -25,6 +33,12 @@ __all__ = [
     "Base",
     "CapacityDay",
     "CapacityReservation",
+    "CommissionAdjustment",
+    "CommissionDispute",
+    "CommissionLine",
+    "CommissionPlan",
+    "CommissionSettlement",
+    "CommissionStatement",
     "Complaint",
     "Customer",
     "CustomerContact",
