@@ -18,6 +18,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.channels import channels_for
+from activities.commission import commission_activities
 from activities.notify import NotifyActivities
 from activities.offboarding import offboarding_activities
 from activities.orders import order_activities
@@ -25,13 +26,16 @@ from activities.tasks import task_activities
 from baton import engine
 from baton.config import Settings
 from baton.order_adoption import adopt_pending_orders
+from baton.schedules import ensure_schedules
 from store.db import Database
+from workflows.commission_settlement import CommissionMonthlyWorkflow, CommissionSettlementWorkflow
 from workflows.offboarding import OffboardingWorkflow
 from workflows.order_approval import OrderApprovalWorkflow
 
 log = logging.getLogger("baton.worker")
 
-WORKFLOWS: Sequence[type] = (OrderApprovalWorkflow, OffboardingWorkflow)
+WORKFLOWS: Sequence[type] = (OrderApprovalWorkflow, OffboardingWorkflow, CommissionSettlementWorkflow,
+                              CommissionMonthlyWorkflow)
 
 
 def activities_for(db: Database, settings: Settings | None = None) -> list[Callable[..., Any]]:
@@ -40,7 +44,8 @@ def activities_for(db: Database, settings: Settings | None = None) -> list[Calla
     timezone = settings.timezone if settings else "Asia/Shanghai"
     outside = bool(channels)
     return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone, outside_channels=outside),
-            *order_activities(db, outside_channels=outside), *offboarding_activities(db, outside_channels=outside)]
+            *order_activities(db, outside_channels=outside), *offboarding_activities(db, outside_channels=outside),
+            *commission_activities(db, timezone, outside_channels=outside)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,
@@ -81,5 +86,6 @@ async def run_worker(settings: Settings) -> None:
         log.info("worker polling task queue %s", settings.temporal.task_queue)
         async with worker:
             await adopt_pending_orders(client, db, settings.temporal.task_queue)
+            await ensure_schedules(client, settings.temporal.task_queue, settings.timezone)
             await stop.wait()
     db.dispose()

@@ -356,6 +356,11 @@ class DisputeResolved(BatonError):
     code, status, message = "dispute_resolved", 409, N_("This dispute is already resolved.")
 
 
+class NotManagerReview(BatonError):
+    code, status, message = ("not_manager_review", 409,
+                             N_("Disputes are resolved during the managers' review."))
+
+
 class DisputesOpen(BatonError):
     code, status, message = "disputes_open", 409, N_("Resolve every dispute of the team first.")
 
@@ -379,6 +384,7 @@ COMMISSION_REFUSALS: dict[str, type[BatonError]] = {
     "review_closed": ReviewClosed,
     "already_disputed": AlreadyDisputed,
     "dispute_resolved": DisputeResolved,
+    "not_manager_review": NotManagerReview,
     "disputes_open": DisputesOpen,
     "recompute_not_allowed": RecomputeNotAllowed,
     "not_your_task": Forbidden,

@@ -18,6 +18,7 @@ from web.middleware import RequestContext
 from web.routers import (
     api_accounts,
     api_attachments,
+    api_commission,
     api_customers,
     api_imports,
     api_interactions_search,
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(api_orders.router)
     app.include_router(api_payments.router)
     app.include_router(api_offboardings.router)
+    app.include_router(api_commission.router)
     for router in (pages_orders.router, pages_offboardings.router, pages_order_approvals.router,
                    pages_payments.router):
         app.include_router(router)

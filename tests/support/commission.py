@@ -3,6 +3,7 @@ without the process around them: the arithmetic of commission, tested on its own
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from schemas.commission import PlanIn, SettlementStatus
+from schemas.commission_math import period_of, previous_period
 from store.db import Database
 from store.models import (
     CommissionLine,
@@ -112,3 +114,23 @@ def published_run(db: Database, settlement_id: int) -> int:
         row = session.get(CommissionSettlement, settlement_id)
         assert row is not None
         return row.run
+
+
+def last_period() -> str:
+    """The month before this one, in company time: always settle-able, whenever the suite runs."""
+    return previous_period(period_of(datetime.now(ZoneInfo(TIMEZONE)).date()))
+
+
+def day_in(period: str, day: int) -> str:
+    return f"{period}-{day:02d}"
+
+
+async def wait_for_settlement(db: Database, period: str, status: str, run: int = 1) -> CommissionSettlement:
+    """Readiness, not timing: the settlement row reached ``status`` with run ``run`` (bounded)."""
+    for _ in range(400):
+        with db.session() as session:
+            row = session.scalars(select(CommissionSettlement).where(CommissionSettlement.period == period)).first()
+            if row is not None and row.status == status and row.run >= run:
+                return row
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"settlement {period} never reached {status} (run {run})")
