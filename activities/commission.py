@@ -29,7 +29,7 @@ from schemas.commission import (
     SettlementStatus,
     StatusChange,
 )
-from schemas.commission_math import period_of
+from schemas.commission_math import period_of, previous_period
 from schemas.errors import N_, BatonError
 from store.db import Database
 from store.models import CommissionSettlement, CommissionStatement
@@ -69,7 +69,7 @@ class CommissionActivities:
             row = settlements.settlement(session, change.settlement_id)
             policy = policies.snapshot(session).get("commission.review")
             ends_at = row.review_ends_at if row.status == SettlementStatus.employee_review.value and \
-                row.review_ends_at else due_at(datetime.now(UTC), policy, self.timezone)
+                row.review_ends_at else due_at(change.at or datetime.now(UTC), policy, self.timezone)
             settlements.set_status(session, row.id, SettlementStatus.employee_review, change.actor_id,
                                    review_ends_at=ends_at)
             until = ends_at.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%d %H:%M")
@@ -101,17 +101,20 @@ class CommissionActivities:
             settlements.resolve_dispute(session, request)
 
     @activity.defn(name="commission.open_period")
-    def open_period(self, period: str) -> SettlementStart | None:
-        """The schedule's monthly settlement: the row for ``period``, opened once (or found, when
-        finance opened it first or an earlier attempt stopped short of starting the process).
-        None, with finance and admin told why, when it cannot be opened."""
+    def open_period(self, scheduled_at: datetime) -> SettlementStart | None:
+        """The schedule's monthly settlement: the row for the month before ``scheduled_at`` (in
+        company time), opened once, or found when an earlier attempt stopped short of starting its
+        process. None when finance already runs it (it has been computed), or, with finance and
+        admin told why, when it cannot be opened."""
+        current = period_of(scheduled_at.astimezone(ZoneInfo(self.timezone)).date())
+        period = previous_period(current)
         with self.db.session() as session:
             found = session.scalars(select(CommissionSettlement).where(CommissionSettlement.period == period)).first()
             if found is None:
                 try:
                     with session.begin_nested():
                         found = settlements.open_settlement(session, period=period, actor_id=None,
-                                                            current_period=period_of(datetime.now(ZoneInfo(self.timezone))))
+                                                            current_period=current)
                 except BatonError as refusal:
                     deciders = set(role_members(session, "finance", None) + role_members(session, "admin", None))
                     for person in sorted(deciders):
@@ -120,6 +123,8 @@ class CommissionActivities:
                              rendered_params={"period": period, "reason": in_company_language(refusal.message, {})},
                              dedupe_key=f"commission-{period}:not-opened:{person}", process_id=f"commission-{period}")
                     return None
+            elif found.run > 0 or found.status != SettlementStatus.computing.value:
+                return None
             return SettlementStart(settlement_id=found.id, period=found.period, started_by=found.started_by,
                                    policies=policies.snapshot(session))
 

@@ -35,7 +35,7 @@ COMMISSION_SCHEDULE = "commission-monthly"
 def commission_schedule(task_queue: str, timezone: str) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
-            "CommissionMonthly", timezone, id="commission-monthly-run", task_queue=task_queue,
+            "CommissionMonthly", id="commission-monthly-run", task_queue=task_queue,
             typed_search_attributes=search.process_attributes("commission", "monthly", "scheduled")),
         spec=ScheduleSpec(calendars=[ScheduleCalendarSpec(day_of_month=[ScheduleRange(3)], hour=[ScheduleRange(2)])],
                           time_zone_name=timezone),

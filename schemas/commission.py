@@ -272,6 +272,7 @@ class StatusChange(BaseModel):
     status: SettlementStatus
     actor_id: int | None = None
     comment: str | None = None
+    at: datetime | None = None  # the process's clock: the review window counts from here
 
 
 class DisputeRequest(BaseModel):

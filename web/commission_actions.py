@@ -1,11 +1,12 @@
 """Opening a settlement, disputing a line, resolving a dispute, recomputing: the web side of the
 commission process.
 
-Opening reserves the period's row (one per period), then starts ``commission-<period>``; when the
-engine does not answer, the reservation is discarded and the caller gets 503 with nothing
-recorded. Everything else is a Workflow Update whose validator knows where the settlement stands;
-the web layer checks first what lives in the records (the line is the caller's, in the current
-draft; the dispute exists and is open) so a refusal never enters the process history.
+Opening reserves the period's row (one per period: the row, not the workflow id, guards against
+a second settlement), then starts ``commission-<period>``; when the engine does not answer, the
+reservation is discarded and the caller gets 503 with nothing recorded. Everything else is a
+Workflow Update whose validator knows where the settlement stands; the web layer checks first
+what lives in the records (the line is the caller's, in the current draft; the dispute exists
+and is open) so a refusal never enters the process history.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ async def open_settlement(request: Request, principal: Principal, period: str) -
         client = await engine_handle(request).client(timeout=settings.action_timeout)
         await asyncio.wait_for(client.start_workflow(
             "CommissionSettlement", start, id=row.workflow_id, task_queue=settings.temporal.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
             search_attributes=search.process_attributes("commission", period, SettlementStatus.computing.value),
             rpc_timeout=timedelta(seconds=settings.action_timeout)), timeout=settings.action_timeout)
     except WorkflowAlreadyStartedError as exc:  # the schedule's run for a period reopened by hand

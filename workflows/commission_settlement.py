@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
@@ -58,7 +57,6 @@ with workflow.unsafe.imports_passed_through():
         StatusChange,
         TeamReview,
     )
-    from schemas.commission_math import period_of, previous_period
     from schemas.errors import N_
     from schemas.tasks import Actor, Process, StepSpec, TaskAction, TaskDecision
 
@@ -250,7 +248,8 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
 
     def _change(self, status: SettlementStatus, actor_id: int | None = None, comment: str | None = None
                 ) -> StatusChange:
-        return StatusChange(settlement_id=self._start.settlement_id, status=status, actor_id=actor_id, comment=comment)
+        return StatusChange(settlement_id=self._start.settlement_id, status=status, actor_id=actor_id, comment=comment,
+                            at=workflow.now())
 
     async def _set_status(self, status: SettlementStatus, *, actor_id: int | None = None,
                           comment: str | None = None) -> None:
@@ -280,16 +279,16 @@ class CommissionMonthlyWorkflow:
     """Started by the schedule on day 3: settles the month before, once."""
 
     @workflow.run
-    async def run(self, timezone: str) -> str | None:
-        period = previous_period(period_of(workflow.now().astimezone(ZoneInfo(timezone)).date()))
+    async def run(self) -> str | None:
         start: SettlementStart | None = await workflow.execute_activity(
-            "commission.open_period", period, result_type=SettlementStart | None,  # type: ignore[arg-type]
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"open {period}")
+            "commission.open_period", workflow.now(), result_type=SettlementStart | None,  # type: ignore[arg-type]
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary="open last month")
         if start is None:
             return None
+        period = start.period
         with contextlib.suppress(WorkflowAlreadyStartedError):  # finance started it first
             await workflow.start_child_workflow(
                 CommissionSettlementWorkflow.run, start, id=f"commission-{period}",
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, parent_close_policy=ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE, parent_close_policy=ParentClosePolicy.ABANDON,
                 search_attributes=search.process_attributes("commission", period, "computing"))
         return period
