@@ -1,7 +1,8 @@
 """Record workflow histories for the replay test (run when a workflow's commands change on
 purpose, behind ``workflow.patched``):
 
-    .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval] [Offboarding]
+    .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval] [Offboarding] \
+        [CommissionSettlement] [CommissionMonthly]
 
 New recordings are added beside the old ones: a history recorded before a ``workflow.patched``
 change must keep replaying, so delete a file only when no such process can still be running.
@@ -34,6 +35,7 @@ from tests.support.customers import make_customers
 from tests.support.http import api_login
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture, make_org
+from tests.support.record_commission import record_monthly, record_settlement
 from tests.support.record_offboarding import record_offboarding
 from tests.support.steps import HOUR, action, approval_step, start_probe, wait_for_step
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
@@ -106,7 +108,8 @@ async def main() -> None:
         ts_config=TimeSkippingConfig(enabled=False), dev_server_existing_path=temporal_binary(),
         data_converter=pydantic_data_converter, search_attributes=search.ALL,
         dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"])
-    wanted = set(sys.argv[1:]) or {"StepProbe", "OrderApproval", "Offboarding"}
+    wanted = set(sys.argv[1:]) or {"StepProbe", "OrderApproval", "Offboarding", "CommissionSettlement",
+                                   "CommissionMonthly"}
     recorded: dict[str, tuple[str, str]] = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, db, executor, extra_workflows=SUPPORT_WORKFLOWS):
@@ -116,6 +119,10 @@ async def main() -> None:
                 recorded["OrderApproval"] = await record_order_approval(env, db, settings)
             if "Offboarding" in wanted:
                 recorded["Offboarding"] = await record_offboarding(env, db, settings, make_org_once(db))
+            if "CommissionSettlement" in wanted:
+                recorded["CommissionSettlement"] = await record_settlement(env, db, settings, make_org_once(db))
+            if "CommissionMonthly" in wanted:
+                recorded["CommissionMonthly"] = await record_monthly(env, settings)
     for kind, (workflow_id, history) in recorded.items():
         target = HISTORIES / f"{kind}--{workflow_id}.json"  # replay needs the original workflow id
         target.write_text(history, encoding="utf-8")
