@@ -72,7 +72,9 @@ class Database:
         """Reads that must agree with each other (a settlement's inputs): one repeatable-read
         snapshot on PostgreSQL; on SQLite (WAL) a read transaction holds its snapshot anyway."""
         session = self._sessions()
-        if not self.is_sqlite:
+        if self.is_sqlite:  # the driver starts no transaction for reads: start one, deferred
+            session.execute(text("BEGIN"))
+        else:
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         try:
             yield session

@@ -33,6 +33,7 @@ from web.routers import (
     health,
     pages_accounts,
     pages_attachments,
+    pages_commission,
     pages_customers,
     pages_dev_mailbox,
     pages_home,
@@ -92,6 +93,6 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(api_offboardings.router)
     app.include_router(api_commission.router)
     for router in (pages_orders.router, pages_offboardings.router, pages_order_approvals.router,
-                   pages_payments.router):
+                   pages_payments.router, pages_commission.router):
         app.include_router(router)
     return app

@@ -25,6 +25,7 @@ AREAS: list[tuple[str, str, set[str]]] = [
     (N_("Approvals"), "/approvals", {"sales_manager", "department_head", "finance"}),
     # sales see their own handover only (store/repo/offboardings.list_cases scopes the list)
     (N_("Handover"), "/offboardings", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
+    (N_("Commission"), "/commission", {"sales", "sales_manager", "department_head", "finance", "admin"}),
     (N_("Payments"), "/payments", {"finance"}),
     (N_("People"), "/admin/employees", {"admin", "hr"}),
     (N_("Policies"), "/admin/policies", {"admin"}),

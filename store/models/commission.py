@@ -83,7 +83,9 @@ class CommissionLine(Base):
     rounded half-up to the fen once, here. A clawback names the payment it reverses."""
 
     __tablename__ = "commission_lines"
-    __table_args__ = (Index("ix_commission_lines_statement", "settlement_id", "run", "employee_id"),)
+    __table_args__ = (Index("ix_commission_lines_statement", "settlement_id", "run", "employee_id"),
+                      # which payments are settled, held or released already (near-append: ids grow with time)
+                      Index("ix_commission_lines_kind_payment", "kind", "payment_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     settlement_id: Mapped[int] = mapped_column(ForeignKey("commission_settlements.id", ondelete="CASCADE"))

@@ -30,6 +30,7 @@ from store.models import (
 from store.repo.money import signed_amount
 
 PUBLISHED = CommissionLine.run == CommissionSettlement.run
+PAYMENT_KINDS = [LineKind.earned.value, LineKind.held.value, LineKind.clawback.value]
 APPROVED = "approved"
 
 
@@ -58,7 +59,8 @@ class Window:
                     ~exists(select(CommissionLine.id).join(CommissionSettlement, and_(
                         CommissionSettlement.id == CommissionLine.settlement_id, PUBLISHED,
                         CommissionSettlement.id != self.settlement_id))
-                        .where(CommissionLine.payment_id == Payment.id).correlate(Payment)))
+                        .where(CommissionLine.kind.in_(PAYMENT_KINDS), CommissionLine.payment_id == Payment.id)
+                        .correlate(Payment)))
         return or_(own, late)
 
 
@@ -141,42 +143,48 @@ def still_held(session: Session, window: Window, timezone: str) -> list[HeldComm
             .where(settled.payment_id == key, settled.kind.in_([LineKind.released.value, LineKind.forfeited.value]),
                    other.id != window.settlement_id))
     rows = session.execute(
-        select(key, CommissionLine.employee_id, func.sum(CommissionLine.commission_fen),
+        select(key, Payment.order_id, CommissionLine.employee_id, func.sum(CommissionLine.commission_fen),
                func.sum(CommissionLine.amount_fen), func.max(CommissionSettlement.period))
         .join(CommissionSettlement, and_(CommissionSettlement.id == CommissionLine.settlement_id, PUBLISHED))
+        .join(Payment, Payment.id == key)
         .where(CommissionLine.kind == LineKind.held.value, CommissionSettlement.period < window.period,
                ~exists(done))
-        .group_by(key, CommissionLine.employee_id))
-    held = list(rows)
-    orders = dict(session.execute(select(Payment.id, Payment.order_id)
-                                  .where(Payment.id.in_([row[0] for row in held]))).all()) if held else {}
-    return [HeldCommission(payment_id, orders[payment_id], employee_id, commission, amount,
-                           period_bounds(period, timezone)[1])
-            for payment_id, employee_id, commission, amount, period in held]
+        .group_by(key, Payment.order_id, CommissionLine.employee_id))
+    return [HeldCommission(payment_id, order_id, employee_id, commission, amount, period_bounds(period, timezone)[1])
+            for payment_id, order_id, employee_id, commission, amount, period in rows]
 
 
 def fully_paid(session: Session, order_ids: set[int], end: datetime) -> set[int]:
     """Of these orders, those whose money was all in by ``end``."""
-    if not order_ids:
-        return set()
-    paid = (select(Payment.order_id, func.sum(signed_amount()).label("paid"))
-            .where(Payment.order_id.in_(order_ids), Payment.paid_at < end).group_by(Payment.order_id).subquery())
-    return set(session.scalars(select(Order.id).join(paid, paid.c.order_id == Order.id)
-                               .where(paid.c.paid >= Order.total)))
+    found: set[int] = set()
+    for chunk in chunks(sorted(order_ids)):
+        paid = (select(Payment.order_id, func.sum(signed_amount()).label("paid"))
+                .where(Payment.order_id.in_(chunk), Payment.paid_at < end).group_by(Payment.order_id).subquery())
+        found.update(session.scalars(select(Order.id).join(paid, paid.c.order_id == Order.id)
+                                     .where(paid.c.paid >= Order.total)))
+    return found
+
+
+def chunks(ids: list[int], size: int = 5_000) -> Iterator[list[int]]:
+    """Ids a few thousand at a time: SQLite bounds the parameters of one statement."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def commission_of_payments(session: Session, settlement_id: int, run: int,
                            payment_ids: list[int]) -> dict[int, tuple[int, int, int, str]]:
     """What these payments earned or had held, wherever settled (this run included):
     payment → (employee, amount fen, commission fen, kind)."""
-    if not payment_ids:
-        return {}
     in_run = or_(PUBLISHED, and_(CommissionSettlement.id == settlement_id, CommissionLine.run == run))
-    rows = session.execute(
-        select(CommissionLine.payment_id, CommissionLine.employee_id, CommissionLine.amount_fen,
-               CommissionLine.commission_fen, CommissionLine.kind)
-        .join(CommissionSettlement, and_(CommissionSettlement.id == CommissionLine.settlement_id, in_run))
-        .where(CommissionLine.payment_id.in_(payment_ids),
-               CommissionLine.kind.in_([LineKind.earned.value, LineKind.held.value]),
-               or_(CommissionSettlement.id != settlement_id, CommissionLine.run == run)))
-    return {payment_id: (employee, amount, commission, kind) for payment_id, employee, amount, commission, kind in rows}
+    found: dict[int, tuple[int, int, int, str]] = {}
+    for chunk in chunks(sorted(set(payment_ids))):
+        rows = session.execute(
+            select(CommissionLine.payment_id, CommissionLine.employee_id, CommissionLine.amount_fen,
+                   CommissionLine.commission_fen, CommissionLine.kind)
+            .join(CommissionSettlement, and_(CommissionSettlement.id == CommissionLine.settlement_id, in_run))
+            .where(CommissionLine.kind.in_([LineKind.earned.value, LineKind.held.value]),
+                   CommissionLine.payment_id.in_(chunk),
+                   or_(CommissionSettlement.id != settlement_id, CommissionLine.run == run)))
+        found.update({payment: (employee, amount, commission, kind)
+                      for payment, employee, amount, commission, kind in rows})
+    return found

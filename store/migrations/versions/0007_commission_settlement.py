@@ -88,6 +88,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('commission_lines', schema=None) as batch_op:
         batch_op.create_index('ix_commission_lines_statement', ['settlement_id', 'run', 'employee_id'], unique=False)
+        batch_op.create_index('ix_commission_lines_kind_payment', ['kind', 'payment_id'], unique=False)
 
     op.create_table('commission_statements',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,6 +138,7 @@ def downgrade() -> None:
     op.drop_table('commission_adjustments')
     op.drop_table('commission_statements')
     with op.batch_alter_table('commission_lines', schema=None) as batch_op:
+        batch_op.drop_index('ix_commission_lines_kind_payment')
         batch_op.drop_index('ix_commission_lines_statement')
 
     op.drop_table('commission_lines')
