@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models.base import Base, UTCDateTime, utcnow
@@ -84,8 +84,10 @@ class CommissionLine(Base):
 
     __tablename__ = "commission_lines"
     __table_args__ = (Index("ix_commission_lines_statement", "settlement_id", "run", "employee_id"),
-                      # which payments are settled, held or released already (near-append: ids grow with time)
-                      Index("ix_commission_lines_kind_payment", "kind", "payment_id"))
+                      # held, released, forfeited and clawed back by payment: the few lines later
+                      # settlements look up (earned lines, nearly all of them, stay out of it)
+                      Index("ix_commission_lines_kind_payment", "kind", "payment_id",
+                            sqlite_where=text("kind <> 'earned'"), postgresql_where=text("kind <> 'earned'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     settlement_id: Mapped[int] = mapped_column(ForeignKey("commission_settlements.id", ondelete="CASCADE"))

@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from schemas.commission import ComputeResult, LineKind, NoCommissionPlan, TeamReview
-from schemas.commission_math import Ladder, round_units, share_of, to_fen, to_rate_units
+from schemas.commission_math import Ladder, share_of, to_fen, to_rate_units
 from store.db import Database
 from store.models import (
     CommissionAdjustment,
@@ -35,6 +36,7 @@ from store.models import (
 )
 from store.models.base import utcnow
 from store.repo import commission_inputs as inputs
+from store.repo.commission_earning import EarningPass
 from store.repo.commission_plans import in_force
 
 BATCH = 50_000
@@ -111,43 +113,46 @@ class Computation:
             owed = inputs.owed_orders_of_leavers(reader, window.end)
             shares = inputs.service_shares(reader, ladders.service_rates)
             done = 0
-            positions: dict[int, int] = defaultdict(int)
+            earning = EarningPass(ladders.ladder, shares, owed)
             for rows in inputs.payments(reader, window, BATCH):
-                for payment_id, order_id, seller, fen in rows:
-                    self._earn(ladders, positions, shares, owed, payment_id, order_id, seller, fen)
+                earning.earn(rows)
                 done += len(rows)
-                self._flush()
-                self.progress(0.85 * done / expected)
+                self.progress(0.5 * done / expected)
+            self._take_totals(earning)
+            self._write_earned(earning, expected)
             self._claw_back(inputs.refunds(reader, window))
             self.progress(0.9)
             self._release_or_forfeit(reader, window, plan.hold_forfeit_days)
             self.progress(0.95)
         return self._publish(plan_version)
 
-    def _earn(self, ladders: Ladders, positions: dict[int, int], shares: dict[int, tuple[int, list[tuple[int, int]]]],
-              owed: set[int], payment_id: int, order_id: int, seller: int, fen: int) -> None:
-        on_ladder, flat_units = fen, 0
-        share = shares.get(order_id)
-        if share is not None and share[0] > 0:
-            total, parts = share
-            for rate, line_fen in parts:
-                part = fen * line_fen // total
-                on_ladder -= part
-                flat_units += rate * part
-        start = positions[seller]
-        positions[seller] = start + on_ladder
-        commission = round_units(ladders.ladder.earned(start, start + on_ladder) + flat_units)
-        kind = LineKind.held.value if order_id in owed else LineKind.earned.value
-        self._line(seller, payment_id, kind, fen, commission, None)
+    def _write_earned(self, earning: EarningPass, expected: int) -> None:
+        """Seller by seller, so each statement's lines sit together on disk and in the index."""
+        written, batch = 0, []
+        for seller in sorted(earning.lines):
+            batch.extend(earning.lines.pop(seller))
+            if len(batch) >= BATCH or not earning.lines:
+                self._insert(batch, f"{self.settlement_id}, {self.run}, ", LINE_COLUMNS[:7])
+                written += len(batch)
+                batch = []
+                self.progress(0.5 + 0.35 * written / expected)
 
-    def _claw_back(self, refunds: list[tuple[int, int | None, int]]) -> None:
+    def _take_totals(self, earning: EarningPass) -> None:
+        for seller, collected in earning.collected.items():
+            totals = self.totals[seller]
+            totals.collected_fen += collected
+            totals.gross_fen += earning.gross[seller]
+            totals.held_fen += earning.held.get(seller, 0)
+
+    def _claw_back(self, refunds: list[tuple[int, int | None, int, int]]) -> None:
         """A refund takes back the share of its payment's commission; while that commission is
         still held, the hold shrinks instead (there is nothing paid to claw back)."""
         self._flush()
         with self.db.session() as session:  # sees this run's lines, written since the snapshot began
             earned = inputs.commission_of_payments(session, self.settlement_id, self.run,
-                                                   [reverses for _, reverses, _ in refunds if reverses is not None])
-        for refund_id, reverses, fen in refunds:
+                                                   [(seller, reverses) for _, reverses, _, seller in refunds
+                                                    if reverses is not None])
+        for refund_id, reverses, fen, _ in refunds:
             if reverses is None or reverses not in earned:
                 continue  # the payment predates commission: nothing was paid on it
             employee, paid_fen, commission, kind = earned[reverses]
@@ -173,15 +178,19 @@ class Computation:
         self.pending.append((self.settlement_id, self.run, employee, payment_id, kind, amount, commission, reverses))
 
     def _flush(self) -> None:
-        if not self.pending:
-            return
+        if self.pending:
+            self._insert(self.pending, "", LINE_COLUMNS)
+        self.pending = []
+
+    def _insert(self, rows: list[Any], fixed: str, columns: tuple[str, ...]) -> None:
+        """Straight to the driver's executemany; ``fixed`` are leading values (ids, not input)
+        shared by every row."""
         with self.db.session() as writer:
             connection = writer.connection()
             mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+            marks = ", ".join([mark] * (len(columns) - fixed.count(",")))
             connection.exec_driver_sql(
-                f"INSERT INTO commission_lines ({', '.join(LINE_COLUMNS)}) VALUES ({', '.join([mark] * 8)})",
-                self.pending)  # type: ignore[arg-type]
-        self.pending = []
+                f"INSERT INTO commission_lines ({', '.join(columns)}) VALUES ({fixed}{marks})", rows)
 
     def _discard_run(self, writer: Session) -> None:
         """A retried computation starts over: whatever an earlier attempt wrote of this run goes."""

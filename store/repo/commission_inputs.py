@@ -30,7 +30,6 @@ from store.models import (
 from store.repo.money import signed_amount
 
 PUBLISHED = CommissionLine.run == CommissionSettlement.run
-PAYMENT_KINDS = [LineKind.earned.value, LineKind.held.value, LineKind.clawback.value]
 APPROVED = "approved"
 
 
@@ -50,8 +49,12 @@ class Window:
     floor: datetime
     skipped: list[tuple[datetime, datetime]]  # earlier periods still in review: theirs, not ours
 
+    def own_period(self) -> ColumnElement[bool]:
+        return and_(Payment.paid_at >= self.start, Payment.paid_at < self.end)
+
     def paid_within(self) -> ColumnElement[bool]:
-        own = and_(Payment.paid_at >= self.start, Payment.paid_at < self.end)
+        """The period's money, and late money (needs ``Order`` joined: looked up by its seller)."""
+        own = self.own_period()
         if self.floor >= self.start:
             return own
         late = and_(Payment.paid_at >= self.floor, Payment.paid_at < self.start,
@@ -59,8 +62,8 @@ class Window:
                     ~exists(select(CommissionLine.id).join(CommissionSettlement, and_(
                         CommissionSettlement.id == CommissionLine.settlement_id, PUBLISHED,
                         CommissionSettlement.id != self.settlement_id))
-                        .where(CommissionLine.kind.in_(PAYMENT_KINDS), CommissionLine.payment_id == Payment.id)
-                        .correlate(Payment)))
+                        .where(CommissionLine.employee_id == Order.owner_id, CommissionLine.payment_id == Payment.id)
+                        .correlate(Payment, Order)))
         return or_(own, late)
 
 
@@ -76,25 +79,28 @@ def window_of(session: Session, settlement: CommissionSettlement, timezone: str)
 
 
 def payment_count(session: Session, window: Window) -> int:
-    return session.scalar(select(func.count()).select_from(Payment).join(Order, Order.id == Payment.order_id)
-                          .where(window.paid_within(), Order.status == APPROVED)) or 0
+    """About how many payments the pass will read (the period's own, refunds included): enough for
+    a progress bar, and cheap, from the paid-time index alone."""
+    return session.scalar(select(func.count()).select_from(Payment).where(window.own_period())) or 0
 
 
-def payments(session: Session, window: Window, batch: int) -> Iterator[list[Any]]:
+def payments(session: Session, window: Window, batch: int) -> Iterator[list[tuple[int, int, int, int]]]:
     """(payment id, order id, seller, fen) of every payment settled, in the order money came in."""
     query = (select(Payment.id, Payment.order_id, Order.owner_id, fen_of(Payment.amount))
              .join(Order, Order.id == Payment.order_id)
              .where(window.paid_within(), Order.status == APPROVED, Payment.kind == "payment")
              .order_by(Payment.paid_at, Payment.id))
-    result = session.execute(query.execution_options(yield_per=batch))
-    for rows in result.partitions(batch):
+    result = session.connection().execute(query)
+    cursor = result.cursor  # plain tuples from the driver: a month may hold a million payments
+    while rows := cursor.fetchmany(batch):
         yield list(rows)
+    result.close()
 
 
 def refunds(session: Session, window: Window) -> list[Any]:
-    """(refund id, the payment it reverses, fen) of every refund settled."""
+    """(refund id, the payment it reverses, fen, the order's seller) of every refund settled."""
     return list(session.execute(
-        select(Payment.id, Payment.reverses_id, fen_of(Payment.amount))
+        select(Payment.id, Payment.reverses_id, fen_of(Payment.amount), Order.owner_id)
         .join(Order, Order.id == Payment.order_id)
         .where(window.paid_within(), Order.status == APPROVED, Payment.kind == "refund")
         .order_by(Payment.paid_at, Payment.id)))
@@ -172,18 +178,21 @@ def chunks(ids: list[int], size: int = 5_000) -> Iterator[list[int]]:
 
 
 def commission_of_payments(session: Session, settlement_id: int, run: int,
-                           payment_ids: list[int]) -> dict[int, tuple[int, int, int, str]]:
-    """What these payments earned or had held, wherever settled (this run included):
-    payment → (employee, amount fen, commission fen, kind)."""
+                           sold: list[tuple[int, int]]) -> dict[int, tuple[int, int, int, str]]:
+    """What these (seller, payment) earned or had held, wherever settled (this run included):
+    payment → (employee, amount fen, commission fen, kind). Looked up through each seller's
+    statement lines, the index every statement is read by."""
     in_run = or_(PUBLISHED, and_(CommissionSettlement.id == settlement_id, CommissionLine.run == run))
     found: dict[int, tuple[int, int, int, str]] = {}
-    for chunk in chunks(sorted(set(payment_ids))):
+    for start in range(0, len(sold), 5_000):
+        chunk = sold[start:start + 5_000]
         rows = session.execute(
             select(CommissionLine.payment_id, CommissionLine.employee_id, CommissionLine.amount_fen,
                    CommissionLine.commission_fen, CommissionLine.kind)
             .join(CommissionSettlement, and_(CommissionSettlement.id == CommissionLine.settlement_id, in_run))
-            .where(CommissionLine.kind.in_([LineKind.earned.value, LineKind.held.value]),
-                   CommissionLine.payment_id.in_(chunk),
+            .where(CommissionLine.employee_id.in_({seller for seller, _ in chunk}),
+                   CommissionLine.payment_id.in_({payment for _, payment in chunk}),
+                   CommissionLine.kind.in_([LineKind.earned.value, LineKind.held.value]),
                    or_(CommissionSettlement.id != settlement_id, CommissionLine.run == run)))
         found.update({payment: (employee, amount, commission, kind)
                       for payment, employee, amount, commission, kind in rows})

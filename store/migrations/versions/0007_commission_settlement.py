@@ -88,7 +88,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('commission_lines', schema=None) as batch_op:
         batch_op.create_index('ix_commission_lines_statement', ['settlement_id', 'run', 'employee_id'], unique=False)
-        batch_op.create_index('ix_commission_lines_kind_payment', ['kind', 'payment_id'], unique=False)
+        batch_op.create_index('ix_commission_lines_kind_payment', ['kind', 'payment_id'], unique=False,
+                              sqlite_where=sa.text("kind <> 'earned'"), postgresql_where=sa.text("kind <> 'earned'"))
 
     op.create_table('commission_statements',
     sa.Column('id', sa.Integer(), nullable=False),
