@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from baton import demo_company_data as data
 from store.db import Database
 from store.models import (
+    CommissionPlan,
     Complaint,
     Customer,
     Department,
@@ -505,6 +506,10 @@ def _write(session: Session, plan: _Plan, today: date, password_hash: str) -> No
         rows = [_record_row(model, r, customer_ids, staff) for r in records]
         if rows:
             session.execute(insert(model), rows)
+    session.add(CommissionPlan(  # tiers on a salesperson's monthly collections, in force for the whole history
+        version=1, effective_from=date(today.year - 3, 1, 1), tiers=data.COMMISSION_TIERS, service_rates={},
+        hold_forfeit_days=180, created_by=staff["zhou.min"],
+        created_at=_local(today - timedelta(days=HISTORY_DAYS), 9 * 60)))
     session.add(
         Setting(
             key="order.head_threshold",

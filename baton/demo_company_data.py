@@ -16,6 +16,9 @@ DEMO_PASSWORD = "demo1234"
 EMAIL_DOMAIN = "huatong.example"
 SALES_DEPARTMENT = "销售部"
 HEAD_THRESHOLD = "100000"
+# Commission: 2% of a month's collections up to 100,000, 3% up to 300,000, 4% above.
+COMMISSION_TIERS = [{"from": "0", "rate": "0.02"}, {"from": "100000", "rate": "0.03"},
+                    {"from": "300000", "rate": "0.04"}]
 
 # Whose customers the revenue story is about, and the share of revenue they bring.
 STAR_SELLER = "zhang.wei"

@@ -20,6 +20,8 @@ from store.db import Database
 from store.migrate import upgrade
 from store.models import (
     Base,
+    CommissionLine,
+    CommissionStatement,
     Complaint,
     Customer,
     Department,
@@ -33,6 +35,8 @@ from store.models import (
     Team,
 )
 from store.passwords import verify_password
+from store.repo import settlements
+from store.repo.commission_compute import compute
 
 TODAY = date(2026, 11, 23)
 
@@ -253,3 +257,21 @@ def test_the_same_day_gives_the_same_company(demo: Loaded, tmp_path: Path) -> No
         assert _digest(again) == _digest(demo.db)
     finally:
         again.dispose()
+
+
+def test_last_months_commission_settles_from_the_demo_history(demo: Loaded) -> None:
+    """(Writes to the shared company: it runs last.) Finance can settle October at first run: the plan is in force, every salesperson who
+    collected money has a statement, and each statement is the sum of its lines."""
+    with demo.db.session() as session:
+        settlement_id = settlements.open_settlement(session, period="2026-10", actor_id=None,
+                                                    current_period="2026-11").id
+    result = compute(demo.db, settlement_id, 1, "Asia/Shanghai", lambda _: None)
+    with demo.db.session() as session:
+        zhang = session.scalar(select(Employee.id).where(Employee.username == "zhang.wei"))
+        statements = {row.employee_id: row for row in session.scalars(select(CommissionStatement))}
+        sums = dict(session.execute(select(CommissionLine.employee_id, func.sum(CommissionLine.commission_fen))
+                                    .where(CommissionLine.kind.in_(["earned", "held"]))
+                                    .group_by(CommissionLine.employee_id)).all())
+    assert result.statements == len(statements) >= 5 and zhang in statements
+    assert statements[zhang].gross_fen > 0 and result.teams
+    assert {employee: row.gross_fen for employee, row in statements.items() if employee in sums} == sums
