@@ -260,8 +260,9 @@ def test_the_same_day_gives_the_same_company(demo: Loaded, tmp_path: Path) -> No
 
 
 def test_last_months_commission_settles_from_the_demo_history(demo: Loaded) -> None:
-    """(Writes to the shared company: it runs last.) Finance can settle October at first run: the plan is in force, every salesperson who
-    collected money has a statement, and each statement is the sum of its lines."""
+    """Finance can settle October at first run: the plan is in force, every salesperson who
+    collected money has a statement, and each statement is the sum of its lines. (It writes to
+    the shared company, so it comes last.)"""
     with demo.db.session() as session:
         settlement_id = settlements.open_settlement(session, period="2026-10", actor_id=None,
                                                     current_period="2026-11").id
