@@ -223,6 +223,8 @@ async def test_a_dispute_is_filed_resolved_and_the_team_approved_from_the_pages(
                                          timedelta(days=10))
     task = await support.review_task(db, period, "commission_review", org.team_ids["south"])
     await wait_for_settlement(db, period, "manager_review")
+    from_inbox = (await pages.get(f"/tasks/{task.id}")).text
+    assert f'href="/commission/{period}"' in from_inbox and "查看整个流程" in from_inbox
     page = await pages.get(f"/commission/{period}")
     headers = htmx(page.text)
     assert "审核华南区工业客户团队" in section(page.text, f"task-{task.id}")

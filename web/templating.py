@@ -45,6 +45,15 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai", fmt: str
     return value.astimezone(ZoneInfo(timezone)).strftime(fmt)
 
 
+PROCESS_PAGES = {"order": "/orders/{}", "offboarding": "/offboardings/{}", "commission": "/commission/{}"}
+
+
+def process_page(task: Any) -> str | None:
+    """Where the task's case is seen whole (the order, the handover, the settlement)."""
+    page = PROCESS_PAGES.get(getattr(task, "process", ""))
+    return page.format(task.process_id) if page and task.process_id else None
+
+
 def task_title(task: Any) -> str:
     """A task's title in the reader's language (rows keep the message id and its parameters)."""
     message = (getattr(task, "context", None) or {}).get("title_message")
@@ -89,6 +98,7 @@ def audit_label(action: str) -> str:
 templates.env.filters["money"] = format_money
 templates.env.filters["local_time"] = local_time
 templates.env.filters["task_title"] = task_title
+templates.env.filters["process_page"] = process_page
 templates.env.filters["due_soon"] = due_soon
 templates.env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
 templates.env.filters["audit_label"] = audit_label
