@@ -63,3 +63,15 @@ async def record_monthly(env: WorkflowEnvironment, settings: Settings) -> tuple[
                                              task_queue=settings.temporal.task_queue)
     await handle.result()
     return handle.id, (await handle.fetch_history()).to_json()
+
+
+async def record_monthly_opening(env: WorkflowEnvironment, db: Database, settings: Settings,
+                                 org: OrgFixture) -> tuple[str, str]:
+    """The schedule's run when last month is not settled yet: it opens it and starts its process."""
+    save_plan(db, org, effective_from="2020-01")
+    handle = await env.client.start_workflow("CommissionMonthly", id="commission-monthly-opens",
+                                             task_queue=settings.temporal.task_queue)
+    await handle.result()
+    await wait_for_settlement(db, last_period(), "employee_review")
+    await env.client.get_workflow_handle(f"commission-{last_period()}").terminate("recorded")
+    return handle.id, (await handle.fetch_history()).to_json()

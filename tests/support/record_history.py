@@ -2,7 +2,7 @@
 purpose, behind ``workflow.patched``):
 
     .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval] [Offboarding] \
-        [CommissionSettlement] [CommissionMonthly]
+        [CommissionSettlement] [CommissionMonthly] | CommissionMonthlyOpening
 
 New recordings are added beside the old ones: a history recorded before a ``workflow.patched``
 change must keep replaying, so delete a file only when no such process can still be running.
@@ -35,7 +35,7 @@ from tests.support.customers import make_customers
 from tests.support.http import api_login
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture, make_org
-from tests.support.record_commission import record_monthly, record_settlement
+from tests.support.record_commission import record_monthly, record_monthly_opening, record_settlement
 from tests.support.record_offboarding import record_offboarding
 from tests.support.steps import HOUR, action, approval_step, start_probe, wait_for_step
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
@@ -123,6 +123,8 @@ async def main() -> None:
                 recorded["CommissionSettlement"] = await record_settlement(env, db, settings, make_org_once(db))
             if "CommissionMonthly" in wanted:
                 recorded["CommissionMonthly"] = await record_monthly(env, settings)
+            if "CommissionMonthlyOpening" in wanted:  # alone: it leaves last month open
+                recorded["CommissionMonthly"] = await record_monthly_opening(env, db, settings, make_org_once(db))
     for kind, (workflow_id, history) in recorded.items():
         target = HISTORIES / f"{kind}--{workflow_id}.json"  # replay needs the original workflow id
         target.write_text(history, encoding="utf-8")
