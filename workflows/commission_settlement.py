@@ -82,6 +82,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         self._approved: set[int] = set()
         self._disputes: dict[int, int | None] = {}  # open dispute → its team
         self._recompute = False
+        self._deliveries: list[asyncio.Task[None]] = []
 
     @workflow.run
     async def run(self, start: SettlementStart) -> SettlementState:
@@ -99,6 +100,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             else:
                 stage = await self._finance_review()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await asyncio.gather(*self._deliveries)
         return self._state()
 
     def _after_review(self, following: SettlementStatus) -> SettlementStatus:
@@ -124,7 +126,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             summary="tell each salesperson their statement is ready")
         self._status = SettlementStatus.employee_review
         self._upsert_status()
-        await deliver(opened.notified)
+        self._deliver(opened.notified)
         remaining = opened.ends_at - workflow.now()
         if remaining > timedelta(0):
             with contextlib.suppress(TimeoutError):
@@ -258,7 +260,12 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             "commission.status", self._change(status, actor_id, comment), result_type=list[int],
             start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"status: {status.value}")
         self._upsert_status()
-        await deliver(notified)
+        self._deliver(notified)
+
+    def _deliver(self, notified: list[int]) -> None:
+        """E-mail and WeCom go out beside the process: nobody's action waits for a mail server."""
+        if notified:
+            self._deliveries.append(asyncio.create_task(deliver(notified)))
 
     def _upsert_status(self) -> None:
         workflow.upsert_search_attributes([search.STATUS.value_set(self._status.value)])
