@@ -28,6 +28,7 @@ from web.routers import (
     api_org,
     api_payments,
     api_policies,
+    api_process_list,
     api_tasks,
     api_team_rules,
     health,
@@ -92,6 +93,7 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(api_payments.router)
     app.include_router(api_offboardings.router)
     app.include_router(api_commission.router)
+    app.include_router(api_process_list.router)
     for router in (pages_orders.router, pages_offboardings.router, pages_order_approvals.router,
                    pages_payments.router, pages_commission.router):
         app.include_router(router)

@@ -30,6 +30,7 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_owner_status", "owner_id", "status"),
         Index("ix_orders_customer", "customer_id"),
+        Index("ix_orders_created_at", "created_at"),  # the process list, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

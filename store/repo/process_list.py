@@ -1,0 +1,160 @@
+"""Every process a person may see, from the records (never Temporal's visibility store): orders,
+offboardings and commission settlements side by side, filterable by type, status, person,
+overdue work and start date, newest first.
+
+Each kind of process keeps its own table; a page reads the newest ``offset + limit`` rows of each
+(an index on the start time serves it) and merges them, and the total counts each table alone
+(names are looked up for the page's rows only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from store.models import CommissionSettlement, CommissionStatement, Customer, Employee, Offboarding, Order, Task
+from store.repo.visibility import Viewer, managed_team_ids
+
+KINDS = ("order", "offboarding", "commission")
+CLOSED = {"order": ("approved", "rejected", "cancelled", "expired"), "offboarding": ("completed", "cancelled"),
+          "commission": ("locked",)}
+EVERYTHING = ("admin", "hr", "department_head", "finance")
+
+
+@dataclass(frozen=True)
+class ProcessFilter:
+    kind: str | None = None
+    status: str | None = None  # a process's own status, or "open" / "closed"
+    person_id: int | None = None  # the salesperson of an order, the leaver of an offboarding
+    overdue: bool | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ProcessRow:
+    workflow_id: str
+    kind: str
+    process_id: str
+    subject: str
+    status: str
+    person_id: int | None
+    started_at: datetime
+    overdue: bool
+
+
+def _overdue(workflow_id: Any) -> ColumnElement[bool]:
+    return exists(select(Task.id).where(Task.workflow_id == workflow_id, Task.status == "open", Task.overdue))
+
+
+def _status(kind: str, column: Any, wanted: str | None) -> ColumnElement[bool]:
+    if wanted is None:
+        return true()
+    if wanted in ("open", "closed"):
+        closed = column.in_(CLOSED[kind])
+        return ~closed if wanted == "open" else closed
+    return column == wanted
+
+
+def _orders(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[Any]:
+    workflow_id = func.coalesce(Order.workflow_id, literal("order-") + cast(Order.id, String))
+    customer = select(Customer.name).where(Customer.id == Order.customer_id).scalar_subquery()
+    query = (select(workflow_id.label("workflow_id"), literal("order").label("kind"),
+                    cast(Order.id, String).label("process_id"), customer.label("subject"),
+                    Order.status.label("status"), Order.owner_id.label("person_id"),
+                    Order.created_at.label("started_at"), _overdue(workflow_id).label("overdue"))
+             .where(Order.status != "draft", _status("order", Order.status, wanted.status)))
+    if not viewer.has(*EVERYTHING):
+        owners = select(Employee.id).where(Employee.team_id.in_(managed_team_ids(session, viewer))) \
+            if viewer.has("sales_manager") else None
+        query = query.where(or_(Order.owner_id == viewer.id,
+                                Order.owner_id.in_(owners) if owners is not None else false()))
+    return _common(query, Order.owner_id, Order.created_at, Order.workflow_id, wanted)
+
+
+def _offboardings(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[Any]:
+    leaver = select(Employee.name).where(Employee.id == Offboarding.employee_id).scalar_subquery()
+    query = (select(Offboarding.workflow_id.label("workflow_id"), literal("offboarding").label("kind"),
+                    cast(Offboarding.id, String).label("process_id"), leaver.label("subject"),
+                    Offboarding.status.label("status"), Offboarding.employee_id.label("person_id"),
+                    Offboarding.started_at.label("started_at"),
+                    _overdue(Offboarding.workflow_id).label("overdue"))
+             .where(_status("offboarding", Offboarding.status, wanted.status)))
+    if not viewer.has(*EVERYTHING):
+        teams = managed_team_ids(session, viewer) if viewer.has("sales_manager") else []
+        team_members = select(Employee.id).where(Employee.team_id.in_(teams))
+        query = query.where(or_(Offboarding.employee_id == viewer.id, Offboarding.employee_id.in_(team_members),
+                                Offboarding.manager_id == viewer.id))
+    return _common(query, Offboarding.employee_id, Offboarding.started_at, Offboarding.workflow_id, wanted)
+
+
+def _settlements(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[Any]:
+    query = (select(CommissionSettlement.workflow_id.label("workflow_id"), literal("commission").label("kind"),
+                    CommissionSettlement.period.label("process_id"), CommissionSettlement.period.label("subject"),
+                    CommissionSettlement.status.label("status"), literal(None).label("person_id"),
+                    CommissionSettlement.created_at.label("started_at"),
+                    _overdue(CommissionSettlement.workflow_id).label("overdue"))
+             .where(_status("commission", CommissionSettlement.status, wanted.status)))
+    if wanted.person_id is not None:
+        query = query.where(_has_statement(wanted.person_id))
+    if not viewer.has(*EVERYTHING, "sales_manager"):
+        query = query.where(_has_statement(viewer.id))
+    return _common(query, None, CommissionSettlement.created_at, CommissionSettlement.workflow_id, wanted)
+
+
+def _has_statement(employee_id: int) -> ColumnElement[bool]:
+    return exists(select(CommissionStatement.id).where(CommissionStatement.settlement_id == CommissionSettlement.id,
+                                                       CommissionStatement.run == CommissionSettlement.run,
+                                                       CommissionStatement.employee_id == employee_id))
+
+
+def _common(query: Any, person: Any, started: Any, workflow_id: Any, wanted: ProcessFilter) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.person_id is not None and person is not None:
+        conditions.append(person == wanted.person_id)
+    if wanted.since is not None:
+        conditions.append(started >= wanted.since)
+    if wanted.until is not None:
+        conditions.append(started < wanted.until)
+    if wanted.overdue is not None:  # from the few overdue tasks, not a look at every process
+        late = workflow_id.in_(select(Task.workflow_id).where(Task.status == "open", Task.overdue))
+        conditions.append(late if wanted.overdue else ~late)
+    narrowed: Select[Any] = query.where(and_(true(), *conditions))
+    return narrowed
+
+
+BRANCHES = {"order": _orders, "offboarding": _offboardings, "commission": _settlements}
+
+
+def list_processes(session: Session, viewer: Viewer, wanted: ProcessFilter, *, limit: int, offset: int
+                   ) -> tuple[list[ProcessRow], int]:
+    """A page of processes, newest first, and how many there are in all."""
+    kinds = [wanted.kind] if wanted.kind in BRANCHES else list(KINDS)
+    branches = [BRANCHES[kind](session, viewer, wanted) for kind in kinds]
+    total = sum(session.scalar(branch.with_only_columns(func.count()).order_by(None)) or 0 for branch in branches)
+    newest = [select(branch.subquery()) for branch in
+              (b.order_by(b.selected_columns.started_at.desc()).limit(offset + limit) for b in branches)]
+    merged = union_all(*newest).subquery()
+    rows = session.execute(select(merged).order_by(merged.c.started_at.desc(), merged.c.workflow_id)
+                           .limit(limit).offset(offset)).all()
+    return [ProcessRow(workflow_id=row.workflow_id, kind=row.kind, process_id=row.process_id, subject=row.subject,
+                       status=row.status, person_id=row.person_id, started_at=row.started_at,
+                       overdue=bool(row.overdue)) for row in rows], total
