@@ -4,6 +4,7 @@ schedule."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -187,6 +188,15 @@ async def test_the_monthly_schedule_is_created_once_and_opens_last_months_settle
     assert (first, second) == (period, None)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(CommissionSettlement)) == 1
+    # The Temporal Web UI filters by the same business terms (visibility is eventually consistent).
+    query = (f"BatonProcess = 'commission' AND BatonSubject = '{period}' AND BatonStatus = 'employee_review' "
+             f"AND TaskQueue = '{queue}'")
+    for _ in range(200):
+        found = [execution.id async for execution in temporal_client.list_workflows(query)]
+        if found:
+            break
+        await asyncio.sleep(0.05)
+    assert found == [f"commission-{period}"]
 
 
 async def test_everyone_reads_only_the_statements_they_may(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
