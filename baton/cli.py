@@ -1,4 +1,4 @@
-"""The ``baton`` command: dev, worker, web, migrate, demo-data, mail-catcher."""
+"""The ``baton`` command: dev, worker, web, migrate, demo-data, mail-catcher, audit verify."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("demo-data", help="load the demo company into an empty database")
     commands.add_parser("mail-catcher", help="run the dev SMTP mail catcher (messages under <data dir>/mailbox)")
+    audit = commands.add_parser("audit", help="check the audit log").add_subparsers(dest="audit_command",
+                                                                                   required=True)
+    audit_verify = audit.add_parser("verify", help="recompute the hash chain; non-zero exit when it is broken")
+    audit_verify.add_argument("--anchor", help="a head hash printed by an earlier run that must still be in the log")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the stack polls /healthz; keep the log readable
@@ -62,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run_mail_catcher(mailbox_dir(settings.data_dir), settings.notify.mail_catcher_port))
         return 0
+    if args.command == "audit":
+        from baton.audit_check import run_verify
+
+        return run_verify(settings.database_url, anchor=args.anchor)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -13,6 +13,7 @@ from store.models import CommissionSettlement, Offboarding, Order, Task
 from store.models.base import utcnow
 from tests.support.commission import pay, sale, save_plan, settle
 from tests.support.org import OrgFixture
+from tests.test_order_pages import login_as
 
 
 def make_processes(db: Database, org: OrgFixture) -> dict[str, Any]:
@@ -95,3 +96,19 @@ async def test_pages_are_newest_first_and_bad_filters_are_refused(api, db: Datab
         assert (await admin.get("/api/processes", params=params)).status_code == 422, params
     with db.session() as session:
         assert session.get(CommissionSettlement, 1) is not None
+
+
+async def test_the_process_list_page_filters_and_links_to_each_case(
+        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    made = make_processes(db, org)
+    await login_as(anonymous, "manager_south")
+    page = await anonymous.get("/processes")
+    assert page.status_code == 200 and "流程" in page.text and 'href="/processes"' in page.text
+    assert f'href="/orders/{made["waiting"]}"' in page.text and "/commission/2026-10" in page.text
+    assert f'href="/orders/{made["east"]}"' not in page.text  # another team's order
+    assert "李娜" in page.text and "待审批" in page.text
+    late = await anonymous.get("/processes", params={"overdue": "1"}, headers={"HX-Request": "true"})
+    assert late.status_code == 200 and "1 个流程" in late.text and "逾期" in late.text
+    assert "<html" not in late.text
+    odd = await anonymous.get("/processes", params={"type": "nonsense", "since": "not-a-date", "state": "x"})
+    assert odd.status_code == 200 and "4 个流程" in odd.text  # unknown filters are ignored, not errors

@@ -18,6 +18,7 @@ from web.middleware import RequestContext
 from web.routers import (
     api_accounts,
     api_attachments,
+    api_audit,
     api_commission,
     api_customers,
     api_imports,
@@ -29,11 +30,13 @@ from web.routers import (
     api_payments,
     api_policies,
     api_process_list,
+    api_processes,
     api_tasks,
     api_team_rules,
     health,
     pages_accounts,
     pages_attachments,
+    pages_audit,
     pages_commission,
     pages_customers,
     pages_dev_mailbox,
@@ -46,6 +49,8 @@ from web.routers import (
     pages_payments,
     pages_people,
     pages_policies,
+    pages_process_history,
+    pages_processes,
     pages_search,
     pages_tasks,
 )
@@ -94,7 +99,14 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(api_offboardings.router)
     app.include_router(api_commission.router)
     app.include_router(api_process_list.router)
+    app.include_router(pages_processes.router)
+
+    app.include_router(api_processes.router)
+    app.include_router(pages_process_history.router)
     for router in (pages_orders.router, pages_offboardings.router, pages_order_approvals.router,
                    pages_payments.router, pages_commission.router):
         app.include_router(router)
+
+    app.include_router(api_audit.router)
+    app.include_router(pages_audit.router)
     return app

@@ -7,7 +7,7 @@ The web app must start and serve pages even when Temporal is down; process actio
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,6 +55,17 @@ def action_deadline(request: Request) -> datetime:
 def company_today(request: Request) -> date:
     """Today in the company's time zone (dates people type are company dates)."""
     return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def company_days(request: Request, since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """A range of company dates, both included, as UTC instants: from the first day's midnight to
+    the midnight after the last."""
+    zone = ZoneInfo(request.app.state.settings.timezone)
+
+    def midnight(day: date | None) -> datetime | None:
+        return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC) if day else None
+
+    return midnight(since), midnight(until + timedelta(days=1) if until else None)
 
 
 def refusal(exc: WorkflowUpdateFailedError, refusals: dict[str, type[BatonError]]) -> BatonError:

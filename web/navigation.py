@@ -29,6 +29,8 @@ AREAS: list[tuple[str, str, set[str]]] = [
     (N_("Payments"), "/payments", {"finance"}),
     (N_("People"), "/admin/employees", {"admin", "hr"}),
     (N_("Policies"), "/admin/policies", {"admin"}),
+    (N_("Processes"), "/processes", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
+    (N_("Audit"), "/admin/audit", {"admin", "hr"}),
     (N_("Import"), "/imports", {"admin", "department_head", "sales_manager"}),
 ]
 

@@ -3,6 +3,8 @@ from a period on, so every settlement keeps the version it was computed with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,7 @@ def save(session: Session, *, actor_id: int, plan: PlanIn, current_period: str) 
                                  .where(CommissionSettlement.status == SettlementStatus.locked.value))
     if last_locked is not None and effective <= last_locked:
         raise PlanPeriodLocked()
+    replaced = in_force(session, effective)  # what the period ran on until now
     version = (session.scalar(select(func.max(CommissionPlan.version))) or 0) + 1
     row = CommissionPlan(
         version=version, effective_from=parse_period(effective),
@@ -47,8 +50,17 @@ def save(session: Session, *, actor_id: int, plan: PlanIn, current_period: str) 
     session.flush()
     audit.record(session, actor_id=actor_id, action="commission.plan", entity="commission_plan", entity_id=version,
                  detail={"effective_from": effective, "tiers": row.tiers, "service_rates": row.service_rates,
-                         "hold_forfeit_days": row.hold_forfeit_days})
+                         "hold_forfeit_days": row.hold_forfeit_days,
+                         "before": _audited_terms(replaced), "after": _audited_terms(row)})
     return row
+
+
+def _audited_terms(plan: CommissionPlan | None) -> dict[str, Any] | None:
+    """A plan version's terms as the audit log keeps them, so a change shows what it replaced."""
+    if plan is None:
+        return None
+    return {"version": plan.version, "effective_from": plan.effective_from.strftime("%Y-%m"), "tiers": plan.tiers,
+            "service_rates": plan.service_rates, "hold_forfeit_days": plan.hold_forfeit_days}
 
 
 def plan_out(plan: CommissionPlan) -> PlanOut:

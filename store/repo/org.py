@@ -96,6 +96,7 @@ def get_setting(session: Session, key: str) -> Any:
 
 def put_setting(session: Session, *, actor_id: int | None, key: str, value: Any) -> Setting:
     row = session.get(Setting, key)
+    before = row.value if row is not None else DEFAULT_SETTINGS.get(key)
     if row is None:
         row = Setting(key=key, value=value, updated_by=actor_id)
         session.add(row)
@@ -104,7 +105,7 @@ def put_setting(session: Session, *, actor_id: int | None, key: str, value: Any)
         row.updated_by = actor_id
     session.flush()
     audit.record(session, actor_id=actor_id, action="setting.changed", entity="setting", entity_id=key,
-                 detail={"value": value})
+                 detail={"before": before, "after": value})
     return row
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 
 from schemas.org import LoginBody, LoginOut, Role, UserOut
+from store.repo import audit
 from store.repo import auth as auth_repo
 from web.auth import ApiUser, bearer_token, get_db
 from web.login import authenticate
@@ -18,18 +19,20 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 def login(body: LoginBody, request: Request) -> LoginOut:
     settings = request.app.state.settings
     with get_db(request).session() as session:
-        employee = authenticate(session, settings, body.username, body.password)
+        employee = authenticate(session, settings, body.username, body.password, channel="api")
         token, _row = auth_repo.issue_token(session, employee.id, "api", timedelta(days=settings.token_days))
         return LoginOut(token=token, user=UserOut(id=employee.id, username=employee.username,
                                                   name=employee.name, roles=[Role(r) for r in sorted(employee.roles)]))
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, _user: ApiUser) -> None:
+def logout(request: Request, user: ApiUser) -> None:
     token = bearer_token(request)
     if token:
         with get_db(request).session() as session:
             auth_repo.revoke_token(session, token)
+            audit.record(session, actor_id=user.id, action="account.logout", entity="account",
+                         entity_id=user.username, detail={"channel": "api"})
 
 
 @router.get("/me", response_model=UserOut)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from store.repo.process_list import ProcessFilter, list_processes
 from web.auth import ApiUser, get_db, viewer_of
+from web.engine import company_days
 
 router = APIRouter(prefix="/api", tags=["processes"])
 
@@ -43,13 +43,9 @@ def processes(request: Request, user: ApiUser,
     """Orders, offboardings and settlements the caller may see, newest first: ``status`` is a
     process's own status or ``open``/``closed``; ``person_id`` the salesperson or the leaver;
     ``since``/``until`` company dates, both included."""
-    zone = ZoneInfo(request.app.state.settings.timezone)
-
-    def start_of(day: date | None) -> datetime | None:
-        return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC) if day else None
-
-    wanted = ProcessFilter(kind=kind, status=status, person_id=person_id, overdue=overdue, since=start_of(since),
-                           until=start_of(until + timedelta(days=1)) if until else None)
+    first, after_last = company_days(request, since, until)
+    wanted = ProcessFilter(kind=kind, status=status, person_id=person_id, overdue=overdue, since=first,
+                           until=after_last)
     with get_db(request).session() as session:
         rows, total = list_processes(session, viewer_of(user), wanted, limit=limit, offset=offset)
     return ProcessPage(items=[ProcessOut(**row.__dict__) for row in rows], total=total)

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from schemas.errors import BatonError
 from store.models import Employee
+from store.repo import audit
 from store.repo import auth as auth_repo
 from web import i18n
 from web.auth import SESSION_COOKIE, get_db, session_principal
@@ -67,7 +68,11 @@ def logout(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with get_db(request).session() as session:
+            found = auth_repo.resolve_token(session, token, "session")
             auth_repo.revoke_token(session, token)
+            if found is not None:
+                audit.record(session, actor_id=found[1].id, action="account.logout", entity="account",
+                             entity_id=found[1].username, detail={"channel": "page"})
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
