@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    null,
     or_,
     select,
     true,
@@ -109,7 +111,7 @@ def _offboardings(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Se
 def _settlements(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[Any]:
     query = (select(CommissionSettlement.workflow_id.label("workflow_id"), literal("commission").label("kind"),
                     CommissionSettlement.period.label("process_id"), CommissionSettlement.period.label("subject"),
-                    CommissionSettlement.status.label("status"), literal(None).label("person_id"),
+                    CommissionSettlement.status.label("status"), cast(null(), Integer).label("person_id"),
                     CommissionSettlement.created_at.label("started_at"),
                     _overdue(CommissionSettlement.workflow_id).label("overdue"))
              .where(_status("commission", CommissionSettlement.status, wanted.status)))
