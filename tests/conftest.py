@@ -18,9 +18,10 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
+from sqlalchemy import select, text
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -31,7 +32,7 @@ from baton.worker import build_worker
 from schemas import search
 from store.db import Database, normalise_url
 from store.migrate import upgrade
-from store.models import Base
+from store.models import Base, CommissionSettlement, Offboarding, Order
 from tests.support.org import PASSWORD, OrgFixture, make_org
 from tests.support.workflows import SUPPORT_WORKFLOWS
 
@@ -152,22 +153,31 @@ async def worker(settings: Settings, db: Database, temporal_env: WorkflowEnviron
     async with running:
         await wait_until_polling(temporal_env.client, settings.temporal.task_queue)
         yield running
-    await end_processes(temporal_env.client, settings.temporal.task_queue)
+    await end_processes(temporal_env.client, settings.temporal.task_queue, db)
 
 
-async def end_processes(client: Client, task_queue: str) -> None:
+async def end_processes(client: Client, task_queue: str, db: Database) -> None:
     """Each test's database starts its ids afresh, but the Temporal server lives for the session:
-    end the test's still-running processes so ``order-<id>`` is free for the next test."""
+    end the test's still-running processes so ``order-<id>`` is free for the next test. Those
+    the records name are ended by id (the visibility store may not list a just-started one yet)."""
     query = f'TaskQueue="{task_queue}" AND ExecutionStatus="Running"'
     async for execution in client.list_workflows(query):
         await client.get_workflow_handle(execution.id, run_id=execution.run_id).terminate("test finished")
+    with db.session() as session:
+        known = {workflow_id for model in (Order, Offboarding, CommissionSettlement)
+                 for workflow_id in session.scalars(select(model.workflow_id)) if workflow_id}
+    for workflow_id in sorted(known):
+        handle = client.get_workflow_handle(workflow_id)
+        try:
+            if (await handle.describe()).raw_description.workflow_execution_info.task_queue == task_queue:
+                await handle.terminate("test finished")
+        except RPCError:  # never started here, or already closed
+            pass
 
 
 async def wait_until_polling(client: Client, task_queue: str) -> None:
     """Readiness, not timing: the server has seen the worker's first poll (bounded to ~10 s)."""
     import asyncio
-
-    from temporalio.service import RPCError
 
     from baton.engine import worker_alive
 
@@ -189,7 +199,7 @@ async def skipping_worker(settings: Settings, db: Database, time_skipping_env: W
                            extra_workflows=SUPPORT_WORKFLOWS)
     async with running:
         yield running
-    await end_processes(time_skipping_env.client, settings.temporal.task_queue)
+    await end_processes(time_skipping_env.client, settings.temporal.task_queue, db)
 
 
 @pytest.fixture
