@@ -60,12 +60,6 @@ def to_rate_units(rate: Decimal) -> int:
     return int(rate * RATE_SCALE)
 
 
-def round_units(units: int) -> int:
-    """1/10,000 fen → fen, half-up (away from zero for the negative amounts of clawbacks)."""
-    half = RATE_SCALE // 2
-    return (units + half) // RATE_SCALE if units >= 0 else -((-units + half) // RATE_SCALE)
-
-
 def share_of(commission_fen: int, part_fen: int, whole_fen: int) -> int:
     """``commission × part / whole`` rounded half-up to the fen: what a refund takes back of the
     commission its payment earned."""

@@ -186,12 +186,6 @@ def resolve_dispute(session: Session, request: ResolutionRequest) -> None:
                          "reason": request.reason})
 
 
-def open_disputes(session: Session, settlement_id: int) -> list[CommissionDispute]:
-    return list(session.scalars(select(CommissionDispute).where(
-        CommissionDispute.settlement_id == settlement_id, CommissionDispute.status == DisputeStatus.open.value)
-        .order_by(CommissionDispute.id)))
-
-
 # ----------------------------------------------------------------------------- corrections
 def add_correction(session: Session, *, actor_id: int, correction: CorrectionIn) -> CommissionAdjustment:
     """A correction of a locked period goes into the next settlement still open to changes, or
