@@ -202,17 +202,14 @@ class Computation:
     def _publish(self, plan_version: int) -> ComputeResult:
         with self.db.session() as writer:
             settlement = self._settlement(writer)
-            teams = dict(writer.execute(select(Employee.id, Employee.team_id)
-                                        .where(Employee.id.in_(list(self.totals)))).all())
-            adjusted = set(writer.scalars(select(CommissionAdjustment.employee_id).where(
-                CommissionAdjustment.settlement_id == self.settlement_id)))
             writer.execute(update(CommissionAdjustment).where(CommissionAdjustment.settlement_id.is_(None))
-                           .values(settlement_id=self.settlement_id))
-            adjusted |= set(writer.scalars(select(CommissionAdjustment.employee_id).where(
+                           .values(settlement_id=self.settlement_id))  # corrections waiting for a settlement
+            adjusted = set(writer.scalars(select(CommissionAdjustment.employee_id).where(
                 CommissionAdjustment.settlement_id == self.settlement_id)))
             for employee in adjusted - set(self.totals):
                 self.totals[employee] = Totals()
-                teams[employee] = writer.scalar(select(Employee.team_id).where(Employee.id == employee))
+            teams = dict(writer.execute(select(Employee.id, Employee.team_id)
+                                        .where(Employee.id.in_(list(self.totals)))).all())
             writer.add_all([CommissionStatement(settlement_id=self.settlement_id, run=self.run, employee_id=employee,
                                                 team_id=teams.get(employee),
                                                 **{f.name: getattr(totals, f.name) for f in fields(Totals)})

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, ColumnElement, and_, cast, exists, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -29,6 +29,7 @@ from store.models import (
 )
 from store.repo.money import signed_amount
 
+Item = TypeVar("Item")
 PUBLISHED = CommissionLine.run == CommissionSettlement.run
 APPROVED = "approved"
 
@@ -171,8 +172,8 @@ def fully_paid(session: Session, order_ids: set[int], end: datetime) -> set[int]
     return found
 
 
-def chunks(ids: list[int], size: int = 5_000) -> Iterator[list[int]]:
-    """Ids a few thousand at a time: SQLite bounds the parameters of one statement."""
+def chunks(ids: list[Item], size: int = 5_000) -> Iterator[list[Item]]:
+    """A few thousand at a time: SQLite bounds the parameters of one statement."""
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
 
@@ -184,8 +185,7 @@ def commission_of_payments(session: Session, settlement_id: int, run: int,
     statement lines, the index every statement is read by."""
     in_run = or_(PUBLISHED, and_(CommissionSettlement.id == settlement_id, CommissionLine.run == run))
     found: dict[int, tuple[int, int, int, str]] = {}
-    for start in range(0, len(sold), 5_000):
-        chunk = sold[start:start + 5_000]
+    for chunk in chunks(sold):
         rows = session.execute(
             select(CommissionLine.payment_id, CommissionLine.employee_id, CommissionLine.amount_fen,
                    CommissionLine.commission_fen, CommissionLine.kind)

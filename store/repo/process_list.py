@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from schemas.processes import ProcessOut
 from store.models import CommissionSettlement, CommissionStatement, Customer, Employee, Offboarding, Order, Task
 from store.repo.visibility import Viewer, managed_team_ids
 
@@ -49,18 +50,6 @@ class ProcessFilter:
     overdue: bool | None = None
     since: datetime | None = None
     until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ProcessRow:
-    workflow_id: str
-    kind: str
-    process_id: str
-    subject: str
-    status: str
-    person_id: int | None
-    started_at: datetime
-    overdue: bool
 
 
 def _overdue(workflow_id: Any) -> ColumnElement[bool]:
@@ -147,7 +136,7 @@ BRANCHES = {"order": _orders, "offboarding": _offboardings, "commission": _settl
 
 
 def list_processes(session: Session, viewer: Viewer, wanted: ProcessFilter, *, limit: int, offset: int
-                   ) -> tuple[list[ProcessRow], int]:
+                   ) -> tuple[list[ProcessOut], int]:
     """A page of processes, newest first, and how many there are in all."""
     kinds = [wanted.kind] if wanted.kind in BRANCHES else list(KINDS)
     branches = [BRANCHES[kind](session, viewer, wanted) for kind in kinds]
@@ -157,6 +146,4 @@ def list_processes(session: Session, viewer: Viewer, wanted: ProcessFilter, *, l
     merged = union_all(*newest).subquery()
     rows = session.execute(select(merged).order_by(merged.c.started_at.desc(), merged.c.workflow_id)
                            .limit(limit).offset(offset)).all()
-    return [ProcessRow(workflow_id=row.workflow_id, kind=row.kind, process_id=row.process_id, subject=row.subject,
-                       status=row.status, person_id=row.person_id, started_at=row.started_at,
-                       overdue=bool(row.overdue)) for row in rows], total
+    return [ProcessOut.model_validate(row, from_attributes=True) for row in rows], total

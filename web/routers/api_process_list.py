@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 
+from schemas.processes import ProcessPage
 from store.repo.process_list import ProcessFilter, list_processes
 from web.auth import ApiUser, get_db, viewer_of
 from web.engine import company_days
 
 router = APIRouter(prefix="/api", tags=["processes"])
-
-
-class ProcessOut(BaseModel):
-    workflow_id: str
-    kind: str
-    process_id: str
-    subject: str
-    status: str
-    person_id: int | None
-    started_at: datetime
-    overdue: bool
-
-
-class ProcessPage(BaseModel):
-    items: list[ProcessOut]
-    total: int
 
 
 @router.get("/processes", response_model=ProcessPage)
@@ -48,4 +32,4 @@ def processes(request: Request, user: ApiUser,
                            until=after_last)
     with get_db(request).session() as session:
         rows, total = list_processes(session, viewer_of(user), wanted, limit=limit, offset=offset)
-    return ProcessPage(items=[ProcessOut(**row.__dict__) for row in rows], total=total)
+    return ProcessPage(items=rows, total=total)
