@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -30,10 +31,10 @@ def port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_for_health(url: str, process: subprocess.Popen[str], limit: float) -> float:
+def wait_for_health(url: str, stack: Stack, limit: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < limit:
-        assert process.poll() is None, f"baton dev exited early: {process.stdout.read() if process.stdout else ''}"
+        assert stack.process.poll() is None, f"baton dev exited early: {''.join(stack.lines)}"
         try:
             if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
                 return time.monotonic() - started
@@ -43,16 +44,33 @@ def wait_for_health(url: str, process: subprocess.Popen[str], limit: float) -> f
     raise AssertionError(f"not healthy within {limit} s")
 
 
-def start(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "baton", "dev"], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+class Stack:
+    """``baton dev`` running, its output read as it comes (so the test knows when the stack itself
+    has announced that it is ready)."""
 
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "baton", "dev"], cwd=ROOT, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        self.lines: list[str] = []
+        self.announced = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
-def interrupt(process: subprocess.Popen[str]) -> str:
-    """Ctrl-C at the terminal signals the whole process group."""
-    os.killpg(process.pid, signal.SIGINT)
-    output, _ = process.communicate(timeout=30)
-    return output
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if line.lstrip().startswith("App:"):
+                self.announced.set()
+
+    def interrupt(self) -> str:
+        """Ctrl-C at the terminal signals the whole process group, once the stack has printed its
+        banner (its own health check may answer a moment after the test's)."""
+        self.announced.wait(timeout=60)
+        os.killpg(self.process.pid, signal.SIGINT)
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=10)
+        return "".join(self.lines)
 
 
 @pytest.fixture
@@ -69,7 +87,7 @@ def test_dev_stack_runs_stops_cleanly_and_keeps_its_state(stack_env: dict[str, s
     ui_port = int(stack_env["BATON_TEMPORAL_UI_PORT"])
     url = f"http://127.0.0.1:{web_port}"
 
-    first = start(stack_env)
+    first = Stack(stack_env)
     try:
         cold = wait_for_health(url, first, limit=90)
         login = httpx.post(f"{url}/api/login", json={"username": "zhang.wei", "password": "demo1234"})
@@ -79,20 +97,20 @@ def test_dev_stack_runs_stops_cleanly_and_keeps_its_state(stack_env: dict[str, s
         page = httpx.get(f"{url}/login")
         assert "登录 Baton" in page.text
     finally:
-        output = interrupt(first)
-    assert first.returncode == 0, output
+        output = first.interrupt()
+    assert first.process.returncode == 0, output
     assert f"App:              {url}" in output
     assert f"Temporal Web UI:  http://127.0.0.1:{ui_port}" in output
     assert "zhang.wei" in output and "demo1234" in output
     for port in (web_port, ui_port, int(stack_env["BATON_TEMPORAL_PORT"])):
         assert not port_open(port), f"port {port} still served after Ctrl-C"
 
-    second = start(stack_env)
+    second = Stack(stack_env)
     try:
         warm = wait_for_health(url, second, limit=20)
         me = httpx.get(f"{url}/api/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200 and me.json()["username"] == "zhang.wei", "state survived the restart"
     finally:
-        output = interrupt(second)
+        output = second.interrupt()
     assert "Loaded the demo company" not in output, "an existing database is never reloaded"
     print(f"cold start {cold:.1f} s, warm start {warm:.1f} s")
