@@ -169,7 +169,7 @@ def _build_plan(rng: random.Random, today: date) -> _Plan:
     phones = {p.username: _mobile(rng) for p in people}
     customers = _plan_customers(rng, today)
     orders = _plan_orders(rng, today, customers)
-    _tune_star_share(orders)
+    _tune_star_share(today, orders)
     _set_credit_limits(today, customers, orders)
     return _Plan(
         phones=phones,
@@ -340,14 +340,18 @@ def _decision(
     return status, None, decided
 
 
-def _tune_star_share(orders: list[_Order]) -> None:
-    """Scale 张伟's order quantities so his customers bring ``STAR_SHARE`` of approved revenue.
+def _tune_star_share(today: date, orders: list[_Order]) -> None:
+    """Scale 张伟's order quantities so his customers bring ``STAR_SHARE`` of the last twelve
+    months' approved revenue.
 
     Random draws alone leave his share anywhere within a few points; the demo's story (and the
-    revenue-concentration alert) needs it near 15% whatever day the demo is loaded on.
+    revenue-concentration alert, which looks at the last twelve months) needs it just over 15%
+    whatever day the demo is loaded on.
     """
-    star = sum(float(o.total) for o in orders if o.status == "approved" and o.owner == data.STAR_SELLER)
-    rest = sum(float(o.total) for o in orders if o.status == "approved" and o.owner != data.STAR_SELLER)
+    since = _local(today - timedelta(days=365), 0)
+    recent = [o for o in orders if o.status == "approved" and o.created >= since]
+    star = sum(float(o.total) for o in recent if o.owner == data.STAR_SELLER)
+    rest = sum(float(o.total) for o in recent if o.owner != data.STAR_SELLER)
     factor = data.STAR_SHARE * rest / ((1 - data.STAR_SHARE) * star)
     for order in orders:
         if order.owner == data.STAR_SELLER:

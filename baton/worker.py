@@ -22,6 +22,7 @@ from activities.commission import commission_activities
 from activities.notify import NotifyActivities
 from activities.offboarding import offboarding_activities
 from activities.orders import order_activities
+from activities.risk_scan import risk_scan_activities
 from activities.tasks import task_activities
 from baton import engine
 from baton.config import Settings
@@ -31,11 +32,12 @@ from store.db import Database
 from workflows.commission_settlement import CommissionMonthlyWorkflow, CommissionSettlementWorkflow
 from workflows.offboarding import OffboardingWorkflow
 from workflows.order_approval import OrderApprovalWorkflow
+from workflows.risk_scan import AlertFollowUpWorkflow, RiskScanWorkflow
 
 log = logging.getLogger("baton.worker")
 
 WORKFLOWS: Sequence[type] = (OrderApprovalWorkflow, OffboardingWorkflow, CommissionSettlementWorkflow,
-                              CommissionMonthlyWorkflow)
+                              CommissionMonthlyWorkflow, RiskScanWorkflow, AlertFollowUpWorkflow)
 
 
 def activities_for(db: Database, settings: Settings | None = None) -> list[Callable[..., Any]]:
@@ -45,7 +47,7 @@ def activities_for(db: Database, settings: Settings | None = None) -> list[Calla
     outside = bool(channels)
     return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone, outside_channels=outside),
             *order_activities(db, outside_channels=outside), *offboarding_activities(db, outside_channels=outside),
-            *commission_activities(db, timezone, outside_channels=outside)]
+            *commission_activities(db, timezone, outside_channels=outside), *risk_scan_activities(db, timezone)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,

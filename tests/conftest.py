@@ -32,7 +32,7 @@ from baton.worker import build_worker
 from schemas import search
 from store.db import Database, normalise_url
 from store.migrate import upgrade
-from store.models import Base, CommissionSettlement, Offboarding, Order
+from store.models import Alert, Base, CommissionSettlement, Offboarding, Order
 from tests.support.org import PASSWORD, OrgFixture, make_org
 from tests.support.workflows import SUPPORT_WORKFLOWS
 
@@ -164,7 +164,7 @@ async def end_processes(client: Client, task_queue: str, db: Database) -> None:
     async for execution in client.list_workflows(query):
         await client.get_workflow_handle(execution.id, run_id=execution.run_id).terminate("test finished")
     with db.session() as session:
-        known = {workflow_id for model in (Order, Offboarding, CommissionSettlement)
+        known = {workflow_id for model in (Order, Offboarding, CommissionSettlement, Alert)
                  for workflow_id in session.scalars(select(model.workflow_id)) if workflow_id}
     for workflow_id in sorted(known):
         handle = client.get_workflow_handle(workflow_id)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import Client, ScheduleCalendarSpec
 
-from baton.schedules import COMMISSION_SCHEDULE, ensure_schedules
+from baton.schedules import COMMISSION_SCHEDULE, RISK_SCAN_SCHEDULE, ensure_schedules
 from schemas.commission import SettlementOutOfOrder
 from schemas.commission_math import next_period, previous_period
 from store.db import Database
@@ -171,6 +171,7 @@ async def test_the_monthly_schedule_is_created_once_and_opens_last_months_settle
     calendar: ScheduleCalendarSpec = described.schedule.spec.calendars[0]
     assert [r.start for r in calendar.day_of_month] == [3] and described.schedule.spec.time_zone_name == "Asia/Shanghai"
     await temporal_client.get_schedule_handle(COMMISSION_SCHEDULE).delete()
+    await temporal_client.get_schedule_handle(RISK_SCAN_SCHEDULE).delete()
 
     period = last_period()
     nothing = await temporal_client.execute_workflow("CommissionMonthly", id=f"tick-{queue}-0",

@@ -17,6 +17,7 @@ from web.engine import EngineHandle
 from web.middleware import RequestContext
 from web.routers import (
     api_accounts,
+    api_alerts,
     api_attachments,
     api_audit,
     api_commission,
@@ -108,5 +109,6 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
         app.include_router(router)
 
     app.include_router(api_audit.router)
+    app.include_router(api_alerts.router)
     app.include_router(pages_audit.router)
     return app

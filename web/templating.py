@@ -45,11 +45,12 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai", fmt: str
     return value.astimezone(ZoneInfo(timezone)).strftime(fmt)
 
 
-PROCESS_PAGES = {"order": "/orders/{}", "offboarding": "/offboardings/{}", "commission": "/commission/{}"}
+PROCESS_PAGES = {"order": "/orders/{}", "offboarding": "/offboardings/{}", "commission": "/commission/{}",
+                 "alert": "/alerts/{}"}
 
 
 def process_page(task: Any) -> str | None:
-    """Where the task's case is seen whole (the order, the handover, the settlement)."""
+    """Where the task's case is seen whole (the order, the handover, the settlement, the alert)."""
     page = PROCESS_PAGES.get(getattr(task, "process", ""))
     return page.format(task.process_id) if page and task.process_id else None
 

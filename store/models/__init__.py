@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models of every business record Baton keeps."""
 
+from store.models.alerts import Alert, AlertRuleSetting, RiskScan
 from store.models.audit import AuditEntry
 from store.models.auth import AuthToken, LoginFailure
 from store.models.base import Base
@@ -27,6 +28,8 @@ from store.models.policies import DeadlinePolicyRow, Delegation
 from store.models.work import Attachment, Notification, NotificationDelivery, Task, TaskExclusion
 
 __all__ = [
+    "Alert",
+    "AlertRuleSetting",
     "Attachment",
     "AuditEntry",
     "AuthToken",
@@ -60,6 +63,7 @@ __all__ = [
     "OwnershipChange",
     "Payment",
     "Reassignment",
+    "RiskScan",
     "Service",
     "Setting",
     "Task",

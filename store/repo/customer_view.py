@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Customer, CustomerContact, Employee, Order, Payment, Team
 from store.repo import customers, interactions
+from store.repo.alert_views import alerts_about
 from store.repo.money import signed_amount
 from store.repo.visibility import Viewer
 
@@ -53,7 +54,7 @@ def customer_360(session: Session, viewer: Viewer, customer_id: int) -> dict[str
         "receivables": receivables(session, customer_id),
         "complaints": interactions.complaints(session, customer_id),
         "ownership": customers.ownership_history(session, customer_id),
-        "alerts": [],
+        "alerts": [alert.model_dump(mode="json") for alert in alerts_about(session, viewer, "customer", customer_id)],
     }
 
 

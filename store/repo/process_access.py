@@ -1,7 +1,7 @@
 """Who may read a process's history: its participants, their managers, HR and admin.
 
-A process is known to the database by its workflow id: the order, offboarding or settlement row
-that carries it, and the task rows its steps wrote. Participants are the people it is about (an
+A process is known to the database by its workflow id: the order, offboarding, settlement or
+alert row that carries it, and the task rows its steps wrote. Participants are the people it is about (an
 order's owner, the person leaving, every salesperson with a statement in the settlement), whoever
 started or closed it, and whoever held, was escalated, was delegated or completed one of its
 tasks (a task offered to a role counts for everyone holding that role). Managers read the
@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from store.models import (
+    Alert,
     CommissionSettlement,
     CommissionStatement,
     Department,
@@ -50,6 +51,12 @@ class ProcessPeople:
 
 def people_of(session: Session, workflow_id: str) -> ProcessPeople:
     found = ProcessPeople()
+    for alert in session.scalars(select(Alert).where(Alert.workflow_id == workflow_id)):
+        found.known = True  # about the team, not the person: a flagged salesperson does not read it
+        if alert.team_id is not None:
+            found.team_ids.add(alert.team_id)
+        if alert.assignee_id is not None:
+            found.participants.add(alert.assignee_id)
     for order in session.scalars(select(Order).where(Order.workflow_id == workflow_id)):
         found.known = True
         found.subjects.add(order.owner_id)
