@@ -2,7 +2,9 @@
 purpose, behind ``workflow.patched``):
 
     .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval] [Offboarding] \
-        [CommissionSettlement] [CommissionMonthly] | CommissionMonthlyOpening
+        [CommissionSettlement] [CommissionMonthly] [RiskScan] | CommissionMonthlyOpening
+
+(``RiskScan`` records the scan and the ``AlertFollowUp`` of the alert it raised.)
 
 New recordings are added beside the old ones: a history recorded before a ``workflow.patched``
 change must keep replaying, so delete a file only when no such process can still be running.
@@ -35,6 +37,7 @@ from tests.support.customers import make_customers
 from tests.support.http import api_login
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture, make_org
+from tests.support.record_alerts import record_scan_and_follow_up
 from tests.support.record_commission import record_monthly, record_monthly_opening, record_settlement
 from tests.support.record_offboarding import record_offboarding
 from tests.support.steps import HOUR, action, approval_step, start_probe, wait_for_step
@@ -109,7 +112,7 @@ async def main() -> None:
         data_converter=pydantic_data_converter, search_attributes=search.ALL,
         dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"])
     wanted = set(sys.argv[1:]) or {"StepProbe", "OrderApproval", "Offboarding", "CommissionSettlement",
-                                   "CommissionMonthly"}
+                                   "CommissionMonthly", "RiskScan"}
     recorded: dict[str, tuple[str, str]] = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, db, executor, extra_workflows=SUPPORT_WORKFLOWS):
@@ -123,6 +126,8 @@ async def main() -> None:
                 recorded["CommissionSettlement"] = await record_settlement(env, db, settings, make_org_once(db))
             if "CommissionMonthly" in wanted:
                 recorded["CommissionMonthly"] = await record_monthly(env, settings)
+            if "RiskScan" in wanted:
+                recorded |= await record_scan_and_follow_up(env, db, settings, make_org_once(db))
             if "CommissionMonthlyOpening" in wanted:  # alone: it leaves last month open
                 recorded["CommissionMonthly"] = await record_monthly_opening(env, db, settings, make_org_once(db))
     for kind, (workflow_id, history) in recorded.items():
