@@ -447,7 +447,41 @@ def _plan_interactions(rng: random.Random, today: date, customers: list[_Custome
             heard = today - timedelta(days=rng.randint(3, 20))
             summary = _fill(rng, rng.choice(data.DIVERSION_HINTS), customer)
             records.append(_Record(index, manager, summary, _office_hours(rng, heard), "phone"))
+    records = _winding_down(today, records, customers) + _side_business(today, customers)
     records.sort(key=lambda r: r.at)
+    return records
+
+
+def _winding_down(today: date, records: list[_Record], customers: list[_Customer]) -> list[_Record]:
+    """Before she resigns, 张伟 logs a visit or more every working day for a month — vague ones, for
+    show — then in her last week all but stops: one contact left."""
+    rng = random.Random(f"{data.SEED}-winding-down")
+    since, month_before = _local(today - timedelta(days=7), 0), _local(today - timedelta(days=35), 0)
+    last_week = sorted((r for r in records if r.employee == data.STAR_SELLER and r.at >= since), key=lambda r: r.at)
+    dropped = {id(r) for r in last_week[:-1]}
+    logged = sum(r.employee == data.STAR_SELLER and month_before <= r.at < since for r in records)
+    hers = [(i, c) for i, c in enumerate(customers) if c.owner == data.STAR_SELLER]
+    for _ in range(max(0, data.SHOW_VISITS - logged)):
+        index, customer = rng.choice(hers)
+        day = today - timedelta(days=rng.randint(8, 34))
+        records.append(_Record(index, data.STAR_SELLER, _fill(rng, rng.choice(data.SHOW_VISIT_TEMPLATES), customer),
+                               _office_hours(rng, day), "visit"))
+    return [r for r in records if id(r) not in dropped]
+
+
+def _side_business(today: date, customers: list[_Customer]) -> list[_Record]:
+    """跑单: over the last month one salesperson quietly works a colleague's customers over WeChat.
+
+    Drawn from a generator of its own, so the rest of the company stays row for row what it was."""
+    rng = random.Random(f"{data.SEED}-side-business")
+    theirs = [(i, c) for i, c in enumerate(customers) if c.owner == data.SIDE_BUSINESS[1]]
+    records = []
+    for _ in range(data.SIDE_BUSINESS_CONTACTS):
+        index, customer = rng.choice(theirs)
+        summary = _fill(rng, rng.choice(data.SIDE_BUSINESS_TEMPLATES), customer)
+        day = today - timedelta(days=rng.randint(1, 28))
+        records.append(_Record(index, data.SIDE_BUSINESS[0], summary, _office_hours(rng, day), "wechat",
+                               by_owner=False))
     return records
 
 

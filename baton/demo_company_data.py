@@ -286,6 +286,21 @@ DROPPING_TEMPLATES: tuple[tuple[str, str], ...] = (
     ("phone", "电话联系{contact}，对方称近期运输计划减少，暂无新订单"),
     ("wechat", "微信询问{contact}下月需求，回复较慢，未给出具体运量"),
 )
+# 张伟's month of visits for show before her last week: at least this many records in those four
+# weeks, however few the random draws gave.
+SHOW_VISITS = 26
+SHOW_VISIT_TEMPLATES = (
+    "例行拜访{contact}，沟通顺畅，暂无新需求",
+    "拜访{contact}，了解近况，后续保持联系",
+)
+# 跑单: who works whose customers on the side, how often in the last month, and how it reads.
+SIDE_BUSINESS = ("ma.chao", "wang.fang")
+SIDE_BUSINESS_CONTACTS = 8
+SIDE_BUSINESS_TEMPLATES = (
+    "私下联系{contact}，介绍朋友公司的{service}报价",
+    "微信上和{contact}约了饭，说以后可以直接找我安排车",
+    "{contact}问能不能开个人收据，答应帮忙问问",
+)
 UNASSIGNED_TEMPLATES = (
     "客户来电咨询{service}服务，尚未分配负责销售",
     "展会上收集的名片，客户对{service}有兴趣",

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from baton.demo_company import load_demo_company
+from schemas.alerts import THRESHOLDS, AlertRule
 from store.db import Database
 from store.migrate import upgrade
 from store.models import (
@@ -37,6 +38,7 @@ from store.models import (
 from store.passwords import verify_password
 from store.repo import settlements
 from store.repo.commission_compute import compute
+from store.repo.risk_rules import evaluate
 
 TODAY = date(2026, 11, 23)
 
@@ -217,6 +219,22 @@ def test_some_of_zhang_weis_big_customers_are_drifting_away(demo: Loaded) -> Non
             if long_standing and then >= 5 and now * 4 <= then:
                 drifting += 1
         assert drifting >= 2
+
+
+def test_every_risk_rule_finds_the_demos_stories(demo: Loaded) -> None:
+    """张伟 went quiet last week and holds over 15% of the year's revenue; 马超 works 王芳's customers
+    on WeChat; some of 张伟's big accounts are falling; a few customers complain again and again;
+    a few small accounts have gone silent."""
+    at = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2)
+    with demo.db.session() as session:
+        staff = {e.id: e.username for e in session.scalars(select(Employee))}
+        owners = dict(session.execute(select(Customer.id, Customer.owner_id)).all())
+        found = {rule: evaluate(session, rule, THRESHOLDS[rule](), at, "Asia/Shanghai") for rule in AlertRule}
+    assert [staff[e] for e in found[AlertRule.contact_drop]] == ["zhang.wei"]
+    assert [staff[e] for e in found[AlertRule.unassigned_contacts]] == ["ma.chao"]
+    assert [staff[e] for e in found[AlertRule.revenue_concentration]] == ["zhang.wei"]
+    assert any(staff.get(owners[c] or 0) == "zhang.wei" for c in found[AlertRule.orders_declining])
+    assert len(found[AlertRule.repeated_complaints]) >= 4 and len(found[AlertRule.customer_silent]) >= 5
 
 
 def test_every_demo_password_is_demo1234(demo: Loaded) -> None:
