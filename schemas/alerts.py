@@ -41,6 +41,13 @@ class AlertStatus(StrEnum):
     resolved = "resolved"  # closed with a note; the rule may raise it again if the condition returns
 
 
+ALERT_STATUS_LABELS: dict[str, str] = {
+    AlertStatus.open: N_("Open"),
+    AlertStatus.acknowledged: N_("Acknowledged"),
+    AlertStatus.resolved: N_("Resolved"),
+}
+
+
 class SubjectType(StrEnum):
     employee = "employee"
     customer = "customer"

@@ -68,6 +68,12 @@ async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: 
     inbox = (await south.get("/api/tasks")).json()
     assert [t["id"] for t in inbox["items"] if t["process"] == "alert"] == [task.id]
 
+    # the follow-ups are processes like any other: listed for whoever may read the alerts
+    listed_processes = (await south.get("/api/processes", params={"type": "alert"})).json()
+    assert [(p["workflow_id"], p["subject"], p["status"]) for p in listed_processes["items"]] == [
+        (f"alert-{listed[0]['id']}", "佛山美达电器有限公司", "open")]
+    assert (await (await api("sales_south")).get("/api/processes", params={"type": "alert"})).json()["total"] == 0
+
     # the next day's scan finds the same conditions: nothing new
     assert await scan(admin) == 0
     with db.session() as session:

@@ -1,5 +1,5 @@
 """Every process a person may see, from the records (never Temporal's visibility store): orders,
-offboardings and commission settlements side by side, filterable by type, status, person,
+offboardings, commission settlements and risk-alert follow-ups side by side, filterable by type, status, person,
 overdue work and start date, newest first.
 
 Each kind of process keeps its own table; a page reads the newest ``offset + limit`` rows of each
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     exists,
     false,
@@ -33,12 +34,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from schemas.processes import ProcessOut
-from store.models import CommissionSettlement, CommissionStatement, Customer, Employee, Offboarding, Order, Task
+from store.models import (
+    Alert,
+    CommissionSettlement,
+    CommissionStatement,
+    Customer,
+    Employee,
+    Offboarding,
+    Order,
+    Task,
+)
+from store.repo import alert_views
 from store.repo.visibility import Viewer, managed_team_ids
 
-KINDS = ("order", "offboarding", "commission")
+KINDS = ("order", "offboarding", "commission", "alert")
 CLOSED = {"order": ("approved", "rejected", "cancelled", "expired"), "offboarding": ("completed", "cancelled"),
-          "commission": ("locked",)}
+          "commission": ("locked",), "alert": ("resolved",)}
 EVERYTHING = ("admin", "hr", "department_head", "finance")
 
 
@@ -111,6 +122,22 @@ def _settlements(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Sel
     return _common(query, None, CommissionSettlement.created_at, CommissionSettlement.workflow_id, wanted)
 
 
+def _alerts(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[Any]:
+    """Alert follow-ups, for those who may read alerts; the person is the salesperson it is about."""
+    subject = case(
+        (Alert.subject_type == "employee",
+         select(Employee.name).where(Employee.id == Alert.subject_id).scalar_subquery()),
+        else_=select(Customer.name).where(Customer.id == Alert.subject_id).scalar_subquery())
+    person = case((Alert.subject_type == "employee", Alert.subject_id), else_=cast(null(), Integer))
+    query = (select(Alert.workflow_id.label("workflow_id"), literal("alert").label("kind"),
+                    cast(Alert.id, String).label("process_id"), subject.label("subject"),
+                    Alert.status.label("status"), person.label("person_id"), Alert.created_at.label("started_at"),
+                    _overdue(Alert.workflow_id).label("overdue"))
+             .where(Alert.workflow_id.is_not(None), _status("alert", Alert.status, wanted.status),
+                    alert_views.visible(session, viewer) if alert_views.may_read_alerts(viewer) else false()))
+    return _common(query, person, Alert.created_at, Alert.workflow_id, wanted)
+
+
 def _has_statement(employee_id: int) -> ColumnElement[bool]:
     return exists(select(CommissionStatement.id).where(CommissionStatement.settlement_id == CommissionSettlement.id,
                                                        CommissionStatement.run == CommissionSettlement.run,
@@ -132,7 +159,7 @@ def _common(query: Any, person: Any, started: Any, workflow_id: Any, wanted: Pro
     return narrowed
 
 
-BRANCHES = {"order": _orders, "offboarding": _offboardings, "commission": _settlements}
+BRANCHES = {"order": _orders, "offboarding": _offboardings, "commission": _settlements, "alert": _alerts}
 
 
 def list_processes(session: Session, viewer: Viewer, wanted: ProcessFilter, *, limit: int, offset: int

@@ -15,9 +15,12 @@ from web.engine import company_days
 router = APIRouter(prefix="/api", tags=["processes"])
 
 
+ProcessKind = Literal["order", "offboarding", "commission", "alert"]
+
+
 @router.get("/processes", response_model=ProcessPage)
 def processes(request: Request, user: ApiUser,
-              kind: Annotated[Literal["order", "offboarding", "commission"] | None, Query(alias="type")] = None,
+              kind: Annotated[ProcessKind | None, Query(alias="type")] = None,
               status: Annotated[str | None, Query(max_length=30, pattern=r"^[a-z_]+$")] = None,
               person_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
               overdue: Annotated[bool | None, Query()] = None,

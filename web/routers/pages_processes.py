@@ -1,4 +1,4 @@
-"""The processes page: orders, offboardings and settlements a person may see, side by side,
+"""The processes page: orders, offboardings, settlements and alert follow-ups a person may see, side by side,
 filtered by type, state, overdue work and start date, newest first."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from schemas.alerts import ALERT_STATUS_LABELS
 from schemas.errors import N_
 from store.repo.offboardings import employee_names
 from store.repo.process_list import ProcessFilter, list_processes
@@ -22,10 +23,11 @@ from web.templating import ORDER_STATUS_LABELS, PROCESS_PAGES, render
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 PAGE_SIZE = 25
-KINDS = {"order": N_("Order"), "offboarding": N_("Offboarding"), "commission": N_("Commission settlement")}
+KINDS = {"order": N_("Order"), "offboarding": N_("Offboarding"), "commission": N_("Commission settlement"),
+         "alert": N_("Risk alert")}
 STATES = {"open": N_("In progress"), "closed": N_("Closed")}
 STATUS_LABELS = {"order": ORDER_STATUS_LABELS, "offboarding": CASE_STATUS_LABELS,
-                 "commission": SETTLEMENT_STATUS_LABELS}
+                 "commission": SETTLEMENT_STATUS_LABELS, "alert": ALERT_STATUS_LABELS}
 
 
 def _day(value: str | None) -> date | None:
