@@ -33,6 +33,8 @@ class Severity(StrEnum):
 
 
 SEVERITY_ORDER = (Severity.high, Severity.medium, Severity.low)
+SEVERITY_LABELS: dict[str, str] = {Severity.high: N_("High risk"), Severity.medium: N_("Medium risk"),
+                                   Severity.low: N_("Low risk")}
 
 
 class AlertStatus(StrEnum):

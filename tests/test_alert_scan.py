@@ -68,6 +68,11 @@ async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: 
     inbox = (await south.get("/api/tasks")).json()
     assert [t["id"] for t in inbox["items"] if t["process"] == "alert"] == [task.id]
 
+    # the customer's 360 shows its open alert to those who may read alerts
+    seen = (await south.get(f"/api/customers/{ids['silent']}")).json()["alerts"]
+    assert [(a["id"], a["rule"], a["status"]) for a in seen] == [(listed[0]["id"], "customer_silent", "open")]
+    assert (await (await api("sales_south")).get(f"/api/customers/{ids['silent']}")).json()["alerts"] == []
+
     # the follow-ups are processes like any other: listed for whoever may read the alerts
     listed_processes = (await south.get("/api/processes", params={"type": "alert"})).json()
     assert [(p["workflow_id"], p["subject"], p["status"]) for p in listed_processes["items"]] == [

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
+from schemas.alerts import RULE_LABELS, SEVERITY_LABELS
 from schemas.errors import N_
 from store.models.base import utcnow
 from web import i18n
@@ -110,6 +111,8 @@ templates.env.filters["status_label"] = lambda status: STATUS_LABELS.get(status,
 templates.env.filters["step_label"] = step_label
 templates.env.filters["decision_label"] = lambda decision: DECISION_LABELS.get(decision, decision or "—")
 templates.env.filters["payment_kind_label"] = lambda kind: PAYMENT_KIND_LABELS.get(kind, kind)
+templates.env.filters["alert_rule_label"] = lambda rule: RULE_LABELS.get(rule, rule)
+templates.env.filters["severity_label"] = lambda severity: SEVERITY_LABELS.get(severity, severity)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,

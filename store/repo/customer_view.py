@@ -54,7 +54,7 @@ def customer_360(session: Session, viewer: Viewer, customer_id: int) -> dict[str
         "receivables": receivables(session, customer_id),
         "complaints": interactions.complaints(session, customer_id),
         "ownership": customers.ownership_history(session, customer_id),
-        "alerts": [alert.model_dump(mode="json") for alert in alerts_about(session, viewer, "customer", customer_id)],
+        "alerts": [alert.model_dump() for alert in alerts_about(session, viewer, "customer", customer_id)],
     }
 
 
