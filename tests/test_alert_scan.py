@@ -13,7 +13,7 @@ from temporalio.worker import Worker
 
 from baton.schedules import COMMISSION_SCHEDULE, RISK_SCAN_SCHEDULE, ensure_schedules
 from store.db import Database
-from store.models import Alert, AuditEntry, RiskScan, Task
+from store.models import Alert, AuditEntry, RiskScan
 from store.models.base import utcnow
 from tests.support.org import OrgFixture
 from tests.support.risk import Books
@@ -199,4 +199,7 @@ async def test_the_schedules_run_is_a_scan(worker: Worker, settings, temporal_cl
     with db.session() as session:
         row = session.scalars(select(RiskScan)).one()
         assert (row.trigger, row.started_by, row.rules_done, row.rules_total) == ("schedule", None, 6, 6)
-        assert session.scalar(select(func.count()).select_from(Task).where(Task.process == "alert")) == 2
+        raised = list(session.scalars(select(Alert.id).order_by(Alert.id)))
+    assert len(raised) == 2
+    for alert_id in raised:  # each alert has its follow-up, opened by its own process
+        assert (await wait_for_task(db, follow_up_of(alert_id))).process == "alert"
