@@ -168,3 +168,13 @@ def test_thresholds_refuse_nonsense() -> None:
         ContactDrop(baseline_min=Decimal("2"), drop_to=2)
     with pytest.raises(ValueError):
         CustomerSilent(days=3)
+
+
+def test_orders_of_tens_of_millions_are_summed_exactly(db: Database, org: OrgFixture, books: Books) -> None:
+    """Beyond ¥21,474,836.47 a 32-bit sum of fen would overflow on PostgreSQL."""
+    whale, rest = books.customer("sales_south"), books.customer("sales_south2")
+    books.order(whale, "sales_south", "30000000.01", books.ago(40))
+    books.order(rest, "sales_south2", "29999999.99", books.ago(40))
+    detail = found(db, AlertRule.revenue_concentration, RevenueConcentration())
+    assert detail[org["sales_south"]]["company_revenue"] == "60000000.00"
+    assert detail[org["sales_south"]]["revenue"] == "30000000.01"

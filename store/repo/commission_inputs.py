@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, ColumnElement, and_, cast, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from schemas.commission import LineKind, SettlementStatus
@@ -27,16 +27,11 @@ from store.models import (
     OrderLine,
     Payment,
 )
-from store.repo.money import signed_amount
+from store.repo.money import fen_of, signed_amount
 
 Item = TypeVar("Item")
 PUBLISHED = CommissionLine.run == CommissionSettlement.run
 APPROVED = "approved"
-
-
-def fen_of(column: Any) -> ColumnElement[int]:
-    """Integer fen straight from SQL: exact on SQLite (which keeps numerics as floats) too."""
-    return cast(func.round(column * 100), BigInteger)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from schemas.alerts import (
@@ -32,6 +32,7 @@ from schemas.alerts import (
 )
 from schemas.commission_math import from_fen
 from store.models import Complaint, Customer, Employee, Interaction, Order
+from store.repo.money import fen_of
 from store.repo.risk_details import (
     complaint_list,
     foreign_contacts,
@@ -54,10 +55,6 @@ class Moment:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-
-def _fen(column: Any) -> Any:
-    return cast(func.round(column * 100), Integer)
 
 
 def _counted_interactions() -> Any:
@@ -95,7 +92,7 @@ def orders_declining(session: Session, moment: Moment, rule: OrdersDeclining) ->
     starts = month_starts(moment.at, rule.months + 1, moment.zone)  # months[0] … months[n], then now's month
     bucket = case(*((Order.created_at < start, index) for index, start in enumerate(starts[1:])), else_=len(starts))
     rows = session.execute(
-        select(Order.customer_id, bucket, func.sum(_fen(Order.total)))
+        select(Order.customer_id, bucket, func.sum(fen_of(Order.total)))
         .join(Customer, Customer.id == Order.customer_id)
         .where(Order.status == "approved", Order.created_at >= starts[0], Order.created_at < starts[-1],
                Customer.deleted_at.is_(None))
@@ -146,21 +143,21 @@ def unassigned_contacts(session: Session, moment: Moment, rule: UnassignedContac
 def revenue_concentration(session: Session, moment: Moment, rule: RevenueConcentration) -> Findings:
     since = months_back(moment.at, rule.months, moment.zone)
     window = and_(Order.status == "approved", Order.created_at >= since, Order.created_at < moment.at)
-    company = int(session.scalar(select(func.sum(_fen(Order.total))).where(window)) or 0)
+    company = int(session.scalar(select(func.sum(fen_of(Order.total))).where(window)) or 0)
     if company <= 0:
         return {}
     rows = session.execute(
-        select(Customer.owner_id, func.sum(_fen(Order.total))).select_from(Order)
+        select(Customer.owner_id, func.sum(fen_of(Order.total))).select_from(Order)
         .join(Customer, Customer.id == Order.customer_id)
         .where(window, Customer.owner_id.is_not(None)).group_by(Customer.owner_id)).all()
     found: Findings = {}
     for owner_id, fen in rows:
         share = int(fen or 0) * 100 / company
-        if share > rule.share_pct:
+        if owner_id is not None and share > rule.share_pct:
             found[owner_id] = {"share_pct": f"{share:.2f}", "revenue": str(from_fen(int(fen))),
                                "company_revenue": str(from_fen(company)), "months": rule.months,
                                "since": since.astimezone(moment.zone).date().isoformat()}
-    for owner_id, customers in top_customers(session, list(found), window, _fen(Order.total)).items():
+    for owner_id, customers in top_customers(session, list(found), window, fen_of(Order.total)).items():
         found[owner_id]["top_customers"] = customers
     return found
 
