@@ -139,13 +139,20 @@ async def test_the_settlement_page_shows_progress_then_the_statements_each_may_s
     assert "¥3,000.00" in section(table, "totals") and "¥135,000.00" in section(table, "totals")
     assert f'href="/commission/{PERIOD}/statement/{org["sales_south"]}"' in table
     assert "员工核对中" in done.text and 'id="recompute"' in done.text
-    assert f"/api/commission/settlements/{PERIOD}/export.csv" in done.text and "export.xlsx" in done.text
+    for file_format in ("csv", "xlsx"):  # the page's links work with the page's own login
+        link = f"/commission/{PERIOD}/export.{file_format}"
+        assert f'href="{link}"' in done.text
+        download = await anonymous.get(link)
+        assert download.status_code == 200 and f"commission-{PERIOD}.{file_format}" in \
+            download.headers["Content-Disposition"]
+    assert "张伟" in (await anonymous.get(f"/commission/{PERIOD}/export.csv")).content.decode("utf-8-sig")
 
     await login_as(anonymous, "sales_south")
     own = await anonymous.get(f"/commission/{PERIOD}")
     table = section(own.text, "statements")
     assert "张伟" in table and "王芳" not in table and "¥2,900.00" in section(table, "totals")
     assert 'id="recompute"' not in own.text and "export.csv" not in own.text
+    assert (await anonymous.get(f"/commission/{PERIOD}/export.csv")).status_code == 403
     assert f'href="/commission/{PERIOD}/mine"' in own.text
     await login_as(anonymous, "manager_east")
     team = section((await anonymous.get(f"/commission/{PERIOD}")).text, "statements")

@@ -3,7 +3,7 @@ disputes and their resolution, recomputation, corrections and the payroll export
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -27,6 +27,7 @@ from store.models import CommissionSettlement
 from store.repo import commission_plans, settlement_export, settlement_views, settlements
 from web import commission_actions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.downloads import FileFormat, attachment
 from web.engine import company_today
 from web.paths import RecordId
 
@@ -34,8 +35,6 @@ router = APIRouter(prefix="/api/commission", tags=["commission"])
 
 Finance = Annotated[Principal, Depends(require_roles(Role.finance, Role.admin))]
 Period = Annotated[str, Path(pattern=PERIOD_PATTERN.pattern)]
-EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @router.get("/plan", response_model=PlanOut)
@@ -79,14 +78,18 @@ def read_settlement(request: Request, period: Period, user: ApiUser,
                                                 employee_id=employee_id)
 
 
-@router.get("/settlements/{period}/export.{file_format}")
-def export(request: Request, period: Period, file_format: Literal["csv", "xlsx"], user: Finance) -> Response:
+def export_response(request: Request, user: Principal, period: str, file_format: FileFormat) -> Response:
+    """The payroll file of a settlement (finance and admin), for the API and the page alike."""
     with get_db(request).session() as session:
         row: CommissionSettlement = settlements.by_period(session, period)
         rows = settlement_export.export_rows(session, row, viewer_of(user), file_format)
     content = settlement_export.as_csv(rows) if file_format == "csv" else settlement_export.as_xlsx(rows)
-    return Response(content, media_type=EXPORT_TYPES[file_format], headers={
-        "Content-Disposition": f'attachment; filename="commission-{period}.{file_format}"'})
+    return attachment(content, file_format, f"commission-{period}")
+
+
+@router.get("/settlements/{period}/export.{file_format}")
+def export(request: Request, period: Period, file_format: FileFormat, user: Finance) -> Response:
+    return export_response(request, user, period, file_format)
 
 
 @router.post("/settlements/{period}/disputes", status_code=201)

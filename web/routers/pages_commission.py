@@ -47,10 +47,11 @@ from web.commission_page import (
     statement_context,
 )
 from web.csrf import verify_csrf
+from web.downloads import FileFormat
 from web.i18n import gettext_
 from web.offboarding_page import refusal_of
 from web.paths import RecordId
-from web.routers.api_commission import Period
+from web.routers.api_commission import Period, export_response
 from web.routers.pages_offboardings import TaskId, _to
 from web.templating import render, templates
 
@@ -105,6 +106,11 @@ async def save_plan_from_page(request: Request, user: PageFinance) -> Response:
 @router.get("/commission/{period}")
 def settlement_page(period: Period, request: Request, user: PageUser) -> Response:
     return render(request, "commission/detail.html", settlement_context(request, user, period))
+
+
+@router.get("/commission/{period}/export.{file_format}")
+def export_from_page(period: Period, file_format: FileFormat, request: Request, user: PageFinance) -> Response:
+    return export_response(request, user, period, file_format)
 
 
 @router.get("/commission/{period}/progress")
