@@ -32,10 +32,12 @@ from web.routers import (
     api_policies,
     api_process_list,
     api_processes,
+    api_reports,
     api_tasks,
     api_team_rules,
     health,
     pages_accounts,
+    pages_alerts,
     pages_attachments,
     pages_audit,
     pages_commission,
@@ -52,6 +54,7 @@ from web.routers import (
     pages_policies,
     pages_process_history,
     pages_processes,
+    pages_reports,
     pages_search,
     pages_tasks,
 )
@@ -110,5 +113,8 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
 
     app.include_router(api_audit.router)
     app.include_router(api_alerts.router)
+    app.include_router(pages_alerts.router)
     app.include_router(pages_audit.router)
+    app.include_router(api_reports.router)
+    app.include_router(pages_reports.router)
     return app

@@ -32,6 +32,8 @@ AREAS: list[tuple[str, str, set[str]]] = [
     (N_("Processes"), "/processes", {"sales", "sales_manager", "department_head", "hr", "finance", "admin"}),
     (N_("Audit"), "/admin/audit", {"admin", "hr"}),
     (N_("Import"), "/imports", {"admin", "department_head", "sales_manager"}),
+    (N_("Reports"), "/reports/customers", {"sales_manager", "department_head", "admin"}),
+    (N_("Alerts"), "/alerts", {"sales_manager", "department_head", "admin"}),
 ]
 
 
