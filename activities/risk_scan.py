@@ -15,7 +15,6 @@ from temporalio import activity
 from schemas.alerts import AlertDecision, RaisedAlert, RuleRun, ScanBegun, ScanFinished, ScanMoment
 from store.db import Database
 from store.repo import alert_rules, alerts, policies
-from store.repo.risk_rules import evaluate
 
 
 class RiskScanActivities:
@@ -37,12 +36,8 @@ class RiskScanActivities:
     def run_rule(self, run: RuleRun) -> list[RaisedAlert]:
         """Evaluate one rule at the scan's moment and raise what is new."""
         with self.db.session() as session:
-            settings = alert_rules.settings_of(session, run.rule)
-            findings = evaluate(session, run.rule, settings.parsed(), run.at, self.timezone)
-            raised = alerts.raise_alerts(session, scan_id=run.scan_id, rule=run.rule, severity=settings.severity,
-                                         findings=findings, at=run.at)
-            alerts.rule_done(session, run.scan_id, run.position)
-            return raised
+            return alerts.apply_rule(session, scan_id=run.scan_id, rule=run.rule, position=run.position, at=run.at,
+                                     timezone=self.timezone)
 
     @activity.defn(name="alerts.finish_scan")
     def finish_scan(self, finished: ScanFinished) -> None:

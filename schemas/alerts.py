@@ -43,8 +43,8 @@ class AlertStatus(StrEnum):
     resolved = "resolved"  # closed with a note; the rule may raise it again if the condition returns
 
 
-ALERT_STATUS_LABELS: dict[str, str] = {
-    AlertStatus.open: N_("Open"),
+ALERT_STATUS_LABELS: dict[str, str] = {  # "open" said as what it means: nobody has taken it up yet
+    AlertStatus.open: N_("Awaiting follow-up"),
     AlertStatus.acknowledged: N_("Acknowledged"),
     AlertStatus.resolved: N_("Resolved"),
 }

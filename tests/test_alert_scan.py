@@ -53,6 +53,7 @@ async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: 
         ("customer_silent", "customer", ids["silent"], "low", "open")]
     assert set(listed[0]) >= {"id", "rule", "subject_type", "subject_id", "severity", "status", "detail", "created_at"}
     assert listed[0]["detail"]["silent_days"] == 120 and listed[0]["subject_name"] == "佛山美达电器有限公司"
+    assert listed[0]["detail"]["thresholds"] == {"days": 90}
     east_view = (await east.get("/api/alerts")).json()
     assert [(a["rule"], a["subject_id"]) for a in east_view] == [("repeated_complaints", ids["moaning"])]
     assert len((await head.get("/api/alerts")).json()) == 2

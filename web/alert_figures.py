@@ -165,8 +165,8 @@ BUILDERS: dict[AlertRule, Callable[[dict[str, Any], RuleSettings], Figures]] = {
 
 
 def figures_of(session: Session, viewer: Viewer, alert: AlertOut, settings: RuleSettings) -> Figures:
-    """The figures behind ``alert``; ``settings`` are the rule's current ones (a threshold drawn
-    against the figures is today's)."""
+    """The figures behind ``alert``, a threshold drawn against them as ``settings`` give it (the
+    page passes the thresholds the alert was raised under)."""
     found = BUILDERS[alert.rule](alert.detail or {}, settings)
     mentioned = {row["customer_id"] for row in [*found.rows, *found.groups]
                  if isinstance(row.get("customer_id"), int)}

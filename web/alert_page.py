@@ -18,6 +18,7 @@ from fastapi import Request
 from jinja2 import Environment
 
 from schemas.alerts import (
+    ALERT_STATUS_LABELS,
     RULE_LABELS,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
@@ -44,10 +45,8 @@ PAGE_SIZE = 20
 TREND_WEEKS = 12
 EDITORS = ("admin",)  # change the rules, run a scan
 ALL = "all"
-# The list's status filter; "open" is said as what it means for an alert: nobody has taken it up yet.
-STATUS_LABELS = {UNRESOLVED: N_("Unresolved"), AlertStatus.open.value: N_("Awaiting follow-up"),
-                 AlertStatus.acknowledged.value: N_("Acknowledged"), AlertStatus.resolved.value: N_("Resolved"),
-                 ALL: N_("All")}
+# The list's status filter.
+STATUS_LABELS = {UNRESOLVED: N_("Unresolved"), **ALERT_STATUS_LABELS, ALL: N_("All")}
 SEVERITY_COLORS = {Severity.high: "#b3261e", Severity.medium: "#e08a1e", Severity.low: "#5f7d95"}
 TRIGGER_LABELS = {"schedule": N_("Daily schedule"), "manual": N_("Started by hand")}
 
@@ -144,12 +143,12 @@ def scan_context(request: Request, user: Principal, workflow_id: str | None = No
 # ----------------------------------------------------------------------------- one alert
 def detail_context(request: Request, user: Principal, alert_id: int) -> dict[str, Any]:
     """One alert as this reader sees it: the figures it was raised on, where its follow-up stands,
-    and the form when the reader holds the open task. The rule is explained as it is set today
-    (the figures are the alert's own)."""
+    and the form when the reader holds the open task. The rule is explained with the thresholds
+    it was judged by."""
     with get_db(request).session() as session:
         viewer = viewer_of(user)
         alert = alert_views.alert_for(session, viewer, alert_id)
-        settings = alert_rules.settings_of(session, alert.rule)
+        settings = _as_raised(alert_rules.settings_of(session, alert.rule), alert.detail)
         figures = figures_of(session, viewer, alert, settings)
         task = task_repo.get(session, alert.task_id) if alert.task_id else None
         people = {alert.acknowledged_by, alert.resolved_by, alert.assignee_id,
@@ -166,6 +165,12 @@ def detail_context(request: Request, user: Principal, alert_id: int) -> dict[str
             "explanation": explanation(settings),
             "waiting": alert.status == AlertStatus.acknowledged and task is None,
             "refusal": None, "note_problems": [], "typed": {}, "notice": None}
+
+
+def _as_raised(settings: RuleSettings, detail: dict[str, Any]) -> RuleSettings:
+    """The rule with the thresholds the alert was raised under (alerts keep them in their detail)."""
+    kept = detail.get("thresholds")
+    return settings.model_copy(update={"thresholds": {**settings.thresholds, **kept}}) if kept else settings
 
 
 # ----------------------------------------------------------------------------- the rules

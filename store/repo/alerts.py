@@ -30,12 +30,14 @@ from schemas.alerts import (
     SubjectType,
 )
 from store.models import Alert, Customer, Employee, RiskScan, Team
-from store.repo import audit
-from store.repo.risk_rules import Findings
+from store.repo import alert_rules, audit
+from store.repo.risk_rules import Findings, evaluate
 
 
 def raise_alerts(session: Session, *, scan_id: int, rule: AlertRule, severity: Severity, findings: Findings,
-                 at: datetime) -> list[RaisedAlert]:
+                 at: datetime, thresholds: dict[str, Any] | None = None) -> list[RaisedAlert]:
+    """Apply one rule's findings; each new alert keeps its figures and the thresholds it was
+    judged by (a later change of the rule does not rewrite why an alert was raised)."""
     already = list(session.scalars(select(Alert).where(Alert.scan_id == scan_id, Alert.rule == rule.value)
                                    .order_by(Alert.id)))
     if already:  # an earlier attempt of this rule in this scan committed
@@ -57,12 +59,25 @@ def raise_alerts(session: Session, *, scan_id: int, rule: AlertRule, severity: S
             continue
         team_id, assignee_id = responsible(session, subject_type, subject_id)
         alert = Alert(rule=rule.value, subject_type=subject_type.value, subject_id=subject_id,
-                      severity=severity.value, status=AlertStatus.open.value, detail=findings[subject_id],
+                      severity=severity.value, status=AlertStatus.open.value,
+                      detail={**findings[subject_id], "thresholds": thresholds or {}},
                       team_id=team_id, assignee_id=assignee_id, scan_id=scan_id, created_at=at)
         session.add(alert)
         session.flush()
         alert.workflow_id = f"alert-{alert.id}"
         raised.append(_raised(session, alert))
+    return raised
+
+
+def apply_rule(session: Session, *, scan_id: int, rule: AlertRule, position: int, at: datetime,
+               timezone: str) -> list[RaisedAlert]:
+    """One step of a scan: evaluate ``rule`` as it is set now, at the scan's moment, raise what is
+    new and count the rule done."""
+    settings = alert_rules.settings_of(session, rule)
+    findings = evaluate(session, rule, settings.parsed(), at, timezone)
+    raised = raise_alerts(session, scan_id=scan_id, rule=rule, severity=settings.severity, findings=findings,
+                          at=at, thresholds=settings.thresholds)
+    rule_done(session, scan_id, position)
     return raised
 
 

@@ -16,7 +16,6 @@ from store.db import Database
 from store.models import Alert, Task
 from store.repo import alert_rules, alerts
 from store.repo.risk_details import month_starts
-from store.repo.risk_rules import evaluate
 from tests.support.org import OrgFixture
 from tests.support.risk import ZONE, Books
 from tests.test_offboarding_pages import section
@@ -60,11 +59,9 @@ def raise_now(db: Database, at: datetime, *, trigger: str = "schedule") -> dict[
         scan = alerts.begin_scan(session, workflow_id=f"risk-scan-test-{next(SCANS)}", trigger=trigger,
                                  started_by=None, at=at, rules=len(rules))
         for position, settings in enumerate(rules):
-            findings = evaluate(session, settings.rule, settings.parsed(), at, "Asia/Shanghai")
-            for alert in alerts.raise_alerts(session, scan_id=scan.id, rule=settings.rule,
-                                             severity=settings.severity, findings=findings, at=at):
+            for alert in alerts.apply_rule(session, scan_id=scan.id, rule=settings.rule, position=position, at=at,
+                                           timezone="Asia/Shanghai"):
                 raised[alert.rule] = alert.alert_id
-            alerts.rule_done(session, scan.id, position)
         alerts.finish_scan(session, scan.id, len(raised), at)
     return raised
 
