@@ -58,6 +58,7 @@ class Alert(Base):
         Index("ix_alerts_rule_subject", "rule", "subject_id"),
         Index("ix_alerts_status_created", "status", "created_at"),
         Index("ix_alerts_team_status", "team_id", "status"),
+        Index("ix_alerts_scan", "scan_id"),  # what one scan raised (a retried rule, the scan's card)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

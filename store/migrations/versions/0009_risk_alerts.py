@@ -75,6 +75,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_alerts_rule_subject', ['rule', 'subject_id'], unique=False)
         batch_op.create_index('ix_alerts_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_alerts_team_status', ['team_id', 'status'], unique=False)
+        batch_op.create_index('ix_alerts_scan', ['scan_id'], unique=False)
         batch_op.create_index('uq_alerts_unresolved', ['rule', 'subject_type', 'subject_id'], unique=True,
                               sqlite_where=sa.text("status <> 'resolved'"),
                               postgresql_where=sa.text("status <> 'resolved'"))
@@ -87,6 +88,7 @@ def downgrade() -> None:
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_index('uq_alerts_unresolved')
         batch_op.drop_index('ix_alerts_team_status')
+        batch_op.drop_index('ix_alerts_scan')
         batch_op.drop_index('ix_alerts_status_created')
         batch_op.drop_index('ix_alerts_rule_subject')
 
