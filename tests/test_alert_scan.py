@@ -204,3 +204,11 @@ async def test_the_schedules_run_is_a_scan(worker: Worker, settings, temporal_cl
     assert len(raised) == 2
     for alert_id in raised:  # each alert has its follow-up, opened by its own process
         assert (await wait_for_task(db, follow_up_of(alert_id))).process == "alert"
+
+
+async def test_with_no_worker_the_scan_is_refused_at_once(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    crafted(db, org)
+    refused = await (await api("admin")).post("/api/alerts/scan")
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "engine_unavailable"
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(RiskScan)) == 0

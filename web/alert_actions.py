@@ -4,6 +4,7 @@
 scan of a large company takes seconds, not minutes); the page starts one and follows its
 progress instead. Each manual scan has its own workflow id, so two admins pressing the button
 run two scans; the partial unique index on unresolved alerts keeps either from raising twice.
+With no worker polling the task queue nothing would run the scan, so the caller hears 503 at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import Request
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.service import RPCError
 
+from baton.engine import worker_alive
 from schemas import search
 from schemas.alerts import ScanOut, ScanStart, ScanStillRunning
 from schemas.errors import EngineUnavailable
@@ -30,6 +32,8 @@ async def start_scan(request: Request, principal: Principal) -> WorkflowHandle[o
     workflow_id = f"risk-scan-{utcnow():%Y%m%dT%H%M%S%f}-{principal.id}"
     try:
         client = await engine_handle(request).client(timeout=settings.action_timeout)
+        if not await worker_alive(client, settings.temporal.task_queue):
+            raise EngineUnavailable()  # nobody would run it: say so now, not after the wait
         return await asyncio.wait_for(client.start_workflow(
             "RiskScan", ScanStart(trigger="manual", started_by=principal.id), id=workflow_id,
             task_queue=settings.temporal.task_queue, result_type=ScanOut,
