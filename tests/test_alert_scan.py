@@ -167,11 +167,15 @@ async def test_rules_are_changed_by_admin_whole_or_not_at_all(api, worker: Worke
                                                    json={"enabled": False})).status_code == 403
     assert (await admin.get("/api/alert-rules/customer_silent")).json()["days"] == 90  # nothing was saved
 
+    as_read = (await admin.get("/api/alert-rules/orders_declining")).json()
+    round_trip = await admin.put("/api/alert-rules/orders_declining", json={**as_read, "min_drop_pct": "30"})
+    assert round_trip.status_code == 200 and round_trip.json()["min_drop_pct"] == "30"
     off = await admin.put("/api/alert-rules/customer_silent", json={"enabled": False, "severity": "high"})
     assert off.json()["enabled"] is False and off.json()["updated_by"] == org["admin"]
     assert await scan(admin) == 1  # only the complaints
     with db.session() as session:
-        change = session.scalars(select(AuditEntry).where(AuditEntry.action == "alert_rule.changed")).one()
+        change = session.scalars(select(AuditEntry).where(AuditEntry.action == "alert_rule.changed",
+                                                          AuditEntry.entity_id == "customer_silent")).one()
         assert change.detail["before"]["enabled"] is True and change.detail["after"]["severity"] == "high"
 
 

@@ -1,7 +1,8 @@
 """The risk rules' settings: defaults in code, an admin's changes in ``alert_rules``.
 
-A change names only what it changes (``{"enabled": false}`` or ``{"days": 120}``); the result is
-validated whole, so a rule is never saved half-valid, and the audit log keeps before and after.
+A change names only what it changes (``{"enabled": false}`` or ``{"days": 120}``), or is the rule
+as read with some values changed (its read-only fields are ignored); the result is validated
+whole, so a rule is never saved half-valid, and the audit log keeps before and after.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from schemas.alerts import THRESHOLDS, AlertRule, NoSuchRule, RuleSettings, Seve
 from schemas.errors import N_, InvalidInput
 from store.models import AlertRuleSetting
 from store.repo import audit
+
+READ_ONLY = {"rule", "updated_by", "updated_at"}  # in the answer; a body copied from it may carry them
 
 
 def rule_of(name: str) -> AlertRule:
@@ -52,7 +55,7 @@ def change(session: Session, rule: AlertRule, body: dict[str, Any], actor_id: in
     severity = body.get("severity", before.severity.value)
     if severity not in {s.value for s in Severity}:
         problems.append({"field": "severity", "code": "invalid", "message": N_("Choose high, medium or low.")})
-    changed = {key: value for key, value in body.items() if key not in {"enabled", "severity", "rule"}}
+    changed = {key: value for key, value in body.items() if key not in {"enabled", "severity", *READ_ONLY}}
     try:
         thresholds = THRESHOLDS[rule].model_validate({**before.thresholds, **changed}).model_dump(mode="json")
     except ValidationError as invalid:
