@@ -50,7 +50,7 @@ from store.models import Customer, Employee, Interaction, Order, Team
 from store.models.base import utcnow
 from store.repo import alert_rules, audit
 from store.repo.money import fen_of
-from store.repo.risk_details import months_back
+from store.repo.risk_details import above_share, months_back, owner_revenue
 from store.repo.visibility import Viewer, customer_condition
 
 REPORT_ROLES = ("sales_manager", "department_head", "admin")
@@ -150,18 +150,14 @@ def trailing_concentration(session: Session, visible: ColumnElement[bool], until
     rule = alert_rules.settings_of(session, AlertRule.revenue_concentration).parsed()
     assert isinstance(rule, RevenueConcentration)
     since = months_back(until, rule.months, ZoneInfo(timezone))
-    window = and_(Order.status == "approved", Order.created_at >= since, Order.created_at < until)
-    company = int(session.scalar(select(func.sum(fen_of(Order.total))).where(window)) or 0)
+    company, revenue = owner_revenue(session, since, until)
     owner_ids = [owner for owner in session.scalars(
         select(Customer.owner_id).where(visible, Customer.owner_id.is_not(None)).distinct()) if owner is not None]
     names: dict[int, str] = {employee_id: name for employee_id, name in session.execute(
         select(Employee.id, Employee.name).where(Employee.id.in_(owner_ids)))}
-    revenue: dict[int, int] = {owner: int(amount or 0) for owner, amount in session.execute(
-        select(Customer.owner_id, func.sum(fen_of(Order.total))).join(Customer, Customer.id == Order.customer_id)
-        .where(window, Customer.owner_id.in_(owner_ids)).group_by(Customer.owner_id)) if owner is not None}
     shares = [TrailingShare(employee_id=owner, name=names.get(owner, ""), revenue=from_fen(revenue.get(owner, 0)),
                             share_pct=share_pct(revenue.get(owner, 0), company),
-                            above_threshold=company > 0 and revenue.get(owner, 0) * 100 > rule.share_pct * company)
+                            above_threshold=above_share(revenue.get(owner, 0), company, rule.share_pct))
               for owner in owner_ids]
     shares.sort(key=lambda share: (-share.revenue, share.name, share.employee_id))
     return TrailingConcentration(since=since, until=until, months=rule.months, threshold_pct=rule.share_pct,

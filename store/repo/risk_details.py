@@ -5,15 +5,17 @@ interaction and order. Also the calendar arithmetic the rules share (company mon
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from schemas.commission_math import from_fen
 from store.models import Complaint, Customer, Employee, Interaction, Order
 from store.repo.commission_inputs import chunks
+from store.repo.money import fen_of
 
 DETAIL_ROWS = 50  # contacts listed in one alert; the count covers them all
 
@@ -99,11 +101,34 @@ def foreign_contacts(session: Session, employee_ids: list[int],
     return found
 
 
-def top_customers(session: Session, owner_ids: list[int], window: ColumnElement[bool], fen: Any,
+def approved_between(since: datetime, until: datetime) -> ColumnElement[bool]:
+    """Approved orders created in ``[since, until)``: the business the revenue figures count."""
+    return and_(Order.status == "approved", Order.created_at >= since, Order.created_at < until)
+
+
+def owner_revenue(session: Session, since: datetime, until: datetime) -> tuple[int, dict[int, int]]:
+    """The company's approved order value in the window, and the part each salesperson's customers
+    (by their owner now) brought, both in fen: the ``revenue_concentration`` rule's figure, which
+    the customer report shows as well."""
+    window = approved_between(since, until)
+    company = int(session.scalar(select(func.sum(fen_of(Order.total))).where(window)) or 0)
+    rows = session.execute(
+        select(Customer.owner_id, func.sum(fen_of(Order.total))).select_from(Order)
+        .join(Customer, Customer.id == Order.customer_id)
+        .where(window, Customer.owner_id.is_not(None)).group_by(Customer.owner_id))
+    return company, {owner_id: int(fen or 0) for owner_id, fen in rows if owner_id is not None}
+
+
+def above_share(part: int, whole: int, share_pct: Decimal) -> bool:
+    """``part`` is more than ``share_pct`` % of ``whole`` (exact: no division)."""
+    return whole > 0 and part * 100 > share_pct * whole
+
+
+def top_customers(session: Session, owner_ids: list[int], window: ColumnElement[bool],
                   limit: int = 10) -> dict[int, list[dict[str, Any]]]:
     if not owner_ids:
         return {}
-    total = func.sum(fen).label("fen")
+    total = func.sum(fen_of(Order.total)).label("fen")
     rows = session.execute(
         select(Customer.owner_id, Customer.id, Customer.name, total).join(Order, Order.customer_id == Customer.id)
         .where(window, Customer.owner_id.in_(owner_ids)).group_by(Customer.owner_id, Customer.id, Customer.name)

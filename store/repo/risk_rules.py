@@ -34,10 +34,13 @@ from schemas.commission_math import from_fen
 from store.models import Complaint, Customer, Employee, Interaction, Order
 from store.repo.money import fen_of
 from store.repo.risk_details import (
+    above_share,
+    approved_between,
     complaint_list,
     foreign_contacts,
     month_starts,
     months_back,
+    owner_revenue,
     silence_of,
     top_customers,
     weekly_counts,
@@ -142,22 +145,13 @@ def unassigned_contacts(session: Session, moment: Moment, rule: UnassignedContac
 
 def revenue_concentration(session: Session, moment: Moment, rule: RevenueConcentration) -> Findings:
     since = months_back(moment.at, rule.months, moment.zone)
-    window = and_(Order.status == "approved", Order.created_at >= since, Order.created_at < moment.at)
-    company = int(session.scalar(select(func.sum(fen_of(Order.total))).where(window)) or 0)
-    if company <= 0:
-        return {}
-    rows = session.execute(
-        select(Customer.owner_id, func.sum(fen_of(Order.total))).select_from(Order)
-        .join(Customer, Customer.id == Order.customer_id)
-        .where(window, Customer.owner_id.is_not(None)).group_by(Customer.owner_id)).all()
-    found: Findings = {}
-    for owner_id, fen in rows:
-        share = int(fen or 0) * 100 / company
-        if owner_id is not None and share > rule.share_pct:
-            found[owner_id] = {"share_pct": f"{share:.2f}", "revenue": str(from_fen(int(fen))),
-                               "company_revenue": str(from_fen(company)), "months": rule.months,
-                               "since": since.astimezone(moment.zone).date().isoformat()}
-    for owner_id, customers in top_customers(session, list(found), window, fen_of(Order.total)).items():
+    company, revenue = owner_revenue(session, since, moment.at)
+    found: Findings = {
+        owner_id: {"share_pct": f"{fen * 100 / company:.2f}", "revenue": str(from_fen(fen)),
+                   "company_revenue": str(from_fen(company)), "months": rule.months,
+                   "since": since.astimezone(moment.zone).date().isoformat()}
+        for owner_id, fen in revenue.items() if above_share(fen, company, rule.share_pct)}
+    for owner_id, customers in top_customers(session, list(found), approved_between(since, moment.at)).items():
         found[owner_id]["top_customers"] = customers
     return found
 
