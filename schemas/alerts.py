@@ -266,9 +266,5 @@ class NoSuchRule(BatonError):
     code, status, message = "unknown_rule", 404, N_("There is no alert rule with this name.")
 
 
-class AlertNotFound(BatonError):
-    code, status, message = "not_found", 404, N_("Not found.")
-
-
 class ScanStillRunning(BatonError):
     code, status, message = "scan_running", 503, N_("The scan is still running. Its alerts appear when it ends.")

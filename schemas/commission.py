@@ -32,6 +32,8 @@ class SettlementStatus(StrEnum):
 
 
 RECOMPUTABLE = (SettlementStatus.employee_review, SettlementStatus.manager_review)
+# Who resolves a dispute on a statement with no team (no team manager holds a review for it).
+UNTEAMED_RESOLVERS = ("finance", "department_head")
 
 
 class LineKind(StrEnum):

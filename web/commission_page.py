@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from schemas.commission import (
     RECOMPUTABLE,
+    UNTEAMED_RESOLVERS,
     DisputeOut,
     DisputeStatus,
     LineOut,
@@ -189,7 +190,7 @@ def _disputes(session: Session, user: Principal, row: CommissionSettlement, view
         line=by_line.get((d.employee_id, d.payment_id, d.kind)),
         adjustment=from_fen(adjusted[d.id]) if d.id in adjusted else None,
         resolvable=in_review and d.status == DisputeStatus.open.value and (
-            d.team_id in reviewing if d.team_id is not None else user.has("finance", "department_head")))
+            d.team_id in reviewing if d.team_id is not None else user.has(*UNTEAMED_RESOLVERS)))
         for d in rows]
     return sorted(found, key=lambda d: d.dispute.status != DisputeStatus.open)
 

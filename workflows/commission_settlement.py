@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas import search
     from schemas.commission import (
         RECOMPUTABLE,
+        UNTEAMED_RESOLVERS,
         ComputeRequest,
         ComputeResult,
         DisputeRequest,
@@ -230,7 +231,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
     # ----------------------------------------------------------------- helpers
     def _may_resolve(self, actor: Actor, team_id: int | None) -> bool:
         if team_id is None:
-            return bool({"finance", "department_head"} & set(actor.roles))
+            return bool(set(UNTEAMED_RESOLVERS) & set(actor.roles))
         return any(step.spec.kind == "commission_review" and step.spec.context["team_id"] == team_id
                    and not step.closed and may_act(step, actor) for step in self._steps.values())
 

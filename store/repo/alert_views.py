@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from schemas.alerts import AlertNotFound, AlertOut, AlertRule, AlertStatus, Severity, SubjectType
-from schemas.errors import Forbidden
+from schemas.alerts import AlertOut, AlertRule, AlertStatus, Severity, SubjectType
+from schemas.errors import Forbidden, NotFound
 from store.models import Alert, Customer, Employee, Task, Team
 from store.repo.visibility import Viewer, managed_team_ids
 
@@ -73,7 +73,7 @@ def list_alerts(session: Session, viewer: Viewer, wanted: AlertFilter, *, limit:
 def alert_for(session: Session, viewer: Viewer, alert_id: int) -> AlertOut:
     row = session.scalars(select(Alert).where(Alert.id == alert_id, visible(session, viewer))).first()
     if row is None:
-        raise AlertNotFound()
+        raise NotFound()
     return views(session, [row])[0]
 
 

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 from schemas.alerts import (
     SUBJECT_OF,
     AlertDecision,
-    AlertNotFound,
     AlertRule,
     AlertStatus,
     RaisedAlert,
     Severity,
     SubjectType,
 )
+from schemas.errors import NotFound
 from store.models import Alert, Customer, Employee, RiskScan, Team
 from store.repo import alert_rules, audit
 from store.repo.risk_rules import Findings, evaluate
@@ -85,22 +85,17 @@ def responsible(session: Session, subject_type: SubjectType, subject_id: int) ->
     """The subject's team and its manager, who follows the alert up. A customer belongs to its own
     team, or else to its owner's; a manager never follows up an alert about themselves (their own
     manager does). No one found: the department head role takes it (``None``)."""
+    flagged: int | None = None  # the person the alert is about, who never follows it up
     if subject_type == SubjectType.customer:
         customer = session.get(Customer, subject_id)
-        owner = session.get(Employee, customer.owner_id) if customer and customer.owner_id else None
-        team_id = customer.team_id if customer and customer.team_id else owner.team_id if owner else None
-        person = owner
+        person = session.get(Employee, customer.owner_id) if customer and customer.owner_id else None
+        team_id = customer.team_id if customer and customer.team_id else person.team_id if person else None
     else:
-        person = session.get(Employee, subject_id)
+        person, flagged = session.get(Employee, subject_id), subject_id
         team_id = person.team_id if person else None
     team = session.get(Team, team_id) if team_id is not None else None
-    candidates = [team.manager_id if team else None, person.manager_id if person else None]
-    manager = next((c for c in candidates if c is not None and c != subject_id_of(subject_type, subject_id)), None)
-    return team_id, manager
-
-
-def subject_id_of(subject_type: SubjectType, subject_id: int) -> int | None:
-    return subject_id if subject_type == SubjectType.employee else None
+    candidates = (team.manager_id if team else None, person.manager_id if person else None)
+    return team_id, next((c for c in candidates if c is not None and c != flagged), None)
 
 
 def subject_name(session: Session, subject_type: str, subject_id: int) -> str:
@@ -117,7 +112,7 @@ def _raised(session: Session, alert: Alert) -> RaisedAlert:
 def alert(session: Session, alert_id: int) -> Alert:
     found = session.get(Alert, alert_id)
     if found is None:
-        raise AlertNotFound()
+        raise NotFound()
     return found
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from schemas.commission_math import from_fen
+from schemas.commission_math import from_fen, period_bounds, period_of, previous_period
 from store.models import Complaint, Customer, Employee, Interaction, Order
 from store.repo.commission_inputs import chunks
 from store.repo.money import fen_of
@@ -20,16 +20,13 @@ from store.repo.money import fen_of
 DETAIL_ROWS = 50  # contacts listed in one alert; the count covers them all
 
 
-def month_starts(at: datetime, months: int, zone: ZoneInfo) -> list[datetime]:
+def month_starts(at: datetime, months: int, timezone: str) -> list[datetime]:
     """Starts (UTC) of the ``months`` complete company months before ``at``, oldest first, then the
     start of ``at``'s own month."""
-    local = at.astimezone(zone)
-    year, month = local.year, local.month
-    starts = []
-    for back in range(months, -1, -1):
-        y, m = divmod(year * 12 + month - 1 - back, 12)
-        starts.append(datetime(y, m + 1, 1, tzinfo=zone).astimezone(at.tzinfo))
-    return starts
+    periods = [period_of(at.astimezone(ZoneInfo(timezone)).date())]
+    for _ in range(months):
+        periods.insert(0, previous_period(periods[0]))
+    return [period_bounds(period, timezone)[0] for period in periods]
 
 
 def months_back(at: datetime, months: int, zone: ZoneInfo) -> datetime:

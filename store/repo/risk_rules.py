@@ -92,7 +92,7 @@ def contact_drop(session: Session, moment: Moment, rule: ContactDrop) -> Finding
 
 
 def orders_declining(session: Session, moment: Moment, rule: OrdersDeclining) -> Findings:
-    starts = month_starts(moment.at, rule.months + 1, moment.zone)  # months[0] … months[n], then now's month
+    starts = month_starts(moment.at, rule.months + 1, moment.timezone)  # months[0] … months[n], then now's month
     bucket = case(*((Order.created_at < start, index) for index, start in enumerate(starts[1:])), else_=len(starts))
     rows = session.execute(
         select(Order.customer_id, bucket, func.sum(fen_of(Order.total)))

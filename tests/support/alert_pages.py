@@ -37,7 +37,7 @@ def every_rule(db: Database, org: OrgFixture, now: datetime) -> dict[str, int]:
     busy = books.customer("sales_south2", name="东莞宏达包装有限公司")
     books.weekly_contacts("sales_south2", busy, [1, 6, 6, 6, 6])
     declining = books.customer("sales_south", name="深圳恒通五金有限公司")
-    starts = month_starts(now, 4, ZONE)
+    starts = month_starts(now, 4, ZONE.key)
     for start, value in zip(starts, ("10000", "9000", "8000", "7000"), strict=False):
         books.order(declining, "sales_south", value, start + timedelta(days=5))
     moaning = books.customer("sales_east", team="east", name="杭州优选百货有限公司")
