@@ -56,7 +56,20 @@ async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: 
     assert listed[0]["detail"]["thresholds"] == {"days": 90}
     east_view = (await east.get("/api/alerts")).json()
     assert [(a["rule"], a["subject_id"]) for a in east_view] == [("repeated_complaints", ids["moaning"])]
-    assert len((await head.get("/api/alerts")).json()) == 2
+    everything = await head.get("/api/alerts")
+    assert len(everything.json()) == 2 and everything.headers["X-Total-Count"] == "2"
+    for params, expected in (({"rule": "repeated_complaints"}, [ids["moaning"]]),
+                             ({"severity": "low"}, [ids["silent"]]),
+                             ({"team_id": org.team_ids["east"]}, [ids["moaning"]]),
+                             ({"subject_type": "customer", "subject_id": ids["silent"]}, [ids["silent"]]),
+                             ({"status": "resolved"}, [])):
+        assert [a["subject_id"] for a in (await head.get("/api/alerts", params=params)).json()] == expected, params
+    first_page = await head.get("/api/alerts", params={"limit": 1})
+    second_page = await head.get("/api/alerts", params={"limit": 1, "offset": 1})
+    assert first_page.headers["X-Total-Count"] == "2" and len(first_page.json()) == len(second_page.json()) == 1
+    assert first_page.json()[0]["id"] != second_page.json()[0]["id"]
+    for bad in ({"status": "closed"}, {"rule": "gossip"}, {"limit": 0}):
+        assert (await head.get("/api/alerts", params=bad)).status_code == 422, bad
     assert (await (await api("sales_south")).get("/api/alerts")).status_code == 403
     assert (await (await api("hr")).get("/api/alerts")).status_code == 403
     assert (await east.get(f"/api/alerts/{listed[0]['id']}")).status_code == 404  # another team's: not there
@@ -118,6 +131,9 @@ async def test_acknowledge_then_resolve_with_a_note(api, worker: Worker, db: Dat
     assert actions == ["alert.acknowledged", "alert.resolved"]
     history = await south.get(f"/api/processes/alert-{alert['id']}/history")
     assert history.status_code == 200
+    for outsider in ("sales_south", "manager_east"):  # the customer's salesperson and another team: not theirs
+        refused = await (await api(outsider)).get(f"/api/processes/alert-{alert['id']}/history")
+        assert refused.status_code == 403, outsider
     kinds = [event["kind"] for event in history.json()["events"]]
     assert kinds.count("task_created") == 2 and kinds.count("task_completed") == 2
 

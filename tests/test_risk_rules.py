@@ -6,7 +6,7 @@ is placed relative to it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,6 +22,7 @@ from schemas.alerts import (
     UnassignedContacts,
 )
 from store.db import Database
+from store.repo import alerts
 from store.repo.risk_rules import Findings, evaluate
 from tests.support.org import OrgFixture
 from tests.support.risk import AT, Books, local
@@ -178,3 +179,28 @@ def test_orders_of_tens_of_millions_are_summed_exactly(db: Database, org: OrgFix
     detail = found(db, AlertRule.revenue_concentration, RevenueConcentration())
     assert detail[org["sales_south"]]["company_revenue"] == "60000000.00"
     assert detail[org["sales_south"]]["revenue"] == "30000000.01"
+
+
+def _scan(db: Database, at: datetime, name: str) -> list[int]:
+    """One step of a scan for ``customer_silent`` at ``at``: the alerts it raised."""
+    with db.session() as session:
+        scan = alerts.begin_scan(session, workflow_id=name, trigger="manual", started_by=None, at=at, rules=1)
+        raised = alerts.apply_rule(session, scan_id=scan.id, rule=AlertRule.customer_silent, position=0, at=at,
+                                   timezone="Asia/Shanghai")
+        return [alert.alert_id for alert in raised]
+
+
+def test_an_open_alert_is_marked_while_its_condition_is_gone_and_never_raised_twice(db: Database,
+                                                                                  books: Books) -> None:
+    silent = books.customer("sales_south")
+    books.contacts("sales_south", silent, [books.ago(100)])
+    [alert_id] = _scan(db, AT, "scan-1")
+    assert _scan(db, AT, "scan-1") == [alert_id], "a retried step answers what it raised"
+    books.contacts("sales_south", silent, [AT + timedelta(days=1)])  # spoken to again
+    assert _scan(db, AT + timedelta(days=2), "scan-2") == []
+    with db.session() as session:
+        assert alerts.alert(session, alert_id).condition_cleared_at == AT + timedelta(days=2)
+    assert _scan(db, AT + timedelta(days=120), "scan-3") == [], "silent again while still open: the same alert"
+    with db.session() as session:
+        row = alerts.alert(session, alert_id)
+        assert row.condition_cleared_at is None and row.status == "open"
