@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent as TemporalEvent
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from schemas.history import HistoryKind
+from web.history_events import as_dict, decode, first, parse_time, summary_of
 
 STATUS_ATTRIBUTE = "BatonStatus"
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
@@ -40,9 +39,6 @@ OPEN_TASK_PREFIX = "open task: "
 PROCESS_STAGES = frozenset({"handover", "review", "final", "computing", "employee_review", "manager_review",
                             "finance_review"})
 FINAL_TASK_SUFFIX = "-final"  # the offboarding's last step, which the ``complete`` update decides
-
-_converter = pydantic_data_converter.payload_converter
-
 
 @dataclass
 class ProcessEvent:
@@ -84,43 +80,6 @@ class _Update:
 class _Task:
     title: tuple[str, dict[str, str]] | None
     holder_id: int | None
-
-
-def decode(payload: Payload) -> Any:
-    """A payload as plain JSON values (no workflow classes are imported to read a history)."""
-    try:
-        return _converter.from_payload(payload)
-    except Exception:  # an encoding this reader does not know: show nothing rather than fail
-        return None
-
-
-def decode_all(payloads: Payloads) -> list[Any]:
-    return [decode(payload) for payload in payloads.payloads]
-
-
-def _first(payloads: Payloads) -> Any:
-    values = decode_all(payloads)
-    return values[0] if values else None
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    return None
-
-
-def _summary(event: TemporalEvent) -> str:
-    if event.HasField("user_metadata") and event.user_metadata.HasField("summary"):
-        value = decode(event.user_metadata.summary)
-        return value if isinstance(value, str) else ""
-    return ""
 
 
 class Translator:
@@ -167,7 +126,7 @@ class Translator:
 
     def on_started(self, event: TemporalEvent) -> None:
         attributes = event.workflow_execution_started_event_attributes
-        start = _as_dict(_first(attributes.input))
+        start = as_dict(first(attributes.input))
         for key, param in (("order_id", "order"), ("employee_name", "person"), ("period", "period")):
             if start.get(key) is not None:
                 self.params[param] = str(start[key])
@@ -179,24 +138,24 @@ class Translator:
 
     def on_activity_scheduled(self, event: TemporalEvent) -> None:
         attributes = event.activity_task_scheduled_event_attributes
-        self.scheduled[event.event_id] = (attributes.activity_type.name, _first(attributes.input))
+        self.scheduled[event.event_id] = (attributes.activity_type.name, first(attributes.input))
 
     def on_activity_completed(self, event: TemporalEvent) -> None:
         attributes = event.activity_task_completed_event_attributes
         activity, argument = self.scheduled.get(attributes.scheduled_event_id, ("", None))
-        result = _first(attributes.result)
+        result = first(attributes.result)
         if activity == "tasks.open":
-            request = _as_dict(argument)
-            spec = _as_dict(request.get("spec"))
-            title = (str(spec["title"]), {**self.params, **_as_dict(spec.get("title_params"))}) \
+            request = as_dict(argument)
+            spec = as_dict(request.get("spec"))
+            title = (str(spec["title"]), {**self.params, **as_dict(spec.get("title_params"))}) \
                 if spec.get("title") else None
-            self.task_opened(event, _as_dict(result), title, spec.get("candidate_role"))
+            self.task_opened(event, as_dict(result), title, spec.get("candidate_role"))
         elif activity == "tasks.close":
-            self.task_closed(event, _as_dict(argument))
+            self.task_closed(event, as_dict(argument))
         elif activity in ("tasks.remind", "tasks.overdue_notice", "tasks.escalate"):
-            self.deadline(event, activity, _as_dict(argument), _as_dict(result))
+            self.deadline(event, activity, as_dict(argument), as_dict(result))
         elif activity == "commission.compute":
-            for team in _as_dict(result).get("teams") or []:
+            for team in as_dict(result).get("teams") or []:
                 if isinstance(team, dict) and team.get("team_id") is not None:
                     self.teams[str(team["team_id"])] = str(team.get("team_name", ""))
 
@@ -205,12 +164,12 @@ class Translator:
         if attributes.marker_name != LOCAL_ACTIVITY_MARKER or attributes.HasField("failure"):
             return
         details = attributes.details
-        meta = _as_dict(_first(details["data"])) if "data" in details else {}
+        meta = as_dict(first(details["data"])) if "data" in details else {}
         activity = meta.get("activity_type")
         if activity != "tasks.open" or "result" not in details:
             return
-        opened = _as_dict(_first(details["result"]))
-        summary = _summary(event)
+        opened = as_dict(first(details["result"]))
+        summary = summary_of(event)
         title = self.title_of(summary[len(OPEN_TASK_PREFIX):], str(opened.get("task_id", ""))) \
             if summary.startswith(OPEN_TASK_PREFIX) else None
         self.task_opened(event, opened, title, None)
@@ -223,20 +182,20 @@ class Translator:
         holder = opened.get("assignee_id")
         self.tasks[task_id] = _Task(title=title, holder_id=holder)
         self.emit(event, HistoryKind.task_created, task_id=task_id, title=title, assignee_id=holder,
-                  candidate_role=role if isinstance(role, str) else None, due_at=_parse_time(opened.get("due_at")),
+                  candidate_role=role if isinstance(role, str) else None, due_at=parse_time(opened.get("due_at")),
                   data={"delegated_from_id": opened["delegated_from_id"]} if opened.get("delegated_from_id") else {})
 
     def task_closed(self, event: TemporalEvent, request: dict[str, Any]) -> None:
         """Histories from before decisions were recorded inside the update close the row with a
         normal activity; its decision counts only if no update already told it."""
-        decision = _as_dict(request.get("decision"))
+        decision = as_dict(request.get("decision"))
         task_id = request.get("task_id")
         if not decision or not isinstance(task_id, str) or task_id in self.decided:
             return
         self.decided.add(task_id)
         self.emit(event, HistoryKind.task_completed, actor_id=decision.get("actor_id"), task_id=task_id,
                   title=self._task_title(task_id), decision=decision.get("action"), comment=decision.get("comment"),
-                  attachment_ids=list(decision.get("attachment_ids") or []), data=_as_dict(decision.get("data")))
+                  attachment_ids=list(decision.get("attachment_ids") or []), data=as_dict(decision.get("data")))
 
     def deadline(self, event: TemporalEvent, activity: str, notice: dict[str, Any], outcome: dict[str, Any]) -> None:
         task_id = notice.get("task_id")
@@ -255,7 +214,7 @@ class Translator:
     def on_update_accepted(self, event: TemporalEvent) -> None:
         attributes = event.workflow_execution_update_accepted_event_attributes
         request = attributes.accepted_request.input
-        update = _Update(name=request.name, argument=_as_dict(_first(request.args)))
+        update = _Update(name=request.name, argument=as_dict(first(request.args)))
         self.updates[event.event_id] = update
         self.running.append(event.event_id)
         argument, actor = update.argument, update.actor_id
@@ -287,7 +246,7 @@ class Translator:
         self.emit(event, HistoryKind.task_completed, actor_id=actor, task_id=task_id,
                   title=self._task_title(task_id), decision=action if isinstance(action, str) else None,
                   comment=argument.get("comment"), attachment_ids=list(argument.get("attachment_ids") or []),
-                  data=_as_dict(argument.get("data")))
+                  data=as_dict(argument.get("data")))
 
     def _task_title(self, task_id: str | None) -> tuple[str, dict[str, str]] | None:
         task = self.tasks.get(task_id or "")
@@ -329,8 +288,8 @@ class Translator:
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: "timed_out",
         }.get(event.event_type)
         if outcome is None:
-            result = _first(event.workflow_execution_completed_event_attributes.result)
-            status = _as_dict(result).get("status")
+            result = first(event.workflow_execution_completed_event_attributes.result)
+            status = as_dict(result).get("status")
             outcome = status if isinstance(status, str) else self.status
         self.emit(event, HistoryKind.completed, status=outcome)
 
@@ -354,42 +313,3 @@ _HANDLERS = {
 def translate(events: Iterable[TemporalEvent]) -> list[ProcessEvent]:
     """The business events of one workflow run's history, in history order."""
     return Translator().translate(events)
-
-
-def event_type_name(event: TemporalEvent) -> str:
-    """``ActivityTaskScheduled`` rather than ``EVENT_TYPE_ACTIVITY_TASK_SCHEDULED``, as the Web UI
-    shows it."""
-    name = EventType.Name(event.event_type).removeprefix("EVENT_TYPE_")
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
-def describe(event: TemporalEvent) -> str:
-    """One short line saying what a raw event was about (activity, update, timer, marker)."""
-    summary = _summary(event)
-    kind = event.event_type
-    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-        name = event.activity_task_scheduled_event_attributes.activity_type.name
-        return f"{name}: {summary}" if summary else name
-    if kind == EventType.EVENT_TYPE_MARKER_RECORDED:
-        attributes = event.marker_recorded_event_attributes
-        details = attributes.details
-        meta = _as_dict(_first(details["data"])) if "data" in details else {}
-        name = str(meta.get("activity_type") or attributes.marker_name)
-        return f"{name}: {summary}" if summary else name
-    if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-        return event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
-    if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
-        outcome = event.workflow_execution_update_completed_event_attributes.outcome
-        return "failure" if outcome.HasField("failure") else "success"
-    if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-        return event.workflow_execution_started_event_attributes.workflow_type.name
-    if kind == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-        fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields
-        return ", ".join(f"{key}={decode(value)}" for key, value in sorted(fields.items()))
-    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-        return f"#{event.activity_task_completed_event_attributes.scheduled_event_id}"
-    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-        return event.activity_task_failed_event_attributes.failure.message
-    if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
-        return event.workflow_execution_terminated_event_attributes.reason
-    return summary

@@ -27,7 +27,8 @@ from store.repo import process_access
 from store.repo.process_access import Access
 from web.auth import ApiUser, Principal, get_db, viewer_of
 from web.engine import engine_handle
-from web.process_history import describe, event_type_name, translate
+from web.history_events import describe, event_type_name
+from web.process_history import translate
 from web.process_history_text import Facts, TaskFacts, Wording, history_event
 
 router = APIRouter(prefix="/api", tags=["history"])
