@@ -35,7 +35,7 @@ from store.db import Database
 from store.models import CommissionSettlement, CommissionStatement
 from store.repo import policies, settlements
 from store.repo.commission_compute import compute
-from store.repo.tasks import role_members
+from store.repo.responsibility import finance_people, role_members
 
 READY = N_("Your commission statement for %(period)s is ready. Dispute any line by %(until)s.")
 LOCKED = N_("Your commission statement for %(period)s is approved and locked.")
@@ -116,7 +116,7 @@ class CommissionActivities:
                         found = settlements.open_settlement(session, period=period, actor_id=None,
                                                             current_period=current)
                 except BatonError as refusal:
-                    deciders = set(role_members(session, "finance", None) + role_members(session, "admin", None))
+                    deciders = set(finance_people(session) + role_members(session, "admin", None))
                     for person in sorted(deciders):
                         tell(session, recipient_id=person, message=NOT_OPENED,
                              params={"period": period, "reason": refusal.message},

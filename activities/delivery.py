@@ -33,8 +33,8 @@ from activities.messages import COMPANY_LANGUAGE
 from schemas.notifications import DeliveryReport
 from store.db import Database
 from store.models import Employee, Notification
-from store.repo import deliveries
-from web.notification_text import chat_text, email_text, localised_title
+from store.repo import deliveries, process_access
+from web.notification_text import chat_text, email_text, localised_title, where_to_act
 
 log = logging.getLogger("baton.notify")
 
@@ -96,14 +96,17 @@ class NoticeDispatcher:
                 return None
             person = session.get(Employee, notification.recipient_id)
             language = (person.language if person else None) or COMPANY_LANGUAGE
+            case = process_access.case_of(session, notification.process_id) \
+                if notification.process_id and not notification.task_id else None
+            path = where_to_act(notification, case)
             return Notice(
                 notification_id=notification.id,
                 recipient_name=person.name if person else "",
                 recipient_email=person.email if person else None,
                 recipient_phone=person.phone if person else None,
                 subject=localised_title(notification, language),
-                body=email_text(notification, language, self.web_url),
-                chat_text=chat_text(notification, language, self.web_url),
+                body=email_text(notification, language, self.web_url, path),
+                chat_text=chat_text(notification, language, self.web_url, path),
             )
 
     def _claim(self, notification_id: int, channel: str, address: str) -> bool:

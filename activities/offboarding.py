@@ -28,8 +28,7 @@ from schemas.offboarding import (
 from store.db import Database
 from store.models import Employee, Offboarding
 from store.repo import handover, reassignment
-from store.repo.offboardings import managers_of
-from store.repo.tasks import role_members
+from store.repo.responsibility import hr_people, managers_of
 
 STARTED = N_("The offboarding of %(person)s has started; the last working day is %(day)s.")
 PENDING_ORDERS = N_("%(person)s is handing over: %(count)s of their orders still wait for approval and go on.")
@@ -58,7 +57,7 @@ class OffboardingActivities:
             items = handover.set_up(session, case, employee)
             customers = len(reassignment.customers_of(session, employee.id))
             params = {"person": employee.name, "day": case.last_day.isoformat()}
-            watchers = sorted(managers_of(session, employee) | set(role_members(session, "hr", None)))
+            watchers = sorted(managers_of(session, employee) | set(hr_people(session)))
             notified = [_notify(session, person, STARTED, params, f"{case.workflow_id}:{case.id}:started:{person}",
                                 case.workflow_id) for person in watchers if person != employee.id]
             waiting = handover.pending_orders(session, employee.id)
@@ -102,8 +101,8 @@ class OffboardingActivities:
             if change.status == OffboardingStatus.review:
                 handover.start_review_round(session, case, change.round)
             elif change.status == OffboardingStatus.completed:
-                handover.complete(session, case, change.actor_id, change.comment)
-                watchers = sorted(managers_of(session, employee) | set(role_members(session, "hr", None)))
+                handover.complete(session, case, change.actor_id, change.comment, early_reason=change.early_reason)
+                watchers = sorted(managers_of(session, employee) | set(hr_people(session)))
                 return self._outside([_notify(session, person, COMPLETED, {"person": employee.name},
                                               f"{case.workflow_id}:{case.id}:completed:{person}", case.workflow_id)
                                       for person in watchers])
@@ -118,7 +117,7 @@ class OffboardingActivities:
         """The last working day passed with open points: the department head and HR, daily."""
         with self.db.session() as session:
             case, employee = _case(session, notice.offboarding_id)
-            recipients = sorted({*role_members(session, "hr", None), *([case.head_id] if case.head_id else [])})
+            recipients = sorted({*hr_people(session), *([case.head_id] if case.head_id else [])})
             params = {"person": employee.name, "count": str(notice.blockers)}
             return self._outside([_notify(session, person, PAST_LAST_DAY, params,
                                           f"{case.workflow_id}:{case.id}:past-last-day:{notice.day}:{person}",

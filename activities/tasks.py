@@ -32,7 +32,7 @@ from schemas.tasks import (
 from store.db import Database
 from store.models import AuditEntry, Employee, Notification, Task, TaskExclusion
 from store.models.base import utcnow
-from store.repo import audit
+from store.repo import audit, responsibility
 from store.repo import tasks as task_repo
 
 NEW_TASK = N_("New task: %(title)s")
@@ -60,7 +60,8 @@ class TaskActivities:
             if assignee is not None:
                 local_day = request.opened_at.astimezone(ZoneInfo(self.timezone)).date()
                 delegate = task_repo.active_delegate(session, assignee, local_day)
-                if delegate is not None and delegate != assignee:
+                # Never to someone the step excludes: an acting manager's own order stays with the manager.
+                if delegate is not None and delegate != assignee and delegate not in spec.excluded_actor_ids:
                     assignee, delegated_from = delegate, spec.assignee_id
             task = Task(
                 id=request.task_id, process=spec.process.value, process_id=spec.process_id,
@@ -114,8 +115,8 @@ class TaskActivities:
                 return DeadlineOutcome()
             task.overdue = True
             holders = task_repo.current_holders(session, task)
-            managers = [m for h in holders[:1] for m in task_repo.escalation_chain(session, task)[:1]]
-            hr = task_repo.role_members(session, "hr", None) if event.notify_hr else []
+            managers = [m for h in holders[:1] for m in responsibility.escalation_chain(session, task)[:1]]
+            hr = responsibility.hr_people(session) if event.notify_hr else []
             recipients = list(dict.fromkeys([*holders, *managers, *hr]))
             notified = [_notify(session, recipient, "overdue", OVERDUE, task,
                                 f"{task.id}:overdue:{event.sequence}:{recipient}") for recipient in recipients]
@@ -129,7 +130,7 @@ class TaskActivities:
             task = _open_task(session, event.task_id)
             if task is None:
                 return DeadlineOutcome()
-            chain = task_repo.escalation_chain(session, task)
+            chain = responsibility.escalation_chain(session, task)
             if len(chain) < event.level:
                 _audit_once(session, task, f"task.escalation_exhausted.{event.level}", {})
                 return DeadlineOutcome()

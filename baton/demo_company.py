@@ -615,7 +615,6 @@ def _write_org(
 
 
 def _customer_row(customer: _Customer, staff: dict[str, int], teams: dict[str, int]) -> dict[str, Any]:
-    owned = customer.owner is not None
     return {
         "name": customer.name,
         "region": customer.home.region,
@@ -626,7 +625,7 @@ def _customer_row(customer: _Customer, staff: dict[str, int], teams: dict[str, i
         "address": customer.address,
         "credit_limit": customer.credit_limit,
         "owner_id": staff[customer.owner] if customer.owner else None,
-        "team_id": teams[customer.home.key] if owned else None,
+        "team_id": teams[customer.home.key],  # a pool lead sits in its territory's team's pool
         "notes": customer.notes,
         # The preferences double as structured tags on the customer 360.
         "tags": [note for note in customer.notes.split("；") if note and "合作" not in note],

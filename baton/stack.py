@@ -3,8 +3,13 @@
 Order: Temporal dev server (unless a cluster is configured) → migrations → demo data into an
 empty database (when asked) → the mail catcher (when e-mail points at it), worker and web as
 child processes → wait until /healthz is green → print where everything is. Ctrl-C (or
-SIGTERM) stops the children newest first and waits for them; if any child dies, the rest are
-stopped too, so nothing is left running half-way.
+SIGTERM) stops the children newest first and waits for them.
+
+A child that dies is restarted, as a production supervisor would: after 1 s, then twice as long
+each time it dies again soon after starting (at most 30 s), each restart logged. The Temporal dev
+server comes back on its persistent file, a worker picks up where the processes stand, a web
+process is stateless. Only a child that keeps dying (``GIVE_UP_AFTER`` quick deaths in a row)
+stops the whole stack, so a broken configuration is not retried forever.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from types import FrameType
 
 import httpx
@@ -29,13 +35,38 @@ DEMO_LOGINS = [
 ]
 
 
+FIRST_BACKOFF = 1.0
+MAX_BACKOFF = 30.0
+STABLE_AFTER = 60.0  # a child that ran this long before dying starts its back-off afresh
+GIVE_UP_AFTER = 6
+
+
+@dataclass
+class Revival:
+    """When a dead child is started again, and how often it died in quick succession."""
+
+    quick_deaths: int = 0
+    due_at: float | None = None
+    started_at: float = field(default_factory=time.monotonic)
+
+    def backoff(self) -> float:
+        return min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, self.quick_deaths - 1))
+
+
 class Stack:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.commands: dict[str, list[str]] = {}
+        self.revivals: dict[str, Revival] = {}
         self.stopping = False
 
     def spawn(self, name: str, command: list[str]) -> None:
+        self.commands[name] = command
+        self.revivals.setdefault(name, Revival())
+        self.children.append((name, self._start(name, command)))
+
+    def _start(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
         env = dict(os.environ, BATON_DATA_DIR=str(self.settings.data_dir),
                    BATON_WEB_PORT=str(self.settings.web_port),
                    BATON_TEMPORAL_PORT=str(self.settings.temporal.dev_server.port),
@@ -46,8 +77,29 @@ class Stack:
         log_path = self.settings.data_dir / "logs" / f"{name}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         output = None if name != "temporal" else log_path.open("ab")
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
-        self.children.append((name, process))
+        return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
+
+    def supervise(self, now: float | None = None) -> str | None:
+        """Restart dead children when their back-off has passed; the name of one that keeps dying."""
+        now = time.monotonic() if now is None else now
+        for index, (name, process) in enumerate(self.children):
+            code = process.poll()
+            if code is None:
+                continue
+            revival = self.revivals[name]
+            if revival.due_at is None:
+                ran = now - revival.started_at
+                revival.quick_deaths = revival.quick_deaths + 1 if ran < STABLE_AFTER else 1
+                if revival.quick_deaths >= GIVE_UP_AFTER:
+                    return name
+                revival.due_at = now + revival.backoff()
+                print(f"{name} stopped unexpectedly (exit {code}); restarting in {revival.backoff():.0f} s.",
+                      file=sys.stderr, flush=True)
+            elif now >= revival.due_at:
+                self.children[index] = (name, self._start(name, self.commands[name]))
+                revival.due_at, revival.started_at = None, now
+                print(f"{name} restarted.", file=sys.stderr, flush=True)
+        return None
 
     def stop(self) -> None:
         if self.stopping:
@@ -141,9 +193,9 @@ def run_dev(settings: Settings) -> int:
                   f"see {settings.data_dir / 'logs'}", file=sys.stderr)
             return 1
         print(banner(settings, time.monotonic() - started), flush=True)
-        while not stack.dead_child():
+        while (hopeless := stack.supervise()) is None:
             time.sleep(0.5)
-        print(f"{stack.dead_child()} stopped unexpectedly; stopping Baton.", file=sys.stderr)
+        print(f"{hopeless} keeps stopping; stopping Baton. See {settings.data_dir / 'logs'}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nStopping Baton...", flush=True)

@@ -19,6 +19,7 @@ from temporalio.worker import Worker
 
 from activities.channels import channels_for
 from activities.commission import commission_activities
+from activities.fences import fence_activities
 from activities.notify import NotifyActivities
 from activities.offboarding import offboarding_activities
 from activities.orders import order_activities
@@ -26,6 +27,7 @@ from activities.risk_scan import risk_scan_activities
 from activities.tasks import task_activities
 from baton import engine
 from baton.config import Settings
+from baton.first_scan import scan_new_demo
 from baton.order_adoption import adopt_pending_orders
 from baton.schedules import ensure_schedules
 from store.db import Database
@@ -47,7 +49,8 @@ def activities_for(db: Database, settings: Settings | None = None) -> list[Calla
     outside = bool(channels)
     return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone, outside_channels=outside),
             *order_activities(db, outside_channels=outside), *offboarding_activities(db, outside_channels=outside),
-            *commission_activities(db, timezone, outside_channels=outside), *risk_scan_activities(db, timezone)]
+            *commission_activities(db, timezone, outside_channels=outside), *risk_scan_activities(db, timezone),
+            *fence_activities(db)]
 
 
 def build_worker(client: Client, settings: Settings, db: Database,
@@ -89,5 +92,6 @@ async def run_worker(settings: Settings) -> None:
         async with worker:
             await adopt_pending_orders(client, db, settings.temporal.task_queue)
             await ensure_schedules(client, settings.temporal.task_queue, settings.timezone)
+            await scan_new_demo(client, db, settings)
             await stop.wait()
     db.dispose()

@@ -4,7 +4,8 @@ A fresh database gets a company of a few thousand customers and a million realis
 English records, written in time order as a CRM fills up; migration 0004 then indexes them (its
 backfill is what an existing installation goes through). Ours: ``GET /api/interactions?q=``
 through the real FastAPI app (httpx ASGI transport: routing, bearer auth, visibility, the two
-plans, highlights, JSON) as a department head and as a salesperson. Baseline, same run, same
+plans, highlights, JSON) as a department head, as a salesperson, and as the department head
+narrowed to one month (``since``/``until``, the index's key range). Baseline, same run, same
 terms: the database's own index query for the newest 20 matches, run directly (SQLite: the FTS5
 ``MATCH ... ORDER BY rowid DESC LIMIT 20``; PostgreSQL: the indexed ``ILIKE``/``@>`` with
 ``ORDER BY occurred_at DESC LIMIT 20``). Prints p50/p95 of both and the ratio; target API p95 ≤ 50 ms
@@ -118,7 +119,12 @@ def company(db: Database) -> tuple[list[tuple[int, int]], dict[str, str]]:
                 for owner, team in sales for i in range(CUSTOMERS_PER_SALES)]
         ids = list(session.scalars(insert(Customer).returning(Customer.id, sort_by_parameter_order=True), rows))
     owners = [int(str(row["owner_id"])) for row in rows]
-    return list(zip(ids, owners, strict=True)), {"department head": "head", "salesperson": "sales0_0"}
+    return list(zip(ids, owners, strict=True)), {"department head": "head", "salesperson": "sales0_0",
+                                                 "department head, one month": "head"}
+
+
+# How a reader narrows a search (customer, author, dates): the month in the middle of the history.
+NARROWED = {"department head, one month": {"since": "2025-11-01", "until": "2025-11-30"}}
 
 
 def records(count: int, customers: list[tuple[int, int]], seed: int = 7) -> Iterator[tuple[Any, ...]]:
@@ -204,23 +210,25 @@ def measure_baseline(db: Database, rounds: int) -> list[float]:
     return timings
 
 
-async def measure_api(db: Database, username: str, rounds: int) -> tuple[list[float], dict[str, int]]:
+async def measure_api(db: Database, username: str, rounds: int,
+                      narrowed: dict[str, str]) -> tuple[list[float], dict[str, int]]:
     timings: list[float] = []
     found: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="baton-bench-") as data_dir:
         app = create_app(load_settings(env={"BATON_DATA_DIR": data_dir}), db=db)
-        await _timed_searches(app, username, rounds, timings, found)
+        await _timed_searches(app, username, rounds, timings, found, narrowed)
     return timings, found
 
 
-async def _timed_searches(app: Any, username: str, rounds: int, timings: list[float], found: dict[str, int]) -> None:
+async def _timed_searches(app: Any, username: str, rounds: int, timings: list[float], found: dict[str, int],
+                          narrowed: dict[str, str]) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         login = await client.post("/api/login", json={"username": username, "password": PASSWORD})
         client.headers["Authorization"] = f"Bearer {login.json()['token']}"
         for round_ in range(rounds + 1):
             for term in TERMS:
                 started = time.perf_counter()
-                response = await client.get("/api/interactions", params={"q": term, "limit": 20})
+                response = await client.get("/api/interactions", params={"q": term, "limit": 20, **narrowed})
                 elapsed = (time.perf_counter() - started) * 1000
                 assert response.status_code == 200, response.text
                 found[term] = response.json()["total"]
@@ -241,7 +249,7 @@ def run(url: str, count: int, rounds: int, target: str) -> None:
     db, people = build(url, count)
     bare = measure_baseline(db, rounds)
     for label, username in people.items():
-        ours, found = asyncio.run(measure_api(db, username, rounds))
+        ours, found = asyncio.run(measure_api(db, username, rounds, NARROWED.get(label, {})))
         report(label, ours, bare, found, target)
     db.dispose()
 

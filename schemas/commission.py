@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from schemas.commission_math import RATE_SCALE, parse_period
 from schemas.errors import N_, BatonError, Forbidden, InvalidInput
 from schemas.ids import RecordId
+from schemas.money import NonNegativeAmount, OptionalSignedAmount, SignedAmount
 from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 
@@ -63,7 +64,7 @@ def _period(value: str) -> str:
 class Tier(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: Decimal = Field(alias="from", ge=0, decimal_places=2, max_digits=14)
+    from_: NonNegativeAmount = Field(alias="from")
     rate: Decimal = Field(ge=0, le=MAX_RATE, decimal_places=4)
 
 
@@ -146,6 +147,10 @@ class LineOut(BaseModel):
     reverses_payment_id: int | None = None
     reason: str | None = None
     dispute: DisputeOut | None = None
+    customer_id: int | None = None
+    customer_name: str | None = None
+    payment_amount: str | None = None  # the payment (or refund) itself; a released line's own amount is 0
+    rate: str | None = None  # the commission as a share of the money, "0.0300"; None on no money
 
 
 class StatementOut(BaseModel):
@@ -202,7 +207,7 @@ class ResolutionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: DisputeStatus
-    amount: Decimal | None = Field(default=None, decimal_places=2, max_digits=14)
+    amount: OptionalSignedAmount = None
     reason: str = Field(min_length=1, max_length=2000)
 
     @model_validator(mode="after")
@@ -220,7 +225,7 @@ class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     employee_id: RecordId
-    amount: Decimal = Field(decimal_places=2, max_digits=14)
+    amount: SignedAmount
     reason: str = Field(min_length=1, max_length=2000)
     corrects_period: str
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_serializer
+
+from schemas.errors import N_, BatonError
+from schemas.money import NonNegativeAmount
+
+# What happened, in words: surrounding spaces are dropped, so a summary of spaces is refused as empty.
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class Size(StrEnum):
@@ -35,7 +42,7 @@ class CustomerIn(BaseModel):
     contact_name: str = Field(default="", max_length=100)
     contact_phone: str = Field(default="", max_length=40)
     address: str = Field(default="", max_length=300)
-    credit_limit: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    credit_limit: NonNegativeAmount = Decimal("0")
     owner_id: int | None = None
     tags: list[str] = Field(default_factory=list, max_length=30)
     notes: str = Field(default="", max_length=4000)
@@ -88,7 +95,7 @@ class InteractionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: Channel
-    summary: str = Field(min_length=1, max_length=2000)
+    summary: Summary
     content: str = Field(default="", max_length=20000)
     occurred_at: datetime
     corrects_id: int | None = None
@@ -109,7 +116,7 @@ class InteractionOut(BaseModel):
 class ComplaintIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    summary: str = Field(min_length=1, max_length=2000)
+    summary: Summary
     occurred_at: datetime
 
 
@@ -178,3 +185,25 @@ class ContactIn(BaseModel):
 class ContactOut(ContactIn):
     id: int
     customer_id: int
+
+
+class CustomerMoved(BatonError):
+    """Someone else moved the customer between reading and moving it: the later move is refused
+    rather than applied over an owner its author never saw."""
+
+    code, status, message = "customer_moved", 409, N_("Someone else has just moved this customer. Reload to see "
+                                                      "its owner now, then decide again.")
+
+
+class NotInPool(BatonError):
+    """The lead already has an owner: someone claimed or was assigned it first."""
+
+    code, status, message = "not_in_pool", 409, N_("This customer is no longer in the pool: someone else has it now.")
+
+
+class ClaimLimit(BatonError):
+    """Past the admin's ``pool.daily_claims`` for today (company time)."""
+
+    code, status, message = ("claim_limit", 409, N_(
+        "You have claimed %(limit)s pool leads today, the most allowed per day. Ask your manager to assign "
+        "more, or claim again tomorrow."))

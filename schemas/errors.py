@@ -63,5 +63,15 @@ class EngineUnavailable(BatonError):
     code, status, message = "engine_unavailable", 503, N_("Not recorded: the process engine did not answer. Try again.")
 
 
+class ActionStillCompleting(BatonError):
+    """Not an error: the action is recorded, the engine is finishing it (answered 202)."""
+
+    code, status, message = "action_accepted", 202, N_("Recorded. Baton is still completing it; refresh in a moment.")
+
+
+class UnknownSetting(BatonError):
+    code, status, message = "unknown_setting", 404, N_("There is no company setting with this key.")
+
+
 class UnknownPolicy(BatonError):
     code, status, message = "unknown_policy", 404, N_("There is no deadline policy with this key.")

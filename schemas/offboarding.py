@@ -52,7 +52,7 @@ class Evidence(StrEnum):
     """What a checklist item needs before ``done`` is accepted."""
 
     attachment = "attachment"  # at least one file uploaded to the item's task
-    orders = "orders"  # data.orders: a collection plan for every open order of the employee
+    orders = "orders"  # a collection plan per customer still owing (data.customers) or per owed order (data.orders)
     followups = "followups"  # every customer of the employee contacted since the handover began
     declaration = "declaration"  # data.declaration: a written statement
     comment = "comment"  # a comment saying what was handed over
@@ -314,6 +314,7 @@ class StatusChange(BaseModel):
     actor_id: int | None = None
     comment: str | None = None
     round: int = 0
+    early_reason: str | None = None  # completed before the last working day: why HR confirmed it early
 
 
 class LastDayNotice(BaseModel):
@@ -332,6 +333,9 @@ class CompleteRequest(BaseModel):
     actor: Actor
     comment: str | None = None
     expires_at: datetime | None = None
+    # Before the last working day HR must say so explicitly, and why (else ``early_departure``).
+    early: bool = False
+    early_reason: str | None = None
 
 
 class OffboardingState(BaseModel):
@@ -372,8 +376,19 @@ class OffboardingClosed(BatonError):
     code, status, message = "offboarding_closed", 409, N_("This offboarding is already closed.")
 
 
+class EarlyDeparture(BatonError):
+    code, status = "early_departure", 409
+    message = N_("The last working day is still to come: confirm the early departure and say why.")
+
+
+class EarlyReasonRequired(BatonError):
+    code, status, message = "early_reason_required", 422, N_("Say why the person leaves before the last working day.")
+
+
 OFFBOARDING_REFUSALS: dict[str, type[BatonError]] = {
     "not_hr": Forbidden,
     "offboarding_blocked": OffboardingBlocked,
     "offboarding_closed": OffboardingClosed,
+    "early_departure": EarlyDeparture,
+    "early_reason_required": EarlyReasonRequired,
 }

@@ -17,12 +17,13 @@ from pydantic_core import PydanticCustomError
 
 from schemas.errors import N_, BatonError
 from schemas.ids import RecordId
+from schemas.money import Price
 from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 
 MAX_LINES = 100
 MAX_QUANTITY = 1_000_000
-MAX_PRICE = Decimal("99999999.99")
+MAX_NOTE = 500  # the note for the approvers: read on a phone, beside the lines
 
 # Money leaves the API as a decimal string with two places ("1234.50"), never a float.
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: f"{Decimal(value):.2f}", return_type=str)]
@@ -60,9 +61,6 @@ CHECK_MESSAGES = {
 }
 
 
-Price = Annotated[Decimal, Field(gt=0, le=MAX_PRICE, decimal_places=2)]
-
-
 class OrderLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -77,7 +75,7 @@ class OrderIn(BaseModel):
     customer_id: RecordId
     requested_date: date
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=MAX_NOTE)
 
 
 class ResubmitIn(BaseModel):
@@ -85,7 +83,7 @@ class ResubmitIn(BaseModel):
 
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     requested_date: date | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class Submission(BaseModel):
@@ -113,8 +111,19 @@ class Problem(BaseModel):
         return found
 
 
+class PlannedLine(BaseModel):
+    """An order line as the approvers read it on their task: the service by name, the figures."""
+
+    service: str
+    service_name: str
+    quantity: int
+    unit_price: MoneyOut
+    amount: MoneyOut
+
+
 class ChainPlan(BaseModel):
-    """Who approves a valid submission, and in which steps."""
+    """Who approves a valid submission, and in which steps; and what each approver's task shows so
+    they decide from it alone (the seller, the lines, the salesperson's note, the warnings)."""
 
     steps: list[ApprovalStep]
     manager_id: int | None
@@ -122,6 +131,10 @@ class ChainPlan(BaseModel):
     total: Decimal
     warnings: list[dict[str, str]] = Field(default_factory=list)
     subject: str = ""
+    seller_id: int | None = None
+    seller: str = ""
+    note: str = ""
+    lines: list[PlannedLine] = Field(default_factory=list)
 
 
 class SubmissionCheck(BaseModel):
@@ -209,6 +222,8 @@ class OrderOut(BaseModel):
     waiting_on: list[int] = Field(default_factory=list)
     due_at: datetime | None = None
     collected: MoneyOut = Decimal("0")
+    outstanding: MoneyOut | None = None  # what is still owed, on an approved order
+    note: str = ""
     created_at: datetime | None = None
     decided_at: datetime | None = None
 
@@ -247,35 +262,6 @@ class ServiceOut(BaseModel):
     capacity_per_day: int
 
 
-class PaymentKind(StrEnum):
-    payment = "payment"
-    refund = "refund"
-
-
-class PaymentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    order_id: RecordId
-    kind: PaymentKind = PaymentKind.payment
-    amount: Price
-    paid_at: datetime
-    reverses_id: RecordId | None = None
-    note: str = Field(default="", max_length=500)
-
-
-class PaymentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    order_id: int
-    kind: PaymentKind
-    amount: MoneyOut
-    paid_at: datetime
-    reverses_id: int | None
-    recorded_by: int | None
-    note: str
-
-
 # ---------------------------------------------------------------- errors
 class OrderInvalid(BatonError):
     code, status, message = "order_invalid", 422, N_("The order did not pass its checks.")
@@ -295,10 +281,6 @@ class NotOrderOwner(BatonError):
 
 class ServiceCodeTaken(BatonError):
     code, status, message = "service_code_taken", 409, N_("A service with this code exists.")
-
-
-class PaymentInvalid(BatonError):
-    code, status, message = "payment_invalid", 422, N_("The payment cannot be recorded.")
 
 
 # The workflow validator's ApplicationError.type → the error the caller sees.

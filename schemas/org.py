@@ -16,6 +16,11 @@ class Role(StrEnum):
     admin = "admin"
 
 
+# The role queue that takes a step meant for a person's manager or head when the organisation
+# names nobody (store/repo/responsibility.py decides who is named).
+NOBODY_NAMED_QUEUE = "department_head"
+
+
 class LoginBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=64)
@@ -48,6 +53,7 @@ class TeamOut(BaseModel):
     region: str
     industry: str
     manager_id: int | None
+    department_id: int | None = None  # the department its manager's head leads
 
 
 class EmployeeIn(BaseModel):

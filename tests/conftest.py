@@ -34,6 +34,7 @@ from store.db import Database, normalise_url
 from store.migrate import upgrade
 from store.models import Alert, Base, CommissionSettlement, Offboarding, Order
 from tests.support.org import PASSWORD, OrgFixture, make_org
+from tests.support.second_company import SecondCompany, build_second_company
 from tests.support.workflows import SUPPORT_WORKFLOWS
 
 EXTERNAL_DB = os.environ.get("BATON_DATABASE_URL")
@@ -241,22 +242,54 @@ async def _api_clients(app):  # type: ignore[no-untyped-def]
 
 
 @pytest_asyncio.fixture
-async def api(app, org: OrgFixture):  # type: ignore[no-untyped-def]
-    """``await api("hr")`` → a client logged in over the API as that test person."""
+async def logins(app):  # type: ignore[no-untyped-def]
+    """``await logins("hr")`` → a client logged in over the API; the company comes from ``org`` or
+    ``second_company`` (use ``api`` / ``second_api``)."""
     async for login in _api_clients(app):
         yield login
 
 
+@pytest.fixture
+def api(logins, org: OrgFixture):  # type: ignore[no-untyped-def]
+    """``await api("hr")`` → a client logged in over the API as that test person."""
+    return logins
+
+
 @pytest_asyncio.fixture
-async def skipping_api(settings: Settings, db: Database, org: OrgFixture,  # type: ignore[no-untyped-def]
-                       time_skipping_env: WorkflowEnvironment, skipping_worker: Worker):
-    """Like ``api``, but the app talks to the time-skipping server, where ``skipping_worker`` runs
-    the processes: a test moves a process's clock with ``time_skipping_env.fast_forward``."""
+async def skipping_logins(settings: Settings, db: Database,  # type: ignore[no-untyped-def]
+                          time_skipping_env: WorkflowEnvironment, skipping_worker: Worker):
+    """Logins to an app that talks to the time-skipping server, where ``skipping_worker`` runs the
+    processes: a test moves a process's clock with ``time_skipping_env.fast_forward``."""
     from web.app import create_app
 
     ahead = settings.with_changes(process_clock_lead=90 * 24 * 3600.0)
     async for login in _api_clients(create_app(ahead, db=db, temporal=time_skipping_env.client)):
         yield login
+
+
+@pytest.fixture
+def skipping_api(skipping_logins, org: OrgFixture):  # type: ignore[no-untyped-def]
+    """Like ``api``, on the time-skipping server."""
+    return skipping_logins
+
+
+@pytest_asyncio.fixture
+async def second_company(db: Database, settings: Settings) -> SecondCompany:
+    """南岭机电 (tests/support/second_company.py): two departments, two teams on one territory, a
+    manager who sells, people without team or manager, someone on leave — instead of ``org``."""
+    return await build_second_company(db, settings)
+
+
+@pytest.fixture
+def second_api(logins, second_company: SecondCompany):  # type: ignore[no-untyped-def]
+    """``api`` for the second company: ``await second_api("head_south")``."""
+    return logins
+
+
+@pytest.fixture
+def second_skipping_api(skipping_logins, second_company: SecondCompany):  # type: ignore[no-untyped-def]
+    """``skipping_api`` for the second company."""
+    return skipping_logins
 
 
 # ---------------------------------------------------------------- browser

@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy import func, select
 
 from store.db import Database
-from store.models import AuthToken, Employee, LoginFailure
+from store.models import AuditEntry, AuthToken, Employee, LoginFailure
 from tests.support.org import PASSWORD, OrgFixture
 
 
@@ -43,6 +43,41 @@ async def test_ten_failures_lock_the_username_even_for_the_right_password(
     assert locked.json()["error"]["code"] == "too_many_attempts"
     other = await anonymous.post("/api/login", json={"username": "finance", "password": PASSWORD})
     assert other.status_code == 200, "throttling is per username"
+
+
+def client_from(app, address: str) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://baton.test")
+
+
+async def test_guessing_from_one_address_never_locks_the_real_person_out_from_another(
+        app, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    async with client_from(app, "203.0.113.7") as attacker, client_from(app, "198.51.100.2") as admin:
+        for _ in range(10):
+            guess = await attacker.post("/api/login", json={"username": "admin", "password": "guess"})
+            assert guess.status_code == 401
+        refused = await attacker.post("/api/login", json={"username": "admin", "password": PASSWORD})
+        assert refused.status_code == 429
+        real = await admin.post("/api/login", json={"username": "admin", "password": PASSWORD})
+        assert real.status_code == 200, "a client that has not failed is always heard"
+        still = await attacker.post("/api/login", json={"username": "admin", "password": PASSWORD})
+        assert still.status_code == 429, "the real person's login forgives only their own client"
+    with db.session() as session:
+        failures = session.scalars(select(AuditEntry).where(AuditEntry.action == "account.login_failed")).all()
+        assert len(failures) == 10 and {f.detail["client"] for f in failures} == {"203.0.113.7"}
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "account.login_throttled")) == 2
+
+
+async def test_an_address_guessing_across_many_accounts_is_throttled_as_a_whole(
+        app, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from store.models.base import utcnow
+
+    with db.session() as session:
+        session.add_all([LoginFailure(username=f"user{n}", client="203.0.113.9", at=utcnow()) for n in range(50)])
+    async with client_from(app, "203.0.113.9") as sprayer, client_from(app, "198.51.100.3") as other:
+        assert (await sprayer.post("/api/login", json={"username": "hr", "password": PASSWORD})).status_code == 429
+        assert (await other.post("/api/login", json={"username": "hr", "password": PASSWORD})).status_code == 200
 
 
 async def test_failures_outside_the_window_do_not_count(

@@ -13,7 +13,7 @@ from schemas.alerts import SubjectType
 from store.db import Database
 from store.models import Employee, Task, Team
 from store.models.base import utcnow
-from store.repo.alerts import responsible
+from store.repo.responsibility import alert_follow_up as responsible
 from tests.support.org import OrgFixture
 from tests.support.risk import Books
 from tests.support.steps import notifications, wait_for_task
@@ -61,5 +61,8 @@ def test_the_follow_up_goes_to_the_subjects_team_manager_never_to_the_subject(db
                                                                                  org["manager_east"])
         lone = session.scalars(select(Employee).where(Employee.id == org["sales_east"])).one()
         lone.manager_id = None
+        # no manager at all: the head of the team's department
+        assert responsible(session, SubjectType.employee, org["sales_east"]) == (org.team_ids["east"], org["head"])
+        session.get(Team, org.team_ids["east"]).department_id = None  # type: ignore[union-attr]
         # nobody above: the department head role takes it
         assert responsible(session, SubjectType.employee, org["sales_east"]) == (org.team_ids["east"], None)

@@ -28,7 +28,7 @@ from tests.support.alert_pages import (
     until_finished,
     write_alert,
 )
-from tests.support.org import OrgFixture
+from tests.support.org import PASSWORD, OrgFixture
 from tests.support.risk import ZONE, Books
 from tests.support.steps import wait_for_task
 from tests.test_alert_scan import crafted
@@ -103,11 +103,12 @@ async def test_the_list_filters_and_pages_on_the_server(anonymous: httpx.AsyncCl
                           severity=Severity.high, created_at=now - timedelta(days=1))
     await login_as(anonymous, "admin")
     first = await anonymous.get("/alerts")
-    assert "24 条预警" in first.text and listed(first.text) == quiet[:20], "unresolved, newest first, 20 a page"
+    assert "24 条预警" in first.text and listed(first.text) == [working, seen, *quiet[:18]], \
+        "unresolved, the most severe first, then the newest, 20 a page"
     assert severity_cards(first.text) == {"high": 1, "medium": 1, "low": 22}
     assert "1 / 2" in first.text and 'href="?page=2&amp;status=unresolved"' in first.text
     second = await anonymous.get("/alerts", params={"page": 2})
-    assert listed(second.text) == [*quiet[20:], working, seen]
+    assert listed(second.text) == quiet[18:]
 
     async def shown(**params: str) -> list[int]:
         answer = await anonymous.get("/alerts", params=params)
@@ -134,6 +135,30 @@ async def test_the_list_filters_and_pages_on_the_server(anonymous: httpx.AsyncCl
     assert listed(own.text) == [working, seen] and 'name="team_id"' not in own.text, "one team: no team filter"
     assert await shown(team_id=str(south)) == [] and "没有符合条件的预警。" in (
         await anonymous.get("/alerts", params={"team_id": str(south)})).text
+
+
+async def test_one_high_alert_is_not_buried_under_newer_low_ones(anonymous: httpx.AsyncClient, db: Database,
+                                                                 org: OrgFixture) -> None:
+    now = utcnow()
+    books = Books(db, org, now=now)
+    south = org.team_ids["south"]
+    urgent = write_alert(db, rule=AlertRule.orders_declining, subject_id=books.customer("sales_south"), team_id=south,
+                         severity=Severity.high, created_at=now - timedelta(days=5))
+    watch = write_alert(db, rule=AlertRule.contact_drop, subject_id=org["sales_south"], team_id=south,
+                        severity=Severity.medium, created_at=now - timedelta(days=4))
+    quiet = [write_alert(db, rule=AlertRule.customer_silent, subject_id=books.customer("sales_south"), team_id=south,
+                         severity=Severity.low, created_at=now - timedelta(hours=hour)) for hour in range(15)]
+    await login_as(anonymous, "manager_south")
+    assert listed((await anonymous.get("/alerts")).text) == [urgent, watch, *quiet], "high, medium, then low"
+
+    token = (await anonymous.post("/api/login", json={"username": "manager_south", "password": PASSWORD})).json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    listed_by_api = (await anonymous.get("/api/alerts", headers=headers)).json()
+    assert [a["id"] for a in listed_by_api] == [urgent, watch, *quiet]
+    by_time = (await anonymous.get("/api/alerts", params={"sort": "newest"}, headers=headers)).json()
+    assert [a["id"] for a in by_time] == [*quiet, watch, urgent], "newest first when asked"
+    refused = await anonymous.get("/api/alerts", params={"sort": "random"}, headers=headers)
+    assert refused.status_code == 422 and refused.json()["error"]["details"][0]["field"] == "sort"
 
 
 async def test_the_trend_counts_alerts_raised_per_company_week(anonymous: httpx.AsyncClient, db: Database,

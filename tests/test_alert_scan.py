@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from temporalio.client import Client, ScheduleCalendarSpec
 from temporalio.worker import Worker
 
+from baton.first_scan import scan_new_demo
 from baton.schedules import COMMISSION_SCHEDULE, RISK_SCAN_SCHEDULE, ensure_schedules
 from store.db import Database
 from store.models import Alert, AuditEntry, RiskScan
 from store.models.base import utcnow
 from tests.support.org import OrgFixture
 from tests.support.risk import Books
-from tests.support.steps import wait_for_task
+from tests.support.steps import wait_for_row, wait_for_task
 
 
 def crafted(db: Database, org: OrgFixture) -> dict[str, int]:
@@ -110,7 +111,7 @@ async def test_acknowledge_then_resolve_with_a_note(api, worker: Worker, db: Dat
     unexplained = await south.post(f"/api/tasks/{first.id}/complete", json={"action": "resolve"})
     assert unexplained.status_code == 422 and "comment" in unexplained.text
     assert (await (await api("manager_east")).post(f"/api/tasks/{first.id}/complete",
-                                                   json={"action": "acknowledge"})).status_code == 403
+                                                   json={"action": "acknowledge"})).status_code == 404
     seen = await south.post(f"/api/tasks/{first.id}/complete", json={"action": "acknowledge", "comment": "本周拜访"})
     assert seen.status_code == 200, seen.text
     now = (await south.get(f"/api/alerts/{alert['id']}")).json()
@@ -133,7 +134,7 @@ async def test_acknowledge_then_resolve_with_a_note(api, worker: Worker, db: Dat
     assert history.status_code == 200
     for outsider in ("sales_south", "manager_east"):  # the customer's salesperson and another team: not theirs
         refused = await (await api(outsider)).get(f"/api/processes/alert-{alert['id']}/history")
-        assert refused.status_code == 403, outsider
+        assert refused.status_code == 404, outsider
     kinds = [event["kind"] for event in history.json()["events"]]
     assert kinds.count("task_created") == 2 and kinds.count("task_completed") == 2
 
@@ -224,6 +225,27 @@ async def test_the_schedules_run_is_a_scan(worker: Worker, settings, temporal_cl
     assert len(raised) == 2
     for alert_id in raised:  # each alert has its follow-up, opened by its own process
         assert (await wait_for_task(db, follow_up_of(alert_id))).process == "alert"
+
+
+async def test_a_new_demo_runs_its_first_scan_once_the_worker_is_up(worker: Worker, settings,  # type: ignore[no-untyped-def]
+                                                                      temporal_client: Client, db: Database,
+                                                                      org: OrgFixture) -> None:
+    """A fresh demo shows its alerts on the first visit, without an admin pressing "scan now"."""
+    crafted(db, org)
+    await ensure_schedules(temporal_client, settings.temporal.task_queue, "Asia/Shanghai")
+    try:
+        assert await scan_new_demo(temporal_client, db, settings) is False, "a real company waits for 06:00"
+        demo = settings.with_changes(demo=True)
+        assert await scan_new_demo(temporal_client, db, demo) is True
+        first = await wait_for_row(db, RiskScan, 1, lambda row: row.finished_at is not None)
+        assert (first.trigger, first.created) == ("schedule", 2)
+        assert await scan_new_demo(temporal_client, db, demo) is False, "the next start scans nothing"
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(RiskScan)) == 1
+            assert session.scalar(select(func.count()).select_from(Alert)) == 2
+    finally:
+        for schedule_id in (RISK_SCAN_SCHEDULE, COMMISSION_SCHEDULE):
+            await temporal_client.get_schedule_handle(schedule_id).delete()
 
 
 async def test_with_no_worker_the_scan_is_refused_at_once(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]

@@ -177,7 +177,9 @@ async def test_only_the_holder_may_upload(api, worker: Worker, temporal_client: 
                                           settings: Settings, db: Database, org: OrgFixture) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     response = await upload(await api("sales_east"), task_id, "a.pdf", PDF)
-    assert response.status_code == 403 and response.json()["error"]["code"] == "not_your_task"
+    assert response.status_code == 404, "someone who may not see the task learns nothing of it"
+    auditor = await upload(await api("hr"), task_id, "a.pdf", PDF)
+    assert auditor.status_code == 403 and auditor.json()["error"]["code"] == "not_your_task"
     assert stored_files(settings) == [] and attachment_rows(db) == []
 
 

@@ -5,16 +5,21 @@ entry naming who did it (and what changed, where something changed)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import select, update
+from temporalio.worker import Worker
 
 from store.db import Database
 from store.models import AuditEntry, CommissionSettlement
 from store.repo import audit
+from tests.support.customers import make_customers
+from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture
 from tests.test_commission_settlement import PLAN
 from tests.test_order_pages import htmx, login_as
@@ -61,7 +66,7 @@ async def test_the_filters_narrow_and_page_the_entries_newest_first(api, db: Dat
     assert by_record.status_code == 200 and by_record.headers["X-Total-Count"] == "2"
     body = by_record.json()
     assert [e["action"] for e in body] == ["payment.refund", "payment.payment"]
-    assert set(body[0]) == {"id", "at", "actor_id", "actor_name", "action", "entity", "entity_id", "detail"}
+    assert set(body[0]) >= {"id", "at", "actor_id", "actor_name", "action", "entity", "entity_id", "detail"}
     assert body[0]["actor_id"] == org["finance"] and body[0]["actor_name"] and body[0]["detail"] == {"amount": "100.00"}
     assert datetime.fromisoformat(body[0]["at"]).utcoffset() is not None
     by_person = (await hr.get("/api/audit", params={"actor_id": org["hr"], "action": "policy"})).json()
@@ -172,13 +177,14 @@ async def test_the_page_filters_and_shows_changes_readably(anonymous: httpx.Asyn
     page = await anonymous.get("/admin/audit", params={"entity": "deadline_policy"})
     assert page.status_code == 200
     assert 'name="entity_id"' in page.text and 'name="actor_id"' in page.text and 'type="date"' in page.text
-    assert "order.expiry" in page.text and "P7D" in page.text and "P10D" in page.text
+    assert "未决订单到期失效" in page.text and "<del>7 天</del> → <ins>10 天</ins>" in page.text
+    assert "order.expiry" not in page.text and "P7D" not in page.text, "no stored keys or ISO durations"
     assert "/orders/7" not in page.text, "filtered to policies"
     assert "hx-get=\"/admin/audit/verify\"" not in page.text, "only admin checks the chain"
     rows = await anonymous.get("/admin/audit", params={"entity": "order", "entity_id": "7"},
                                headers={"HX-Request": "true", "HX-Target": "audit-rows"})
     assert rows.status_code == 200 and "<form" not in rows.text
-    assert 'href="/orders/7"' in rows.text and "800.00" in rows.text
+    assert 'href="/orders/7"' in rows.text and "¥800.00" in rows.text
     bad = await anonymous.get("/admin/audit", params={"since": "soon"})
     assert bad.status_code == 422 and 'name="since"' in bad.text
     assert (await anonymous.get("/admin/audit/verify")).status_code == 403
@@ -197,3 +203,69 @@ async def test_admin_verifies_the_chain_from_the_page(anonymous: httpx.AsyncClie
         session.execute(update(AuditEntry).where(AuditEntry.id == target).values(actor_id=None))
     broken = await anonymous.get("/admin/audit/verify", headers={"HX-Request": "true"})
     assert 'role="alert"' in broken.text and f'href="#audit-{target}"' in broken.text
+
+
+# ---------------------------------------------------------------- read in the reader's words
+def cells(html: str, entry_id: int) -> list[str]:
+    """One entry's row as read: each cell's text, tags stripped."""
+    row = re.search(rf'<tr id="audit-{entry_id}">(.*?)</tr>', html, re.S)
+    assert row, entry_id
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+
+
+async def test_an_approval_is_on_its_orders_log_in_names_labels_and_company_time(
+        api, anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    make_services(db)
+    customers = make_customers(db, org)
+    created = await (await api("sales_south")).post("/api/orders",
+                                                    json=order_body(customers.own, [("LTL", 10, "95.00")]))
+    order_id = created.json()["id"]
+    task = await wait_for_approval(db, order_id, "manager")
+    decided = await (await api("manager_south")).post(f"/api/tasks/{task.id}/complete", json={"action": "approve"})
+    assert decided.status_code == 200, decided.text
+    await wait_for_approval(db, order_id, "finance")
+
+    hr = await api("hr")
+    on_order = (await hr.get("/api/audit", params={"entity": "order", "entity_id": str(order_id)})).json()
+    approval = next(e for e in on_order if e["action"] == "task.completed" and e["entity_id"] == task.id)
+    assert approval["actor_id"] == org["manager_south"] and approval["action_label"] == "任务完成"
+    assert approval["record"] == f"任务“审批订单 #{order_id}（团队经理）”" and approval["link"] == f"/tasks/{task.id}"
+    assert {"label": "决定", "value": "已批准", "before": None} in approval["detail_lines"]
+    assert any(e["action"] == "order.submitted" for e in on_order), "the order's own entries as well"
+
+    await login_as(anonymous, "hr")
+    page = (await anonymous.get("/admin/audit", params={"entity": "order", "entity_id": str(order_id)})).text
+    row = cells(page, approval["id"])
+    assert row[1] == "陈杰" and row[2] == "任务完成" and row[4].startswith("决定 已批准")
+    assert f'href="/tasks/{task.id}"' in page
+    submitted = next(e for e in on_order if e["action"] == "order.submitted")
+    row = cells(page, submitted["id"])
+    assert row[2] == "提交订单" and row[3] == f"订单 订单 #{order_id} · 佛山美达电器有限公司"
+    assert "金额 ¥950.00" in row[4] and "明细 LTL × 10 @ ¥95.00" in row[4] and "要求日期" in row[4]
+    opened = next(e for e in on_order if e["action"] == "task.opened" and e["entity_id"] == task.id)
+    row = cells(page, opened["id"])
+    assert task.due_at is not None
+    company_due = task.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert f"截止 {company_due}" in row[4] and "负责人 陈杰" in row[4] and "类型 订单审批" in row[4], row
+    for raw in ("order.submitted", "task.completed", "assignee_id", "due_at", "+00:00", "{", "order_approval"):
+        assert raw not in re.sub(r"<[^>]+>", "", page.split('<div id="audit-rows">', 1)[1]), raw
+
+
+async def test_the_action_filter_speaks_the_readers_language(api, anonymous: httpx.AsyncClient, db: Database,  # type: ignore[no-untyped-def]
+                                                             org: OrgFixture) -> None:
+    seed(db, org)
+    hr = await api("hr")
+    found = (await hr.get("/api/audit", params={"action": "收款"})).json()
+    assert [e["action"] for e in found] == ["payment.payment"]
+    english = (await hr.get("/api/audit", params={"action": "refund rec"}, headers={"Accept-Language": "en"})).json()
+    assert [e["action"] for e in english] == ["payment.refund"]
+    assert (await hr.get("/api/audit", params={"action": "不存在的操作"})).json() == []
+
+    await login_as(anonymous, "hr")
+    page = await anonymous.get("/admin/audit")
+    choice = re.search(r'<select name="action">(.*?)</select>', page.text, re.S)
+    assert choice and '<option value="payment.payment" >登记收款</option>' in choice.group(1).replace("  ", " ")
+    picked = await anonymous.get("/admin/audit", params={"action": "payment.payment"})
+    assert picked.text.count('<tr id="audit-') == 1 and "登记收款" in picked.text
+    assert '<option value="payment.payment" selected>' in picked.text

@@ -27,8 +27,8 @@ async def test_manager_completes_a_task_from_the_inbox(page, live_server: str, w
     await page.get_by_label("密码").fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
     await page.wait_for_url(f"{live_server}/inbox")
-    await page.locator("#inbox-count").get_by_text("1").wait_for()
-    await page.get_by_role("link", name="审批订单 #7").click()
+    await page.locator("#menu-count").get_by_text("1").wait_for()  # on the folded menu at phone width
+    await page.get_by_role("link", name="审批订单 #7（团队经理）").click()
     await page.get_by_label("备注").fill("价格合理，同意")
     await page.get_by_role("button", name="同意").click()
     await page.get_by_role("status").get_by_text("已记录").wait_for()

@@ -19,6 +19,7 @@ async def test_salesperson_logs_in_and_sees_their_desk_in_chinese(page, live_ser
     await page.wait_for_url(f"{live_server}/")
     assert await page.locator("h1").inner_text() == "我的工作台"
     assert "张伟，你好" in await page.locator("main").inner_text()
+    await page.locator("details.menu > summary").click()  # the navigation is a menu at phone width
     assert await page.get_by_role("link", name="首页").is_visible()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 import pytest_asyncio
@@ -23,6 +24,8 @@ from schemas.notifications import DeliveryReport
 from store.db import Database
 from store.models import Employee, Notification, NotificationDelivery
 from store.repo import deliveries
+from store.repo.orders import reserve_draft
+from tests.support.customers import make_customers
 from tests.support.loopback import SmtpRecorder, WeComRobot
 from tests.support.notices import give_emails, write_notification
 from tests.support.notify_workflow import NotifyProbeWorkflow
@@ -272,6 +275,37 @@ async def test_an_email_comes_in_the_recipients_language(
     await notify_activities(db, settings).deliver(notification.id)
 
     assert smtp.received[0].message["Subject"] == "Escalated to you: Approve order 17"
+
+
+async def test_a_notice_links_straight_to_its_task_or_its_case(
+        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
+        robot: WeComRobot) -> None:
+    """The e-mail and the robot text open the task the notice is about, or the case page when it
+    is about a process (an order decided), never just the list of notifications."""
+    customers = make_customers(db, org)
+    with db.session() as session:
+        order = reserve_draft(session, owner_id=org["sales_south"], customer_id=customers.own,
+                              requested_date=date(2026, 12, 1), note="")
+        order_id, workflow_id = order.id, order.workflow_id
+        session.add_all([
+            Notification(recipient_id=org["manager_south"], kind="reminder", title="提醒：审批订单",
+                         task_id=f"{workflow_id}:r1-manager", process_id=workflow_id, dedupe_key=f"{workflow_id}:t"),
+            Notification(recipient_id=org["sales_south"], kind="info", title="订单已批准", process_id=workflow_id,
+                         dedupe_key=f"{workflow_id}:approved")])
+    with db.session() as session:
+        ids = [row.id for row in session.query(Notification).filter(Notification.process_id == workflow_id)
+               .order_by(Notification.id)]
+    notify = notify_activities(db, settings)
+    for notification_id in ids:
+        await notify.deliver(notification_id)
+
+    texts = [mail.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+             for mail in smtp.received]
+    chats = [request.body["text"]["content"] for request in robot.requests]
+    task_link, case_link = f"http://baton.test/tasks/{workflow_id}:r1-manager", f"http://baton.test/orders/{order_id}"
+    assert task_link in texts[0] and task_link in chats[0]
+    assert case_link in texts[1] and case_link in chats[1]
+    assert not any("/notifications" in text for text in texts + chats)
 
 
 async def test_temporal_retries_a_failed_delivery_without_sending_twice(

@@ -19,7 +19,7 @@ from temporalio.worker import Worker
 from baton.config import Settings
 from schemas.commission import SettlementStatus
 from store.db import Database
-from store.models import CommissionPlan
+from store.models import CommissionPlan, Customer, Order
 from store.repo import settlements
 from tests.support import commission_pages as support
 from tests.support.commission import Settled, day_in, last_period, pay, save_plan, wait_for_settlement
@@ -89,30 +89,35 @@ async def test_the_plan_form_saves_a_version_and_shows_every_problem_inline(
     headers = htmx(page.text)
     base = {"effective_from": "2026-01", "hold_forfeit_days": ""}
     unsorted = await anonymous.post("/commission/plan", headers=headers, data={
-        **base, "tier_from": ["0", "100000", "50000"], "tier_rate": ["0.02", "0.03", "0.025"]})
+        **base, "tier_from": ["0", "100000", "50000"], "tier_rate": ["2", "3", "2.5"]})
     assert unsorted.status_code == 422 and "<html" not in unsorted.text
     assert "档位须按起点从小到大排列，且不能重叠" in section(unsorted.text, "plan-form")
     assert 'value="50000"' in unsorted.text, "what was typed stays in the form"
     negative = await anonymous.post("/commission/plan", headers=headers, data={
-        **base, "tier_from": ["0", "100000"], "tier_rate": ["0.02", "-0.01"]})
-    assert negative.status_code == 422 and "费率在 0 到 1 之间" in negative.text
+        **base, "tier_from": ["0", "100000"], "tier_rate": ["2", "-1"]})
+    assert negative.status_code == 422 and "费率为 0 到 100 之间的百分数" in negative.text
     assert negative.text.count('class="has-problem"') == 1, "the tier row with the problem is marked"
     unknown = await anonymous.post("/commission/plan", headers=headers, data={
-        **base, "tier_from": ["0"], "tier_rate": ["0.02"], "service_code": ["NOPE"], "service_rate": ["0.1"]})
+        **base, "tier_from": ["0"], "tier_rate": ["2"], "service_code": ["NOPE"], "service_rate": ["10"]})
     assert unknown.status_code == 422 and "未知的服务：NOPE" in unknown.text
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(CommissionPlan)) == 0, "nothing saved on error"
 
     saved = await anonymous.post("/commission/plan", data={
         "csrf_token": form_token(page.text), **base, "hold_forfeit_days": "90",
-        "tier_from": ["0", "100000", ""], "tier_rate": ["0.02", "0.03", ""],
-        "service_code": ["LTL", ""], "service_rate": ["0.05", ""]})
+        "tier_from": ["0", "100000", ""], "tier_rate": ["2", "2.75", ""],
+        "service_code": ["LTL", ""], "service_rate": ["5", ""]})
     assert saved.status_code == 303 and saved.headers["location"] == "/commission/plan?saved=1"
     shown = await anonymous.get(saved.headers["location"])
     in_force = section(shown.text, "plan-in-force")
     assert "第 1 版已保存" in shown.text and "当前生效：第 1 版" in in_force and "2026-01" in in_force
-    assert all(text in in_force for text in ("90 天", "¥100,000.00", "3%", "零担运输 (LTL)", "5%"))
-    assert 'value="100000"' in section(shown.text, "plan-form"), "the form starts from the plan in force"
+    assert all(text in in_force for text in ("90 天", "¥100,000.00", "2.75%", "零担运输 (LTL)", "5%"))
+    form = section(shown.text, "plan-form")
+    assert 'value="100000"' in form, "the form starts from the plan in force"
+    assert 'name="tier_rate" value="2.75"' in form and "费率（百分比）" in form and "0 到 1" not in form
+    with db.session() as session:
+        plan = session.scalars(select(CommissionPlan)).one()
+        assert [tier["rate"] for tier in plan.tiers] == ["0.02", "0.0275"], "kept as fractions, as the API"
 
     await login_as(anonymous, "sales_south")
     assert (await anonymous.get("/commission/plan")).status_code == 403
@@ -195,6 +200,30 @@ async def test_a_statement_line_by_line_for_its_owner_and_for_others(
     assert "对此行提出异议" not in locked.text
     await login_as(anonymous, "finance")
     assert 'id="recompute"' not in (await anonymous.get(f"/commission/{PERIOD}")).text
+
+
+async def test_statement_lines_name_the_customer_order_payment_rate_and_what_they_mean(
+        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    save_plan(db, org)
+    month = support.month_of_sales(db, org, PERIOD, east=False)
+    pay(db, month.order, "12000.00", day_in(PERIOD, 8), refund_of=month.first)
+    support.publish(db, PERIOD, SettlementStatus.employee_review)
+    with db.session() as session:
+        customer = session.scalars(select(Customer).join(Order, Order.customer_id == Customer.id)
+                                   .where(Order.id == month.order)).one()
+    await login_as(anonymous, "sales_south")
+    mine = (await anonymous.get(f"/commission/{PERIOD}/mine")).text
+    earned = re.search(rf'<tr id="line-{month.first}-earned".*?</tr>', mine, re.S)
+    clawback = re.search(r'<tr id="line-\d+-clawback".*?</tr>', mine, re.S)
+    assert earned and clawback
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", earned.group(0), re.S)
+    assert cells[0] == "2026-10-05"
+    assert f'<a href="/customers/{customer.id}">{customer.name}</a>' in cells[1]
+    assert f'<a href="/orders/{month.order}">订单 #{month.order}</a>' in cells[2]
+    assert cells[3] == "¥120,000.00" and cells[4] == "2.17%" and cells[5] == "¥2,600.00"
+    assert "计提" in cells[6] and "根据已收回款项计提的提成" in cells[6]
+    assert all(cell.strip() != str(month.first) for cell in cells), "no bare payment number"
+    assert "¥-12,000.00" in clawback.group(0) and "退款收回其对应收款已计提的提成" in clawback.group(0)
 
 
 async def test_a_dispute_is_filed_resolved_and_the_team_approved_from_the_pages(

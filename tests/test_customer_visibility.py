@@ -11,8 +11,8 @@ from store.db import Database
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.org import OrgFixture
 
-# Who sees which customer.
-VISIBLE = {
+# Who finds which customer in their list.
+LISTED = {
     "sales_south": {"own"},
     "sales_south2": {"team"},
     "sales_east": {"other"},
@@ -23,6 +23,8 @@ VISIBLE = {
     "finance": {"other"},  # customers with orders: what receivables need
     "hr": set(),  # no commercial detail
 }
+# Who may open which customer: a salesperson also sees the leads in their team's pool.
+VISIBLE = {**LISTED, "sales_south": {"own", "pool"}, "sales_south2": {"team", "pool"}}
 SALES_SIDE = {"sales_south", "sales_south2", "sales_east", "manager_south", "manager_east", "head", "admin"}
 MANAGES = {"manager_south": {"own", "team", "pool"}, "manager_east": {"other"},
            "head": {"own", "team", "other", "pool"}, "admin": {"own", "team", "other", "pool"}}
@@ -41,8 +43,8 @@ async def test_list_and_count_show_exactly_what_the_role_may_see(api, customers:
     assert response.status_code == 200
     names = {key for key, customer_id in customers.all.items()
              if customer_id in {item["id"] for item in response.json()["items"]}}
-    assert names == VISIBLE[username]
-    assert response.json()["total"] == len(VISIBLE[username])
+    assert names == LISTED[username]
+    assert response.json()["total"] == len(LISTED[username])
 
 
 @pytest.mark.parametrize("username", sorted(VISIBLE))

@@ -46,16 +46,16 @@ async def test_every_missing_required_field_is_listed(api, org: OrgFixture) -> N
     assert fields == {"region", "industry", "size", "contact_name", "contact_phone", "address"}
 
 
-async def test_an_owner_outside_the_rules_team_is_refused(api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+async def test_an_owner_who_is_no_salesperson_is_refused_and_no_owner_means_the_rules_teams_pool(  # type: ignore[no-untyped-def]
+        api, org: OrgFixture, db: Database) -> None:
     with db.session() as session:
         session.add(TeamRule(region="华南", industry="工业", team_id=org.team_ids["south"]))
     head = await api("head")
-    outside = await head.post("/api/customers", json={**NEW, "owner_id": org["sales_east"]})
-    assert outside.status_code == 422 and outside.json()["error"]["details"][0]["code"] == "owner_outside_team"
     unknown = await head.post("/api/customers", json={**NEW, "owner_id": org["finance"]})
     assert unknown.status_code == 422 and unknown.json()["error"]["details"][0]["code"] == "unknown_owner"
     pooled = await head.post("/api/customers", json=NEW)
     assert pooled.status_code == 201 and pooled.json()["owner_id"] is None, "no owner: the team's pool"
+    assert pooled.json()["team_id"] == org.team_ids["south"]
 
 
 async def test_bulk_reassignment_keeps_the_history_with_reasons(api, org: OrgFixture,  # type: ignore[no-untyped-def]
@@ -182,8 +182,10 @@ async def test_admin_team_rules_place_new_customers(api, org: OrgFixture) -> Non
     assert rule.status_code == 201
     assert (await (await api("manager_south")).get("/api/team-rules")).status_code == 403
     head = await api("head")
-    large = await head.post("/api/customers", json={**NEW, "size": "large", "owner_id": org["sales_east"]})
-    assert large.status_code == 201 and large.json()["team_id"] == org.team_ids["east"], "the specific rule wins"
+    large = await head.post("/api/customers", json={**NEW, "size": "large"})
+    assert large.status_code == 201 and large.json()["team_id"] == org.team_ids["east"], "the rule places the lead"
+    medium = await head.post("/api/customers", json={**NEW, "size": "medium"})
+    assert medium.json()["team_id"] == org.team_ids["south"], "no rule: the team covering 华南/工业"
     assert (await admin.delete(f"/api/team-rules/{rule.json()['id']}")).status_code == 204
     assert (await admin.get("/api/team-rules")).json()["total"] == 0
 

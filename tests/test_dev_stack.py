@@ -63,6 +63,14 @@ class Stack:
             if line.lstrip().startswith("App:"):
                 self.announced.set()
 
+    def wait_for_line(self, text: str, limit: float) -> bool:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if any(text in line for line in self.lines):
+                return True
+            time.sleep(0.2)
+        return False
+
     def interrupt(self) -> str:
         """Ctrl-C at the terminal signals the whole process group, once the stack has printed its
         banner (its own health check may answer a moment after the test's)."""
@@ -71,6 +79,28 @@ class Stack:
         self.process.wait(timeout=30)
         self.reader.join(timeout=10)
         return "".join(self.lines)
+
+
+def child_pid(stack: Stack, role: str) -> int:
+    """The pid of ``baton dev``'s child running ``python -m baton <role>``."""
+    children = Path(f"/proc/{stack.process.pid}/task/{stack.process.pid}/children").read_text().split()
+    for pid in children:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if command[-2:] == [role.encode(), b""] or command[-1] == role.encode():
+            return int(pid)
+    raise AssertionError(f"no {role} child among {children}")
+
+
+def first_alerts(url: str, limit: float = 60) -> list[object]:
+    """The alerts an admin sees, once the scan the worker started has raised them (bounded wait)."""
+    token = httpx.post(f"{url}/api/login", json={"username": "admin", "password": "demo1234"}).json()["token"]
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        found: list[object] = httpx.get(f"{url}/api/alerts", headers={"Authorization": f"Bearer {token}"}).json()
+        if found:
+            return found
+        time.sleep(0.5)
+    return []
 
 
 @pytest.fixture
@@ -96,6 +126,12 @@ def test_dev_stack_runs_stops_cleanly_and_keeps_its_state(stack_env: dict[str, s
         assert httpx.get(f"http://127.0.0.1:{ui_port}/", timeout=5).status_code == 200, "Temporal Web UI answers"
         page = httpx.get(f"{url}/login")
         assert "登录 Baton" in page.text
+        assert first_alerts(url), "the demo's first risk scan ran once the worker was up"
+        os.kill(child_pid(first, "worker"), signal.SIGKILL)
+        assert first.wait_for_line("worker restarted.", limit=30), "a killed worker is restarted"
+        wait_for_health(url, first, limit=60)
+        again = httpx.post(f"{url}/api/login", json={"username": "zhang.wei", "password": "demo1234"})
+        assert again.status_code == 200, "the stack served on after its worker was killed"
     finally:
         output = first.interrupt()
     assert first.process.returncode == 0, output

@@ -41,3 +41,38 @@ async def test_new_task_and_overdue_notice_arrive_by_email_once(
     assert any("新任务" in s for s in to_sales), received
     assert any("已逾期" in s for s in to_sales) and any("已逾期" in s for s in to_manager), received
     assert len(received) == len(set(received)), "each notification is mailed once"
+
+
+async def test_a_mail_server_that_never_answers_holds_up_no_step(  # type: ignore[no-untyped-def]
+        temporal_client, settings: Settings, db: Database, org: OrgFixture,
+        activity_executor: concurrent.futures.ThreadPoolExecutor) -> None:
+    """E-mail goes out beside the step: the next step opens at once although the mail server
+    accepted the connection and then said nothing at all."""
+    import asyncio
+
+    from schemas.tasks import Actor, TaskAction
+
+    give_emails(db, org)
+    held: list[asyncio.StreamWriter] = []
+
+    async def silent(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # never greets, never answers
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    mailing = settings.with_changes(notify=NotifySettings(email=EmailSettings(enabled=True, host="127.0.0.1",
+                                                                              port=port, timeout=300)))
+    try:
+        async with build_worker(temporal_client, mailing, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS):
+            handle = await start_probe(temporal_client, mailing.temporal.task_queue,
+                                       [approval_step(assignee_id=org["sales_south"]),
+                                        approval_step("finance", assignee_id=org["finance"])])
+            await wait_for_step(handle, db, f"{handle.id}:approve")
+            await handle.execute_update("complete_task", TaskAction(
+                task_id=f"{handle.id}:approve", action="approve", actor=Actor(id=org["sales_south"])))
+            await wait_for_step(handle, db, f"{handle.id}:finance")  # bounded: ~10 s, not the mail timeout
+            await handle.terminate("test finished")
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()

@@ -45,7 +45,7 @@ async def test_inbox_shows_overdue_first_with_badges(anonymous: httpx.AsyncClien
     page = await anonymous.get("/inbox")
     assert page.status_code == 200
     assert page.text.index(late) < page.text.index(calm), "overdue first"
-    assert "已逾期" in page.text and "审批订单 #7" in page.text
+    assert "已逾期" in page.text and "审批订单 #7（团队经理）" in page.text
     count = await anonymous.get("/inbox/count")
     assert ">2<" in count.text
 
@@ -56,7 +56,7 @@ async def test_acting_from_the_task_page_answers_with_the_updated_panel(
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     await page_login(anonymous, "sales_south")
     page = await anonymous.get(f"/tasks/{task_id}")
-    assert page.status_code == 200 and "审批订单 #7" in page.text
+    assert page.status_code == 200 and "审批订单 #7（团队经理）" in page.text
     headers = csrf_header(page.text)
     refused = await anonymous.post(f"/tasks/{task_id}/complete", data={"action": "reject", "comment": " "},
                                    headers=headers)

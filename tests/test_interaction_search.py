@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from store.db import Database
 from store.migrate import downgrade, upgrade
 from store.models import Customer, Interaction
 from store.repo import interaction_search
+from store.repo.interaction_scope import SearchScope
 from store.repo.visibility import Viewer
 from tests.support.org import OrgFixture
 from tests.test_pages import page_login
@@ -68,7 +70,7 @@ def viewer(org: OrgFixture, username: str, roles: set[str], team: str | None = N
     return Viewer(id=org[username], roles=frozenset(roles), team_id=org.team_ids[team] if team else None)
 
 
-def found_ids(db: Database, who: Viewer, q: str, **options: int) -> list[int]:
+def found_ids(db: Database, who: Viewer, q: str, **options: Any) -> list[int]:
     with db.session() as session:
         hits, _total = interaction_search.search(session, who, q, **options)
     return [hit.id for hit in hits]
@@ -113,7 +115,7 @@ def test_highlights_mark_each_match(db: Database, org: OrgFixture, records: Reco
     head = viewer(org, "head", {"department_head"})
     with db.session() as session:
         hits, total = interaction_search.search(session, head, "拼多多 私人",
-                                                customer_id=records.customers["south_own"])
+                                                scope=SearchScope(customer_id=records.customers["south_own"]))
     assert int(total) == 1 and not total.capped  # type: ignore[attr-defined]
     summary, content = hits[0].highlights
     assert summary.field == "summary" and ("拼多多", True) in summary.segments
@@ -183,7 +185,8 @@ async def test_search_answers_only_from_records_the_caller_may_see(api, records:
                 assert term not in response.text
 
 
-async def test_the_api_answer_has_the_documented_fields(api, records: Records) -> None:  # type: ignore[no-untyped-def]
+async def test_the_api_answer_has_the_documented_fields(api, org: OrgFixture,  # type: ignore[no-untyped-def]
+                                                         records: Records) -> None:
     client = await api("manager_south")
     response = await client.get("/api/interactions", params={"q": "私人微信"})
     assert response.status_code == 200
@@ -193,6 +196,7 @@ async def test_the_api_answer_has_the_documented_fields(api, records: Records) -
     assert set(item) >= {"id", "customer_id", "customer_name", "employee_id", "channel", "summary", "occurred_at",
                          "highlights"}
     assert item["customer_name"] == "客户-south_own" and item["occurred_at"].startswith("2026-03-02")
+    assert item["employee_id"] == org["sales_south"] and item["author_name"] == "张伟"
     marked = [s["text"] for h in item["highlights"] for s in h["segments"] if s["match"]]
     assert marked == ["私人微信"]
 
@@ -209,12 +213,66 @@ def test_a_viewer_who_sees_few_matches_still_gets_every_one(db: Database, org: O
     assert found_ids(db, mine, "返点", offset=2) == [records.ids["backdated"]]
 
 
+@pytest.mark.parametrize(("probe", "few_records"), [(1500, 20_000), (1, 20_000), (1, 0)],
+                         ids=["the newest matches", "reads their records", "filters the index stream"])
+def test_a_search_is_narrowed_to_a_customer_an_author_and_a_span_of_time(
+        db: Database, org: OrgFixture, records: Records, monkeypatch: pytest.MonkeyPatch, probe: int,
+        few_records: int) -> None:
+    """Whatever plan finds the page, the scope keeps exactly the records inside it."""
+    monkeypatch.setattr(interaction_search, "PROBE_SIZE", probe)
+    monkeypatch.setattr(interaction_search, "FEW_RECORDS", few_records)
+    head = viewer(org, "head", {"department_head"})
+    ids = records.ids
+
+    def within(**scope: Any) -> list[int]:
+        return found_ids(db, head, "返点", scope=SearchScope(**scope))
+
+    assert within(author_id=org["sales_south2"]) == [ids["team_mate"]]
+    assert within(customer_id=records.customers["south_own"]) == [ids["markup"], ids["pdd"], ids["backdated"]]
+    day = timedelta(days=1)
+    assert within(since=START + day, until=START + 3 * day) == [ids["team_mate"], ids["pdd"]]
+    assert within(since=START + day) == [ids["markup"], ids["team_mate"], ids["pdd"]]
+    assert within(until=START + day) == [ids["backdated"]], "the end is not included"
+    assert within(author_id=org["sales_south"], since=START + day) == [ids["markup"], ids["pdd"]]
+    assert within(since=START + 9 * day) == []
+    mine = viewer(org, "sales_south", {"sales"}, "south")
+    assert found_ids(db, mine, "返点", scope=SearchScope(author_id=org["sales_south2"])) == [], \
+        "a scope never widens what the reader may see"
+
+
 def test_counting_stops_at_the_cap(db: Database, org: OrgFixture, records: Records,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(interaction_search, "COUNT_CAP", 2)
     with db.session() as session:
         hits, total = interaction_search.search(session, viewer(org, "head", {"department_head"}), "返点")
     assert len(hits) == 4 and int(total) == 2 and total.capped  # type: ignore[attr-defined]
+
+
+async def test_the_api_narrows_by_customer_author_and_company_dates(api, org: OrgFixture,  # type: ignore[no-untyped-def]
+                                                                     records: Records) -> None:
+    client = await api("manager_south")
+
+    async def found(**params: object) -> list[int]:
+        response = await client.get("/api/interactions", params={"q": "返点", **params})
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    ids = records.ids
+    assert await found(author_id=org["sales_south2"]) == [ids["team_mate"]]
+    assert await found(customer_id=records.customers["south_other"]) == [ids["team_mate"]]
+    # START is 17:00 in the company's time zone: day N falls on 2026-03-(N+1), both ends included.
+    assert await found(since="2026-03-02", until="2026-03-03") == [ids["team_mate"], ids["pdd"]]
+    assert await found(until="2026-03-01") == [ids["backdated"]]
+    assert await found(author_id=org["sales_south"], since="2026-03-02") == [ids["markup"], ids["pdd"]]
+    backwards = await client.get("/api/interactions", params={"q": "返点", "since": "2026-03-05",
+                                                              "until": "2026-03-01"})
+    assert backwards.status_code == 422 and backwards.json()["error"]["details"][0]["field"] == "until"
+    for bad in ({"since": "yesterday"}, {"author_id": "0"}, {"customer_id": "x"}):
+        assert (await client.get("/api/interactions", params={"q": "返点", **bad})).status_code == 422, bad
+    documented = (await client.get("/openapi.json")).json()["paths"]["/api/interactions"]["get"]
+    assert {"customer_id", "author_id", "since", "until"} <= {param["name"] for param in documented["parameters"]}
+    hit = documented["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert hit.endswith("InteractionSearch")
 
 
 # ---------------------------------------------------------------- bad input
@@ -268,3 +326,28 @@ async def test_the_search_page_updates_as_you_type_and_marks_matches(anonymous: 
     assert hint.status_code == 200 and "至少 2 个字" in hint.text
     full = await anonymous.get("/search", params={"q": "拼多多"})
     assert full.status_code == 200 and "<mark>拼多多</mark>" in full.text and 'value="拼多多"' in full.text
+
+
+async def test_each_result_names_its_author_and_the_page_filters(anonymous: httpx.AsyncClient, org: OrgFixture,
+                                                                  records: Records) -> None:
+    await page_login(anonymous, "manager_south")
+    every = await anonymous.get("/search", params={"q": "返点"}, headers={"HX-Request": "true"})
+    hits = every.text.split('class="search-hit"')[1:]
+    assert len(hits) == 4 and all("客户-south" in hit for hit in hits)
+    assert sum("张伟" in hit for hit in hits) == 3 and sum("李娜" in hit for hit in hits) == 1, "who wrote each"
+    assert f'customer_id={records.customers["south_other"]}' in every.text, "a link to this customer's records only"
+
+    page = await anonymous.get("/search", params={"q": "返点", "author_id": str(org["sales_south2"])})
+    assert page.status_code == 200 and "按季度结算" in page.text and "走拼多多渠道" not in page.text
+    assert f'<option value="{org["sales_south2"]}" selected>李娜</option>' in page.text
+    assert f'<option value="{org["sales_east"]}"' not in page.text, "only people of the reader's teams"
+    one = await anonymous.get("/search", params={"q": "返点", "customer_id": str(records.customers["south_own"]),
+                                                 "since": "2026-03-02"})
+    assert "只看 客户-south_own" in one.text and 'value="2026-03-02"' in one.text
+    assert one.text.count('class="search-hit"') == 2 and "补录" not in one.text
+    assert 'href="/search?q=%E8%BF%94%E7%82%B9&amp;since=2026-03-02"' in one.text, "the customer filter comes off"
+    hidden = await anonymous.get("/search", params={"q": "独家代理", "customer_id": str(records.customers["east"])})
+    assert "客户-east" not in hidden.text and "没有包含这些词的记录" in hidden.text, "another team's: no filter"
+    backwards = await anonymous.get("/search", params={"q": "返点", "since": "2026-03-05", "until": "2026-03-01"},
+                                    headers={"HX-Request": "true"})
+    assert backwards.status_code == 200 and "结束日期早于开始日期" in backwards.text

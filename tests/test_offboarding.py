@@ -88,7 +88,7 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     files = await item_task(db, case_id, "customer_files")
     assert codes(await act(leaver, files.id, "done")) == ["attachment_required"]
     other = await skipping_api("sales_south2")
-    assert error(await act(other, files.id, "done"))["code"] == "not_your_task"
+    assert error(await act(other, files.id, "done"))["code"] == "not_found", "a task one may not see is 404"
     orders_task = await item_task(db, case_id, "open_orders")
     missing = await act(leaver, orders_task.id, "done", data={"orders": []})
     assert sorted(p["order_id"] for p in error(missing)["details"]) == sorted(book.open_orders)
@@ -118,7 +118,7 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     notes = await item_task(db, case_id, "experience_notes")
     assert (await act(leaver, notes.id, "done", comment="美达电器夜间发货，月底对账")).status_code == 200
     receivables = await item_task(db, case_id, "receivables")
-    assert error(await act(leaver, receivables.id, "done", comment="x"))["code"] == "not_your_task"
+    assert error(await act(leaver, receivables.id, "done", comment="x"))["code"] == "not_found"
     assert (await act(finance, receivables.id, "done", comment="应收 50000 元已核对")).status_code == 200
     devices = await item_task(db, case_id, "accounts_devices")
     assert (await act(admin, devices.id, "done", comment="电脑与企业微信账号已收回")).status_code == 200
@@ -179,7 +179,8 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
 
     # Clean: HR's final confirmation; the person has left.
     await wait_for_case(db, case_id, "final")
-    done = await hr.post(f"/api/offboardings/{case_id}/complete", json={"comment": "交接完成"})
+    done = await hr.post(f"/api/offboardings/{case_id}/complete",
+                         json={"comment": "交接完成", "early": True, "early_reason": "交接提前完成"})
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed"
     case = await case_of(hr, case_id)

@@ -131,10 +131,10 @@ async def test_items_are_done_from_the_page_and_refusals_show_at_the_item(
     assert 'data-code="task_incomplete"' in form and "请至少上传一个文件作为证明" in form
 
     orders = await item_task(db, case_id, "open_orders")
-    plans = {"csrf_token": token, "action": "done", "order_id": [str(i) for i in book.open_orders],
+    plans = {"csrf_token": token, "action": "done", "customer_id": [str(c) for c in book.customers[:2]],
              "collection_plan": ["李娜月底前催收", ""]}
     missing = await post_step(anonymous, case_id, orders.id, plans, htmx(page.text))
-    assert missing.status_code == 422 and f"订单 #{book.open_orders[1]}: 请说明此订单由谁、如何回款" in missing.text
+    assert missing.status_code == 422 and "华南客户01有限公司: 请说明此客户的未结订单由谁、如何回款" in missing.text
     assert 'value="李娜月底前催收"' in missing.text and missing.text.count("has-problem") == 1
 
     followups = await item_task(db, case_id, "followup_records")
@@ -215,12 +215,13 @@ async def test_the_plan_from_the_page_then_sign_offs_and_hr(anonymous: httpx.Asy
     page = await anonymous.get(f"/offboardings/{case_id}")  # hr, last logged in
     assert section(page.text, "reviews").count("已签字") == 3
     confirmed = await anonymous.post(f"/offboardings/{case_id}/complete",
-                                     data={"csrf_token": form_token(page.text), "comment": "交接完成"})
+                                     data={"csrf_token": form_token(page.text), "comment": "交接完成", "early": "1",
+                                           "early_reason": "交接已全部完成，提前离职"})
     assert confirmed.status_code == 303
     await wait_for_case(db, case_id, "completed")
 
     report = await anonymous.get(f"/offboardings/{case_id}/report")
-    assert report.status_code == 200 and "window.print()" in report.text and "/static/offboarding.css" in report.text
+    assert report.status_code == 200 and "data-print" in report.text and "/static/offboarding.css" in report.text
     customers = section(report.text, "report-customers")
     assert re.search(r"华南客户00有限公司</td><td>李娜", customers) and customers.count("王强") == 2
     sign_offs = section(report.text, "report-sign-offs")

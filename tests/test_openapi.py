@@ -21,3 +21,13 @@ async def test_every_contract_route_is_published(anonymous: httpx.AsyncClient) -
     paths = response.json()["paths"]
     missing = [(method, path) for method, path in CONTRACT if method not in paths.get(path, {})]
     assert missing == []
+
+
+async def test_every_api_operation_documents_its_error_answers(anonymous: httpx.AsyncClient) -> None:
+    schema = (await anonymous.get("/openapi.json")).json()
+    undocumented = [(method, path) for path, operations in schema["paths"].items() if path.startswith("/api/")
+                    for method, operation in operations.items()
+                    if not {"403", "404", "422", "503"} <= set(operation["responses"])]
+    assert undocumented == []
+    complete = schema["paths"]["/api/tasks/{task_id}/complete"]["post"]["responses"]
+    assert complete["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")

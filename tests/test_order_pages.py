@@ -128,7 +128,7 @@ async def test_unreadable_lines_are_marked_before_anything_is_sent(anonymous: ht
     first, blank, third = fieldsets(answer.text)
     assert "请输入 1 到 1,000,000 之间的整数" in first
     assert "problems" not in blank, "a blank line is left out, not refused"
-    assert "请输入大于零、最多两位小数的价格" in third
+    assert "金额最多两位小数（精确到分）" in third, "a price reads as every amount does"
     assert "请选择您自己的客户" in answer.text
     with db.session() as session:
         assert session.scalars(select(Order).where(Order.status != "approved")).all() == [], "nothing was sent"
@@ -253,7 +253,7 @@ async def test_recording_a_payment_shows_each_problem_at_its_field(anonymous: ht
     bad = await anonymous.post("/payments", data={"csrf_token": token, "order_id": "abc", "kind": "payment",
                                                   "amount": "1.234", "paid_at": ""})
     assert bad.status_code == 422
-    for text in ("请输入订单号", "请输入大于零、最多两位小数的金额", "请输入付款时间"):
+    for text in ("请输入订单号", "金额最多两位小数（精确到分）", "请输入付款时间"):
         assert text in bad.text
     too_much = await anonymous.post("/payments", data={"csrf_token": token, "order_id": str(order_id),
                                                        "kind": "refund", "amount": "100.00",
@@ -264,7 +264,8 @@ async def test_recording_a_payment_shows_each_problem_at_its_field(anonymous: ht
                                                  "note": "银行转账"})
     assert ok.status_code == 303
     page = await anonymous.get(ok.headers["location"])
-    assert "已记录" in page.text and "¥5,000.00" in page.text and "银行转账" in page.text
+    assert f"已在订单 #{order_id} 上记录收款 ¥5,000.00。该订单尚欠 ¥7,000.00。" in page.text, "which order, how much"
+    assert "银行转账" in page.text
     with db.session() as session:
         payment = session.scalars(select(Payment)).one()
         assert payment.paid_at.hour == 2, "the form's local time is Shanghai time (UTC+8)"
@@ -281,9 +282,10 @@ async def test_a_csv_import_is_recorded_whole_or_not_at_all(anonymous: httpx.Asy
                                     files={"file": ("bank.csv", content.encode(), "text/csv")})
 
     unreadable = await upload(f"order_id,kind,amount,paid_at\n{order_id},payment,1000.00,2026-01-05 10:00\n"
-                              f"{order_id},payment,abc,2026-01-07\n")
+                              f"{order_id},payment,abc,2026-01-07\n{order_id},payment,10.00,2026-13-45\n")
     assert unreadable.status_code == 422 and "未导入任何记录" in unreadable.text
-    assert re.search(r"<td>3</td><td[^>]*>无法读取这一行", unreadable.text), "the unreadable row, by number"
+    assert re.search(r"<td>3</td><td[^>]*>请用数字输入金额", unreadable.text), "an amount, as every amount reads"
+    assert re.search(r"<td>4</td><td[^>]*>无法读取这一行", unreadable.text), "the unreadable row, by number"
     unknown = await upload(f"order_id,kind,amount,paid_at\n{order_id},payment,1000.00,2026-01-05 10:00\n"
                            "999999,payment,50.00,2026-01-06 10:00\n")
     assert unknown.status_code == 422 and re.search(r"<td>3</td><td[^>]*>没有这个订单", unknown.text)

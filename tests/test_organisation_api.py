@@ -88,3 +88,42 @@ async def test_only_admin_changes_settings(api, org: OrgFixture, db: Database) -
     with db.session() as session:
         setting = session.get(Setting, "order.head_threshold")
         assert setting is not None and setting.value == "50000"
+
+
+async def test_only_admin_makes_someone_an_admin(api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    hr = await api("hr")
+    body = {"username": "boss2", "name": "新管理员", "password": "long-enough-1", "roles": ["admin"]}
+    refused = await hr.post("/api/employees", json=body)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["details"][0]["code"] == "grant_not_allowed"
+    with db.session() as session:
+        assert session.scalar(select(Employee).where(Employee.username == "boss2")) is None
+    admin = await api("admin")
+    created = await admin.post("/api/employees", json=body)
+    assert created.status_code == 201
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "employee.created")
+                                .order_by(AuditEntry.id.desc())).first()
+        assert entry is not None and entry.actor_id == org["admin"] and entry.detail["roles"] == ["admin"]
+
+
+async def test_roles_that_break_separation_of_duties_are_refused(  # type: ignore[no-untyped-def]
+        api, org: OrgFixture, db: Database) -> None:
+    admin = await api("admin")
+    for roles in (["finance", "sales_manager", "department_head"], ["finance", "sales"], ["finance", "hr"]):
+        response = await admin.post("/api/employees", json={"username": "mixed", "name": "混合", "roles": roles,
+                                                            "password": "long-enough-1"})
+        assert response.status_code == 422, roles
+        assert {d["code"] for d in response.json()["error"]["details"]} == {"conflicting_roles"}
+    allowed = await admin.post("/api/employees", json={
+        "username": "seller.boss", "name": "卖货经理", "roles": ["sales", "sales_manager"],
+        "password": "long-enough-1"})
+    assert allowed.status_code == 201, "a manager who also sells is an ordinary company's shape"
+
+
+async def test_a_username_differing_only_in_case_is_taken(api, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    admin = await api("admin")
+    response = await admin.post("/api/employees", json={"username": "Admin", "name": "冒充", "roles": ["sales"],
+                                                        "password": "long-enough-1"})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "username_taken"

@@ -93,7 +93,7 @@ async def test_a_csv_import_is_all_or_nothing(api, db: Database, orders: dict[st
     refused = await finance.post("/api/payments/import", files={"file": ("回款.csv", broken, "text/csv")})
     assert refused.status_code == 422
     assert sorted((d["row"], d["code"]) for d in refused.json()["error"]["details"]) == [
-        (3, "order_not_approved"), (4, "bad_row")]
+        (3, "order_not_approved"), (4, "too_many_decimals")], "the amount's problem in the words of every amount"
     assert payments_count(db) == 0
 
     good = ("\ufefforder_id,kind,amount,paid_at,note\n"

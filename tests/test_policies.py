@@ -178,18 +178,24 @@ async def test_admin_sees_every_policy_in_words(anonymous: httpx.AsyncClient, or
     assert page.status_code == 200
     assert page.text.count("data-policy=") == 10
     assert "5 个工作日" in page.text and "8 小时" in page.text and "1 天" in page.text
-    assert 'value="P5D"' in page.text and 'href="/admin/policies"' in page.text
+    assert 'href="/admin/policies"' in page.text
+    row = re.search(r'<tr id="policy-offboarding-item".*?</tr>', page.text, re.S)
+    assert row
+    assert re.search(r'name="due_in" value="5"[^>]*type="number"', row.group(0))
+    assert re.search(r'<option value="days" selected>个工作日</option>', row.group(0))
+    assert not re.search(r"\bP\d|PT\d", page.text), "no ISO 8601 durations to read or type"
 
 
 async def test_admin_edits_a_row_in_place(anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
     token = await admin_page(anonymous)
     response = await anonymous.post("/admin/policies/order.manager_approval", headers=htmx(token), data={
-        "calendar": "wall", "due_in": "PT12H", "remind_before": "PT3H", "repeat_every": "PT4H",
-        "escalate_after": "P1DT4H"})
+        "calendar": "wall", "due_in": "12", "due_in_unit": "hours", "remind_before": "3", "remind_before_unit": "hours",
+        "repeat_every": "240", "repeat_every_unit": "minutes", "escalate_after": "28", "escalate_after_unit": "hours"})
     assert response.status_code == 200, response.text
     assert response.text.lstrip().startswith('<tr id="policy-order-manager_approval"')
     assert "<html" not in response.text
-    assert 'value="PT12H"' in response.text and "12 小时" in response.text and "1 天 4 小时" in response.text
+    assert 'value="12"' in response.text and "12 小时" in response.text and "1 天 4 小时" in response.text
+    assert 'name="repeat_every" value="4"' in response.text, "shown in the largest whole unit"
     assert "已保存" in response.text
     with db.session() as session:
         assert policies.all_policies(session)["order.manager_approval"].due_in == timedelta(hours=12)
@@ -199,11 +205,16 @@ async def test_invalid_row_shows_the_error_inline_and_changes_nothing(  # type: 
         anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
     token = await admin_page(anonymous)
     response = await anonymous.post("/admin/policies/offboarding.item", headers=htmx(token), data={
-        "calendar": "working_days", "due_in": "3 days", "remind_before": "P1D"})
+        "calendar": "working_days", "due_in": "2.5", "due_in_unit": "days", "remind_before": "1",
+        "remind_before_unit": "days"})
     assert response.status_code == 422
     assert response.text.lstrip().startswith('<tr id="policy-offboarding-item"')
-    assert "请输入 ISO 8601 格式的时长" in response.text and 'aria-invalid="true"' in response.text
-    assert 'value="3 days"' in response.text, "what the admin typed stays in the input"
+    assert "请输入 0 或以上的整数" in response.text and 'aria-invalid="true"' in response.text
+    assert 'value="2.5"' in response.text, "what the admin typed stays in the input"
+    hours = await anonymous.post("/admin/policies/offboarding.item", headers=htmx(token), data={
+        "calendar": "working_days", "due_in": "36", "due_in_unit": "hours"})
+    assert hours.status_code == 422 and "整天数" in hours.text
+    assert re.search(r'<option value="hours" selected>', hours.text), "the unit chosen stays chosen"
     assert written(db) == (0, 0)
 
 
@@ -211,10 +222,10 @@ async def test_plain_form_post_without_javascript(anonymous: httpx.AsyncClient, 
                                                   db: Database) -> None:
     token = await admin_page(anonymous)
     saved = await anonymous.post("/admin/policies/commission.review", data={
-        "csrf_token": token, "calendar": "working_days", "due_in": "P4D"})
+        "csrf_token": token, "calendar": "working_days", "due_in": "4", "due_in_unit": "days"})
     assert saved.status_code == 303 and saved.headers["location"] == "/admin/policies"
     rejected = await anonymous.post("/admin/policies/commission.review", data={
-        "csrf_token": token, "calendar": "working_days", "due_in": "PT12H"})
+        "csrf_token": token, "calendar": "working_days", "due_in": "12", "due_in_unit": "hours"})
     assert rejected.status_code == 422 and "<html" in rejected.text and "整天数" in rejected.text
     with db.session() as session:
         assert policies.all_policies(session)["commission.review"].due_in == timedelta(days=4)
@@ -255,13 +266,45 @@ async def test_admin_fixes_a_mistake_in_the_browser(page, live_server: str,  # t
     await page.wait_for_url(f"{live_server}/admin/policies")
     row = page.locator("#policy-order-manager_approval")
     due = page.get_by_label("订单审批：团队经理: 办理时限", exact=True)
-    await due.fill("3 days")
+    await due.fill("0")
     await row.get_by_role("button", name="保存").click()
     await row.get_by_role("alert").wait_for()
-    assert "ISO 8601" in await row.get_by_role("alert").inner_text()
+    assert "办理时限必须大于零" in await row.get_by_role("alert").inner_text()
     assert written(db) == (0, 0)
-    await page.get_by_label("订单审批：团队经理: 办理时限", exact=True).fill("PT12H")
+    await page.get_by_label("订单审批：团队经理: 办理时限", exact=True).fill("12")
+    await page.get_by_label("订单审批：团队经理: 办理时限: 单位", exact=True).select_option("hours")
     await page.locator("#policy-order-manager_approval").get_by_role("button", name="保存").click()
     await page.locator("#policy-order-manager_approval").get_by_role("status").wait_for()
     assert "12 小时" in await page.locator("#policy-order-manager_approval").inner_text()
     assert written(db) == (1, 1)
+
+
+def test_two_admins_saving_a_new_policy_at_once_both_succeed(db: Database, org: OrgFixture) -> None:
+    """Both saves of a key never saved before land (one after the other), none fails on the key."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+    wanted = {"admin": timedelta(days=3), "head": timedelta(days=4)}
+
+    def save(key: str, actor: str) -> None:
+        try:
+            with db.session() as session:
+                barrier.wait(timeout=10)
+                policies.put_policy(session, actor_id=org[actor], key=key,
+                                    policy=DeadlinePolicy(due_in=wanted[actor]))
+        except BaseException as exc:  # collected for the assertion
+            failures.append(exc)
+
+    for key in POLICY_KEYS[:4]:
+        threads = [threading.Thread(target=save, args=(key, actor)) for actor in wanted]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        barrier.reset()
+        assert not failures, failures
+        with db.session() as session:
+            assert policies.get_policy(session, key).due_in in wanted.values()
+            assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "policy.changed", AuditEntry.entity_id == key)) == 2

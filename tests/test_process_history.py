@@ -146,6 +146,50 @@ def test_summaries_read_in_the_readers_language() -> None:
         i18n.current_language.reset(token)
 
 
+PROCESSES = ("OrderApproval", "Offboarding", "CommissionSettlement", "AlertFollowUp")
+
+
+def test_every_event_of_every_process_reads_without_a_placeholder() -> None:
+    """Each process's first line names what it is about, and no kind of event anywhere shows a
+    raw ``%(name)s`` parameter, in either language."""
+    wording = Wording(Facts(names={MANAGER_SOUTH: "陈杰", FINANCE: "周敏", HEAD: "刘洋", SALES_SOUTH: "张伟"}))
+    kinds: set[HistoryKind] = set()
+    for language in ("zh_CN", "en"):
+        token = i18n.current_language.set(language)
+        try:
+            for path in sorted(HISTORIES.glob("*.json")):
+                events = translate(WorkflowHistory.from_json(path.stem.split("--", 1)[1],
+                                                             path.read_text(encoding="utf-8")).events)
+                for event in events:
+                    summary = wording.summary(event)
+                    assert "%(" not in summary and summary, f"{path.name} {language} {event.kind}: {summary}"
+                if path.name.split("--")[0] in PROCESSES:
+                    kinds |= {event.kind for event in events}
+        finally:
+            i18n.current_language.reset(token)
+    assert kinds == set(HistoryKind), "the recorded processes between them show every kind of event"
+
+    started = {name: wording.summary(recorded(name)[0]) for name in PROCESSES}
+    assert started == {"OrderApproval": "订单 #2 已提交审批", "Offboarding": "张伟 的离职交接已开始",
+                       "CommissionSettlement": "2026-10 提成结算已开始",
+                       "AlertFollowUp": "预警 #1 的跟进已开始：佛山美达电器有限公司"}
+    token = i18n.current_language.set("en")
+    try:
+        assert wording.summary(recorded("OrderApproval")[0]) == "Order #2 submitted for approval"
+        assert wording.summary(recorded("Offboarding")[0]) == "Offboarding of 张伟 started"
+        alert = recorded("AlertFollowUp")
+        assert wording.summary(alert[0]) == "Follow-up of alert #1 started: 佛山美达电器有限公司"
+        acknowledged = of_kind(alert, HistoryKind.task_completed)[0]
+        assert wording.summary(acknowledged).startswith("Acknowledged: “Customer gone silent: 佛山美达电器有限公司”")
+        assert wording.summary(alert[-1]) == "Process finished: Resolved"
+        rejection = next(event for event in of_kind(recorded("Offboarding"), HistoryKind.task_completed)
+                         if event.decision == "reject")
+        assert wording.summary(rejection).endswith("Returned for rework: Hand over customers' key contacts")
+        assert wording.summary(recorded("RiskScan")[-1]) == "Process finished"
+    finally:
+        i18n.current_language.reset(token)
+
+
 def test_long_histories_page_without_gaps_or_repeats() -> None:
     from schemas.history import RawEvent
 
@@ -198,8 +242,24 @@ async def test_participants_managers_hr_and_admin_read_a_live_order_others_do_no
 
     for reader in ("manager_south", "head", "hr", "admin", "finance"):
         assert (await (await api(reader)).get(url)).status_code == 200, reader
+    unknown = await (await api("sales_east")).get("/api/processes/order-999999/history")
     for outsider in ("sales_east", "manager_east", "sales_south2"):
-        assert (await (await api(outsider)).get(url)).status_code == 403, outsider
+        hidden = await (await api(outsider)).get(url)
+        assert hidden.status_code == 404, outsider
+        assert hidden.json() == unknown.json(), "a hidden process answers exactly as an unknown one"
+
+
+async def test_a_live_history_starts_with_the_order_it_is_about(
+        api, worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    workflow_id = await start_order(api, db, org)
+    order_id = workflow_id.split("-", 1)[1]
+    owner = await api("sales_south")
+    url = f"/api/processes/{workflow_id}/history"
+    for language, first in (("zh-CN", f"订单 #{order_id} 已提交审批"),
+                            ("en", f"Order #{order_id} submitted for approval")):
+        body = (await owner.get(url, headers={"Accept-Language": language})).json()
+        assert body["events"][0]["summary"] == first
+        assert all("%(" not in event["summary"] for event in body["events"]), body["events"]
 
 
 async def test_unknown_workflows_are_404_for_everyone(api, worker, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]

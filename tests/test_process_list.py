@@ -54,9 +54,15 @@ async def test_each_person_sees_the_processes_they_may(api, db: Database, org: O
     made = make_processes(db, org)
     everything = {f"order-{made['south']}", f"order-{made['east']}", f"order-{made['waiting']}",
                   f"offboarding-{org['sales_south2']}", "commission-2026-10"}
-    for who in ("admin", "hr", "head", "finance"):
+    for who in ("admin", "head", "finance"):
         body = await listed(await api(who))
         assert ids(body) == everything and body["total"] == 5, who
+    hr = await api("hr")
+    orders = {f"order-{made['south']}", f"order-{made['east']}", f"order-{made['waiting']}"}
+    assert ids(await listed(hr)) == everything - orders, "HR reads no orders, in the list as in the records"
+    for order in orders:
+        assert (await hr.get(f"/api/orders/{order.split('-')[1]}")).status_code == 404
+    assert (await hr.get("/api/customers")).json()["total"] == 0
     manager = await listed(await api("manager_south"))
     assert ids(manager) == everything - {f"order-{made['east']}"}
     zhang = await listed(await api("sales_south"))

@@ -36,7 +36,7 @@ async def test_inbox_lists_my_tasks_with_their_deadline(api, worker: Worker, tem
     assert body["total"] == 1
     item = body["items"][0]
     assert item["id"] == task_id and item["kind"] == "order_approval" and item["process"] == "order"
-    assert item["title"] == "审批订单 #7", "titles are rendered in the company language"
+    assert item["title"] == "审批订单 #7（团队经理）", "titles are rendered in the company language"
     assert item["status"] == "open" and item["overdue"] is False and item["escalated"] is False
     assert item["actions"] == ["approve", "reject"] and item["due_at"]
     theirs = await (await api("sales_east")).get("/api/tasks?status=open")
@@ -60,13 +60,20 @@ async def test_completing_returns_the_closed_task_and_a_retry_applies_once(
     assert completions == 1
 
 
-async def test_someone_else_gets_403_and_nothing_is_recorded(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                              settings: Settings, db: Database,
-                                                              org: OrgFixture) -> None:
+async def test_someone_who_may_not_see_the_task_gets_404_for_every_verb_and_nothing_is_recorded(  # type: ignore[no-untyped-def]
+        api, worker: Worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
-    response = await (await api("sales_east")).post(f"/api/tasks/{task_id}/complete", json={"action": "approve"})
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "not_your_task"
+    outsider = await api("sales_east")
+    missing = await outsider.post("/api/tasks/no-such-task/complete", json={"action": "approve"})
+    for verb, body in (("complete", {"action": "approve"}), ("claim", None), ("unclaim", None)):
+        response = await outsider.post(f"/api/tasks/{task_id}/{verb}", json=body)
+        assert response.status_code == 404, verb
+        assert response.json() == missing.json(), "a hidden task answers exactly as a missing one"
+    upload = await outsider.post(f"/api/tasks/{task_id}/attachments",
+                                 files={"file": ("a.pdf", b"%PDF-1.4", "application/pdf")})
+    assert upload.status_code == 404
+    seen_by_hr = await (await api("hr")).post(f"/api/tasks/{task_id}/complete", json={"action": "approve"})
+    assert seen_by_hr.status_code == 403 and seen_by_hr.json()["error"]["code"] == "not_your_task"
     with db.session() as session:
         task = session.get(Task, task_id)
         assert task is not None and task.status == "open"
@@ -93,6 +100,11 @@ async def test_a_closed_task_answers_409(api, worker: Worker, temporal_client: C
     assert (await client.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"})).status_code == 200
     late = await client.post(f"/api/tasks/{task_id}/complete", json={"action": "reject", "comment": "晚了"})
     assert late.status_code == 409 and late.json()["error"]["code"] == "task_closed"
+    assert late.json()["error"]["details"][0]["decision"] == "approve", "the holder learns why it did not count"
+    outsider = await api("sales_east")
+    prying = await outsider.post(f"/api/tasks/{task_id}/complete", json={"action": "reject", "comment": "看看"})
+    missing = await outsider.post("/api/tasks/no-such-task/complete", json={"action": "reject", "comment": "看看"})
+    assert prying.status_code == 404 and prying.json() == missing.json(), "no decision or decider leaks"
 
 
 async def test_two_people_racing_for_a_role_task_one_wins(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]

@@ -94,7 +94,8 @@ class ListFilters:
 
 # ----------------------------------------------------------------------------- the dashboard
 def table_context(request: Request, user: Principal, filters: ListFilters, page: int) -> dict[str, Any]:
-    """A page of the filtered list (newest first) with the teams the reader may filter by."""
+    """A page of the filtered list (the most severe first, then the newest) with the teams the
+    reader may filter by."""
     with get_db(request).session() as session:
         viewer = viewer_of(user)
         rows, total = alert_views.list_alerts(session, viewer, filters.wanted(), limit=PAGE_SIZE,

@@ -15,6 +15,8 @@ from store.db import Database
 from web import errors
 from web.engine import EngineHandle
 from web.middleware import RequestContext
+from web.nul_guard import RefuseNul
+from web.openapi_errors import document_errors
 from web.routers import (
     api_accounts,
     api_alerts,
@@ -35,12 +37,14 @@ from web.routers import (
     api_reports,
     api_tasks,
     api_team_rules,
+    favicon,
     health,
     pages_accounts,
     pages_alerts,
     pages_attachments,
     pages_audit,
     pages_commission,
+    pages_customer_pool,
     pages_customers,
     pages_dev_mailbox,
     pages_home,
@@ -79,10 +83,12 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.state.db = database
     app.state.engine = EngineHandle(settings, temporal)
 
+    app.add_middleware(RefuseNul)  # inside RequestContext, so its answer is in the reader's language
     app.add_middleware(RequestContext, settings=settings)
 
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(favicon.router)
     for router in (health.router, api_accounts.router, api_org.router, api_tasks.router, pages_accounts.router,
                    pages_home.router, api_policies.router, pages_policies.router, pages_tasks.router,
                    pages_people.router):
@@ -93,6 +99,7 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(pages_attachments.router)
     app.include_router(api_customers.router)
     app.include_router(pages_customers.router)
+    app.include_router(pages_customer_pool.router)
     app.include_router(api_team_rules.router)
     app.include_router(api_imports.router)
     app.include_router(pages_imports.router)
@@ -117,4 +124,5 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     app.include_router(pages_audit.router)
     app.include_router(api_reports.router)
     app.include_router(pages_reports.router)
+    document_errors(app)
     return app

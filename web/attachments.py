@@ -293,8 +293,9 @@ def attachment_out(row: Attachment) -> AttachmentOut:
 def _check_may_upload(request: Request, principal: Principal, task_id: str) -> None:
     """Checked before a byte of the body is read, so a refused person costs no upload."""
     with get_db(request).session() as session:
-        task = task_repo.get(session, task_id)
-        if task is None:
+        task = task_repo.visible(session, task_id, employee_id=principal.id, roles=principal.roles,
+                                 team_id=principal.team_id)
+        if task is None:  # hidden answers as missing
             raise NotFound()
         if not task_repo.is_holder(task, principal.id, principal.roles, principal.team_id):
             raise NotYourTask()

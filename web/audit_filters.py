@@ -2,16 +2,21 @@
 
 A bare date is a company calendar day: ``since`` starts at its midnight, ``until`` includes the
 whole day. A time without an offset is company time too; one with an offset is taken as given.
+An action is a code (or the start of one) or words from its label in the reader's language.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from schemas.errors import N_, InvalidInput
 from schemas.ids import MAX_ID
 from store.repo.audit_log import AuditFilter
+from web.audit_labels import actions_matching
+
+ACTION_CODE = re.compile(r"[a-z_]+(\.[a-z_0-9]+)*\.?")
 
 
 def _problem(field: str) -> InvalidInput:
@@ -44,10 +49,21 @@ def parse_actor(text: str | None) -> int | None:
     return int(text)
 
 
+def parse_action(text: str | None) -> tuple[str, ...] | None:
+    """The actions meant: those whose label, in the reader's language or English, holds the words
+    ("收款" finds payments), and a code or its start as given (``payment``, ``task.escalated``)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return ((text,) if ACTION_CODE.fullmatch(text) else ()) + actions_matching(text)
+
+
 def audit_filter(timezone: str, *, entity: str | None = None, entity_id: str | None = None,
                  actor_id: str | None = None, action: str | None = None, since: str | None = None,
                  until: str | None = None) -> AuditFilter:
+    """The filters as typed. A process's record (an order, a case) also finds the entries of its
+    tasks: a manager's approval is on the order's log (store/repo/audit_log.py)."""
     return AuditFilter(entity=(entity or "").strip() or None, entity_id=(entity_id or "").strip() or None,
-                       actor_id=parse_actor(actor_id), action=(action or "").strip() or None,
+                       actor_id=parse_actor(actor_id), actions=parse_action(action),
                        since=parse_bound(since, timezone, "since", end=False),
                        until=parse_bound(until, timezone, "until", end=True))

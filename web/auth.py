@@ -18,7 +18,7 @@ from schemas.org import Role
 from store.db import Database
 from store.models import AuthToken, Employee
 from store.repo import auth as auth_repo
-from store.repo.org import manager_chain
+from store.repo.responsibility import managers_of
 from store.repo.visibility import Viewer
 
 SESSION_COOKIE = "baton_session"
@@ -122,10 +122,10 @@ def require_roles(*roles: Role, page: bool = False) -> Callable[..., Any]:
 
 
 def can_see_employee(session: Any, viewer: Principal, employee: Employee) -> bool:
-    """Self, anyone up their manager chain, HR and admin may read an employee record."""
+    """Self, their managers (``responsibility.managers_of``), HR and admin may read an employee record."""
     if viewer.id == employee.id or viewer.has(Role.hr, Role.admin):
         return True
-    return viewer.id in manager_chain(session, employee.id)
+    return viewer.id in managers_of(session, employee)
 
 
 def viewer_of(principal: Principal) -> Viewer:

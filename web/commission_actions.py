@@ -41,7 +41,7 @@ from schemas.commission_math import period_of
 from schemas.errors import EngineUnavailable
 from store.models import CommissionSettlement
 from store.repo import policies, settlements
-from web.auth import Principal, get_db
+from web.auth import Principal, get_db, viewer_of
 from web.engine import action_deadline, company_today, engine_handle, execute_update
 from web.task_actions import actor_of
 
@@ -103,7 +103,7 @@ async def resolve_dispute(request: Request, principal: Principal, period: str, d
     def check() -> tuple[str, ResolutionRequest]:
         with get_db(request).session() as session:
             row = _open(settlements.by_period(session, period))
-            found = settlements.dispute(session, row.id, dispute_id)
+            found = settlements.dispute(session, row.id, dispute_id, viewer_of(principal))
             return row.workflow_id, ResolutionRequest(
                 actor=actor_of(principal), dispute_id=found.id, team_id=found.team_id, decision=body.decision,
                 amount=body.amount, reason=body.reason, expires_at=action_deadline(request))

@@ -9,6 +9,7 @@ message id the page translates, naming the tier row it concerns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -16,10 +17,11 @@ from starlette.datastructures import FormData
 
 from schemas.commission import DisputeIn, PlanIn, ResolutionIn, SettlementIn
 from schemas.errors import N_, InvalidInput
+from schemas.money import as_typed, money_problem
 from schemas.tasks import CompleteTaskIn
 from web.offboarding_forms import TOO_LONG, checked, record_id
 
-RATE = N_("A rate is between 0 and 1 with at most four decimals.")
+RATE = N_("A rate is a percentage from 0 to 100 with at most two decimals, such as 2.5.")
 PERIOD = N_("A period is written YYYY-MM, for example 2026-10.")
 FIELD_PROBLEMS = {
     "from": N_("A tier starts at an amount of 0 or more, with at most two decimals."),
@@ -72,11 +74,36 @@ def read_plan(form: FormData) -> PlanForm:
                     effective_from=_text(form, "effective_from"), hold_days=_text(form, "hold_forfeit_days"))
 
 
+def percent_of(rate: str | Decimal) -> str:
+    """A stored rate as people type it: ``0.0275`` → ``2.75``."""
+    return f"{(Decimal(str(rate)) * 100).normalize():f}"
+
+
+def fraction_of(percent: str) -> str | None:
+    """``2.75`` (per cent, as typed) → ``0.0275`` as the plan keeps it; None for anything that is
+    not a percentage from 0 to 100 with at most two decimals."""
+    try:
+        value = Decimal(percent.strip().rstrip("%").strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+        return None
+    return f"{(value / 100).normalize():f}"
+
+
 def plan_body(typed: PlanForm) -> PlanIn:
+    """The page takes rates in per cent; the plan (and the API) keeps them as fractions."""
+    problems: list[dict[str, Any]] = [
+        {"field": f"tiers.{row}.rate", "code": "percent", "message": RATE, "row": row}
+        for row, (_start, rate) in enumerate(typed.tiers) if fraction_of(rate) is None]
+    if any(fraction_of(rate) is None for _code, rate in typed.services):
+        problems.append({"field": "service_rates", "code": "percent", "message": RATE})
+    if problems:
+        raise InvalidInput(details=problems)
     return validated(PlanIn, {
-        "tiers": [{"from": start, "rate": rate} for start, rate in typed.tiers],
-        "service_rates": dict(typed.services), "effective_from": typed.effective_from or None,
-        "hold_forfeit_days": typed.hold_days or None})
+        "tiers": [{"from": as_typed(start), "rate": fraction_of(rate)} for start, rate in typed.tiers],
+        "service_rates": {code: fraction_of(rate) for code, rate in typed.services},
+        "effective_from": typed.effective_from or None, "hold_forfeit_days": typed.hold_days or None})
 
 
 def period_body(period: str) -> str:
@@ -88,7 +115,7 @@ def dispute_body(payment_id: str, kind: str, comment: str) -> DisputeIn:
 
 
 def resolution_body(decision: str, amount: str, reason: str) -> ResolutionIn:
-    return validated(ResolutionIn, {"decision": decision, "amount": amount or None, "reason": reason})
+    return validated(ResolutionIn, {"decision": decision, "amount": as_typed(amount) or None, "reason": reason})
 
 
 def task_body(action: str, comment: str) -> CompleteTaskIn:
@@ -106,10 +133,12 @@ def validated(model: type[Body], fields: dict[str, Any]) -> Body:
             location = [part for part in error["loc"] if isinstance(part, str)]
             name = next((part for part in reversed(location) if part in FIELD_PROBLEMS), "")
             cause = (error.get("ctx") or {}).get("error")
+            money = money_problem(error)  # an amount, in the words of every money field
             message = str(cause) if error["type"] == "value_error" and cause else FIELD_PROBLEMS.get(
                 name, N_("Some fields are not valid."))
             where = ".".join(str(part) for part in error["loc"]) or "body"
-            problem: dict[str, Any] = {"field": where, "code": error["type"], "message": message}
+            problem: dict[str, Any] = {"field": where, "code": error["type"], "message": message, **(money or {})}
+            message = problem["message"]
             if error["loc"][:1] == ("tiers",) and len(error["loc"]) > 1 and isinstance(error["loc"][1], int):
                 problem["row"] = error["loc"][1]
             if all(p["message"] != message or p.get("row") != problem.get("row") for p in problems):

@@ -38,7 +38,7 @@ from store.repo import commission_plans, settlement_views, settlements
 from store.repo import tasks as task_repo
 from store.repo.offboardings import employee_names
 from web.auth import Principal, get_db, viewer_of
-from web.commission_forms import PlanForm, plan_body
+from web.commission_forms import PlanForm, percent_of, plan_body
 from web.engine import company_today
 
 MANAGERS = ("finance", "admin")  # open settlements, keep the plan, recompute, export
@@ -48,6 +48,13 @@ STATUS_LABELS = {"computing": N_("Computing"), "employee_review": N_("Employees 
                  "locked": N_("Locked")}
 KIND_LABELS = {"earned": N_("Earned"), "clawback": N_("Clawed back"), "held": N_("Held"),
                "released": N_("Released"), "forfeited": N_("Forfeited"), "adjustment": N_("Adjustment")}
+# What each kind of line means for the person reading their statement.
+KIND_MEANINGS = {"earned": N_("Commission on money collected."),
+                 "clawback": N_("A refund takes back what its payment earned."),
+                 "held": N_("Held: the order is not fully paid yet; it is paid out once it is."),
+                 "released": N_("Released: the order is now fully paid, so the held commission is paid out."),
+                 "forfeited": N_("Forfeited: the order was not paid in full within the plan's days."),
+                 "adjustment": N_("Added or taken off after a dispute or a correction.")}
 DISPUTE_LABELS = {"open": N_("Disputed"), "adjusted": N_("Adjusted"), "rejected": N_("Dispute rejected")}
 # Why the owner of a statement cannot dispute its lines now.
 CLOSED_REASONS = {SettlementStatus.computing: N_("The statement is being computed; check back shortly."),
@@ -72,13 +79,13 @@ class ReviewView:
 
 
 def rate_percent(rate: str | Decimal) -> str:
-    return f"{(Decimal(str(rate)) * 100).normalize():f}%"
+    return f"{percent_of(rate)}%"
 
 
 def install(environment: Environment) -> None:
     """The label filters the commission templates use."""
     for name, labels in (("settlement_status_label", STATUS_LABELS), ("line_kind_label", KIND_LABELS),
-                         ("dispute_status_label", DISPUTE_LABELS)):
+                         ("line_kind_meaning", KIND_MEANINGS), ("dispute_status_label", DISPUTE_LABELS)):
         environment.filters[name] = lambda value, labels=labels: labels.get(str(value), value or "—")
     environment.filters["rate_percent"] = rate_percent
 
@@ -99,8 +106,8 @@ def plan_context(request: Request) -> dict[str, Any]:
         services = {row.code: row.name for row in session.scalars(select(Service).order_by(Service.code))}
     typed = PlanForm(effective_from=this_period, hold_days=str(out.hold_forfeit_days or "") if out else "")
     if out is not None:
-        typed.tiers = [(tier["from"], tier["rate"]) for tier in out.tiers]
-        typed.services = list(out.service_rates.items())
+        typed.tiers = [(tier["from"], percent_of(tier["rate"])) for tier in out.tiers]
+        typed.services = [(code, percent_of(rate)) for code, rate in out.service_rates.items()]
     return {"plan": out, "services": services, "form": typed.padded(), "refusal": None, "problem_rows": set()}
 
 

@@ -12,14 +12,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from baton import engine
 from baton.config import Settings
-from schemas.errors import BatonError, EngineUnavailable
+from schemas.errors import ActionStillCompleting, BatonError, EngineUnavailable
 from store.models.base import utcnow
+from store.repo import action_fences
+from web.auth import get_db
+from web.counters import TASKS_CHANGED, counts_changed
 
 
 class EngineHandle:
@@ -57,6 +61,12 @@ def company_today(request: Request) -> date:
     return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
+def start_of_company_day(request: Request) -> datetime:
+    """Today's midnight in company time, as a UTC instant: daily caps (pool claims) count from it."""
+    zone = ZoneInfo(request.app.state.settings.timezone)
+    return datetime.combine(company_today(request), time(0), tzinfo=zone).astimezone(UTC)
+
+
 def company_days(request: Request, since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
     """A range of company dates, both included, as UTC instants: from the first day's midnight to
     the midnight after the last."""
@@ -82,14 +92,19 @@ def refusal(exc: WorkflowUpdateFailedError, refusals: dict[str, type[BatonError]
 async def execute_update(request: Request, workflow_id: str, update: str, argument: Any, *, update_id: str,
                          result_type: type, refusals: dict[str, type[BatonError]], closed: BatonError) -> Any:
     """Send a Workflow Update, bounded by ``action_timeout``: refusals map to their errors, a
-    finished process to ``closed``, and no answer in time to 503 (the update carries the same
-    deadline, so a late delivery is refused and nothing is recorded)."""
+    finished process to ``closed``, and no answer in time to 503 — but only once the action's fence
+    says it was not applied, so a person told 503 never finds it done later (the process refuses
+    a fenced-off action), and one whose action was applied hears so.
+
+    The same ``update_id`` for a repeated request lets the engine answer a repeat with the first
+    answer; an id the web once gave up on is not reused, so the person can try again."""
     timeout = request.app.state.settings.action_timeout
+    attempt = await run_in_threadpool(_attempt_id, request, update_id)
     try:
         client = await engine_handle(request).client(timeout=timeout)
         handle = client.get_workflow_handle(workflow_id)
-        return await asyncio.wait_for(
-            handle.execute_update(update, argument, id=update_id, result_type=result_type,
+        result = await asyncio.wait_for(
+            handle.execute_update(update, argument, id=attempt, result_type=result_type,
                                   rpc_timeout=timedelta(seconds=timeout)),
             timeout=timeout)
     except WorkflowUpdateFailedError as exc:
@@ -97,6 +112,34 @@ async def execute_update(request: Request, workflow_id: str, update: str, argume
     except RPCError as exc:
         if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
             raise closed from exc
-        raise EngineUnavailable() from exc
-    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
-        raise EngineUnavailable() from exc
+        result = await after_giving_up(request, workflow_id, attempt, result_type, refusals, exc)
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
+        result = await after_giving_up(request, workflow_id, attempt, result_type, refusals, exc)
+    counts_changed(request, TASKS_CHANGED)  # a person's accepted action may close or withdraw tasks
+    return result
+
+
+def _attempt_id(request: Request, update_id: str) -> str:
+    with get_db(request).session() as session:
+        return action_fences.attempt_id(session, update_id)
+
+
+async def after_giving_up(request: Request, workflow_id: str, attempt: str, result_type: type,
+                           refusals: dict[str, type[BatonError]], cause: BaseException) -> Any:
+    """No answer in time: fence the action off and answer 503, unless the process applied it
+    first — then wait once more for its answer, or say it is recorded and still completing."""
+    def abandon() -> bool:
+        with get_db(request).session() as session:
+            return action_fences.abandon(session, attempt)
+
+    if await run_in_threadpool(abandon):
+        raise EngineUnavailable() from cause
+    timeout = request.app.state.settings.action_timeout
+    try:
+        client = await engine_handle(request).client(timeout=timeout)
+        update = client.get_workflow_handle(workflow_id).get_update_handle(attempt, result_type=result_type)
+        return await asyncio.wait_for(update.result(rpc_timeout=timedelta(seconds=timeout)), timeout=timeout)
+    except WorkflowUpdateFailedError as exc:
+        raise refusal(exc, refusals) from exc
+    except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
+        raise ActionStillCompleting() from exc

@@ -3,6 +3,10 @@
 API paths get the JSON error shape of API.md; pages get the same error as a friendly page (or,
 for HTMX requests, a fragment). A page that needs a login redirects to it. Anything unexpected
 is logged and answered 500 in the same shape, never as a stack trace.
+
+A client that goes away mid-request (a person navigates on while an HTMX request is still
+reading its body, a phone loses its signal) is not an error of Baton's: nobody is left to answer,
+so it is noted at debug level and answered with the 499 that proxies use for it.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from schemas.errors import N_, BatonError, NotAuthenticated
+from schemas.field_problems import field_problems
+from schemas.money import money_problem
 from web.i18n import gettext_ as translate
 
 log = logging.getLogger("baton.web")
+CLIENT_GONE = 499  # nginx's "client closed request": no answer reaches anyone
 
 HTTP_CODES = {
     400: ("bad_request", N_("The request could not be processed.")),
@@ -59,12 +67,16 @@ def error_response(request: Request, status: int, code: str, message: str,
 
 
 def _field_details(exc: RequestValidationError) -> list[dict[str, Any]]:
-    details = []
-    for problem in exc.errors():
-        location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
-        details.append({"field": ".".join(location) or "body", "code": problem.get("type", "invalid"),
-                        "message": problem.get("msg", "invalid")})
-    return details
+    """Each refused field in words the catalogue translates (schemas/field_problems.py); an amount in
+    the words every money field uses, in the reader's language."""
+    errors = exc.errors()
+    plain = field_problems(errors, skip=("body", "query", "path"))
+    return [{**detail, **(money_problem(problem) or {})} for problem, detail in zip(errors, plain, strict=True)]
+
+
+def _client_gone(request: Request) -> Response:
+    log.debug("client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=CLIENT_GONE)
 
 
 def install(app: FastAPI) -> None:
@@ -81,8 +93,14 @@ def install(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         return error_response(request, 422, "invalid_input", N_("Some fields are not valid."), _field_details(exc))
 
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        return _client_gone(request)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.__cause__, ClientDisconnect):  # FastAPI reading a form for the endpoint
+            return _client_gone(request)
         code, message = HTTP_CODES.get(exc.status_code, ("error", N_("The request could not be processed.")))
         return error_response(request, exc.status_code, code, message)
 

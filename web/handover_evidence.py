@@ -1,7 +1,8 @@
 """Evidence that lives in the records, checked before an offboarding step's action is sent.
 
-Files on the task, a collection plan for every open order, a follow-up with every customer, a
-reassignment plan covering every customer with a teammate who stays: the web layer reads these
+Files on the task, a collection plan for every customer still owing money (or for every owed
+order), a follow-up with every customer, a reassignment plan covering every customer with a
+teammate who stays: the web layer reads these
 and refuses with 422 naming what is missing. The workflow's validator checks what the action
 itself carries. Checking here, before the Update, keeps a refusal out of the process history, so
 the person's next attempt (same task, same action) is a fresh update, not the recorded refusal.

@@ -1,4 +1,5 @@
-"""Per-request language, the login form's CSRF cookie and safety headers, as plain ASGI.
+"""Per-request language, the login form's CSRF cookie, safety headers and the ``HX-Trigger`` of
+counts an action changed (web/counters.py), as plain ASGI.
 
 A plain ASGI middleware (rather than Starlette's ``BaseHTTPMiddleware``) runs the endpoint in the
 same task, so the language context variable reaches it directly and no response streaming
@@ -14,9 +15,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from baton.config import Settings
 from web import i18n
+from web.counters import STATE_KEY, trigger_header
 from web.csrf import CSRF_COOKIE
 
-SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
+# Scripts only from Baton itself (no inline script, no eval: HTMX attributes and baton.js do the
+# work); inline style attributes stay allowed (HTMX's indicator style, server-drawn charts). No
+# framing by other sites, no plugins, forms post only to Baton.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin",
+                    "x-frame-options": "DENY", "content-security-policy": CONTENT_SECURITY_POLICY}
 
 
 class RequestContext:
@@ -46,6 +55,9 @@ class RequestContext:
                 for name, value in SECURITY_HEADERS.items():
                     if name not in response_headers:
                         response_headers[name] = value
+                if state.get(STATE_KEY):  # counts this request changed: the badges refresh now
+                    response_headers["hx-trigger"] = trigger_header(response_headers.get("hx-trigger"),
+                                                                    state[STATE_KEY])
                 new_cookie = state.get("new_csrf_cookie")
                 if new_cookie and not has_csrf_cookie:
                     secure = "; Secure" if self.settings.secure_cookies else ""

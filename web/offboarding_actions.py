@@ -104,11 +104,13 @@ async def _case_for_hr(request: Request, principal: Principal, case_id: int) -> 
     return case
 
 
-async def complete_offboarding(request: Request, principal: Principal, case_id: int,
-                               comment: str | None) -> OffboardingState:
-    """HR's final confirmation; refused with every blocker while anything is open."""
+async def complete_offboarding(request: Request, principal: Principal, case_id: int, comment: str | None, *,
+                               early: bool = False, early_reason: str | None = None) -> OffboardingState:
+    """HR's final confirmation; refused with every blocker while anything is open, and before the
+    last working day unless confirmed as an early departure with its reason."""
     return await _hr_acts(request, principal, case_id, "complete",
-                          CompleteRequest(actor=actor_of(principal), comment=comment,
+                          CompleteRequest(actor=actor_of(principal), comment=comment, early=early,
+                                          early_reason=(early_reason or "").strip() or None,
                                           expires_at=action_deadline(request)))
 
 

@@ -2,10 +2,10 @@
 the same action: the start form into ``OffboardingIn``, a step's form into ``CompleteTaskIn``.
 
 A step's form carries, by what the step needs: ``comment``; ``declaration`` (→ data.declaration);
-``order_id`` + ``collection_plan`` pairs (→ data.orders); ``customer_id`` + ``to_id`` pairs (the
-plan's selects → data.assignments); ``items`` checkboxes (a rejection → data.items). Nothing is
-judged here beyond reading: the evidence check and the workflow's validator decide, and their
-problems come back to the same form.
+``customer_id`` + ``collection_plan`` pairs (one plan per customer still owing → data.customers);
+``customer_id`` + ``to_id`` pairs (the plan's selects → data.assignments); ``items`` checkboxes (a
+rejection → data.items). Nothing is judged here beyond reading: the evidence check and the
+workflow's validator decide, and their problems come back to the same form.
 """
 
 from __future__ import annotations
@@ -35,9 +35,11 @@ class Submitted:
 
     comment: str = ""
     declaration: str = ""
-    plans: dict[int, str] = field(default_factory=dict)  # order id → collection plan
+    plans: dict[int, str] = field(default_factory=dict)  # customer id → collection plan
     successors: dict[int, int | None] = field(default_factory=dict)  # customer id → chosen successor
     items: list[str] = field(default_factory=list)
+    early: bool = False  # HR's "confirm early departure", with its reason
+    early_reason: str = ""
 
 
 def _text(form: FormData, name: str) -> str:
@@ -54,8 +56,8 @@ def record_id(value: str) -> int | None:
 
 
 def read_step(form: FormData) -> Submitted:
-    orders = zip(_texts(form, "order_id"), _texts(form, "collection_plan"), strict=False)
-    plans = {order_id: plan for raw, plan in orders if (order_id := record_id(raw)) is not None}
+    owing = zip(_texts(form, "customer_id"), _texts(form, "collection_plan"), strict=False)
+    plans = {customer_id: plan for raw, plan in owing if (customer_id := record_id(raw)) is not None}
     choices = zip(_texts(form, "customer_id"), _texts(form, "to_id"), strict=False)
     successors = {customer_id: record_id(to) for raw, to in choices if (customer_id := record_id(raw)) is not None}
     return Submitted(comment=_text(form, "comment"), declaration=_text(form, "declaration"), plans=plans,
@@ -69,7 +71,8 @@ def step_body(task: Task, action: str, submitted: Submitted) -> CompleteTaskIn:
     if task.kind == "handover_item" and evidence == "declaration":
         data["declaration"] = submitted.declaration
     elif task.kind == "handover_item" and evidence == "orders":
-        data["orders"] = [{"order_id": order_id, "collection_plan": plan} for order_id, plan in submitted.plans.items()]
+        data["customers"] = [{"customer_id": customer_id, "collection_plan": plan}
+                             for customer_id, plan in submitted.plans.items()]
     elif task.kind == "reassignment_plan":
         data["assignments"] = [{"customer_id": customer_id, "to_id": to_id}
                                for customer_id, to_id in submitted.successors.items()]

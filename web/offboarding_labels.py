@@ -29,7 +29,7 @@ PARTY_LABELS = {"department_head": N_("Department head"), "hr": N_("HR"), "finan
 MOVE_LABELS = {"proposed": N_("Proposed"), "executed": N_("Moved"), "cancelled": N_("Not moved")}
 EVIDENCE_HINTS = {
     "attachment": N_("Upload at least one file as evidence, then mark it done."),
-    "orders": N_("Say for every open order how and by whom its money will be collected."),
+    "orders": N_("Say for every customer still owing money how and by whom it will be collected."),
     "followups": N_("Record a follow-up with every customer since the handover began, then mark it done."),
     "declaration": N_("Write the declaration."),
     "comment": N_("Say in the comment what you handed over."),

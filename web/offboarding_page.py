@@ -9,23 +9,25 @@ whose action can count). HR, other than the leaver, confirms the departure or ca
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from schemas.errors import BatonError
-from schemas.offboarding import PLAN_STEP, ItemOut, ItemStatus, OffboardingOut, ReassignmentOut, task_id_of
-from store.models import Attachment, Employee, Offboarding, OffboardingReview, Task
-from store.repo import handover, reassignment
+from schemas.errors import N_, BatonError
+from schemas.offboarding import ItemOut, ItemStatus, OffboardingOut
+from store.models import Attachment, Offboarding, OffboardingReview, Task
+from store.repo import handover
 from store.repo import offboarding_pages as pages_repo
 from store.repo import offboardings as case_repo
 from store.repo import tasks as task_repo
+from store.repo.owed_orders import owed_by_customer
 from web.auth import Principal
 from web.i18n import gettext_
 from web.offboarding_labels import blocker_text, step_problem_text
+from web.offboarding_plan import plan_task_id, plan_view
 from web.offboarding_timeline import case_events
 from web.order_labels import translated
 from web.order_timeline import timeline_people
@@ -65,7 +67,7 @@ class ItemView:
     task: Task | None  # the current round's task, once the process has opened it
     mine: bool  # the reader holds its open task
     files: list[Attachment] = field(default_factory=list)  # of every round
-    plans: list[tuple[int, str, str]] = field(default_factory=list)  # order id, customer, collection plan
+    plans: list[tuple[str, str]] = field(default_factory=list)  # what a collection plan covers, the plan
 
     @property
     def key(self) -> str:
@@ -80,15 +82,6 @@ class ReviewView:
     returned: str = ""  # the items it returned, by title, in the reader's language
 
 
-@dataclass
-class PlanView:
-    task: Task | None
-    editable: bool  # the reader approves the plan and it is still open
-    rows: list[ReassignmentOut]
-    successors: list[Employee]
-    load: list[tuple[int, int]]  # successor id → how many customers the plan gives them
-
-
 def _holds(user: Principal, task: Task | None) -> bool:
     return task is not None and task.status == "open" and task_repo.is_holder(task, user.id, user.roles, user.team_id)
 
@@ -99,47 +92,52 @@ def _items(session: Session, user: Principal, view: OffboardingOut, tasks: dict[
     for task in tasks.values():
         if task.kind == "handover_item":
             rounds.setdefault(str((task.context or {}).get("item")), []).append(task.id)
-    planned = [row for item in view.items for row in item.data.get("orders") or [] if isinstance(row, dict)]
-    orders = pages_repo.orders_with_customers(session, [row["order_id"] for row in planned
-                                                         if isinstance(row.get("order_id"), int)])
+    customers, orders = _plan_names(session, view)
     items = []
     for item in view.items:
         current = tasks.get(item.task_id or "")
-        plans = [(row["order_id"], orders[row["order_id"]][1] if row.get("order_id") in orders else "",
-                  str(row.get("collection_plan") or "")) for row in item.data.get("orders") or []
-                 if isinstance(row, dict) and row.get("order_id") is not None]
         items.append(ItemView(item=item, task=current, mine=item.status != ItemStatus.done and _holds(user, current),
                               files=[f for task_id in rounds.get(item.key, []) for f in files.get(task_id, [])],
-                              plans=plans))
+                              plans=_collection_plans(item.data, customers, orders)))
     return items
 
 
-def _plan(session: Session, user: Principal, case: Offboarding, view: OffboardingOut,
-          tasks: dict[str, Task]) -> PlanView:
-    task = tasks.get(task_id_of(case.workflow_id, case.id, PLAN_STEP))
-    editable = _holds(user, task)
-    leaver = session.get(Employee, case.employee_id)
-    successors = reassignment.successors_for(session, leaver) if editable and leaver is not None else []
-    load = Counter(row.to_id for row in view.reassignments if row.to_id is not None and row.status != "cancelled")
-    return PlanView(task=task, editable=editable, rows=view.reassignments, successors=successors,
-                    load=sorted(load.items(), key=lambda pair: (-pair[1], pair[0])))
+def _plan_names(session: Session, view: OffboardingOut) -> tuple[dict[int, str], dict[int, str]]:
+    """Who the items' collection plans name: customer id → name, order id → its customer's name."""
+    rows = [row for item in view.items for key in ("customers", "orders") for row in item.data.get(key) or []
+            if isinstance(row, dict)]
+    orders = pages_repo.orders_with_customers(session, [row["order_id"] for row in rows
+                                                         if isinstance(row.get("order_id"), int)])
+    customers = pages_repo.customer_names(session, [row["customer_id"] for row in rows
+                                                    if isinstance(row.get("customer_id"), int)])
+    return customers, {order_id: name for order_id, (_order, name) in orders.items()}
+
+
+def _collection_plans(data: Mapping[str, Any], customers: Mapping[int, str],
+                      orders: Mapping[int, str]) -> list[tuple[str, str]]:
+    """An item's collection plans as they were given: per customer, or per order with its customer."""
+    plans = [(customers.get(row["customer_id"], ""), str(row.get("collection_plan") or ""))
+             for row in data.get("customers") or [] if isinstance(row, dict) and row.get("customer_id") is not None]
+    for row in data.get("orders") or []:
+        if isinstance(row, dict) and row.get("order_id") is not None:
+            label, customer = gettext_(N_("Order #%(order)s"), order=row["order_id"]), orders.get(row["order_id"], "")
+            plans.append((f"{label} · {customer}" if customer else label, str(row.get("collection_plan") or "")))
+    return plans
 
 
 def _form_data(session: Session, case: Offboarding, items: list[ItemView]) -> dict[str, Any]:
-    """What the open items' forms list: the leaver's open orders, the customers not yet contacted."""
+    """What the open items' forms list: the leaver's customers still owing money (with their owed
+    orders), the customers not yet contacted."""
     wanted = {item.item.evidence.value for item in items if item.item.status != ItemStatus.done}
-    open_orders: list[tuple[Any, Any, str]] = []
-    if "orders" in wanted and any(item.mine for item in items):
-        found = handover.open_orders(session, case.employee_id)
-        customers = pages_repo.customer_names(session, [order.customer_id for order, _paid in found])
-        open_orders = [(order, paid, customers.get(order.customer_id, "")) for order, paid in found]
+    owing = owed_by_customer(session, case.employee_id) \
+        if "orders" in wanted and any(item.mine for item in items) else []
     missing = handover.customers_without_followup(session, case.employee_id, case.started_at) \
         if "followups" in wanted and case.open_for is not None else []
-    return {"open_orders": open_orders, "missing_followups": missing}
+    return {"owing": owing, "missing_followups": missing}
 
 
-def case_context(session: Session, user: Principal, case: Offboarding) -> dict[str, Any]:
-    """Everything the case page shows, for this reader."""
+def case_context(session: Session, user: Principal, case: Offboarding, zone: ZoneInfo) -> dict[str, Any]:
+    """Everything the case page shows, for this reader (money figures counted in company time)."""
     view = case_repo.case_view(session, case)
     tasks = pages_repo.case_tasks(session, case)
     items = _items(session, user, view, tasks)
@@ -147,7 +145,8 @@ def case_context(session: Session, user: Principal, case: Offboarding) -> dict[s
     reviews = [ReviewView(review=row, task=task, mine=_holds(user, task),
                           returned=titles_of(row.returned_items, titles))
                for row in case_repo.reviews_of(session, case.id) for task in [tasks.get(row.task_id or "")]]
-    plan = _plan(session, user, case, view, tasks)
+    plan_task = tasks.get(plan_task_id(case))
+    plan = plan_view(session, case, view, plan_task, _holds(user, plan_task), zone)
     entries = pages_repo.case_timeline(session, case, tasks)
     people = {case.employee_id, case.started_by, case.completed_by, case.cancelled_by,
               *(i.assignee_id for i in view.items), *(i.done_by for i in view.items),
@@ -193,6 +192,8 @@ def sign_offs(entries: list[tuple[Any, Task | None]], titles: Mapping[str, str])
 def final_confirmation(entries: list[tuple[Any, Task | None]]) -> dict[str, Any] | None:
     for entry, _task in entries:
         if entry.entity == "offboarding" and entry.action == "offboarding.completed":
-            return {"at": entry.at, "actor_id": entry.actor_id, "comment": (entry.detail or {}).get("comment") or ""}
+            detail = entry.detail or {}
+            return {"at": entry.at, "actor_id": entry.actor_id, "comment": detail.get("comment") or "",
+                    "early_reason": detail.get("early_reason") or "", "last_day": detail.get("last_day") or ""}
     return None
 

@@ -24,6 +24,7 @@ CASE_EVENTS = {
     "offboarding.completed": N_("Departure confirmed"),
     "offboarding.cancelled": N_("Offboarding cancelled"),
 }
+EARLY_COMPLETED = N_("Early departure confirmed, before the last working day %(last_day)s: %(early_reason)s")
 PLAN_EXECUTED = N_("Customer plan executed: %(count)s customers moved")
 PLAN_KIND = "reassignment_plan"
 SAID_BY_THE_CASE = {"handover_item", "offboarding_review", "offboarding_final"}
@@ -36,6 +37,8 @@ def _case_text(entry: AuditEntry, item_titles: Mapping[str, str]) -> str:
     role = str(detail.get("role") or "")
     params = {**detail, "item": gettext_(item_titles.get(key, key)),
               "party": gettext_(PARTY_LABELS.get(role, role))}
+    if entry.action == "offboarding.completed" and detail.get("early_reason"):
+        return translated(EARLY_COMPLETED, params)
     return translated(CASE_EVENTS[entry.action], params)
 
 

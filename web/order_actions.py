@@ -24,10 +24,11 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from schemas import search
-from schemas.errors import N_, EngineUnavailable, InvalidInput
+from schemas.errors import N_, ActionStillCompleting, BatonError, EngineUnavailable, InvalidInput
 from schemas.orders import (
     ORDER_REFUSALS,
     CancelRequest,
@@ -50,7 +51,7 @@ from store.models import Customer, Order
 from store.repo import orders as order_repo
 from store.repo import policies
 from web.auth import Principal, get_db, viewer_of
-from web.engine import action_deadline, company_today, engine_handle, execute_update, refusal
+from web.engine import action_deadline, after_giving_up, company_today, engine_handle, execute_update, refusal
 
 
 def _input_problems(request: Request, requested_date: date, lines: list[OrderLineIn],
@@ -71,6 +72,24 @@ def _submission_refused(result: SubmissionResult) -> OrderInvalid:
 
 
 async def submit_order(request: Request, principal: Principal, body: OrderIn) -> OrderCreated:
+    """Submit under a fresh order id; should the engine already run a process of that id (its
+    history outlived a database restored from an older backup), the draft goes and the next id is
+    tried, so the salesperson never meets a process that is not theirs."""
+    for _ in range(ID_ATTEMPTS - 1):
+        try:
+            return await _submit_once(request, principal, body)
+        except WorkflowAlreadyStartedError:
+            continue
+    try:
+        return await _submit_once(request, principal, body)
+    except WorkflowAlreadyStartedError as exc:
+        raise EngineUnavailable() from exc
+
+
+ID_ATTEMPTS = 3
+
+
+async def _submit_once(request: Request, principal: Principal, body: OrderIn) -> OrderCreated:
     db = get_db(request)
 
     def reserve() -> tuple[Order, str, OrderStart]:
@@ -93,6 +112,7 @@ async def submit_order(request: Request, principal: Principal, body: OrderIn) ->
                             requested_date=body.requested_date, note=body.note, expires_at=action_deadline(request))
     settings = request.app.state.settings
     workflow_id = f"order-{order.id}"
+    update_id = f"{workflow_id}:submit:1:{uuid.uuid4().hex[:12]}"
     try:
         client = await engine_handle(request).client(timeout=settings.action_timeout)
         operation: WithStartWorkflowOperation[OrderStart, OrderState] = WithStartWorkflowOperation(
@@ -101,16 +121,23 @@ async def submit_order(request: Request, principal: Principal, body: OrderIn) ->
             search_attributes=search.process_attributes("order", subject, "submitted"))
         result: SubmissionResult = await asyncio.wait_for(
             client.execute_update_with_start_workflow(
-                "submit", submission, start_workflow_operation=operation,
-                id=f"{workflow_id}:submit:1:{uuid.uuid4().hex[:12]}",
+                "submit", submission, start_workflow_operation=operation, id=update_id,
                 result_type=SubmissionResult, rpc_timeout=timedelta(seconds=settings.action_timeout)),
             timeout=settings.action_timeout)
     except WorkflowUpdateFailedError as exc:
         await _discard(request, order.id)
         raise refusal(exc, ORDER_REFUSALS) from exc
-    except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
+    except WorkflowAlreadyStartedError:
         await _discard(request, order.id)
-        raise EngineUnavailable() from exc
+        raise
+    except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
+        try:  # fenced off (503: the draft goes) unless the process applied the submission first
+            result = await after_giving_up(request, workflow_id, update_id, SubmissionResult, ORDER_REFUSALS, exc)
+        except ActionStillCompleting as recorded:  # the process has it: say which order it is
+            raise ActionStillCompleting(details=[{"id": order.id, "workflow_id": workflow_id}]) from recorded
+        except BatonError:  # 503, or the process refused it after all: nothing is left
+            await _discard(request, order.id)
+            raise
     if not result.accepted:
         raise _submission_refused(result)
     return OrderCreated(id=order.id, status=OrderStatus.pending_approval, workflow_id=workflow_id)

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from schemas.errors import N_
 from schemas.ids import MAX_ID
+from schemas.money import as_typed, money_problem
 from schemas.orders import MAX_LINES, MAX_QUANTITY, OrderLineIn
 from store.models import Service
 from web.i18n import gettext_
@@ -27,7 +28,7 @@ from web.order_labels import problem_text
 
 FIELD_PROBLEMS = {"service": N_("Choose a service."),
                   "quantity": N_("Enter a whole number from 1 to %(max)s."),
-                  "unit_price": N_("Enter a price above zero with at most two decimals.")}
+                  "unit_price": N_("Enter the unit price.")}
 
 
 @dataclass
@@ -109,15 +110,22 @@ def _read_line(line: DraftLine, services: dict[str, Service], *, strict: bool) -
     editing, every field on submit)."""
     line.price_list, line.amount = services.get(line.service), None
     wrong: set[str] = set() if line.price_list is not None or not (strict or line.service) else {"service"}
+    said: dict[str, str] = {}  # a price's problem in the words of every money field
     try:
         parsed = OrderLineIn(service=line.service or "-", quantity=line.quantity.strip() or "0",  # type: ignore[arg-type]
-                             unit_price=line.unit_price.strip() or "0")  # type: ignore[arg-type]
+                             unit_price=as_typed(line.unit_price) or "0")  # type: ignore[arg-type]
     except ValidationError as exc:
         parsed = None
-        wrong |= {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        for error in exc.errors():
+            if error["loc"]:
+                wrong.add(str(error["loc"][0]))
+                money = money_problem(error)
+                if money is not None and line.unit_price.strip():
+                    said[str(error["loc"][0])] = problem_text(money)
     if not strict:
         wrong = {name for name in wrong if getattr(line, name)}
-    line.problems = [_field_problem(name) for name in ("service", "quantity", "unit_price") if name in wrong]
+    line.problems = [said.get(name) or _field_problem(name) for name in ("service", "quantity", "unit_price")
+                     if name in wrong]
     if parsed is None or "service" in wrong or line.price_list is None:
         return None
     line.amount = (parsed.unit_price * parsed.quantity).quantize(Decimal("0.01"))

@@ -30,11 +30,23 @@ ORDER_EVENTS = {"order.submitted": N_("Submitted for approval (revision %(revisi
 PROBLEM_MESSAGES = {"comment_required": N_("Write why you reject: a comment is required.")}
 
 
+class _Unknown(dict[str, Any]):
+    """Parameters where one the message names is missing: it reads as a dash, never as ``%(name)s``."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
 def translated(message: str, params: Mapping[str, Any]) -> str:
+    """A message id in the reader's language with its parameters; one it names but was not given
+    reads as a dash, never as ``%(name)s``."""
+    text = gettext_(message)
+    if not params and "%(" not in text:
+        return text
     try:
-        return gettext_(message, **params)
-    except (KeyError, ValueError, TypeError):  # a message without all of its parameters
-        return gettext_(message)
+        return text % _Unknown(params)
+    except (ValueError, TypeError):  # a stray "%" in a text that is not a template
+        return text
 
 
 def problem_text(detail: Mapping[str, Any]) -> str:

@@ -47,9 +47,15 @@ def timeline_people(entries: list[tuple[AuditEntry, Task | None]]) -> set[int | 
     return people
 
 
+def _comment(entry: AuditEntry) -> str:
+    """What the person wrote with it: a decision's comment, a submission's note for the approvers."""
+    if entry.action in SAID_ON_THE_TASK:
+        return ""
+    detail = entry.detail or {}
+    return str(detail.get("comment") or (detail.get("note") if entry.action == "order.submitted" else "") or "")
+
+
 def timeline(entries: list[tuple[AuditEntry, Task | None]], names: Mapping[int, str]) -> list[TimelineEvent]:
     return [TimelineEvent(at=entry.at, text=event_text(entry, task, names),
-                          actor=names.get(entry.actor_id, "") if entry.actor_id else "",
-                          comment="" if entry.action in SAID_ON_THE_TASK
-                          else str((entry.detail or {}).get("comment") or ""))
+                          actor=names.get(entry.actor_id, "") if entry.actor_id else "", comment=_comment(entry))
             for entry, task in entries]

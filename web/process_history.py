@@ -20,6 +20,7 @@ Where the facts come from:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,9 @@ OPEN_TASK_PREFIX = "open task: "
 PROCESS_STAGES = frozenset({"handover", "review", "final", "computing", "employee_review", "manager_review",
                             "finance_review"})
 FINAL_TASK_SUFFIX = "-final"  # the offboarding's last step, which the ``complete`` update decides
+RUNNING = "running"  # the status a process starts with before it names a stage of its own
+CASE_PREFIX = re.compile(r"^c\d+-")  # an offboarding step carries its case: ``c1-key_contacts``
+ITEM_ROUND = re.compile(r"-r\d+$")  # and a checklist item's later rounds: ``c1-key_contacts-r2``
 
 @dataclass
 class ProcessEvent:
@@ -61,6 +65,7 @@ class ProcessEvent:
     status: str | None = None
     process: str = ""  # the workflow type, on ``started``
     sequence: int | None = None  # which overdue notice, which escalation level
+    returned: list[tuple[str, dict[str, str]] | str] = field(default_factory=list)  # items a sign-off sends back
 
 
 @dataclass
@@ -127,14 +132,17 @@ class Translator:
     def on_started(self, event: TemporalEvent) -> None:
         attributes = event.workflow_execution_started_event_attributes
         start = as_dict(first(attributes.input))
-        for key, param in (("order_id", "order"), ("employee_name", "person"), ("period", "period")):
-            if start.get(key) is not None:
-                self.params[param] = str(start[key])
+        alert = as_dict(start.get("alert"))  # a follow-up carries the alert it is about
+        for source, key, param in ((start, "order_id", "order"), (start, "employee_name", "person"),
+                                   (start, "period", "period"), (alert, "alert_id", "alert"),
+                                   (alert, "subject", "subject")):
+            if source.get(key) is not None:
+                self.params[param] = str(source[key])
         status = attributes.search_attributes.indexed_fields.get(STATUS_ATTRIBUTE)
         self.status = decode(status) if status is not None else None
         actor = start.get("started_by", start.get("owner_id"))
         self.emit(event, HistoryKind.started, actor_id=actor if isinstance(actor, int) else None,
-                  process=attributes.workflow_type.name)
+                  process=attributes.workflow_type.name, data=dict(self.params))
 
     def on_activity_scheduled(self, event: TemporalEvent) -> None:
         attributes = event.activity_task_scheduled_event_attributes
@@ -195,7 +203,8 @@ class Translator:
         self.decided.add(task_id)
         self.emit(event, HistoryKind.task_completed, actor_id=decision.get("actor_id"), task_id=task_id,
                   title=self._task_title(task_id), decision=decision.get("action"), comment=decision.get("comment"),
-                  attachment_ids=list(decision.get("attachment_ids") or []), data=as_dict(decision.get("data")))
+                  attachment_ids=list(decision.get("attachment_ids") or []), data=as_dict(decision.get("data")),
+                  returned=self._item_titles(as_dict(decision.get("data")).get("items")))
 
     def deadline(self, event: TemporalEvent, activity: str, notice: dict[str, Any], outcome: dict[str, Any]) -> None:
         task_id = notice.get("task_id")
@@ -243,10 +252,22 @@ class Translator:
                  action: Any) -> None:
         if task_id:
             self.decided.add(task_id)
+        data = as_dict(argument.get("data"))
         self.emit(event, HistoryKind.task_completed, actor_id=actor, task_id=task_id,
                   title=self._task_title(task_id), decision=action if isinstance(action, str) else None,
                   comment=argument.get("comment"), attachment_ids=list(argument.get("attachment_ids") or []),
-                  data=as_dict(argument.get("data")))
+                  data=data, returned=self._item_titles(data.get("items")))
+
+    def _item_titles(self, keys: Any) -> list[tuple[str, dict[str, str]] | str]:
+        """The checklist items a sign-off sends back, by their task titles (the key when unknown)."""
+        if not isinstance(keys, list):
+            return []
+        titles: dict[str, tuple[str, dict[str, str]]] = {}
+        for task_id, task in self.tasks.items():
+            step = ITEM_ROUND.sub("", CASE_PREFIX.sub("", task_id.split(":", 1)[-1]))
+            if task.title is not None:
+                titles[step] = task.title
+        return [titles.get(str(key), str(key)) for key in keys]
 
     def _task_title(self, task_id: str | None) -> tuple[str, dict[str, str]] | None:
         task = self.tasks.get(task_id or "")
@@ -276,7 +297,8 @@ class Translator:
         by_person = update is not None and status not in PROCESS_STAGES
         comment = None
         if update is not None and by_person and update.name != "complete_task":
-            comment = update.argument.get("reason") or update.argument.get("comment")
+            # what the person wrote: a cancellation's reason, a submission's note for the approvers
+            comment = update.argument.get("reason") or update.argument.get("comment") or update.argument.get("note")
         self.emit(event, HistoryKind.status_changed, actor_id=update.actor_id if update and by_person else None,
                   status=status, comment=comment)
 
@@ -290,7 +312,8 @@ class Translator:
         if outcome is None:
             result = first(event.workflow_execution_completed_event_attributes.result)
             status = as_dict(result).get("status")
-            outcome = status if isinstance(status, str) else self.status
+            # A process that never moved past "running" (a scan) simply finished.
+            outcome = status if isinstance(status, str) else self.status if self.status != RUNNING else None
         self.emit(event, HistoryKind.completed, status=outcome)
 
 

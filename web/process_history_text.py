@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from schemas.alerts import ALERT_STATUS_LABELS
 from schemas.errors import N_
 from schemas.history import HistoryEvent, HistoryKind
 from web.commission_page import KIND_LABELS
@@ -28,7 +29,9 @@ from web.templating import ORDER_STATUS_LABELS, ROLE_LABELS
 STARTED = {"OrderApproval": N_("Order #%(order)s submitted for approval"),
            "Offboarding": N_("Offboarding of %(person)s started"),
            "CommissionSettlement": N_("Commission settlement for %(period)s started"),
-           "CommissionMonthly": N_("Monthly commission run started")}
+           "CommissionMonthly": N_("Monthly commission run started"),
+           "AlertFollowUp": N_("Follow-up of alert #%(alert)s started: %(subject)s"),
+           "RiskScan": N_("Risk scan started")}
 PROCESS_STARTED = N_("Process started")
 TASK_FOR_PERSON = N_("Task “%(title)s” for %(holder)s, due %(due)s")
 TASK_FOR_ROLE = N_("Task “%(title)s” for any %(role)s, due %(due)s")
@@ -52,10 +55,11 @@ A_TASK = N_("a task")
 SOMEONE = N_("someone")
 
 DECISION_LABELS = {"approve": N_("Approved"), "reject": N_("Rejected"), "done": N_("Done"),
-                   "complete": N_("Departure confirmed")}
+                   "complete": N_("Departure confirmed"), "acknowledge": N_("Acknowledged"),
+                   "resolve": N_("Resolved")}
 END_LABELS = {"failed": N_("Failed"), "terminated": N_("Stopped in the engine"), "timed_out": N_("Timed out")}
 STATUS_LABELS: dict[str, str] = {**ORDER_STATUS_LABELS, **CASE_STATUS_LABELS, **SETTLEMENT_STATUS_LABELS,
-                                 **END_LABELS}
+                                 **ALERT_STATUS_LABELS, **END_LABELS}
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,8 @@ class Wording:
         return gettext_(FINISHED_PLAIN)
 
     def _params(self, event: ProcessEvent) -> dict[str, Any]:
-        return dict(event.title[1]) if event.title else {}
+        """What the process was started about (its order, person, period or alert)."""
+        return dict(event.data)
 
     def task_created(self, event: ProcessEvent) -> str:
         due, title = self.time(event.due_at), self.title(event)
@@ -140,9 +145,9 @@ class Wording:
         decision, title = _label(DECISION_LABELS, event.decision), self.title(event)
         text = gettext_(DECIDED_WITH_COMMENT, decision=decision, title=title, comment=event.comment) \
             if event.comment else gettext_(DECIDED, decision=decision, title=title)
-        returned = event.data.get("items")
-        if event.decision == "reject" and isinstance(returned, list) and returned:
-            text += "; " + gettext_(RETURNED_ITEMS, items=", ".join(str(item) for item in returned))
+        if event.decision == "reject" and event.returned:
+            items = [item if isinstance(item, str) else translated(item[0], item[1]) for item in event.returned]
+            text += "; " + gettext_(RETURNED_ITEMS, items="、".join(items))
         if event.attachment_ids:
             text += "; " + gettext_(ATTACHED, count=len(event.attachment_ids))
         return text

@@ -45,10 +45,13 @@ def task_out(task: Task, state: TaskState | None = None) -> TaskOut:
     return view
 
 
-async def load_task(request: Request, task_id: str) -> Task:
+async def load_task(request: Request, task_id: str, principal: Principal) -> Task:
+    """The task, if this person may see it; otherwise 404 exactly as for a task that does not
+    exist, for every verb, so neither its existence nor its decision leaks."""
     def read() -> Task | None:
         with get_db(request).session() as session:
-            return task_repo.get(session, task_id)
+            return task_repo.visible(session, task_id, employee_id=principal.id, roles=principal.roles,
+                                     team_id=principal.team_id)
 
     task = await run_in_threadpool(read)
     if task is None:
@@ -75,7 +78,7 @@ def _evidence_check(request: Request, task: Task, body: CompleteTaskIn) -> None:
 
 
 async def complete_task(request: Request, principal: Principal, task_id: str, body: CompleteTaskIn) -> TaskOut:
-    task = await load_task(request, task_id)
+    task = await load_task(request, task_id, principal)
     if task.status != TaskStatus.open.value:  # decided already: acting again is an error, not a repeat
         raise _closed(task_out(task))
     if task.process in RECORD_CHECKS and task_repo.is_holder(task, principal.id, principal.roles, principal.team_id):
@@ -98,7 +101,7 @@ def _closed(view: TaskOut) -> TaskClosed:
 
 
 async def claim_task(request: Request, principal: Principal, task_id: str, *, release: bool) -> TaskOut:
-    task = await load_task(request, task_id)
+    task = await load_task(request, task_id, principal)
     claim = ClaimRequest(task_id=task.id, actor=actor_of(principal), release=release,
                          expires_at=action_deadline(request))
     verb = "release" if release else "claim"

@@ -17,7 +17,9 @@ from schemas.alerts import RULE_LABELS, SEVERITY_LABELS
 from schemas.errors import N_
 from store.models.base import utcnow
 from web import i18n
+from web.audit_labels import action_label as audit_label
 from web.auth import session_principal
+from web.case_pages import case_page
 from web.csrf import expected_token
 from web.navigation import navigation_for
 from web.order_labels import DECISION_LABELS, PAYMENT_KIND_LABELS, step_label
@@ -46,14 +48,9 @@ def local_time(value: datetime | None, timezone: str = "Asia/Shanghai", fmt: str
     return value.astimezone(ZoneInfo(timezone)).strftime(fmt)
 
 
-PROCESS_PAGES = {"order": "/orders/{}", "offboarding": "/offboardings/{}", "commission": "/commission/{}",
-                 "alert": "/alerts/{}"}
-
-
 def process_page(task: Any) -> str | None:
     """Where the task's case is seen whole (the order, the handover, the settlement, the alert)."""
-    page = PROCESS_PAGES.get(getattr(task, "process", ""))
-    return page.format(task.process_id) if page and task.process_id else None
+    return case_page(getattr(task, "process", None), getattr(task, "process_id", None))
 
 
 def task_title(task: Any) -> str:
@@ -72,9 +69,6 @@ def due_soon(task: Any, within: timedelta = timedelta(hours=24)) -> bool:
 ROLE_LABELS = {"sales": N_("salesperson"), "sales_manager": N_("sales manager"),
                "department_head": N_("department head"), "hr": N_("HR"), "finance": N_("finance"),
                "admin": N_("administrator")}
-AUDIT_LABELS = {"task.opened": N_("Task opened"), "task.reminder_sent": N_("Reminder sent"),
-                "task.completed": N_("Completed"), "task.cancelled": N_("Cancelled"),
-                "task.claimed": N_("Claimed"), "task.released": N_("Released to the team")}
 
 
 CHANNEL_LABELS = {"phone": N_("Phone"), "wechat": N_("WeChat"), "email": N_("E-mail"), "visit": N_("Visit"),
@@ -83,18 +77,6 @@ ORDER_STATUS_LABELS = {"pending_approval": N_("Awaiting approval"), "approved": 
                        "rejected": N_("Rejected"), "expired": N_("Expired"), "cancelled": N_("Cancelled")}
 SIZE_LABELS = {"small": N_("Small"), "medium": N_("Medium"), "large": N_("Large")}
 STATUS_LABELS = {"active": N_("Active"), "offboarding": N_("In offboarding"), "departed": N_("Departed")}
-
-
-def audit_label(action: str) -> str:
-    if action in AUDIT_LABELS:
-        return AUDIT_LABELS[action]
-    if action.startswith("task.overdue_notice"):
-        return N_("Overdue notice sent")
-    if action.startswith("task.escalated"):
-        return N_("Escalated")
-    if action.startswith("task.escalation_exhausted"):
-        return N_("Nobody left to escalate to")
-    return action
 
 
 templates.env.filters["money"] = format_money

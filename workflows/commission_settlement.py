@@ -35,7 +35,6 @@ from workflows.human_step import (
     ACTIVITY_TIMEOUT,
     HumanStepsWorkflow,
     OpenStep,
-    deliver,
     may_act,
     rejection,
 )
@@ -59,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
         TeamReview,
     )
     from schemas.errors import N_
+    from schemas.org import NOBODY_NAMED_QUEUE
     from schemas.tasks import Actor, Process, StepSpec, TaskAction, TaskDecision
 
 COMPUTE_TIMEOUT = timedelta(hours=1)
@@ -83,7 +83,6 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         self._approved: set[int] = set()
         self._disputes: dict[int, int | None] = {}  # open dispute → its team
         self._recompute = False
-        self._deliveries: list[asyncio.Task[None]] = []
 
     @workflow.run
     async def run(self, start: SettlementStart) -> SettlementState:
@@ -101,7 +100,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             else:
                 stage = await self._finance_review()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await asyncio.gather(*self._deliveries)
+        await self.deliveries_sent()
         return self._state()
 
     def _after_review(self, following: SettlementStatus) -> SettlementStatus:
@@ -127,7 +126,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             summary="tell each salesperson their statement is ready")
         self._status = SettlementStatus.employee_review
         self._upsert_status()
-        self._deliver(opened.notified)
+        self.send_later(opened.notified)
         remaining = opened.ends_at - workflow.now()
         if remaining > timedelta(0):
             with contextlib.suppress(TimeoutError):
@@ -151,7 +150,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
 
     async def _team_step(self, team: TeamReview) -> None:
         spec = self._spec(f"r{self._round}-team-{team.team_id}", "commission_review", TEAM_TITLE, ["approve"],
-                          person=team.reviewer_id, role=None if team.reviewer_id else "department_head",
+                          person=team.reviewer_id, role=None if team.reviewer_id else NOBODY_NAMED_QUEUE,
                           context={"team_id": team.team_id, "team": team.team_name, "round": self._round},
                           title_params={"team": team.team_name})
         await self.human_step(spec, self._start.policies.get("commission.review"))
@@ -177,6 +176,9 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
     @workflow.update
     async def dispute(self, request: DisputeRequest) -> int:
         async with self._handler_lock:
+            await self.accept_durably()
+            if self._status != SettlementStatus.employee_review:  # the window closed meanwhile
+                raise rejection("review_closed", "The statement review window is closed.")
             dispute_id: int = await workflow.execute_local_activity(
                 "commission.dispute", request, result_type=int, start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=ACTIVITY_RETRY, summary=f"dispute: payment {request.payment_id}")
@@ -191,6 +193,9 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
 
     @workflow.update
     async def resolve_dispute(self, request: ResolutionRequest) -> SettlementState:
+        await self.accept_durably()
+        if request.dispute_id not in self._disputes:  # resolved by someone else meanwhile
+            raise rejection("dispute_resolved", "This dispute is already resolved.")
         self._disputes.pop(request.dispute_id, None)
         async with self._handler_lock:
             await workflow.execute_local_activity(
@@ -212,6 +217,9 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
 
     @workflow.update
     async def recompute(self, request: RecomputeRequest) -> SettlementState:
+        await self.accept_durably()
+        if self._status not in RECOMPUTABLE or self._recompute:
+            raise rejection("recompute_not_allowed", "A settlement can be recomputed only before finance reviews it.")
         self._recompute = True
         async with self._handler_lock:
             for step in list(self._steps.values()):
@@ -261,12 +269,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             "commission.status", self._change(status, actor_id, comment), result_type=list[int],
             start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"status: {status.value}")
         self._upsert_status()
-        self._deliver(notified)
-
-    def _deliver(self, notified: list[int]) -> None:
-        """E-mail and WeCom go out beside the process: nobody's action waits for a mail server."""
-        if notified:
-            self._deliveries.append(asyncio.create_task(deliver(notified)))
+        self.send_later(notified)
 
     def _upsert_status(self) -> None:
         workflow.upsert_search_attributes([search.STATUS.value_set(self._status.value)])

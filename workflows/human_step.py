@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -55,6 +56,13 @@ DELIVERY_WINDOW = timedelta(minutes=10)
 # through the server), and the person's action returns once the row is closed and the process
 # recorded what follows, so the inbox and the case page they open next already show it.
 LOCAL_TASK_WRITES = "task-rows-written-locally-and-closed-in-update"
+# A person's action writes nothing before the engine has durably accepted it: its first step is
+# the fence activity (a regular activity, so the acceptance is in the history before it runs),
+# which also refuses an action the web already answered 503 for (see activities/fences.py).
+DURABLE_ACCEPTANCE = "actions-accepted-durably-and-fenced-before-writing"
+# E-mail and WeCom go out beside the step: a mail server that does not answer never holds up the
+# deadlines, the next step or an expiry (the in-app notification is written already).
+BACKGROUND_DELIVERY = "deliveries-beside-the-deadline-loop"
 
 
 async def deliver(notification_ids: list[int]) -> None:
@@ -80,6 +88,7 @@ class OpenStep:
     decision: TaskDecision | None = None
     cancelled: bool = False
     closing_in_update: bool = False  # the update that decided also closes the row
+    deciding: bool = False  # an action is passing its fence; another one waits for it
     recorded: bool = False  # the row is closed
 
     @property
@@ -135,6 +144,22 @@ class HumanStepsWorkflow:
     def __init__(self) -> None:
         self._steps: dict[str, OpenStep] = {}
         self._handler_lock = asyncio.Lock()  # handlers that await activities run one at a time
+        self._deliveries: list[asyncio.Task[None]] = []
+
+    def send_later(self, notification_ids: list[int]) -> None:
+        """Hand notifications to the outside channels without waiting for them."""
+        if notification_ids:
+            self._deliveries.append(asyncio.create_task(deliver(notification_ids)))
+
+    async def deliveries_sent(self) -> None:
+        """Before the process ends: what it handed on has been sent (or given up)."""
+        await asyncio.gather(*self._deliveries)
+
+    async def _send(self, notification_ids: list[int]) -> None:
+        if workflow.patched(BACKGROUND_DELIVERY):
+            self.send_later(notification_ids)
+        else:  # histories from before deliveries went out beside the step
+            await deliver(notification_ids)
 
     # ----------------------------------------------------------------- extension points
     def extra_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
@@ -158,9 +183,31 @@ class HumanStepsWorkflow:
     async def complete_task(self, action: TaskAction) -> TaskState:
         return await self.decide(self._steps[action.task_id], action)
 
+    async def accept_durably(self) -> None:
+        """The first await of every Update handler that changes records: once it returns, the
+        action is in the history and was not given up on by the web; before it, nothing is written.
+        Raises ``action_expired`` for an action the person was already told was not recorded."""
+        info = workflow.current_update_info()
+        if info is None or not workflow.patched(DURABLE_ACCEPTANCE):
+            return
+        allowed: bool = await workflow.execute_activity(
+            "actions.fence", info.id, result_type=bool, start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY, summary="action accepted")
+        if not allowed:
+            raise rejection("action_expired", "The action arrived too late and was not recorded.")
+
     async def decide(self, step: OpenStep, action: TaskAction) -> TaskState:
         """Record an allowed action as the step's decision (the validator has passed)."""
         if step.closed:  # another handler of the same workflow task closed it first
+            raise rejection("task_closed", "This task is already closed.")
+        if step.deciding:  # the same person's or a colleague's action is ahead of this one
+            await workflow.wait_condition(lambda: not step.deciding)
+        step.deciding = True
+        try:
+            await self.accept_durably()
+        finally:
+            step.deciding = False
+        if step.closed:  # decided or withdrawn while this action was being accepted
             raise rejection("task_closed", "This task is already closed.")
         decision = TaskDecision(
             task_id=action.task_id, action=action.action, actor_id=action.actor.id, comment=action.comment,
@@ -191,6 +238,11 @@ class HumanStepsWorkflow:
     @workflow.update
     async def claim_task(self, request: ClaimRequest) -> TaskState:
         step = self._steps[request.task_id]
+        await self.accept_durably()
+        if step.closed:
+            raise rejection("task_closed", "This task is already closed.")
+        if not request.release and step.opened.assignee_id not in (None, request.actor.id):
+            raise rejection("task_claimed", "Someone else has claimed this task.")
         step.opened = step.opened.model_copy(update={"assignee_id": None if request.release else request.actor.id})
         async with self._handler_lock:
             await workflow.execute_activity("tasks.claim", request, start_to_close_timeout=ACTIVITY_TIMEOUT,
@@ -244,8 +296,8 @@ class HumanStepsWorkflow:
         if not self.still_wanted(spec):
             await self.cancel_step(task_id, "withdrawn")
             return None
-        await deliver(opened.notified)
-        await DeadlineClock(step, policy, info.workflow_id).run()
+        await self._send(opened.notified)
+        await DeadlineClock(step, policy, info.workflow_id, self._send).run()
         decision = step.decision
         if decision is None:
             return None  # withdrawn: cancel_step closed the row already
@@ -269,8 +321,10 @@ class HumanStepsWorkflow:
 class DeadlineClock:
     """The timer loop of one open step: reminder, overdue notices, escalations, in time order."""
 
-    def __init__(self, step: OpenStep, policy: DeadlinePolicy, workflow_id: str) -> None:
+    def __init__(self, step: OpenStep, policy: DeadlinePolicy, workflow_id: str,
+                 send: Callable[[list[int]], Awaitable[None]]) -> None:
         self.step = step
+        self.send = send
         self.policy = policy
         self.workflow_id = workflow_id
         self.reminded = policy.remind_before <= timedelta(0)
@@ -325,7 +379,7 @@ class DeadlineClock:
             else:
                 self.escalations += 1
                 step.escalated_to.append(outcome.target)
-        await deliver(outcome.notified)
+        await self.send(outcome.notified)
 
 
 async def _close_task(task_id: str, decision: TaskDecision, *, local: bool) -> None:

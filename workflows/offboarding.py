@@ -14,7 +14,9 @@
    parallel (tasks ``offboarding_review``). A rejection returns the items it names to the employee
    and withdraws the round; after the rework, all three sign again.
 5. HR's final confirmation (task ``offboarding_final``, or the ``complete`` update, refused with the
-   blockers while anything is open) makes the person ``departed``.
+   blockers while anything is open) makes the person ``departed``. Before the last working day it
+   takes an explicit early confirmation with the reason (``early_departure`` otherwise), recorded
+   with the completion.
 6. The last working day passing with open points notifies the department head and HR daily.
    HR may cancel at any time before completion: the freeze is lifted, open tasks are withdrawn.
 """
@@ -68,11 +70,14 @@ with workflow.unsafe.imports_passed_through():
         review_step,
         step_key,
     )
+    from schemas.org import NOBODY_NAMED_QUEUE
     from schemas.policies import DeadlinePolicy
     from schemas.tasks import Actor, Process, StepSpec, TaskAction, TaskDecision
 
 PLAN_TITLE = N_("Approve where %(person)s's customers go")
 FINAL_TITLE = N_("Confirm %(person)s's departure")
+EARLY_DEPARTURE = N_("The last working day is still to come: confirm the early departure and say why.")
+EARLY_REASON = N_("Say why the person leaves before the last working day.")
 LAST_DAY_REPEAT = timedelta(days=1)
 
 
@@ -163,7 +168,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             return
         spec = self._spec(PLAN_STEP, "reassignment_plan", PLAN_TITLE, ["approve"],
                           "offboarding.reassignment", person=handover.manager_id,
-                          role=None if handover.manager_id else "department_head", comment_required=[],
+                          role=None if handover.manager_id else NOBODY_NAMED_QUEUE, comment_required=[],
                           context={"proposal": handover.proposal})
         await self.human_step(spec, self._policy("offboarding.reassignment"))
 
@@ -206,6 +211,8 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             if not isinstance(declaration, str) or not declaration.strip():
                 return [{"field": "data.declaration", "code": "declaration_required",
                          "message": N_("Write the declaration.")}]
+        if kind == "offboarding_final" and action.action == "complete":
+            return self._early_problems(action.data.get("early") is True, action.data.get("early_reason"), "data.")
         if kind == "offboarding_review" and action.action == "reject":
             returned = action.data.get("items")
             if not isinstance(returned, list) or not returned or \
@@ -231,7 +238,9 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         """Written before the person's action answers, so the case page they open next shows it."""
         context, offboarding_id = step.spec.context, self._start.offboarding_id
         if step.spec.kind == "offboarding_final":
-            await self._set_status(OffboardingStatus.completed, actor_id=decision.actor_id, comment=decision.comment)
+            early = decision.data.get("early") is True and self._before_last_day()
+            await self._set_status(OffboardingStatus.completed, actor_id=decision.actor_id, comment=decision.comment,
+                                   early_reason=str(decision.data.get("early_reason") or "").strip() if early else None)
         elif step.spec.kind == "handover_item":
             done = ItemDone(offboarding_id=offboarding_id, key=context["item"], round=context["round"],
                             task_id=step.opened.task_id, actor_id=decision.actor_id, comment=decision.comment,
@@ -279,8 +288,9 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         step = self._steps.get(self._final_task or "")
         if step is None or step.closed:
             raise rejection("offboarding_closed", "This offboarding is already closed.")
+        early = {"early": True, "early_reason": request.early_reason} if request.early else {}
         await self.decide(step, TaskAction(task_id=step.opened.task_id, action="complete", actor=request.actor,
-                                           comment=request.comment))
+                                           comment=request.comment, data=early))
         return self._state()
 
     @complete.validator
@@ -290,9 +300,13 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         if blockers:
             raise rejection("offboarding_blocked", "The offboarding cannot be completed yet.",
                             [blocker.detail() for blocker in blockers])
+        early = self._early_problems(request.early, request.early_reason, "")
+        if early:
+            raise rejection(early[0]["code"], early[0]["message"], early)
 
     @workflow.update
     async def cancel(self, request: CancelRequest) -> OffboardingState:
+        await self.accept_durably()
         self._cancelled = True
         async with self._handler_lock:
             for step in list(self._steps.values()):
@@ -316,6 +330,21 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             raise rejection("not_hr", "Only HR can do this.")
         if self._closed() or self._status not in OPEN_STATUSES:
             raise rejection("offboarding_closed", "This offboarding is already closed.")
+
+    def _before_last_day(self) -> bool:
+        """Now is before the last working day began (company time, which keeps no daylight saving)."""
+        return workflow.now() < self._start.last_day_ends - timedelta(days=1)
+
+    def _early_problems(self, early: bool, reason: object, prefix: str) -> list[dict[str, str]]:
+        """Confirming the departure before the last working day takes an explicit "early" and why;
+        the validators ask (never on replay), so the recorded confirmations replay unchanged."""
+        if not self._before_last_day():
+            return []
+        if not early:
+            return [{"field": f"{prefix}early", "code": "early_departure", "message": EARLY_DEPARTURE}]
+        if not isinstance(reason, str) or not reason.strip():
+            return [{"field": f"{prefix}early_reason", "code": "early_reason_required", "message": EARLY_REASON}]
+        return []
 
     def _closed(self) -> bool:
         return self._cancelled or self._status == OffboardingStatus.completed
@@ -351,13 +380,13 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             context={"offboarding_id": self._start.offboarding_id, **(context or {})})
 
     async def _set_status(self, status: OffboardingStatus, *, round_: int = 0, actor_id: int | None = None,
-                          comment: str | None = None) -> None:
+                          comment: str | None = None, early_reason: str | None = None) -> None:
         if status not in (OffboardingStatus.completed, OffboardingStatus.cancelled) and self._closed():
             return
         self._status = status
         notified = await self._write("offboarding.status", StatusChange(
             offboarding_id=self._start.offboarding_id, status=status, actor_id=actor_id, comment=comment,
-            round=round_), f"status: {status.value}")
+            round=round_, early_reason=early_reason), f"status: {status.value}")
         workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
         self._spawn(deliver(notified))
 

@@ -25,7 +25,6 @@ from workflows.human_step import (
     ACTIVITY_TIMEOUT,
     HumanStepsWorkflow,
     OpenStep,
-    deliver,
     rejection,
 )
 
@@ -66,7 +65,6 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         self._refused = False
         self._cancel: CancelRequest | None = None
         self._resubmitted = False
-        self._deliveries: list[asyncio.Task[None]] = []
 
     # ----------------------------------------------------------------- the process
     @workflow.run
@@ -88,7 +86,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             if self._status == OrderStatus.rejected:
                 await self._await_revision()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await asyncio.gather(*self._deliveries)
+        await self.deliveries_sent()
         return self._state()
 
     async def _approval_round(self) -> None:
@@ -145,7 +143,9 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             assignee_id=person, candidate_role=None if person else role, actions=["approve", "reject"],
             policy_key=STEP_POLICY[step], excluded_actor_ids=excluded,
             context={"step": step.value, "revision": revision, "order_id": self._start.order_id,
-                     "total": f"{plan.total:.2f}", "warnings": plan.warnings})
+                     "total": f"{plan.total:.2f}", "warnings": plan.warnings, "seller_id": plan.seller_id,
+                     "seller": plan.seller, "note": plan.note,
+                     "lines": [line.model_dump(mode="json") for line in plan.lines]})
 
     # ----------------------------------------------------------------- decisions on steps
     def _after(self, step: OpenStep, decision: TaskDecision) -> tuple[OrderStatus, ApprovalStep | None]:
@@ -175,6 +175,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         revision = self._revision + 1
         try:
             async with self._handler_lock:
+                await self.accept_durably()
                 check: SubmissionCheck = await workflow.execute_local_activity(
                     "orders.submit", submission.model_copy(update={"revision": revision}),
                     result_type=SubmissionCheck, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
@@ -200,6 +201,13 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
     @workflow.update
     async def cancel(self, request: CancelRequest) -> OrderState:
         if self._status not in OPEN_STATES:  # a decision in the same workflow task came first
+            raise rejection("order_not_cancellable", "This order can no longer be cancelled.")
+        self._submitting = True  # no submission or second cancellation while this one is accepted
+        try:
+            await self.accept_durably()
+        finally:
+            self._submitting = False
+        if self._status not in OPEN_STATES:  # decided while the cancellation was being accepted
             raise rejection("order_not_cancellable", "This order can no longer be cancelled.")
         self._status, self._step, self._cancel = OrderStatus.cancelled, None, request
         async with self._handler_lock:
@@ -247,5 +255,4 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             retry_policy=ACTIVITY_RETRY, summary=f"order {status.value}" + (f", next: {step.value}" if step else ""))
         if status != OrderStatus.pending_approval:
             workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
-        if notified:  # e-mail and WeCom go out after the person's action has returned
-            self._deliveries.append(asyncio.create_task(deliver(notified)))
+        self.send_later(notified)  # e-mail and WeCom go out after the person's action has returned

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         ScanStart,
     )
     from schemas.errors import N_
+    from schemas.org import NOBODY_NAMED_QUEUE
     from schemas.tasks import Process, StepSpec, TaskDecision
 
 RULE_TIMEOUT = timedelta(minutes=30)
@@ -113,6 +114,7 @@ class AlertFollowUpWorkflow(HumanStepsWorkflow):
         if first is not None and first.action == "acknowledge":
             await self.human_step(self._spec("resolve", RESOLVE_TITLE, ["resolve"]), start.policy)
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.deliveries_sent()
         return AlertStatus.resolved.value
 
     async def record_decision(self, step: OpenStep, decision: TaskDecision) -> None:
@@ -129,6 +131,6 @@ class AlertFollowUpWorkflow(HumanStepsWorkflow):
         return StepSpec(
             key=key, kind="alert_followup", title=title, title_params={"subject": alert.subject},
             process=Process.alert, process_id=str(alert.alert_id), subject=alert.subject, assignee_id=person,
-            candidate_role=None if person else "department_head", actions=actions, policy_key="alert.followup",
+            candidate_role=None if person else NOBODY_NAMED_QUEUE, actions=actions, policy_key="alert.followup",
             comment_required_for=["resolve"],
             context={"alert_id": alert.alert_id, "rule": alert.rule.value, "link": f"/alerts/{alert.alert_id}"})

@@ -21,6 +21,7 @@ from store.models.customers import (
     OwnershipChange,
     TeamRule,
 )
+from store.models.ids import ActionFence, IdFloor
 from store.models.offboarding import ExperienceNote, HandoverItem, Offboarding, OffboardingReview, Reassignment
 from store.models.orders import CapacityDay, CapacityReservation, Order, OrderLine, Payment, Service
 from store.models.org import Department, Employee, Setting, Team
@@ -28,6 +29,7 @@ from store.models.policies import DeadlinePolicyRow, Delegation
 from store.models.work import Attachment, Notification, NotificationDelivery, Task, TaskExclusion
 
 __all__ = [
+    "ActionFence",
     "Alert",
     "AlertRuleSetting",
     "Attachment",
@@ -51,6 +53,7 @@ __all__ = [
     "Employee",
     "ExperienceNote",
     "HandoverItem",
+    "IdFloor",
     "ImportJob",
     "Interaction",
     "LoginFailure",

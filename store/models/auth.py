@@ -24,11 +24,14 @@ class AuthToken(Base):
 
 
 class LoginFailure(Base):
-    """One failed login; counted per username over a sliding window to throttle guessing."""
+    """One failed login, with the client address it came from; counted over a sliding window per
+    username and client, and per client, to throttle guessing without locking anyone else out."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_user_time", "username", "at"),)
+    __table_args__ = (Index("ix_login_failures_user_time", "username", "at"),
+                      Index("ix_login_failures_client_time", "client", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64), default="", server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

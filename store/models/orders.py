@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models.base import Base, Money, UTCDateTime, utcnow
@@ -63,7 +63,8 @@ class OrderLine(Base):
 
 
 class Payment(Base):
-    """Money actually collected (``payment``) or returned (``refund``, positive amount)."""
+    """Money actually collected (``payment``) or returned (``refund``, positive amount). A payment
+    above what the order still owed is recorded only as an ``advance``, which finance marks."""
 
     __tablename__ = "payments"
     __table_args__ = (Index("ix_payments_paid_at", "paid_at"),)
@@ -76,6 +77,7 @@ class Payment(Base):
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+    advance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -12,16 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from schemas.alerts import AlertOut, AlertRule, AlertStatus, Severity, SubjectType
+from schemas.alerts import SEVERITY_ORDER, AlertOut, AlertRule, AlertStatus, Severity, SubjectType
 from schemas.errors import Forbidden, NotFound
 from store.models import Alert, Customer, Employee, Task, Team
 from store.repo.visibility import Viewer, managed_team_ids
 
 READERS = ("sales_manager", "department_head", "admin")
 UNRESOLVED = "unresolved"  # open or acknowledged
+# How a list is ordered: the most severe first (one high alert must not sink under fifteen low
+# ones), or plainly the newest first. Within a severity the newest come first.
+BY_SEVERITY, NEWEST = "severity", "newest"
+_SEVERITY_RANK = case({severity.value: rank for rank, severity in enumerate(SEVERITY_ORDER)},
+                      value=Alert.severity, else_=len(SEVERITY_ORDER))
 
 
 @dataclass(frozen=True)
@@ -62,11 +67,14 @@ def filtered(query: Select[Any], wanted: AlertFilter) -> Select[Any]:
 
 
 def list_alerts(session: Session, viewer: Viewer, wanted: AlertFilter, *, limit: int = 100,
-                offset: int = 0) -> tuple[list[AlertOut], int]:
-    """Newest first, with the total the filters match."""
+                offset: int = 0, order: str = BY_SEVERITY) -> tuple[list[AlertOut], int]:
+    """High before medium before low, newest first within each (or newest first alone), with the
+    total the filters match."""
     base = filtered(select(Alert).where(visible(session, viewer)), wanted)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = list(session.scalars(base.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit).offset(offset)))
+    newest = (Alert.created_at.desc(), Alert.id.desc())
+    ordering = newest if order == NEWEST else (_SEVERITY_RANK, *newest)
+    rows = list(session.scalars(base.order_by(*ordering).limit(limit).offset(offset)))
     return views(session, rows), total
 
 

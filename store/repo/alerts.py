@@ -29,8 +29,9 @@ from schemas.alerts import (
     SubjectType,
 )
 from schemas.errors import NotFound
-from store.models import Alert, Customer, Employee, RiskScan, Team
+from store.models import Alert, Customer, Employee, RiskScan
 from store.repo import alert_rules, audit
+from store.repo.responsibility import alert_follow_up
 from store.repo.risk_rules import Findings, evaluate
 
 
@@ -57,7 +58,7 @@ def raise_alerts(session: Session, *, scan_id: int, rule: AlertRule, severity: S
         if previous is not None and not (previous.status == AlertStatus.resolved.value
                                          and previous.condition_cleared_at is not None):
             continue
-        team_id, assignee_id = responsible(session, subject_type, subject_id)
+        team_id, assignee_id = alert_follow_up(session, subject_type, subject_id)
         alert = Alert(rule=rule.value, subject_type=subject_type.value, subject_id=subject_id,
                       severity=severity.value, status=AlertStatus.open.value,
                       detail={**findings[subject_id], "thresholds": thresholds or {}},
@@ -79,23 +80,6 @@ def apply_rule(session: Session, *, scan_id: int, rule: AlertRule, position: int
                           at=at, thresholds=settings.thresholds)
     rule_done(session, scan_id, position)
     return raised
-
-
-def responsible(session: Session, subject_type: SubjectType, subject_id: int) -> tuple[int | None, int | None]:
-    """The subject's team and its manager, who follows the alert up. A customer belongs to its own
-    team, or else to its owner's; a manager never follows up an alert about themselves (their own
-    manager does). No one found: the department head role takes it (``None``)."""
-    flagged: int | None = None  # the person the alert is about, who never follows it up
-    if subject_type == SubjectType.customer:
-        customer = session.get(Customer, subject_id)
-        person = session.get(Employee, customer.owner_id) if customer and customer.owner_id else None
-        team_id = customer.team_id if customer and customer.team_id else person.team_id if person else None
-    else:
-        person, flagged = session.get(Employee, subject_id), subject_id
-        team_id = person.team_id if person else None
-    team = session.get(Team, team_id) if team_id is not None else None
-    candidates = (team.manager_id if team else None, person.manager_id if person else None)
-    return team_id, next((c for c in candidates if c is not None and c != flagged), None)
 
 
 def subject_name(session: Session, subject_type: str, subject_id: int) -> str:
@@ -155,3 +139,8 @@ def finish_scan(session: Session, scan_id: int, created: int, at: datetime) -> N
     row = session.get(RiskScan, scan_id)
     if row is not None and row.finished_at is None:
         row.created, row.finished_at, row.rules_done = created, at, row.rules_total
+
+
+def ever_scanned(session: Session) -> bool:
+    """Whether any scan has begun here (a demo's first start has none)."""
+    return session.scalar(select(RiskScan.id).limit(1)) is not None

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import AuditEntry, Employee
+from store.models import AuditEntry, Task
 from store.repo.audit import GENESIS, entry_digest
 
 # Why an entry breaks the chain, from what the walk can tell.
@@ -101,7 +101,10 @@ def verify(session: Session, anchor: str | None = None) -> VerifyResult:
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """What the audit page and ``GET /api/audit`` narrow by; ``until`` is exclusive."""
+    """What the audit page and ``GET /api/audit`` narrow by; ``until`` is exclusive.
+
+    ``actions`` (when not None) keeps entries whose action starts with one of them: the codes a
+    person's words matched ("收款" → ``payment.payment``); an empty list matches nothing."""
 
     entity: str | None = None
     entity_id: str | None = None
@@ -109,18 +112,43 @@ class AuditFilter:
     action: str | None = None  # a prefix: "payment" finds payment.payment and payment.refund
     since: datetime | None = None
     until: datetime | None = None
+    actions: tuple[str, ...] | None = None
+
+
+# A process's own record and the process its tasks name: a manager's approval is audited on its
+# task, and belongs to the order as much as the order's own entries do.
+TASK_PROCESS_OF = {"order": "order", "offboarding": "offboarding", "commission_settlement": "commission",
+                   "alert": "alert"}
+
+
+def _record(wanted: AuditFilter) -> ColumnElement[bool] | None:
+    """The entries about the record asked for, with those about its process's tasks."""
+    own = [AuditEntry.entity == wanted.entity] if wanted.entity else []
+    if wanted.entity_id:
+        own.append(AuditEntry.entity_id == wanted.entity_id)
+    if not own:
+        return None
+    process = TASK_PROCESS_OF.get(wanted.entity or "")
+    if process is None:
+        return and_(*own)
+    tasks = select(Task.id).where(Task.process == process)
+    if wanted.entity_id:
+        tasks = tasks.where(Task.process_id == wanted.entity_id)
+    return or_(and_(*own), and_(AuditEntry.entity == "task", AuditEntry.entity_id.in_(tasks)))
 
 
 def _conditions(wanted: AuditFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if wanted.entity:
-        conditions.append(AuditEntry.entity == wanted.entity)
-    if wanted.entity_id:
-        conditions.append(AuditEntry.entity_id == wanted.entity_id)
+    record = _record(wanted)
+    if record is not None:
+        conditions.append(record)
     if wanted.actor_id is not None:
         conditions.append(AuditEntry.actor_id == wanted.actor_id)
     if wanted.action:
         conditions.append(AuditEntry.action.startswith(wanted.action, autoescape=True))
+    if wanted.actions is not None:
+        conditions.append(or_(false(), *(AuditEntry.action.startswith(code, autoescape=True)
+                                         for code in wanted.actions)))
     if wanted.since is not None:
         conditions.append(AuditEntry.at >= wanted.since)
     if wanted.until is not None:
@@ -140,12 +168,3 @@ def search(session: Session, wanted: AuditFilter, *, limit: int = 100, offset: i
 def entity_kinds(session: Session) -> list[str]:
     """The kinds of record the log has entries about, for the page's filter."""
     return list(session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)))
-
-
-def actor_names(session: Session, entries: list[AuditEntry]) -> dict[int, str]:
-    """Who acted in these entries, by id (an entry with no actor was the system itself)."""
-    ids = {entry.actor_id for entry in entries if entry.actor_id is not None}
-    if not ids:
-        return {}
-    return {person: name for person, name in session.execute(select(Employee.id, Employee.name)
-                                                              .where(Employee.id.in_(ids)))}

@@ -47,17 +47,22 @@ def revoke_all_for(session: Session, employee_id: int) -> None:
     session.execute(delete(AuthToken).where(AuthToken.employee_id == employee_id))
 
 
-def recent_failures(session: Session, username: str, window: timedelta) -> int:
-    since = utcnow() - window
-    query = select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.username == username, LoginFailure.at >= since)
+def recent_failures(session: Session, window: timedelta, *, username: str | None = None,
+                    client: str | None = None) -> int:
+    """Failed logins within the window, for a username, a client address, or both together."""
+    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= utcnow() - window)
+    if username is not None:
+        query = query.where(LoginFailure.username == username)
+    if client is not None:
+        query = query.where(LoginFailure.client == client)
     return session.scalar(query) or 0
 
 
-def record_failure(session: Session, username: str) -> None:
-    session.add(LoginFailure(username=username[:64]))
+def record_failure(session: Session, username: str, client: str) -> None:
+    session.add(LoginFailure(username=username[:64], client=client[:64]))
     session.flush()
 
 
-def clear_failures(session: Session, username: str) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+def clear_failures(session: Session, username: str, client: str) -> None:
+    """A successful login forgives this client's failures for the account, no one else's."""
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username, LoginFailure.client == client))

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from store.models import CapacityDay, CapacityReservation, Order, OrderLine, Service
+from store.repo.upsert import insert_if_absent
 
 HOLDING = ("pending_approval", "approved")
 
@@ -52,10 +52,8 @@ def _ensure_day(session: Session, code: str, day: date, reserving: int | None = 
     (but not ``reserving``, the order about to add its own reservation)."""
     if session.get(CapacityDay, (code, day)) is not None:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(CapacityDay).values(service_code=code, day=day,
-                                                   booked=_booked_by_orders(session, code, day, reserving))
-    session.execute(statement.on_conflict_do_nothing())
+    insert_if_absent(session, CapacityDay, {"service_code": code, "day": day,
+                                            "booked": _booked_by_orders(session, code, day, reserving)})
 
 
 def shortfalls(session: Session, day: date, needs: dict[str, int], capacities: dict[str, int]) -> list[Shortfall]:

@@ -38,6 +38,7 @@ from store.models.base import utcnow
 from store.repo import commission_inputs as inputs
 from store.repo.commission_earning import EarningPass
 from store.repo.commission_plans import in_force
+from store.repo.responsibility import team_reviewer
 
 BATCH = 50_000
 LINE_COLUMNS = ("settlement_id", "run", "employee_id", "payment_id", "kind", "amount_fen", "commission_fen",
@@ -232,9 +233,9 @@ def _team_reviews(session: Session, teams: dict[int, int | None]) -> list[TeamRe
     for team_id in teams.values():
         if team_id is not None:
             counts[team_id] += 1
-    rows = session.scalars(select(Team).where(Team.id.in_(list(counts))).order_by(Team.id))
-    return [TeamReview(team_id=team.id, team_name=team.name, reviewer_id=team.manager_id, statements=counts[team.id])
-            for team in rows]
+    rows = session.scalars(select(Team).where(Team.id.in_(list(counts))).order_by(Team.id)).all()
+    return [TeamReview(team_id=team.id, team_name=team.name, reviewer_id=team_reviewer(session, team),
+                       statements=counts[team.id]) for team in rows]
 
 
 def compute(db: Database, settlement_id: int, run: int, timezone: str, progress: Progress) -> ComputeResult:

@@ -103,9 +103,10 @@ def refunds(session: Session, window: Window) -> list[Any]:
 
 
 def owed_orders_of_leavers(session: Session, end: datetime) -> set[int]:
-    """Orders whose seller was in or past offboarding by the period's end and that were not fully
-    paid by then: commission on them waits for the money."""
-    leavers = select(Offboarding.employee_id).where(Offboarding.status != "cancelled", Offboarding.started_at < end)
+    """Orders of a seller who is leaving or has left (an offboarding not cancelled, whenever it
+    began: a month settled after the handover started pays a leaver too) that were not fully paid
+    by the period's end: commission on them waits for the money."""
+    leavers = select(Offboarding.employee_id).where(Offboarding.status != "cancelled")
     paid = (select(func.coalesce(func.sum(signed_amount()), 0)).where(Payment.order_id == Order.id,
                                                                          Payment.paid_at < end)
             .scalar_subquery())

@@ -12,7 +12,7 @@ from store.models import Customer, CustomerContact, Employee, Order, Payment, Te
 from store.repo import customers, interactions
 from store.repo.alert_views import alerts_about
 from store.repo.money import signed_amount
-from store.repo.visibility import Viewer
+from store.repo.visibility import Viewer, reads_conversations
 
 ZERO = Decimal("0.00")
 
@@ -41,18 +41,21 @@ def customer_360(session: Session, viewer: Viewer, customer_id: int) -> dict[str
     customer: Customer = customers.visible(session, viewer, customer_id)
     owner = session.get(Employee, customer.owner_id) if customer.owner_id else None
     team = session.get(Team, customer.team_id) if customer.team_id else None
-    contacts = session.scalars(select(CustomerContact).where(CustomerContact.customer_id == customer_id)
-                               .order_by(CustomerContact.is_key.desc(), CustomerContact.name))
+    conversations = reads_conversations(viewer)
+    contacts: list[CustomerContact] = list(session.scalars(
+        select(CustomerContact).where(CustomerContact.customer_id == customer_id)
+        .order_by(CustomerContact.is_key.desc(), CustomerContact.name))) if conversations else []
     return {
+        "conversations_hidden": not conversations,
         "customer": customer,
         "owner_name": owner.name if owner else None,
         "team_name": team.name if team else None,
         "contacts": [{"id": c.id, "name": c.name, "title": c.title, "phone": c.phone, "email": c.email,
                       "wechat": c.wechat, "is_key": c.is_key, "notes": c.notes} for c in contacts],
-        "interactions": interactions.timeline(session, customer_id),
+        "interactions": interactions.timeline(session, customer_id) if conversations else [],
         "orders": orders_with_collected(session, customer_id),
         "receivables": receivables(session, customer_id),
-        "complaints": interactions.complaints(session, customer_id),
+        "complaints": interactions.complaints(session, customer_id) if conversations else [],
         "ownership": customers.ownership_history(session, customer_id),
         "alerts": [alert.model_dump() for alert in alerts_about(session, viewer, "customer", customer_id)],
     }

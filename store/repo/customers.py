@@ -1,8 +1,9 @@
-"""Customers belong to the company: creation under team rules, the pool, ownership moves.
+"""Customers belong to the company: creation, the list, ownership moves.
 
-A customer sits in a team decided by the admin's rules (region, industry, size) and has an owner
-within that team, or none (the unassigned pool). Every change of owner is an ownership record
-with a reason, and an audit entry.
+A customer belongs to its owner's team, or, without an owner, sits in the pool of the team the
+admin's rules give it (``store/repo/customer_placement.py`` decides both, and who may do what;
+claiming from the pool is ``store/repo/customer_pool.py``). Every change of owner is an
+ownership record with a reason, and an audit entry.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from schemas.customers import CustomerMoved, NotInPool
 from schemas.errors import N_, Forbidden, InvalidInput, NotFound
-from store.models import Customer, CustomerContact, Employee, OwnershipChange, Team, TeamRule
+from store.models import Customer, CustomerContact, OwnershipChange
 from store.models.base import utcnow
 from store.repo import audit
+from store.repo.customer_placement import Placement, PlacementRules
+from store.repo.team_rules import TeamDecision, decide_team
 from store.repo.text_match import contains_any
 from store.repo.visibility import Viewer, can_manage_customer, customer_condition
 
 REQUIRED_PROFILE = ("name", "region", "industry", "size", "contact_name", "contact_phone", "address")
-OWNER_ROLES = {"sales", "sales_manager"}
 
 
 def missing_profile(values: dict[str, Any]) -> list[str]:
@@ -31,44 +34,19 @@ def missing_profile(values: dict[str, Any]) -> list[str]:
     return [name for name in REQUIRED_PROFILE if not str(values.get(name) or "").strip()]
 
 
-def assign_team(session: Session, region: str, industry: str, size: str) -> int | None:
-    """The team the admin's rules give this customer; the most specific, then lowest priority wins.
-    Without a rule, a team covering exactly this region and industry."""
-    rules = session.scalars(select(TeamRule).order_by(TeamRule.priority, TeamRule.id))
-    best: tuple[int, int, int] | None = None
-    for rule in rules:
-        fields = ((rule.region, region), (rule.industry, industry), (rule.size, size))
-        if all(not want or want == have for want, have in fields):
-            specificity = sum(1 for want, _ in fields if want)
-            candidate = (-specificity, rule.priority, rule.team_id)
-            best = candidate if best is None or candidate < best else best
-    if best is not None:
-        return best[2]
-    return session.scalar(select(Team.id).where(Team.region == region, Team.industry == industry).limit(1))
-
-
-def _owner_problems(session: Session, owner_id: int | None, team_id: int | None) -> list[dict[str, str]]:
-    if owner_id is None:
-        return []
-    owner = session.get(Employee, owner_id)
-    if owner is None or owner.status == "departed" or not (OWNER_ROLES & set(owner.roles or [])):
-        return [{"field": "owner_id", "code": "unknown_owner", "message": N_("No such salesperson.")}]
-    if team_id is not None and owner.team_id != team_id:
-        return [{"field": "owner_id", "code": "owner_outside_team",
-                 "message": N_("The owner is not in the team these customers belong to.")}]
-    return []
-
-
 def create_customer(session: Session, *, actor: Viewer, fields: dict[str, Any]) -> Customer:
-    """Create under the team rules; a salesperson always owns what they create."""
+    """Create a customer where :mod:`store.repo.customer_placement` puts it: in its owner's team,
+    or, without an owner, in the pool of the team the rules give it. A salesperson always owns
+    what they create; whom others may name as owner is what they may reassign to."""
     problems = [{"field": name, "code": "required", "message": N_("Required.")} for name in missing_profile(fields)]
     owner_id = actor.id if actor.has("sales") and not actor.has("sales_manager", "department_head", "admin") \
         else fields.get("owner_id")
-    team_id = assign_team(session, fields.get("region", ""), fields.get("industry", ""), fields.get("size", ""))
-    if team_id is None and owner_id is not None:
-        owner = session.get(Employee, owner_id)
-        team_id = owner.team_id if owner else None
-    problems += _owner_problems(session, owner_id, team_id)
+    placement = Placement(owner_id, None)
+    territory = (fields.get("region") or "", fields.get("industry") or "", fields.get("size") or "")
+    if owner_id is not None or all(territory):
+        lead_team = decide_team(session, *territory) if owner_id is None else TeamDecision(None)
+        placement, refusals = PlacementRules(session, actor).problems(owner_id, lead_team)
+        problems += refusals
     external_id = fields.get("external_id")
     if external_id and session.scalar(select(Customer.id).where(Customer.external_id == external_id)):
         problems.append({"field": "external_id", "code": "taken", "message": N_("Already imported.")})
@@ -77,13 +55,14 @@ def create_customer(session: Session, *, actor: Viewer, fields: dict[str, Any]) 
     customer = Customer(
         name=fields["name"].strip(), region=fields["region"], industry=fields["industry"], size=fields["size"],
         contact_name=fields["contact_name"], contact_phone=fields["contact_phone"], address=fields["address"],
-        credit_limit=Decimal(str(fields.get("credit_limit") or "0")), owner_id=owner_id, team_id=team_id,
-        notes=fields.get("notes") or "", tags=list(dict.fromkeys(fields.get("tags") or [])), external_id=external_id)
+        credit_limit=Decimal(str(fields.get("credit_limit") or "0")), owner_id=placement.owner_id,
+        team_id=placement.team_id, notes=fields.get("notes") or "",
+        tags=list(dict.fromkeys(fields.get("tags") or [])), external_id=external_id)
     session.add(customer)
     session.flush()
     record_move(session, customer, None, None, actor.id, N_("Created"))
     audit.record(session, actor_id=actor.id, action="customer.created", entity="customer", entity_id=customer.id,
-                 detail={"owner_id": owner_id, "team_id": team_id})
+                 detail={"owner_id": placement.owner_id, "team_id": placement.team_id})
     return customer
 
 
@@ -106,7 +85,9 @@ def visible(session: Session, viewer: Viewer, customer_id: int) -> Customer:
 def list_customers(session: Session, viewer: Viewer, *, q: str | None = None, owner_id: int | None = None,
                    team_id: int | None = None, pool: bool = False, limit: int = 50, offset: int = 0
                    ) -> tuple[list[Customer], int]:
-    conditions = [customer_condition(session, viewer)]
+    """A page of the customers the viewer may see. Without ``pool`` a salesperson's list is what
+    they own; with it, the pool leads they may see (their team's, for a salesperson)."""
+    conditions = [customer_condition(session, viewer, team_pool=pool)]
     if q:
         conditions.append(contains_any(q, Customer.name, Customer.contact_name))
     if owner_id is not None:
@@ -123,30 +104,57 @@ def list_customers(session: Session, viewer: Viewer, *, q: str | None = None, ow
 
 def reassign(session: Session, *, actor: Viewer, customer_ids: Sequence[int], to_owner_id: int | None,
              reason: str) -> list[Customer]:
-    """Move customers (one or many) to an owner, or into the pool with ``None``; all or nothing."""
+    """Move customers (one or many) to an owner, or into the pool with ``None``; all or nothing.
+    A pool lead given to a salesperson is the same move (from nobody), recorded the same way."""
     if not reason.strip():
         raise InvalidInput(details=[{"field": "reason", "code": "required", "message": N_("Required.")}])
     customers = [visible(session, actor, customer_id) for customer_id in dict.fromkeys(customer_ids)]
-    problems: list[dict[str, str]] = []
-    target = session.get(Employee, to_owner_id) if to_owner_id is not None else None
+    rules = PlacementRules(session, actor)
+    placements: list[Placement] = []
     for customer in customers:
         if not can_manage_customer(session, actor, customer):
             raise Forbidden()
-        team_for_owner = customer.team_id
-        if target is not None and actor.has("department_head", "admin"):
-            team_for_owner = target.team_id  # the head may move a customer across teams
-        problems += _owner_problems(session, to_owner_id, team_for_owner)
-    if problems:
-        raise InvalidInput(details=problems[:1])
-    for customer in customers:
+        placements.append(rules.place(to_owner_id, pool_team_of(session, customer)))
+    for customer, placement in zip(customers, placements, strict=True):
         before_owner, before_team = customer.owner_id, customer.team_id
-        customer.owner_id = to_owner_id
-        if target is not None and target.team_id is not None:
-            customer.team_id = target.team_id
+        if before_owner is None:
+            take_from_pool(session, customer, placement)
+        else:
+            move_from(session, customer, before_owner, placement)
         record_move(session, customer, before_owner, before_team, actor.id, reason.strip())
         audit.record(session, actor_id=actor.id, action="customer.reassigned", entity="customer",
                      entity_id=customer.id, detail={"from": before_owner, "to": to_owner_id, "reason": reason})
     return customers
+
+
+def move_from(session: Session, customer: Customer, before_owner: int, placement: Placement) -> None:
+    """Move a customer from the owner its mover saw, and only from that owner: a conditional update,
+    so of two managers moving one customer at once the second hears :class:`CustomerMoved` and the
+    ownership history never shows two moves away from the same owner."""
+    moved = session.execute(update(Customer).where(
+        Customer.id == customer.id, Customer.owner_id == before_owner, Customer.deleted_at.is_(None))
+        .values(owner_id=placement.owner_id, team_id=placement.team_id))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise CustomerMoved()
+
+
+def take_from_pool(session: Session, customer: Customer, placement: Placement) -> None:
+    """Give a pool lead its owner only if it is still in the pool: a conditional update, so of two
+    people taking the same lead at once (a claim, an assignment) exactly one gets it and the
+    other hears :class:`NotInPool`."""
+    taken = session.execute(update(Customer).where(
+        Customer.id == customer.id, Customer.owner_id.is_(None), Customer.deleted_at.is_(None))
+        .values(owner_id=placement.owner_id, team_id=placement.team_id))
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotInPool()
+
+
+def pool_team_of(session: Session, customer: Customer) -> TeamDecision:
+    """The pool a customer goes back to: its team's, or, when it has none (its owner was in no
+    team), the one the rules give it."""
+    if customer.team_id is not None:
+        return TeamDecision(customer.team_id)
+    return decide_team(session, customer.region, customer.industry, customer.size)
 
 
 def reclaim_silent(session: Session, *, actor: Viewer, silent_days: int, now: datetime | None = None) -> int:
@@ -159,9 +167,10 @@ def reclaim_silent(session: Session, *, actor: Viewer, silent_days: int, now: da
     for customer in candidates:
         if not can_manage_customer(session, actor, customer):
             continue
-        before = customer.owner_id
+        before, before_team = customer.owner_id, customer.team_id
         customer.owner_id = None
-        record_move(session, customer, before, customer.team_id, actor.id, f"silent for {silent_days} days")
+        customer.team_id = pool_team_of(session, customer).team_id or before_team  # an owner in no team
+        record_move(session, customer, before, before_team, actor.id, f"silent for {silent_days} days")
         audit.record(session, actor_id=actor.id, action="customer.reclaimed", entity="customer",
                      entity_id=customer.id, detail={"from": before, "silent_days": silent_days})
         moved += 1
@@ -182,12 +191,6 @@ def ownership_history(session: Session, customer_id: int) -> list[OwnershipChang
 
 
 # ---------------------------------------------------------------- for the import (store/repo/customer_import.py)
-def owner_problems(session: Session, owner_id: int | None, team_id: int | None) -> list[dict[str, str]]:
-    """The owner rules of :func:`create_customer`, for a caller that checks many customers before
-    writing any of them (the import reports every bad row at once)."""
-    return _owner_problems(session, owner_id, team_id)
-
-
 def record_creation(session: Session, customer: Customer, actor_id: int | None, reason: str) -> None:
     """The first ownership record of a customer written in bulk (what :func:`create_customer`
     records for one customer); the bulk writer keeps one audit entry for the whole batch."""

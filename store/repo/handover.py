@@ -30,6 +30,7 @@ from schemas.offboarding import (
     review_step,
     task_id_of,
 )
+from schemas.org import NOBODY_NAMED_QUEUE
 from store.models import (
     Attachment,
     Customer,
@@ -40,14 +41,13 @@ from store.models import (
     Offboarding,
     OffboardingReview,
     Order,
-    Payment,
     Reassignment,
 )
 from store.models.base import utcnow
 from store.repo import auth, reassignment
 from store.repo.handover_templates import get_template, template_role_for
-from store.repo.money import signed_amount
 from store.repo.offboardings import audit_case, items_of
+from store.repo.owed_orders import owed_by_customer
 
 ROLE_OF_ASSIGNEE = {ItemAssignee.finance: "finance", ItemAssignee.admin: "admin", ItemAssignee.hr: "hr"}
 FOLLOWUPS_LISTED = 50  # the missing follow-ups a refusal names; the case page lists them all
@@ -68,7 +68,7 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
             person = {ItemAssignee.employee: employee.id, ItemAssignee.manager: case.manager_id}.get(entry.assignee)
             role = ROLE_OF_ASSIGNEE.get(entry.assignee)
             if entry.assignee == ItemAssignee.manager and person is None:
-                role = "sales_manager"
+                role = NOBODY_NAMED_QUEUE  # nobody manages the leaver: as for their customer plan
             items.append(HandoverItem(
                 offboarding_id=case.id, position=position, key=entry.key, title=entry.title,
                 evidence=entry.evidence.value, after_plan=entry.after_plan, assignee_id=person,
@@ -87,21 +87,6 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
 
 
 # ---------------------------------------------------------------- evidence
-def open_orders(session: Session, employee_id: int) -> list[tuple[Order, Decimal]]:
-    """Orders of the person still in flight: waiting for approval, or approved and not fully
-    paid; with what was collected on each."""
-    signed = signed_amount()
-    collected = (select(Payment.order_id, func.coalesce(func.sum(signed), 0).label("collected"))
-                 .group_by(Payment.order_id).subquery())
-    rows = session.execute(
-        select(Order, func.coalesce(collected.c.collected, 0))
-        .outerjoin(collected, collected.c.order_id == Order.id)
-        .where(Order.owner_id == employee_id, Order.status.in_(reassignment.OPEN_ORDER_STATUSES))
-        .order_by(Order.id))
-    return [(order, Decimal(paid).quantize(Decimal("0.01"))) for order, paid in rows
-            if order.status != "approved" or Decimal(paid) < order.total]
-
-
 def customers_without_followup(session: Session, employee_id: int, since: datetime) -> list[Customer]:
     """The person's customers nobody has recorded a contact with since the handover began."""
     contacted = select(Interaction.customer_id).where(Interaction.occurred_at >= since)
@@ -125,7 +110,7 @@ def evidence_problems(session: Session, check: EvidenceCheck) -> list[dict[str, 
         return [] if isinstance(declaration, str) and declaration.strip() else [
             {"field": "data.declaration", "code": "declaration_required", "message": N_("Write the declaration.")}]
     if check.evidence == Evidence.orders:
-        return _order_plan_problems(session, check)
+        return _collection_plan_problems(session, check)
     if check.evidence == Evidence.followups:
         missing = customers_without_followup(session, check.employee_id, check.started_at)
         return [{"field": "followups", "code": "followup_missing", "customer_id": customer.id,
@@ -134,15 +119,32 @@ def evidence_problems(session: Session, check: EvidenceCheck) -> list[dict[str, 
     return []
 
 
-def _order_plan_problems(session: Session, check: EvidenceCheck) -> list[dict[str, Any]]:
-    given = check.data.get("orders")
-    planned: set[int] = set()
-    if isinstance(given, list):
-        planned = {row["order_id"] for row in given if isinstance(row, dict) and isinstance(row.get("order_id"), int)
-                   and isinstance(row.get("collection_plan"), str) and row["collection_plan"].strip()}
-    return [{"field": "data.orders", "code": "collection_plan_missing", "order_id": order.id,
-             "message": N_("Say how and by whom this order's money will be collected.")}
-            for order, _paid in open_orders(session, check.employee_id) if order.id not in planned]
+def _planned(rows: Any, key: str) -> set[int]:
+    """The ids of the rows that name one (``key``) and give a collection plan in words."""
+    if not isinstance(rows, list):
+        return set()
+    return {row[key] for row in rows if isinstance(row, dict) and isinstance(row.get(key), int)
+            and isinstance(row.get("collection_plan"), str) and row["collection_plan"].strip()}
+
+
+def _collection_plan_problems(session: Session, check: EvidenceCheck) -> list[dict[str, Any]]:
+    """Every owed order needs a plan: its customer's (``data.customers``) or its own
+    (``data.orders``). What is missing is named the way the plans were given: per order for a
+    caller still planning order by order, else per customer with the orders it covers."""
+    by_order, by_customer = _planned(check.data.get("orders"), "order_id"), _planned(check.data.get("customers"),
+                                                                                     "customer_id")
+    groups = owed_by_customer(session, check.employee_id)
+    missing = [(group, [item for item in group.orders if item.order.id not in by_order])
+               for group in groups if group.customer_id not in by_customer]
+    if "orders" in check.data and "customers" not in check.data:
+        return [{"field": "data.orders", "code": "collection_plan_missing", "order_id": item.order.id,
+                 "message": N_("Say how and by whom this order's money will be collected.")}
+                for group, items in missing for item in items]
+    return [{"field": "data.customers", "code": "collection_plan_missing", "customer_id": group.customer_id,
+             "customer": group.customer_name, "order_ids": [item.order.id for item in items],
+             "owed": str(sum((item.owed for item in items), Decimal("0.00"))),
+             "message": N_("Say how and by whom this customer's open orders will be collected.")}
+            for group, items in missing if items]
 
 
 # ---------------------------------------------------------------- decisions
@@ -208,9 +210,10 @@ def start_review_round(session: Session, case: Offboarding, round_: int) -> None
 
 
 # ---------------------------------------------------------------- the end
-def complete(session: Session, case: Offboarding, actor_id: int | None, comment: str | None) -> None:
+def complete(session: Session, case: Offboarding, actor_id: int | None, comment: str | None, *,
+             early_reason: str | None = None) -> None:
     """The person has left: login refused from now on, every session and token revoked, the
-    order freeze permanent."""
+    order freeze permanent. Confirmed before the last working day, the audit keeps why."""
     if case.status == OffboardingStatus.completed.value:
         return
     employee = session.get(Employee, case.employee_id)
@@ -219,7 +222,9 @@ def complete(session: Session, case: Offboarding, actor_id: int | None, comment:
     auth.revoke_all_for(session, employee.id)
     case.status, case.open_for = OffboardingStatus.completed.value, None
     case.completed_at, case.completed_by = utcnow(), actor_id
-    audit_case(session, case.id, "offboarding.completed", actor_id, {"comment": comment, "employee_id": employee.id})
+    early = {"early": True, "early_reason": early_reason, "last_day": case.last_day.isoformat()} if early_reason else {}
+    audit_case(session, case.id, "offboarding.completed", actor_id,
+               {"comment": comment, "employee_id": employee.id, **early})
 
 
 def cancel(session: Session, case: Offboarding, actor_id: int | None, reason: str) -> None:

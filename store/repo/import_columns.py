@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from schemas.errors import N_
+from schemas.money import FEN, Least, MoneyProblem, read_money
 from store.repo.customers import REQUIRED_PROFILE
 
 CellValue = Any  # str, int, float, bool, date/datetime or None, as CSV or openpyxl gives it
@@ -160,32 +161,16 @@ def size(value: CellValue) -> str:
     return SIZES[raw]
 
 
-_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-MONEY_LIMIT = Decimal("1000000000000")  # what a Numeric(14, 2) column holds
-CENT = Decimal("0.01")
-BAD_AMOUNT = N_("Not an amount: use digits with at most two decimals, e.g. 1234.50.")
-
-
 def money(value: CellValue) -> Decimal | None:
-    """A CNY amount to the fen, or None for an empty cell; negative amounts are refused."""
-    raw = unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "").lstrip("¥").lstrip("￥")
-    if not raw:
+    """A CNY amount, read as every money field reads it (``¥`` and thousands separators allowed),
+    or None for an empty cell; negative amounts are refused."""
+    raw = cell_text(value)
+    if not raw.strip():
         return None
-    if _GROUPED.match(raw):
-        raw = raw.replace(",", "")
     try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise CellProblem("bad_amount", BAD_AMOUNT)
-    if amount < 0:
-        raise CellProblem("negative", N_("Must not be negative."))
-    if amount >= MONEY_LIMIT:
-        raise CellProblem("too_large", N_("This amount is too large."))
-    if amount != amount.quantize(CENT):
-        raise CellProblem("bad_amount", BAD_AMOUNT)
-    return amount.quantize(CENT)
+        return read_money(raw, least=Least.zero).quantize(FEN)
+    except MoneyProblem as problem:
+        raise CellProblem(problem.code, problem.message, **problem.params) from None
 
 
 def whole_number(value: CellValue) -> int:

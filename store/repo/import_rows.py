@@ -10,9 +10,10 @@ Rules, in business terms:
   importing the same file twice add nothing. Its cells are still checked for form (the file itself
   is wrong otherwise), but not against records, since nothing of it will be written;
 - the same external id twice in one file is an error on every row that carries it;
-- customers land in the team the admin's rules give them, with an owner who is a salesperson of
-  that team (the rules of :func:`store.repo.customers.create_customer`); a sales manager may only
-  import customers into teams they manage (otherwise they would vanish from their own view);
+- customers land where :mod:`store.repo.customer_placement` puts one created by hand: in the
+  named owner's team, or, without an owner, in the pool of the team the admin's rules give them;
+  a sales manager may only import customers into teams they manage (otherwise they would vanish
+  from their own view);
 - an order belongs to a customer the importer can see, names a service on the price list, and
   belongs to the named owner or else to the customer's owner. Departed owners are accepted for
   orders: history is history. Floor price, credit and capacity rules are not applied to history.
@@ -33,10 +34,12 @@ from sqlalchemy.orm import Session
 from schemas.errors import N_
 from store.models import Customer, Employee, Order, OrderLine, Payment, Service
 from store.repo import import_columns as cells
-from store.repo.customers import OWNER_ROLES, assign_team, owner_problems, record_creation
+from store.repo.customer_placement import OWNER_ROLES, PlacementRules
+from store.repo.customers import record_creation
 from store.repo.import_columns import CellProblem, CellValue, Column, HeaderMap
 from store.repo.import_report import Problem, ProblemLog
-from store.repo.visibility import Viewer, customer_condition, managed_team_ids
+from store.repo.team_rules import TeamDecision, decide_team
+from store.repo.visibility import Viewer, customer_condition
 
 
 @dataclass
@@ -151,9 +154,8 @@ class CustomerRows(RowChecks):
 
     def __init__(self, session: Session, actor: Viewer, header: HeaderMap, log: ProblemLog) -> None:
         super().__init__(session, actor, header, log)
-        self._teams: dict[tuple[str, str, str], int | None] = {}
-        limited = actor.has("sales_manager") and not actor.has("admin", "department_head")
-        self._allowed_teams = set(managed_team_ids(session, actor)) if limited else None
+        self._teams: dict[tuple[str, str, str], TeamDecision] = {}
+        self._placing = PlacementRules(session, actor)
 
     def existing_ids(self, ids: set[str]) -> set[str]:
         # Soft-deleted customers count too: their external id is still taken.
@@ -165,23 +167,22 @@ class CustomerRows(RowChecks):
             values = row.values
             if None in (values["region"], values["industry"], values["size"]):
                 continue  # the team cannot be decided; the cell problem is already reported
-            key = (values["region"], values["industry"], values["size"])
-            if key not in self._teams:
-                self._teams[key] = assign_team(self.session, *key)
-            team_id = self._teams[key]
             owner = owners.get(values["owner"]) if values.get("owner") else None
             if values.get("owner") and owner is None:
                 self.problem(row, "owner", UNKNOWN_OWNER, values["owner"])
-            if team_id is None and owner is not None:
-                team_id = owner.team_id  # as create_customer: no rule, so the owner's team
-            for refusal in owner_problems(self.session, owner.id, team_id) if owner is not None else []:
-                self.problem(row, "owner", CellProblem(refusal["code"], refusal["message"]), values["owner"])
-            if self._allowed_teams is not None and team_id not in self._allowed_teams:
-                self.problem(row, "region", CellProblem(
-                    "team_not_yours", N_("By the team rules this customer belongs to a team you do not manage.")),
-                    values["region"])
-            values["owner_id"] = owner.id if owner is not None else None
-            values["team_id"] = team_id
+                continue
+            lead_team = TeamDecision(None)
+            if owner is None:
+                key = (values["region"], values["industry"], values["size"])
+                if key not in self._teams:
+                    self._teams[key] = decide_team(self.session, *key)
+                lead_team = self._teams[key]
+            placement, refusals = self._placing.problems(owner.id if owner else None, lead_team)
+            for refusal in refusals:
+                field_name, value = ("owner", values["owner"]) if refusal["field"] == "owner_id" \
+                    else ("region", values["region"])
+                self.problem(row, field_name, CellProblem(refusal["code"], refusal["message"]), value)
+            values["owner_id"], values["team_id"] = placement.owner_id, placement.team_id
 
     def write(self, rows: list[ParsedRow], *, job_id: int, timezone: str) -> int:
         fields = ("name", "region", "industry", "size", "contact_name", "contact_phone", "address", "owner_id",

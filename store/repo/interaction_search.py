@@ -19,6 +19,10 @@ How SQLite finds a page (the index returns matches newest first by its search ke
 3. A viewer with many records but few of these matches: the index's stream of matches is kept to
    their record ids, collected once.
 
+A search may be narrowed to a customer, an author and a span of time (store/repo/
+interaction_scope.py): the customer and author join visibility, the span bounds the search key
+(SQLite) or ``occurred_at`` (PostgreSQL) so the indexes skip what lies outside.
+
 Counting stops at :data:`COUNT_CAP`; :class:`MatchCount` says whether it stopped early.
 """
 
@@ -50,7 +54,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
 from schemas.errors import N_, InvalidInput
-from store.models import Customer, Interaction
+from store.models import Customer, Employee, Interaction
+from store.repo.interaction_scope import SearchScope
 from store.repo.text_match import LIKE_ESCAPE, like_pattern
 from store.repo.visibility import Viewer, interaction_condition
 
@@ -92,6 +97,7 @@ class SearchHit:
     customer_id: int
     customer_name: str
     employee_id: int
+    author_name: str
     channel: str
     summary: str
     occurred_at: datetime
@@ -122,18 +128,21 @@ def parse_terms(q: str) -> list[str]:
     return list(terms.values())
 
 
-def search(session: Session, viewer: Viewer, q: str, *, customer_id: int | None = None, limit: int = 20,
+def search(session: Session, viewer: Viewer, q: str, *, scope: SearchScope | None = None, limit: int = 20,
            offset: int = 0) -> tuple[list[SearchHit], int]:
-    """One page of matching records the viewer may see, newest first, and the (capped) match count."""
+    """One page of matching records the viewer may see (within ``scope``), newest first, and the
+    (capped) match count."""
     terms = parse_terms(q)
+    scope = scope or SearchScope()
     limit, offset = max(1, min(limit, 100)), max(0, min(offset, COUNT_CAP))
     visible = interaction_condition(session, viewer)
-    if customer_id is not None:
-        visible = and_(visible, Interaction.customer_id == customer_id)
+    if scope.who():  # only then: a reader who sees everything keeps the plan that looks nothing up
+        visible = and_(visible, *scope.who())
     if session.get_bind().dialect.name == "sqlite":
-        ids, total = _sqlite_page(session, terms, visible, limit, offset)
+        ids, total = _sqlite_page(session, terms, visible, scope, limit, offset)
     else:
-        ids, total = _sql_page(session, terms, visible, limit, offset)
+        ids, total = _sql_page(session, terms, and_(visible, *scope.when()) if scope.when() else visible,
+                               limit, offset)
     return _hits(session, ids, terms), total
 
 
@@ -146,8 +155,9 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _matches(terms: list[str], among: Select[Any] | None = None) -> Select[Any]:
-    """Search keys of records containing every term (and, given ``among``, with an id in it), newest first."""
+def _matches(terms: list[str], scope: SearchScope, among: Select[Any] | None = None) -> Select[Any]:
+    """Search keys of records containing every term within the scope's time span (and, given
+    ``among``, with an id in it), newest first."""
     long_terms = [t for t in terms if len(t) > MIN_TERM_CHARS]
     pair_terms = [t for t in terms if len(t) == MIN_TERM_CHARS]
     conditions: list[ColumnElement[bool]] = []
@@ -160,16 +170,21 @@ def _matches(terms: list[str], among: Select[Any] | None = None) -> Select[Any]:
             conditions.append(pair_match)
         else:  # "+ 0": filter the driving index's stream, do not look each key up
             conditions.append((driver.c.rowid + 0).in_(select(_PAIR_INDEX.c.rowid).where(pair_match)))
+    low, high = scope.key_range()
+    if low is not None:
+        conditions.append(driver.c.rowid >= low)
+    if high is not None:
+        conditions.append(driver.c.rowid < high)
     if among is not None:
         conditions.append(driver.c.rowid.op("&")(_KEY_ID_MASK).in_(among))
     return select(driver.c.rowid.label("key")).where(*conditions).order_by(driver.c.rowid.desc())
 
 
-def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool], limit: int,
-                 offset: int) -> tuple[list[int], MatchCount]:
+def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool], scope: SearchScope,
+                 limit: int, offset: int) -> tuple[list[int], MatchCount]:
     wanted = offset + limit
     # Plan 1: the newest matches; count them and the ones the viewer may see, keep the first page.
-    newest = _matches(terms).limit(PROBE_SIZE).subquery("newest")
+    newest = _matches(terms, scope).limit(PROBE_SIZE).subquery("newest")
     if isinstance(visible, True_):  # the viewer sees every record: nothing to look up
         scanned = shown = session.scalar(select(func.count()).select_from(newest)) or 0
         page = select(newest.c.key).order_by(newest.c.key.desc())
@@ -184,7 +199,7 @@ def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool
         keys = session.scalars(page.limit(limit).offset(offset)).all()
         total = MatchCount(min(shown, COUNT_CAP), capped=shown > COUNT_CAP or not exhausted)
         return [key & _KEY_ID_MASK for key in keys], total
-    own = select(Interaction.id).where(visible)
+    own = select(Interaction.id).where(visible, *scope.when())
     seen_records = session.scalar(select(func.count()).select_from(own.limit(FEW_RECORDS + 1).subquery())) or 0
     if seen_records <= FEW_RECORDS:
         # Plan 2: the viewer sees few records at all: read those (indexed by customer and author) directly.
@@ -192,7 +207,7 @@ def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool
         ids = list(session.scalars(own.where(*map(_contains, terms)).order_by(*newest_first).limit(COUNT_CAP + 1)))
     else:
         # Plan 3: many visible records, few of them among the matches: the index's stream, kept to their ids.
-        ids = [key & _KEY_ID_MASK for key in session.scalars(_matches(terms, among=own).limit(COUNT_CAP + 1))]
+        ids = [key & _KEY_ID_MASK for key in session.scalars(_matches(terms, scope, among=own).limit(COUNT_CAP + 1))]
     return ids[offset:wanted], MatchCount(min(len(ids), COUNT_CAP), capped=len(ids) > COUNT_CAP)
 
 
@@ -234,13 +249,15 @@ def _sql_page(session: Session, terms: list[str], visible: ColumnElement[bool], 
 
 # ---------------------------------------------------------------- hits and highlights
 def _hits(session: Session, ids: list[int], terms: list[str]) -> list[SearchHit]:
-    """The page's records in the page's order, with the customer's name and the highlights."""
+    """The page's records in the page's order, with the customer's and the author's names and the highlights."""
     query = select(Interaction.id, Interaction.customer_id, Customer.name, Interaction.employee_id,
-                   Interaction.channel, Interaction.summary, Interaction.content, Interaction.occurred_at).join(
-        Customer, Customer.id == Interaction.customer_id).where(Interaction.id.in_(ids))
+                   Employee.name.label("author_name"), Interaction.channel, Interaction.summary, Interaction.content,
+                   Interaction.occurred_at).join(Customer, Customer.id == Interaction.customer_id).join(
+        Employee, Employee.id == Interaction.employee_id).where(Interaction.id.in_(ids))
     rows = {row.id: row for row in session.execute(query)} if ids else {}
     return [SearchHit(id=row.id, customer_id=row.customer_id, customer_name=row.name, employee_id=row.employee_id,
-                      channel=row.channel, summary=row.summary, occurred_at=row.occurred_at,
+                      author_name=row.author_name, channel=row.channel, summary=row.summary,
+                      occurred_at=row.occurred_at,
                       highlights=[Fragment(field, marked) for field in ("summary", "content")
                                   if (marked := highlight(getattr(row, field) or "", terms))])
             for record_id in ids if (row := rows.get(record_id)) is not None]

@@ -1,14 +1,18 @@
-"""Money in and out: the one definition of what an order has collected, and of an amount as
-integer fen in SQL."""
+"""Money in and out: the one definition of what an order has collected and still owes, and of an
+amount as integer fen in SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, case, cast, func
+from sqlalchemy import BigInteger, ColumnElement, case, cast, func, select
+from sqlalchemy.orm import Session
 
 from store.models import Payment
+
+CENT = Decimal("0.01")
 
 
 def signed_amount() -> ColumnElement[Decimal]:
@@ -20,3 +24,22 @@ def fen_of(column: Any) -> ColumnElement[int]:
     """Integer fen straight from SQL: exact on SQLite (which keeps numerics as floats) too, and
     BIGINT so an order above ¥21 million fits."""
     return cast(func.round(column * 100), BigInteger)
+
+
+def collected_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What each order has collected (payments less refunds), to the fen, in one query; orders
+    with no money recorded are left out."""
+    ids = list(order_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Payment.order_id, func.sum(fen_of(signed_amount())))
+                           .where(Payment.order_id.in_(ids)).group_by(Payment.order_id))
+    return {order_id: (Decimal(int(fen or 0)) / 100).quantize(CENT) for order_id, fen in rows}
+
+
+def still_owed(status: str, total: Decimal, collected: Decimal) -> Decimal | None:
+    """What an approved order still owes (never below zero: an advance paid more); None for an
+    order that owes nothing yet because it is not approved."""
+    if status != "approved":
+        return None
+    return max(Decimal(total) - collected, Decimal("0")).quantize(CENT)

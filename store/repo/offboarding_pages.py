@@ -28,7 +28,7 @@ from store.models import (
     Task,
     Team,
 )
-from store.repo.offboardings import managers_of
+from store.repo.responsibility import managers_of
 from store.repo.visibility import Viewer
 
 PROCESS = "offboarding"

@@ -29,7 +29,6 @@ from schemas.offboarding import (
 )
 from store.models import (
     Customer,
-    Department,
     Employee,
     ExperienceNote,
     HandoverItem,
@@ -37,42 +36,10 @@ from store.models import (
     OffboardingReview,
     Reassignment,
     Task,
-    Team,
 )
 from store.repo import audit
-from store.repo.org import manager_chain
+from store.repo.responsibility import department_head_of, manager_of, managers_of
 from store.repo.visibility import Viewer, managed_team_ids
-
-
-def managers_of(session: Session, employee: Employee) -> set[int]:
-    """Everyone who manages the person: up the ``manager_id`` chain, their team's manager and
-    the head of the team's department."""
-    managers = set(manager_chain(session, employee.id))
-    team = session.get(Team, employee.team_id) if employee.team_id is not None else None
-    if team is not None:
-        if team.manager_id is not None:
-            managers.add(team.manager_id)
-        department = session.get(Department, team.department_id) if team.department_id is not None else None
-        if department is not None and department.head_id is not None:
-            managers.add(department.head_id)
-    managers.discard(employee.id)
-    return managers
-
-
-def plan_approver(session: Session, employee: Employee) -> int | None:
-    """Who approves the customer plan: the direct manager, else the team's manager."""
-    if employee.manager_id is not None and employee.manager_id != employee.id:
-        return employee.manager_id
-    team = session.get(Team, employee.team_id) if employee.team_id is not None else None
-    return team.manager_id if team is not None and team.manager_id != employee.id else None
-
-
-def department_head(session: Session, employee: Employee) -> int | None:
-    team = session.get(Team, employee.team_id) if employee.team_id is not None else None
-    department = session.get(Department, team.department_id) if team and team.department_id else None
-    if department is not None and department.head_id not in (None, employee.id):
-        return department.head_id
-    return None
 
 
 def open_case(session: Session, *, actor: Viewer, employee_id: int, reason: str, last_day: date,
@@ -100,8 +67,8 @@ def open_case(session: Session, *, actor: Viewer, employee_id: int, reason: str,
         raise AlreadyOffboarding()
     case = Offboarding(employee_id=employee.id, open_for=employee.id, workflow_id=f"offboarding-{employee.id}",
                        status=OffboardingStatus.handover.value, reason=reason.strip(), last_day=last_day,
-                       started_by=actor.id, manager_id=plan_approver(session, employee),
-                       head_id=department_head(session, employee))
+                       started_by=actor.id, manager_id=manager_of(session, employee),
+                       head_id=department_head_of(session, employee))
     session.add(case)
     try:
         session.flush()

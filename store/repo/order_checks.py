@@ -3,7 +3,8 @@
 Every failed check is reported at once (API.md ``order_invalid``): a salesperson fixes the
 whole order in one go. The approval chain is the team's manager, the department head when the
 total is above ``order.head_threshold`` or a line is more than 10% under list price, then
-finance; approvers see warnings (close to the credit limit, unusual discount, new customer).
+finance (who they are for a given seller: ``responsibility.order_approvers``); approvers see
+warnings (close to the credit limit, unusual discount, new customer).
 """
 
 from __future__ import annotations
@@ -14,14 +15,22 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from schemas.orders import CHECK_MESSAGES, ApprovalStep, ChainPlan, OrderLineIn, Problem, Submission, SubmissionCheck
-from store.models import Customer, Department, Employee, Order, Service, Team
+from schemas.orders import (
+    CHECK_MESSAGES,
+    ApprovalStep,
+    ChainPlan,
+    OrderLineIn,
+    PlannedLine,
+    Problem,
+    Submission,
+    SubmissionCheck,
+)
+from store.models import Customer, Employee, Order, Service
 from store.models.base import utcnow
-from store.repo import capacity
+from store.repo import capacity, company_settings
 from store.repo.customer_view import receivables
 from store.repo.customers import REQUIRED_PROFILE, missing_profile
-from store.repo.org import get_setting
-from store.repo.tasks import role_members
+from store.repo.responsibility import order_approvers
 
 DISCOUNT_FOR_HEAD = Decimal("0.10")  # more than 10% under list price needs the department head
 CREDIT_WARNING = Decimal("0.80")  # approvers are warned from 80% of the credit limit
@@ -45,7 +54,7 @@ def _problem(code: str, line: int | None = None, **params: str) -> Problem:
 
 
 def head_threshold(session: Session) -> Decimal:
-    return Decimal(str(get_setting(session, "order.head_threshold")))
+    return company_settings.head_threshold(session)
 
 
 def check_submission(session: Session, submission: Submission) -> SubmissionCheck:
@@ -119,9 +128,12 @@ def plan_chain(session: Session, order: Order, owner: Employee, customer: Custom
                          "services": ", ".join(sorted({services[line.service].name for line in discounted}))})
     if is_new_customer(session, customer, order.id):
         warnings.append({"code": "new_customer"})
-    manager_id, head_id = approvers(session, owner)
+    manager_id, head_id = order_approvers(session, owner)
     return ChainPlan(steps=steps, manager_id=manager_id, head_id=head_id, total=total, warnings=warnings,
-                     subject=customer.name)
+                     subject=customer.name, seller_id=owner.id, seller=owner.name, note=submission.note,
+                     lines=[PlannedLine(service=line.service, service_name=services[line.service].name,
+                                        quantity=line.quantity, unit_price=line.unit_price,
+                                        amount=line_amount(line)) for line in submission.lines])
 
 
 def is_new_customer(session: Session, customer: Customer, order_id: int) -> bool:
@@ -131,18 +143,3 @@ def is_new_customer(session: Session, customer: Customer, order_id: int) -> bool
     approved = session.scalar(select(func.count()).select_from(Order).where(
         Order.customer_id == customer.id, Order.status == "approved", Order.id != order_id)) or 0
     return approved == 0
-
-
-def approvers(session: Session, owner: Employee) -> tuple[int | None, int | None]:
-    """The team's sales manager (or the owner's own manager when the owner leads the team) and the
-    department head; nobody is asked to approve their own order."""
-    team = session.get(Team, owner.team_id) if owner.team_id else None
-    manager_id = team.manager_id if team is not None else None
-    if manager_id is None or manager_id == owner.id:
-        manager_id = owner.manager_id
-    department = session.get(Department, team.department_id) if team is not None and team.department_id else None
-    head_id = department.head_id if department is not None else None
-    if head_id is None:
-        heads = role_members(session, "department_head", None)
-        head_id = heads[0] if heads else None
-    return manager_id, head_id

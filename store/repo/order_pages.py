@@ -1,5 +1,6 @@
-"""Reads behind the order pages: list rows with who the order waits on, the approver's queue, and
-an order's process timeline. Batch reads (one query per kind of thing, not per row) so a page of
+"""Reads behind the order pages: list rows with who the order waits on and what it still owes, the
+approver's queue (each approval with what a manager decides from: seller, lines, note, warnings),
+and an order's process timeline. Batch reads (one query per kind of thing, not per row) so a page of
 orders or approvals costs the same few queries however long it is.
 
 Visibility is decided elsewhere and applied first: the rows come from ``orders.list_orders`` /
@@ -16,7 +17,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import AuditEntry, Customer, Order, Task
+from store.models import AuditEntry, Customer, Employee, Order, Task
+from store.repo.money import collected_by_order, still_owed
+from store.repo.order_views import lines_of
 from store.repo.tasks import current_holders, holder_filter
 
 APPROVAL_KIND = "order_approval"
@@ -31,6 +34,7 @@ class OrderRow:
     waiting_on: list[int] = field(default_factory=list)
     due_at: datetime | None = None
     overdue: bool = False
+    outstanding: Decimal | None = None  # what an approved order still owes
 
 
 @dataclass
@@ -40,10 +44,26 @@ class QueueRow:
     task: Task
     order: Order
     customer_name: str
+    seller_name: str = ""
+    stored_lines: list[dict[str, Any]] = field(default_factory=list)  # for a task opened without its lines
 
     @property
     def warnings(self) -> list[dict[str, Any]]:
         return list((self.task.context or {}).get("warnings") or [])
+
+    @property
+    def seller(self) -> str:
+        return str((self.task.context or {}).get("seller") or self.seller_name)
+
+    @property
+    def note(self) -> str:
+        return str((self.task.context or {}).get("note", self.order.note or ""))
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        """The lines the approver is asked about: those of the revision the task was opened for."""
+        found = (self.task.context or {}).get("lines")
+        return list(found) if isinstance(found, list) else self.stored_lines
 
     @property
     def step(self) -> str:
@@ -72,12 +92,15 @@ def order_rows(session: Session, orders: list[Order]) -> list[OrderRow]:
         select(Task).where(Task.workflow_id.in_(workflow_ids), Task.kind == APPROVAL_KIND, Task.status == "open")
         .order_by(Task.created_at))} if workflow_ids else {}
     customers = _customer_names(session, {o.customer_id for o in orders})
+    collected = collected_by_order(session, [o.id for o in orders if o.status == "approved"])
     rows = []
     for order in orders:
         task = open_tasks.get(order.workflow_id or "")
         rows.append(OrderRow(order=order, customer_name=customers.get(order.customer_id, ""),
                              waiting_on=waiting_on(session, task) if task else [],
-                             due_at=task.due_at if task else None, overdue=bool(task and task.overdue)))
+                             due_at=task.due_at if task else None, overdue=bool(task and task.overdue),
+                             outstanding=still_owed(order.status, order.total,
+                                                    collected.get(order.id, Decimal("0")))))
     return rows
 
 
@@ -87,11 +110,23 @@ def approval_queue(session: Session, *, employee_id: int, roles: frozenset[str],
     them, delegated from them), overdue first, then by due time."""
     conditions = [holder_filter(employee_id, roles, team_id), Task.kind == APPROVAL_KIND, Task.status == "open"]
     total = session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
-    query = (select(Task, Order, Customer.name).join(Order, Order.workflow_id == Task.workflow_id)
-             .join(Customer, Customer.id == Order.customer_id).where(*conditions)
-             .order_by(Task.overdue.desc(), Task.due_at, Task.id).limit(limit).offset(offset))
-    return [QueueRow(task=task, order=order, customer_name=name)
-            for task, order, name in session.execute(query)], total
+    query = (select(Task, Order, Customer.name, Employee.name).join(Order, Order.workflow_id == Task.workflow_id)
+             .join(Customer, Customer.id == Order.customer_id).join(Employee, Employee.id == Order.owner_id)
+             .where(*conditions).order_by(Task.overdue.desc(), Task.due_at, Task.id).limit(limit).offset(offset))
+    rows = [QueueRow(task=task, order=order, customer_name=name, seller_name=seller)
+            for task, order, name, seller in session.execute(query)]
+    return _with_stored_lines(session, rows), total
+
+
+def _with_stored_lines(session: Session, rows: list[QueueRow]) -> list[QueueRow]:
+    """Approvals opened before their task carried the lines read them from the order."""
+    missing = [row for row in rows if not isinstance((row.task.context or {}).get("lines"), list)]
+    stored = lines_of(session, [row.order.id for row in missing])
+    for row in missing:
+        row.stored_lines = [{"service": line.service_code, "service_name": service.name if service else
+                             line.service_code, "quantity": line.quantity, "unit_price": line.unit_price,
+                             "amount": line.amount} for line, service in stored.get(row.order.id, [])]
+    return rows
 
 
 def order_timeline(session: Session, order: Order) -> list[tuple[AuditEntry, Task | None]]:
@@ -109,6 +144,11 @@ def order_timeline(session: Session, order: Order) -> list[tuple[AuditEntry, Tas
 
 def queue_row(session: Session, task: Task) -> QueueRow | None:
     """One approval with its order, e.g. again right after someone decided it."""
-    found = session.execute(select(Order, Customer.name).join(Customer, Customer.id == Order.customer_id)
+    found = session.execute(select(Order, Customer.name, Employee.name)
+                            .join(Customer, Customer.id == Order.customer_id)
+                            .join(Employee, Employee.id == Order.owner_id)
                             .where(Order.workflow_id == task.workflow_id)).first()
-    return QueueRow(task=task, order=found[0], customer_name=found[1]) if found else None
+    if found is None:
+        return None
+    return _with_stored_lines(session, [QueueRow(task=task, order=found[0], customer_name=found[1],
+                                                 seller_name=found[2])])[0]

@@ -1,5 +1,6 @@
 """What an order looks like to people reading it: lines with list and floor prices, approvals,
-who it waits on, what was collected — for one order or a whole page of them in a few queries."""
+who it waits on, what was collected and is still owed, the salesperson's note for the approvers —
+for one order or a whole page of them in a few queries."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Customer, Order, OrderLine, Payment, Service, Task
-from store.repo.money import signed_amount
+from store.models import Customer, Order, OrderLine, Service, Task
+from store.repo.money import collected_by_order, still_owed
 from store.repo.tasks import current_holders
 
 
@@ -33,15 +34,22 @@ def order_views(session: Session, orders: list[Order]) -> list[dict[str, Any]]:
         tasks[task.workflow_id].append(task)
     names = {customer_id: name for customer_id, name in session.execute(
         select(Customer.id, Customer.name).where(Customer.id.in_({o.customer_id for o in orders})))}
-    lines: dict[int, list[tuple[OrderLine, Service | None]]] = defaultdict(list)
-    for line, service in session.execute(select(OrderLine, Service).outerjoin(
-            Service, Service.code == OrderLine.service_code).where(OrderLine.order_id.in_(ids)).order_by(OrderLine.id)):
-        lines[line.order_id].append((line, service))
-    signed = signed_amount()
-    collected = {order_id: Decimal(total or 0) for order_id, total in session.execute(
-        select(Payment.order_id, func.sum(signed)).where(Payment.order_id.in_(ids)).group_by(Payment.order_id))}
+    lines = lines_of(session, ids)
+    collected = collected_by_order(session, ids)
     return [_view(session, order, tasks.get(order.workflow_id or "", []), names.get(order.customer_id, ""),
                   lines[order.id], collected.get(order.id, Decimal(0))) for order in orders]
+
+
+def lines_of(session: Session, order_ids: list[int]) -> dict[int, list[tuple[OrderLine, Service | None]]]:
+    """Each order's lines in order, with the price-list entry of the service (None if it is gone)."""
+    lines: dict[int, list[tuple[OrderLine, Service | None]]] = defaultdict(list)
+    if not order_ids:
+        return lines
+    for line, service in session.execute(select(OrderLine, Service).outerjoin(
+            Service, Service.code == OrderLine.service_code).where(OrderLine.order_id.in_(order_ids))
+            .order_by(OrderLine.id)):
+        lines[line.order_id].append((line, service))
+    return lines
 
 
 def _view(session: Session, order: Order, tasks: list[Task], customer_name: str,
@@ -66,4 +74,5 @@ def _view(session: Session, order: Order, tasks: list[Task], customer_name: str,
                   for line, service in lines],
         "waiting_on": waiting, "due_at": open_task.due_at if open_task else None,
         "open_task": open_task, "collected": collected.quantize(Decimal("0.01")),
+        "outstanding": still_owed(order.status, order.total, collected), "note": order.note or "",
     }

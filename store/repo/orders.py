@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from schemas.errors import NotFound
 from schemas.orders import OrderLineIn, OrderOutcome, OrderStatus, Submission
-from store.models import Customer, Employee, Order, OrderLine, Payment, Service, Task
+from store.models import Customer, Employee, Order, OrderLine, Service, Task
 from store.models.base import utcnow
 from store.repo import audit, capacity
-from store.repo.money import signed_amount
+from store.repo.money import collected_by_order
 from store.repo.order_checks import line_amount
+from store.repo.record_ids import fresh_id
 from store.repo.visibility import Viewer, managed_team_ids
 
 TERMINAL = {OrderStatus.approved, OrderStatus.expired, OrderStatus.cancelled}
@@ -37,8 +38,10 @@ class CapacityTaken(Exception):
 
 # ---------------------------------------------------------------- writing
 def reserve_draft(session: Session, *, owner_id: int, customer_id: int, requested_date: date, note: str) -> Order:
-    """The id (and ``order-<id>`` workflow id) of an order about to be submitted."""
-    order = Order(customer_id=customer_id, owner_id=owner_id, status=OrderStatus.draft.value,
+    """The id (and ``order-<id>`` workflow id) of an order about to be submitted: never one a
+    discarded draft had, whose process may still be running."""
+    order = Order(id=fresh_id(session, Order), customer_id=customer_id, owner_id=owner_id,
+                  status=OrderStatus.draft.value,
                   requested_date=requested_date, total=Decimal("0"), revision=0, note=note)
     session.add(order)
     session.flush()
@@ -76,7 +79,7 @@ def apply_submission(session: Session, submission: Submission, total: Decimal) -
         raise CapacityTaken(short)
     audit.record(session, actor_id=submission.actor.id, action="order.submitted", entity="order",
                  entity_id=submission.order_id,
-                 detail={"revision": submission.revision, "total": str(total),
+                 detail={"revision": submission.revision, "total": str(total), "note": submission.note,
                          "requested_date": submission.requested_date.isoformat(),
                          "lines": [{"service": line.service, "quantity": line.quantity,
                                     "unit_price": str(line.unit_price)} for line in submission.lines]})
@@ -177,5 +180,4 @@ def customer_name(session: Session, customer_id: int) -> str:
 
 
 def collected(session: Session, order_id: int) -> Decimal:
-    value = session.scalar(select(func.sum(signed_amount())).where(Payment.order_id == order_id))
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+    return collected_by_order(session, [order_id]).get(order_id, Decimal("0.00"))

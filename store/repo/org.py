@@ -7,13 +7,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from schemas.errors import InvalidInput, NotFound, UsernameTaken
+from schemas import role_grants
+from schemas.errors import Forbidden, InvalidInput, NotFound, UsernameTaken
 from store.models import Employee, Setting, Team
 from store.passwords import hash_password
-from store.repo import audit
+from store.repo import audit, responsibility
 from store.repo.text_match import contains_any
 
-DEFAULT_SETTINGS: dict[str, Any] = {"order.head_threshold": "100000"}
+DEFAULT_SETTINGS: dict[str, Any] = {"order.head_threshold": "100000", "pool.daily_claims": "10"}
 
 
 def get_employee(session: Session, employee_id: int) -> Employee | None:
@@ -24,24 +25,14 @@ def employee_by_username(session: Session, username: str) -> Employee | None:
     return session.scalars(select(Employee).where(Employee.username == username)).first()
 
 
-def manager_chain(session: Session, employee_id: int, limit: int = 10) -> list[int]:
-    """The ids above a person along ``manager_id``, nearest first (cycles and depth bounded)."""
-    chain: list[int] = []
-    current = session.get(Employee, employee_id)
-    while current is not None and current.manager_id and len(chain) < limit:
-        if current.manager_id in chain or current.manager_id == employee_id:
-            break
-        chain.append(current.manager_id)
-        current = session.get(Employee, current.manager_id)
-    return chain
-
-
 def count_employees(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Employee)) or 0
 
 
 def create_team(session: Session, *, actor_id: int | None, name: str, region: str, industry: str,
                 manager_id: int | None) -> Team:
+    """A new team; its manager joins it when they have no team yet, and it belongs to the
+    department its manager's head leads (``responsibility.settle_department``)."""
     if session.scalars(select(Team).where(Team.name == name)).first():
         raise InvalidInput(details=[{"field": "name", "code": "taken", "message": "A team with this name exists."}])
     manager = None
@@ -55,16 +46,18 @@ def create_team(session: Session, *, actor_id: int | None, name: str, region: st
     session.flush()
     if manager is not None and manager.team_id is None:
         manager.team_id = team.id
+    responsibility.settle_department(session, team)
     audit.record(session, actor_id=actor_id, action="team.created", entity="team", entity_id=team.id,
-                 detail={"name": name, "manager_id": manager_id})
+                 detail={"name": name, "manager_id": manager_id, "department_id": team.department_id})
     return team
 
 
 def create_employee(session: Session, *, actor_id: int | None, username: str, name: str, password: str,
                     roles: list[str], team_id: int | None, manager_id: int | None,
                     email: str | None = None) -> Employee:
-    if employee_by_username(session, username) is not None:
+    if username_taken(session, username):
         raise UsernameTaken()
+    _check_grants(session, actor_id, roles)
     problems = []
     if team_id is not None and session.get(Team, team_id) is None:
         problems.append({"field": "team_id", "code": "unknown", "message": "No such team."})
@@ -80,6 +73,26 @@ def create_employee(session: Session, *, actor_id: int | None, username: str, na
     audit.record(session, actor_id=actor_id, action="employee.created", entity="employee",
                  entity_id=employee.id, detail={"username": username, "roles": employee.roles})
     return employee
+
+
+def username_taken(session: Session, username: str) -> bool:
+    """Usernames are unique regardless of case: "Admin" beside "admin" would be a trap."""
+    return session.scalar(select(Employee.id).where(func.lower(Employee.username) == username.lower())) is not None
+
+
+def _check_grants(session: Session, actor_id: int | None, roles: list[str]) -> None:
+    """Only admin grants admin; no one holds roles that break separation of duties."""
+    if actor_id is not None:
+        granter = session.get(Employee, actor_id)
+        refused = role_grants.refused_grants(granter.roles or [] if granter else [], roles)
+        if refused:
+            raise Forbidden(role_grants.GRANT_MESSAGE,
+                            details=[{"field": "roles", "code": "grant_not_allowed", "role": role,
+                                      "message": role_grants.GRANT_MESSAGE} for role in refused])
+    pairs = role_grants.conflicting_pairs(roles)
+    if pairs:
+        raise InvalidInput(details=[{"field": "roles", "code": "conflicting_roles", "roles": [role, other],
+                                     "message": role_grants.CONFLICT_MESSAGE} for role, other in pairs])
 
 
 def require_employee(session: Session, employee_id: int) -> Employee:

@@ -1,8 +1,11 @@
 """Money in and out of approved orders, recorded by finance: the basis of commission.
 
-A payment belongs to an approved order; a refund returns part of what was collected (never more
-than the order's net collected amount) and points at the payment it reverses, so a clawback can
-always be paired with it. A CSV import is checked whole first and written all-or-nothing.
+A payment belongs to an approved order and is at most what the order still owes, unless finance
+marks it as an advance (a customer paying ahead); a refund returns part of what was collected
+(never more than the order's net collected amount) and points at the payment it reverses, so a
+clawback can always be paired with it. A CSV import is checked whole first, each row against the
+orders and the rows before it, and written all-or-nothing; its optional ``advance`` column marks
+the rows that are advances.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,18 +21,25 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from schemas.errors import N_
-from schemas.orders import PaymentIn, PaymentInvalid, PaymentKind
+from schemas.errors import N_, BatonError
+from schemas.money import money_problem
+from schemas.payments import Overpayment, PaymentIn, PaymentInvalid, PaymentKind
 from store.models import Order, Payment
 from store.models.base import utcnow
 from store.repo import audit
+from store.repo.money import still_owed
 from store.repo.orders import collected
 
 CHINA = ZoneInfo("Asia/Shanghai")
 CLOCK_SKEW = timedelta(minutes=5)
 CSV_COLUMNS = ("order_id", "kind", "amount", "paid_at")
 MAX_IMPORT_ROWS = 20_000
-UNREADABLE_ROW = N_("This row cannot be read: check the order id, kind, amount (two decimals at most) and date.")
+UNREADABLE_ROW = N_("This row cannot be read: check the order id, kind, amount (two decimals at most), date "
+                    "and advance (yes or no).")
+OVERPAID = N_("The order still owes ¥%(owed)s, less than this payment of ¥%(amount)s. "
+              "If the customer is paying in advance, record it as an advance.")
+ADVANCE_YES = frozenset({"1", "y", "yes", "true", "advance", "是", "预付", "预付款"})
+ADVANCE_NO = frozenset({"", "0", "n", "no", "false", "否"})
 
 
 def _problem(code: str, message: str, field: str, row: int | None = None) -> dict[str, Any]:
@@ -50,8 +60,13 @@ def problems_of(session: Session, payment: PaymentIn, pending_refunds: Decimal =
                                  "order_id", row))
     if payment.paid_at > utcnow() + CLOCK_SKEW:
         problems.append(_problem("paid_in_future", N_("The payment date is in the future."), "paid_at", row))
+    net = collected(session, order.id) - pending_refunds
+    if payment.kind == PaymentKind.payment and not payment.advance:
+        owed = still_owed(order.status, order.total, net)
+        if owed is not None and payment.amount > owed:
+            problems.append({**_problem("overpayment", OVERPAID, "amount", row), "owed": f"{owed:.2f}",
+                             "params": {"owed": f"{owed:,.2f}", "amount": f"{payment.amount:,.2f}"}})
     if payment.kind == PaymentKind.refund:
-        net = collected(session, order.id) - pending_refunds
         if payment.amount > net:
             problems.append(_problem("refund_exceeds_collected",
                                      N_("A refund cannot exceed what was collected on the order."), "amount", row))
@@ -75,22 +90,42 @@ def _reversed_payment(session: Session, payment: PaymentIn) -> int | None:
                           .order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(1))
 
 
+def refusal(problems: list[dict[str, Any]]) -> BatonError:
+    """``overpayment`` when paying too much is all that is wrong, so the caller knows that marking
+    the money as an advance is the fix; ``payment_invalid`` with every problem otherwise."""
+    if all(problem["code"] == "overpayment" for problem in problems):
+        return Overpayment(details=problems)
+    return PaymentInvalid(details=problems)
+
+
 def record(session: Session, *, actor_id: int, payment: PaymentIn) -> Payment:
     problems = problems_of(session, payment)
     if problems:
-        raise PaymentInvalid(details=problems)
+        raise refusal(problems)
     return _write(session, actor_id, payment)
 
 
 def _write(session: Session, actor_id: int, payment: PaymentIn) -> Payment:
+    advance = payment.advance and payment.kind == PaymentKind.payment
     row = Payment(order_id=payment.order_id, kind=payment.kind.value, amount=payment.amount, paid_at=payment.paid_at,
-                  reverses_id=_reversed_payment(session, payment), recorded_by=actor_id, note=payment.note)
+                  reverses_id=_reversed_payment(session, payment), recorded_by=actor_id, note=payment.note,
+                  advance=advance)
     session.add(row)
     session.flush()
     audit.record(session, actor_id=actor_id, action=f"payment.{payment.kind.value}", entity="order",
                  entity_id=payment.order_id, detail={"payment_id": row.id, "amount": str(payment.amount),
-                                                     "paid_at": payment.paid_at.isoformat()})
+                                                     "paid_at": payment.paid_at.isoformat(), "advance": advance})
     return row
+
+
+def get(session: Session, payment_id: int) -> Payment | None:
+    return session.get(Payment, payment_id)
+
+
+def owed_on(session: Session, order_id: int) -> Decimal | None:
+    """What the order still owes now (None unless it is approved)."""
+    order = session.get(Order, order_id)
+    return still_owed(order.status, order.total, collected(session, order_id)) if order is not None else None
 
 
 def for_order(session: Session, order_id: int) -> list[Payment]:
@@ -106,8 +141,8 @@ def listed(session: Session, *, order_id: int | None, limit: int, offset: int) -
 
 
 def parse_csv(content: bytes) -> tuple[list[tuple[int, PaymentIn]], list[dict[str, Any]]]:
-    """Rows of ``order_id,kind,amount,paid_at[,note]`` (UTF-8, BOM allowed) with their line
-    numbers, and the problems of rows that cannot be read."""
+    """Rows of ``order_id,kind,amount,paid_at[,note][,advance]`` (UTF-8, BOM allowed) with their
+    line numbers, and the problems of rows that cannot be read."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -125,12 +160,34 @@ def parse_csv(content: bytes) -> tuple[list[tuple[int, PaymentIn]], list[dict[st
             break
         try:
             kind = PaymentKind(raw["kind"].strip() or "payment")
-            amount = Decimal(raw["amount"].strip())
-            rows.append((number, PaymentIn(order_id=int(raw["order_id"]), kind=kind, amount=amount,
-                                           paid_at=_when(raw["paid_at"]), note=(raw.get("note") or "").strip())))
-        except (ValueError, InvalidOperation, ValidationError, KeyError, TypeError, AttributeError):
+            rows.append((number, PaymentIn.model_validate({
+                "order_id": int(raw["order_id"]), "kind": kind, "amount": raw["amount"],
+                "paid_at": _when(raw["paid_at"]), "note": (raw.get("note") or "").strip(),
+                "advance": _advance(raw.get("advance"))})))
+        except ValidationError as exc:
+            problems.append(_unreadable(exc, number))
+        except (ValueError, KeyError, TypeError, AttributeError):
             problems.append(_problem("bad_row", UNREADABLE_ROW, "row", number))
     return rows, problems
+
+
+def _unreadable(exc: ValidationError, row: int) -> dict[str, Any]:
+    """What is wrong with a row: its amount in the words of every money field, else unreadable."""
+    for error in exc.errors():
+        problem = money_problem(error)
+        if problem is not None and error["loc"][:1] == ("amount",):
+            return {**problem, "field": "amount", "row": row}
+    return _problem("bad_row", UNREADABLE_ROW, "row", row)
+
+
+def _advance(value: str | None) -> bool:
+    """The ``advance`` cell: yes/no in the words finance writes (empty or no column: no)."""
+    text = (value or "").strip().casefold()
+    if text in ADVANCE_YES:
+        return True
+    if text in ADVANCE_NO:
+        return False
+    raise ValueError(text)
 
 
 def _when(value: str) -> datetime:
@@ -149,7 +206,7 @@ def import_rows(session: Session, *, actor_id: int, rows: list[tuple[int, Paymen
         sign = 1 if payment.kind == PaymentKind.refund else -1
         balance[payment.order_id] = balance.get(payment.order_id, Decimal("0")) + sign * payment.amount
     if problems:
-        raise PaymentInvalid(details=sorted(problems, key=lambda p: p.get("row", 0)))
+        raise refusal(sorted(problems, key=lambda p: p.get("row", 0)))
     for _number, payment in rows:
         _write(session, actor_id, payment)
     return len(rows)

@@ -23,7 +23,9 @@ from schemas.policies import (
     only_due_problems,
 )
 from store.models import DeadlinePolicyRow
+from store.models.base import utcnow
 from store.repo import audit
+from store.repo.upsert import insert_or_update
 
 log = logging.getLogger("baton.policies")
 
@@ -66,14 +68,10 @@ def put_policy(session: Session, *, actor_id: int | None, key: str, policy: Dead
     if problems:
         raise InvalidInput(details=problems)
     after = iso_fields(policy)
-    row = session.get(DeadlinePolicyRow, key)
-    if row is None:
-        row = DeadlinePolicyRow(key=key)
-        session.add(row)
-    row.due_in, row.remind_before = after["due_in"], after["remind_before"]
-    row.repeat_every, row.escalate_after = after["repeat_every"], after["escalate_after"]
-    row.calendar, row.updated_by = after["calendar"], actor_id
-    session.flush()
+    insert_or_update(session, DeadlinePolicyRow, {"key": key},
+                     {**after, "updated_by": actor_id, "updated_at": utcnow()})
+    row = session.get(DeadlinePolicyRow, key, populate_existing=True)
+    assert row is not None
     audit.record(session, actor_id=actor_id, action="policy.changed", entity="deadline_policy", entity_id=key,
                  detail={"before": iso_fields(before), "after": after})
     return _from_row(row)

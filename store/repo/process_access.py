@@ -13,21 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import (
     Alert,
     CommissionSettlement,
     CommissionStatement,
-    Department,
     Employee,
     Offboarding,
     Order,
     Task,
     Team,
 )
-from store.repo.offboardings import managers_of
+from store.repo.responsibility import managers_of, team_leaders
 from store.repo.visibility import Viewer
 
 EVERY_PROCESS = ("hr", "admin")
@@ -96,11 +95,9 @@ def _leads(session: Session, viewer: Viewer, people: ProcessPeople) -> bool:
                                                           Employee.manager_id == viewer.id).limit(1))
         if direct is not None:
             return True
-    if teams:
-        led = session.scalar(select(Team.id).outerjoin(Department, Department.id == Team.department_id).where(
-            Team.id.in_(teams), or_(Team.manager_id == viewer.id, Department.head_id == viewer.id)).limit(1))
-        if led is not None:
-            return True
+    if teams and any(viewer.id in team_leaders(session, team)
+                     for team in session.scalars(select(Team).where(Team.id.in_(teams)))):
+        return True
     if len(people.subjects) <= FEW_SUBJECTS:
         for subject in people.subjects:
             employee = session.get(Employee, subject)
@@ -134,3 +131,16 @@ def names_of(session: Session, ids: set[int]) -> dict[int, str]:
         return {}
     return {row.id: row.name for row in session.execute(select(Employee.id, Employee.name)
                                                          .where(Employee.id.in_(ids)))}
+
+
+def case_of(session: Session, workflow_id: str) -> tuple[str, str] | None:
+    """The kind of process a workflow runs and the record its page shows (a person's newest
+    offboarding case), so a message about the process can link to that page."""
+    for kind, model, key in (("order", Order, Order.id), ("offboarding", Offboarding, Offboarding.id),
+                             ("commission", CommissionSettlement, CommissionSettlement.period),
+                             ("alert", Alert, Alert.id)):
+        found = session.scalar(select(key).where(model.workflow_id == workflow_id)  # type: ignore[attr-defined]
+                               .order_by(model.id.desc()).limit(1))  # type: ignore[attr-defined]
+        if found is not None:
+            return kind, str(found)
+    return None

@@ -5,6 +5,11 @@ overdue work and start date, newest first.
 Each kind of process keeps its own table; a page reads the newest ``offset + limit`` rows of each
 (an index on the start time serves it) and merges them, and the total counts each table alone
 (names are looked up for the page's rows only).
+
+Who sees which process is the rule of its records, never a second one: orders as
+``orders.order_condition`` (owner, their managers, finance, department head, admin; HR none, as the
+customer list gives HR none), handovers to the leaver, their managers, HR, finance and admin,
+settlements to those with a statement in them and the back office, alerts as ``alert_views``.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from store.models import (
     Task,
 )
 from store.repo import alert_views
+from store.repo.orders import order_condition
 from store.repo.visibility import Viewer, managed_team_ids
 
 KINDS = ("order", "offboarding", "commission", "alert")
@@ -83,12 +89,7 @@ def _orders(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[A
                     cast(Order.id, String).label("process_id"), customer.label("subject"),
                     Order.status.label("status"), Order.owner_id.label("person_id"),
                     Order.created_at.label("started_at"), _overdue(workflow_id).label("overdue"))
-             .where(Order.status != "draft", _status("order", Order.status, wanted.status)))
-    if not viewer.has(*EVERYTHING):
-        owners = select(Employee.id).where(Employee.team_id.in_(managed_team_ids(session, viewer))) \
-            if viewer.has("sales_manager") else None
-        query = query.where(or_(Order.owner_id == viewer.id,
-                                Order.owner_id.in_(owners) if owners is not None else false()))
+             .where(order_condition(session, viewer), _status("order", Order.status, wanted.status)))
     return _common(query, Order.owner_id, Order.created_at, Order.workflow_id, wanted)
 
 

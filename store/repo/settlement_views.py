@@ -20,14 +20,16 @@ from schemas.commission import (
     SettlementStatus,
     StatementOut,
 )
-from schemas.commission_math import from_fen
+from schemas.commission_math import from_fen, to_fen
 from store.models import (
     CommissionAdjustment,
     CommissionDispute,
     CommissionLine,
     CommissionSettlement,
     CommissionStatement,
+    Customer,
     Employee,
+    Order,
     Payment,
 )
 from store.repo.visibility import Viewer, managed_team_ids
@@ -87,17 +89,20 @@ def lines_of(session: Session, settlement: CommissionSettlement, employee_ids: l
             CommissionDispute.settlement_id == settlement.id, CommissionDispute.employee_id.in_(employee_ids)))}
     found: dict[int, list[LineOut]] = defaultdict(list)
     rows = session.execute(
-        select(CommissionLine, Payment.order_id, Payment.paid_at)
+        select(CommissionLine, Payment.order_id, Payment.paid_at, Payment.amount, Order.customer_id, Customer.name)
         .join(Payment, Payment.id == CommissionLine.payment_id)
+        .outerjoin(Order, Order.id == Payment.order_id).outerjoin(Customer, Customer.id == Order.customer_id)
         .where(CommissionLine.settlement_id == settlement.id, CommissionLine.run == settlement.run,
                CommissionLine.employee_id.in_(employee_ids))
         .order_by(CommissionLine.employee_id, Payment.paid_at, CommissionLine.id)).all()
-    for line, order_id, paid_at in rows:
+    for line, order_id, paid_at, paid, customer_id, customer_name in rows:
         found[line.employee_id].append(LineOut(
             id=line.id, order_id=order_id, payment_id=line.payment_id, paid_at=paid_at,
             amount=str(from_fen(line.amount_fen)), commission=str(from_fen(line.commission_fen)),
             kind=LineKind(line.kind), reverses_payment_id=line.reverses_payment_id,
-            dispute=disputes.get((line.employee_id, line.payment_id, line.kind))))
+            dispute=disputes.get((line.employee_id, line.payment_id, line.kind)),
+            customer_id=customer_id, customer_name=customer_name, payment_amount=str(paid),
+            rate=effective_rate(line.commission_fen, line.amount_fen or to_fen(paid))))
     for adjustment in session.scalars(select(CommissionAdjustment).where(
             CommissionAdjustment.settlement_id == settlement.id, CommissionAdjustment.employee_id.in_(employee_ids))
             .order_by(CommissionAdjustment.id)):
@@ -105,6 +110,14 @@ def lines_of(session: Session, settlement: CommissionSettlement, employee_ids: l
             id=None, order_id=None, payment_id=None, paid_at=None, amount="0.00",
             commission=str(from_fen(adjustment.commission_fen)), kind=LineKind.adjustment, reason=adjustment.reason))
     return found
+
+
+def effective_rate(commission_fen: int, base_fen: int) -> str | None:
+    """What the line earned as a share of its money (four decimals, ``0.0300``): tiers are
+    marginal, so a payment across two tiers earns a blend; a line on no money has none."""
+    if not base_fen:
+        return None
+    return str((Decimal(commission_fen) / Decimal(base_fen)).quantize(Decimal("0.0001")))
 
 
 def dispute_out(row: CommissionDispute) -> DisputeOut:

@@ -44,6 +44,8 @@ from store.models import (
 from store.models.base import utcnow
 from store.repo import audit
 from store.repo.commission_plans import in_force
+from store.repo.settlement_views import statement_condition
+from store.repo.visibility import Viewer
 
 
 def workflow_id_of(period: str) -> str:
@@ -160,9 +162,14 @@ def already_disputed(session: Session, settlement_id: int, employee_id: int, pay
         raise AlreadyDisputed()
 
 
-def dispute(session: Session, settlement_id: int, dispute_id: int) -> CommissionDispute:
+def dispute(session: Session, settlement_id: int, dispute_id: int, viewer: Viewer) -> CommissionDispute:
+    """An open dispute of the settlement on a statement the viewer may read; any other answers
+    exactly as a missing one, so nobody learns of a dispute that is not theirs to see."""
     row = session.get(CommissionDispute, dispute_id)
-    if row is None or row.settlement_id != settlement_id:
+    if row is None or row.settlement_id != settlement_id or session.scalar(
+            select(CommissionStatement.id).where(CommissionStatement.settlement_id == settlement_id,
+                                                 CommissionStatement.employee_id == row.employee_id,
+                                                 statement_condition(session, viewer)).limit(1)) is None:
         raise DisputeNotFound()
     if row.status != DisputeStatus.open.value:
         raise DisputeResolved()

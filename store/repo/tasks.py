@@ -2,6 +2,7 @@
 
 Who holds a task: its assignee; anyone holding its candidate role (within its team, if set)
 while nobody has claimed it; whoever it was escalated to; and the person it was delegated from.
+Who those people are (role holders, the escalation chain) is decided in ``responsibility``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Delegation, Employee, Task, TaskExclusion, Team
-from store.repo.org import manager_chain
+from store.models import Delegation, Task, TaskExclusion
+from store.repo.responsibility import role_members
 
 
 def holder_filter(employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> ColumnElement[bool]:
@@ -71,8 +72,11 @@ AUDITORS = frozenset({"hr", "admin"})
 
 
 def may_see(task: Task, employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> bool:
-    """Holders, whoever completed it, and HR/admin (for the record) may read a task."""
-    return (is_holder(task, employee_id, roles, team_id) or task.completed_by == employee_id
+    """Holders, whoever completed it, the members of the queue it was offered to (they see that a
+    colleague took it), and HR/admin (for the record) may read a task; nobody else learns it exists."""
+    in_queue = bool(task.candidate_role and task.candidate_role in roles
+                    and (task.candidate_team_id is None or task.candidate_team_id == team_id))
+    return (is_holder(task, employee_id, roles, team_id) or task.completed_by == employee_id or in_queue
             or bool(AUDITORS.intersection(roles)))
 
 
@@ -87,26 +91,6 @@ def active_delegate(session: Session, employee_id: int, on: date) -> int | None:
         Delegation.employee_id == employee_id, Delegation.cancelled_at.is_(None),
         Delegation.starts_on <= on, Delegation.ends_on >= on).order_by(Delegation.id.desc()).limit(1))
     return session.scalar(query)
-
-
-def role_members(session: Session, role: str, team_id: int | None) -> list[int]:
-    """Active people holding ``role`` (roles are a JSON list, filtered in Python for portability)."""
-    query = select(Employee).where(Employee.status != "departed")
-    if team_id is not None:
-        query = query.where(Employee.team_id == team_id)
-    return [e.id for e in session.scalars(query) if role in (e.roles or [])]
-
-
-def escalation_chain(session: Session, task: Task) -> list[int]:
-    """The people above the task's original holder, nearest first."""
-    base = task.delegated_from_id or task.assignee_id
-    if base is not None:
-        return manager_chain(session, base)
-    if task.candidate_team_id is not None:
-        team = session.get(Team, task.candidate_team_id)
-        if team is not None and team.manager_id is not None:
-            return [team.manager_id, *manager_chain(session, team.manager_id)]
-    return []
 
 
 def current_holders(session: Session, task: Task) -> list[int]:

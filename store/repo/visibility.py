@@ -1,6 +1,6 @@
 """Who may see which customer: the one place tiered visibility is decided, as SQL conditions.
 
-- sales: the customers they own;
+- sales: the customers they own, and the leads in their team's pool (to see before claiming);
 - sales_manager: their team's customers (teams they manage, and their own team);
 - department_head and admin: every customer;
 - finance: customers with orders (what receivables and payments need);
@@ -39,8 +39,10 @@ def managed_team_ids(session: Session, viewer: Viewer) -> list[int]:
     return sorted(teams)
 
 
-def customer_condition(session: Session, viewer: Viewer) -> ColumnElement[bool]:
-    """SQL condition on ``Customer`` for the customers the viewer may see."""
+def customer_condition(session: Session, viewer: Viewer, *, team_pool: bool = True) -> ColumnElement[bool]:
+    """SQL condition on ``Customer`` for the customers the viewer may see. ``team_pool=False``
+    leaves out the pool leads a salesperson sees only as their team's pool (their list of
+    "my customers"); a manager's team customers are theirs either way."""
     alive = Customer.deleted_at.is_(None)
     if viewer.has("department_head", "admin"):
         return alive
@@ -51,6 +53,8 @@ def customer_condition(session: Session, viewer: Viewer) -> ColumnElement[bool]:
             allowed.append(Customer.team_id.in_(teams))
     if viewer.has("sales", "sales_manager"):
         allowed.append(Customer.owner_id == viewer.id)
+    if viewer.has("sales") and team_pool and viewer.team_id is not None:
+        allowed.append(Customer.owner_id.is_(None) & (Customer.team_id == viewer.team_id))
     if viewer.has("finance"):
         allowed.append(exists().where(Order.customer_id == Customer.id))
     if not allowed:
@@ -58,12 +62,19 @@ def customer_condition(session: Session, viewer: Viewer) -> ColumnElement[bool]:
     return and_(alive, or_(*allowed))
 
 
+def reads_conversations(viewer: Viewer) -> bool:
+    """Communication records, complaints and key contacts are the sales side's: finance needs
+    money, not conversations. The one rule for records wherever they appear (search, the 360
+    view, exports)."""
+    return viewer.has("sales", "sales_manager", "department_head", "admin")
+
+
 def interaction_condition(session: Session, viewer: Viewer) -> ColumnElement[bool]:
     """Records on customers the viewer may see, plus records the viewer wrote themselves."""
     if viewer.has("department_head", "admin"):
         return true()
-    if viewer.has("finance") and not viewer.has("sales", "sales_manager"):
-        return false()  # finance needs money, not conversations
+    if not reads_conversations(viewer):
+        return false()
     visible = select(Customer.id).where(customer_condition(session, viewer))
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         # ``= ANY(ARRAY(subquery))`` lets PostgreSQL evaluate the customer list once and use the

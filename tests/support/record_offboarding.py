@@ -65,6 +65,7 @@ async def record_offboarding(env: WorkflowEnvironment, db: Database, settings: S
         review = await open_task(review_step(role, 2))
         await act(client, review.id, "approve")
     await wait_for_case(db, case["id"], "final")
-    await hr.post(f"/api/offboardings/{case['id']}/complete", json={"comment": "交接完成"})
+    await hr.post(f"/api/offboardings/{case['id']}/complete",
+                  json={"comment": "交接完成", "early": True, "early_reason": "交接提前完成"})
     await handle.result()
     return workflow_id, (await handle.fetch_history()).to_json()

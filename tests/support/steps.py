@@ -27,7 +27,8 @@ STANDARD = DeadlinePolicy(due_in=8 * HOUR, remind_before=2 * HOUR, repeat_every=
 
 def approval_step(key: str = "approve", **overrides: Any) -> StepSpec:
     fields: dict[str, Any] = {
-        "key": key, "kind": "order_approval", "title": "Approve order %(order)s", "title_params": {"order": "#7"},
+        "key": key, "kind": "order_approval", "title": "Approve order #%(order)s (team manager)",
+        "title_params": {"order": "7"},
         "process": "order", "process_id": "7", "actions": ["approve", "reject"], "policy_key": "order.manager_approval",
     }
     fields.update(overrides)

@@ -22,6 +22,7 @@ class StepProbeWorkflow(HumanStepsWorkflow):
     async def run(self, request: ProbeRequest) -> list[TaskDecision | None]:
         decisions = [await self.human_step(spec, request.policy) for spec in request.steps]
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.deliveries_sent()
         return decisions
 
     @workflow.signal

@@ -10,7 +10,7 @@ from schemas.org import LoginBody, LoginOut, Role, UserOut
 from store.repo import audit
 from store.repo import auth as auth_repo
 from web.auth import ApiUser, bearer_token, get_db
-from web.login import authenticate
+from web.login import authenticate, client_address
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -19,7 +19,8 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 def login(body: LoginBody, request: Request) -> LoginOut:
     settings = request.app.state.settings
     with get_db(request).session() as session:
-        employee = authenticate(session, settings, body.username, body.password, channel="api")
+        employee = authenticate(session, settings, body.username, body.password, channel="api",
+                                client=client_address(request))
         token, _row = auth_repo.issue_token(session, employee.id, "api", timedelta(days=settings.token_days))
         return LoginOut(token=token, user=UserOut(id=employee.id, username=employee.username,
                                                   name=employee.name, roles=[Role(r) for r in sorted(employee.roles)]))

@@ -1,14 +1,15 @@
 """Risk alerts over the JSON API (API.md "Risk alerts").
 
-``GET /api/alerts`` lists the alerts the caller may see (a manager: their teams'), newest first,
-as the contract's plain list with the number matching in ``X-Total-Count``. ``POST
-/api/alerts/scan`` runs the scan now and waits for it. ``GET``/``PUT /api/alert-rules[/{rule}]``
-read and change the rules: a change names only what it changes.
+``GET /api/alerts`` lists the alerts the caller may see (a manager: their teams'), the most severe
+first and the newest first within a severity (``sort=newest``: by time alone), as the contract's
+plain list with the number matching in ``X-Total-Count``. ``POST /api/alerts/scan`` runs the scan
+now and waits for it. ``GET``/``PUT /api/alert-rules[/{rule}]`` read and change the rules: a change
+names only what it changes.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +20,7 @@ from store.repo import alert_rules, alert_views
 from store.repo.alert_views import UNRESOLVED, AlertFilter
 from web.alert_actions import scan_now
 from web.auth import Principal, get_db, require_roles, viewer_of
+from web.paths import IdFilter, Offset
 
 router = APIRouter(tags=["alerts"])
 
@@ -30,14 +32,18 @@ Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 def list_alerts(request: Request, response: Response, user: Readers,
                 status: Annotated[str | None, Query(pattern=f"^({'|'.join([*AlertStatus, UNRESOLVED])})$")] = None,
                 rule: AlertRule | None = None, severity: Severity | None = None,
-                team_id: Annotated[int | None, Query(ge=1)] = None, subject_type: SubjectType | None = None,
-                subject_id: Annotated[int | None, Query(ge=1)] = None,
+                team_id: IdFilter = None, subject_type: SubjectType | None = None,
+                subject_id: IdFilter = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[AlertOut]:
+                offset: Offset = 0,
+                sort: Annotated[Literal["severity", "newest"], Query(
+                    description="`severity` (default): high, medium, low, the newest first within each; "
+                                "`newest`: by time alone")] = "severity") -> list[AlertOut]:
     wanted = AlertFilter(status=status, rule=rule, severity=severity, team_id=team_id, subject_type=subject_type,
                          subject_id=subject_id)
     with get_db(request).session() as session:
-        rows, total = alert_views.list_alerts(session, viewer_of(user), wanted, limit=limit, offset=offset)
+        rows, total = alert_views.list_alerts(session, viewer_of(user), wanted, limit=limit, offset=offset,
+                                              order=sort)
     response.headers["X-Total-Count"] = str(total)
     return rows
 

@@ -1,7 +1,10 @@
 """The audit log over the JSON API (API.md "History and audit").
 
 ``GET /api/audit`` answers the matching entries as a JSON list, newest first, with the number
-that match in all in ``X-Total-Count`` (page with ``limit``/``offset``). ``GET /api/audit/verify``
+that match in all in ``X-Total-Count`` (page with ``limit``/``offset``). Each entry comes as stored
+and also worded for the reader (``action_label``, ``record``, ``link``, ``detail_lines``);
+``entity=order&entity_id=N`` also finds the entries of the order's tasks (its approvals), and
+``action`` takes a code's start or words from an action's label in the reader's language. ``GET /api/audit/verify``
 walks the whole hash chain; its ``head_hash`` can be noted and passed back later as ``anchor`` to
 also catch the newest entries being cut off.
 """
@@ -16,8 +19,10 @@ from pydantic import BaseModel
 
 from schemas.org import Role
 from store.repo import audit_log
+from web.audit_entries import entry_views
 from web.audit_filters import audit_filter
 from web.auth import Principal, get_db, require_roles
+from web.paths import Offset
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -26,7 +31,15 @@ Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 Text = Annotated[str | None, Query(max_length=100)]
 
 
+class DetailLineOut(BaseModel):
+    label: str
+    value: str
+    before: str | None = None  # set when the entry records a change of this field
+
+
 class AuditEntryOut(BaseModel):
+    """The stored entry (the contract's fields), then the same entry in the reader's words."""
+
     id: int
     at: datetime
     actor_id: int | None
@@ -35,6 +48,10 @@ class AuditEntryOut(BaseModel):
     entity: str
     entity_id: str
     detail: dict[str, Any]
+    action_label: str = ""
+    record: str = ""  # the record named: "订单 #12 · 佛山美达电器有限公司", a task's title
+    link: str | None = None  # its page in Baton
+    detail_lines: list[DetailLineOut] = []
 
 
 class BrokenEntryOut(BaseModel):
@@ -60,16 +77,18 @@ def list_entries(request: Request, response: Response, user: Readers, entity: Te
                  since: Annotated[str | None, Query(max_length=40)] = None,
                  until: Annotated[str | None, Query(max_length=40)] = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[AuditEntryOut]:
+                 offset: Offset = 0) -> list[AuditEntryOut]:
     wanted = audit_filter(request.app.state.settings.timezone, entity=entity, entity_id=entity_id,
                           actor_id=actor_id, action=action, since=since, until=until)
     with get_db(request).session() as session:
         rows, total = audit_log.search(session, wanted, limit=limit, offset=offset)
-        names = audit_log.actor_names(session, rows)
+        views = entry_views(session, rows, request.app.state.settings.timezone)
     response.headers["X-Total-Count"] = str(total)
-    return [AuditEntryOut(id=row.id, at=row.at, actor_id=row.actor_id, actor_name=names.get(row.actor_id or 0),
-                          action=row.action, entity=row.entity, entity_id=row.entity_id, detail=row.detail or {})
-            for row in rows]
+    return [AuditEntryOut(id=row.id, at=row.at, actor_id=row.actor_id, actor_name=view.actor,
+                          action=row.action, entity=row.entity, entity_id=row.entity_id, detail=row.detail or {},
+                          action_label=view.action, record=view.record, link=view.link,
+                          detail_lines=[DetailLineOut(**line.__dict__) for line in view.lines])
+            for row, view in zip(rows, views, strict=True)]
 
 
 @router.get("/verify", response_model=VerifyOut)

@@ -29,7 +29,7 @@ from web import commission_actions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
 from web.downloads import FileFormat, attachment
 from web.engine import company_today
-from web.paths import RecordId
+from web.paths import IdFilter, RecordId
 
 router = APIRouter(prefix="/api/commission", tags=["commission"])
 
@@ -69,7 +69,7 @@ def list_settlements(request: Request, user: ApiUser) -> list[SettlementRow]:
 @router.get("/settlements/{period}", response_model=SettlementOut)
 def read_settlement(request: Request, period: Period, user: ApiUser,
                     lines: Annotated[bool, Query()] = True,
-                    employee_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> SettlementOut:
+                    employee_id: IdFilter = None) -> SettlementOut:
     """Finance, admin and department heads read every statement, a manager their teams', a
     salesperson their own."""
     with get_db(request).session() as session:

@@ -1,5 +1,5 @@
 """Customers over the JSON API: create, list (visibility-scoped), the 360 view, reassign,
-reclaim silent ones into the pool, communication records and complaints."""
+reclaim silent ones into the pool, claim a pool lead, communication records and complaints."""
 
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ from schemas.customers import (
 )
 from schemas.errors import Forbidden
 from schemas.org import Role
-from store.repo import customer_view, customers, interactions
+from store.repo import customer_pool, customer_view, customers, interactions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
-from web.paths import RecordId
+from web.engine import start_of_company_day
+from web.paths import IdFilter, Offset, RecordId
 
 router = APIRouter(prefix="/api", tags=["customers"])
 
@@ -35,6 +36,7 @@ SALES_SIDE = (Role.sales, Role.sales_manager, Role.department_head, Role.admin)
 SalesSide = Annotated[Principal, Depends(require_roles(*SALES_SIDE))]
 Managers = Annotated[Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin))]
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+Sales = Annotated[Principal, Depends(require_roles(Role.sales))]
 
 
 class Reclaimed(BaseModel):
@@ -59,9 +61,9 @@ def create_customer(body: CustomerIn, request: Request, user: SalesSide) -> Cust
 
 @router.get("/customers", response_model=CustomerList)
 def list_customers(request: Request, user: ApiUser, q: Annotated[str | None, Query(max_length=100)] = None,
-                   owner_id: int | None = None, team_id: int | None = None, pool: bool = False,
+                   owner_id: IdFilter = None, team_id: IdFilter = None, pool: bool = False,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> CustomerList:
+                   offset: Offset = 0) -> CustomerList:
     with get_db(request).session() as session:
         rows, total = customers.list_customers(session, viewer_of(user), q=q, owner_id=owner_id, team_id=team_id,
                                                pool=pool, limit=limit, offset=offset)
@@ -101,6 +103,14 @@ def reassign_one(customer_id: RecordId, body: ReassignIn, request: Request, user
         moved = customers.reassign(session, actor=viewer, customer_ids=[customer_id], to_owner_id=body.owner_id,
                                    reason=body.reason)
         return customer_out(moved[0])
+
+
+@router.post("/customers/{customer_id}/claim", response_model=CustomerOut)
+def claim(customer_id: RecordId, request: Request, user: Sales) -> CustomerOut:
+    """A salesperson takes a lead of their team's pool (capped by ``pool.daily_claims`` a day)."""
+    with get_db(request).session() as session:
+        return customer_out(customer_pool.claim(session, actor=viewer_of(user), customer_id=customer_id,
+                                                since=start_of_company_day(request)))
 
 
 @router.delete("/customers/{customer_id}", status_code=204)

@@ -16,6 +16,7 @@ from store.repo import notification_inbox as inbox
 from web.auth import ApiUser, get_db
 from web.i18n import current_language
 from web.notification_text import notification_out
+from web.paths import Offset
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"])
 
@@ -31,7 +32,7 @@ def parse_id(notification_id: str) -> int:
 def list_notifications(request: Request, user: ApiUser,
                        unread: Annotated[bool, Query(description="only unread ones")] = False,
                        limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> NotificationList:
+                       offset: Offset = 0) -> NotificationList:
     language = current_language.get()
     with get_db(request).session() as session:
         rows, total = inbox.page(session, user.id, unread_only=unread, limit=limit, offset=offset)

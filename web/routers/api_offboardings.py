@@ -35,6 +35,9 @@ TemplateRole = Annotated[Literal[TEMPLATE_ROLES], Path()]  # type: ignore[valid-
 
 class CompleteIn(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
+    # Before the last working day: ``early`` true and why, else 409 ``early_departure``.
+    early: bool = False
+    early_reason: str | None = Field(default=None, max_length=500)
 
 
 class OffboardingRow(BaseModel):
@@ -80,7 +83,9 @@ def read_case(request: Request, case_id: CaseId, user: ApiUser) -> OffboardingOu
 @router.post("/offboardings/{case_id}/complete", response_model=OffboardingState)
 async def complete(request: Request, case_id: CaseId, user: ApiUser, body: CompleteIn | None = None
                    ) -> OffboardingState:
-    return await offboarding_actions.complete_offboarding(request, user, case_id, body.comment if body else None)
+    body = body or CompleteIn()
+    return await offboarding_actions.complete_offboarding(request, user, case_id, body.comment, early=body.early,
+                                                          early_reason=body.early_reason)
 
 
 @router.post("/offboardings/{case_id}/cancel", response_model=OffboardingState)

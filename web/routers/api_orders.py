@@ -9,7 +9,6 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from schemas.ids import MAX_ID
 from schemas.orders import (
     OrderCreated,
     OrderIn,
@@ -25,7 +24,7 @@ from store.repo import orders as order_repo
 from store.repo.order_views import order_view, order_views
 from web import order_actions
 from web.auth import ApiUser, Principal, get_db, require_roles, viewer_of
-from web.paths import RecordId
+from web.paths import IdFilter, Offset, RecordId
 
 router = APIRouter(prefix="/api", tags=["orders"])
 
@@ -70,9 +69,9 @@ async def submit_order(request: Request, body: OrderIn, user: Seller) -> OrderCr
 @router.get("/orders", response_model=OrderList)
 def list_orders(request: Request, user: ApiUser,
                 status: Annotated[OrderStatus | None, Query()] = None,
-                owner_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+                owner_id: IdFilter = None,
                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                offset: Annotated[int, Query(ge=0)] = 0) -> OrderList:
+                offset: Offset = 0) -> OrderList:
     with get_db(request).session() as session:
         rows, total = order_repo.list_orders(session, viewer_of(user), status=status, owner_id=owner_id,
                                              limit=limit, offset=offset)

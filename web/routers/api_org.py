@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 
 from schemas.errors import NotFound
 from schemas.org import EmployeeIn, EmployeeOut, Role, SettingIn, TeamIn, TeamOut
-from store.repo import org
+from store.repo import company_settings, org
 from web.auth import ApiUser, Principal, can_see_employee, get_db, require_roles
 from web.paths import RecordId
 
@@ -45,8 +45,16 @@ def get_employee(employee_id: RecordId, request: Request, user: ApiUser) -> Empl
         return EmployeeOut.model_validate(employee, from_attributes=True)
 
 
-@router.put("/settings/{key}")
+@router.get("/settings")
+def list_settings(request: Request, user: Admin) -> dict[str, str]:
+    """Every company setting an admin may change, with the value in force."""
+    with get_db(request).session() as session:
+        return company_settings.current(session)
+
+
+@router.put("/settings/{key}", responses={404: {"description": "No such setting"},
+                                          422: {"description": "The value does not fit the setting"}})
 def put_setting(key: str, body: SettingIn, request: Request, user: Admin) -> dict[str, object]:
     with get_db(request).session() as session:
-        org.put_setting(session, actor_id=user.id, key=key, value=body.value)
-    return {"key": key, "value": body.value}
+        value = company_settings.change(session, actor_id=user.id, key=key, value=body.value)
+    return {"key": key, "value": value}

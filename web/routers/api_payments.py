@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from schemas.ids import MAX_ID
-from schemas.orders import PaymentIn, PaymentInvalid, PaymentOut
 from schemas.org import Role
+from schemas.payments import PaymentIn, PaymentInvalid, PaymentOut
 from store.repo import payments
 from web.auth import Principal, get_db, require_roles
+from web.paths import IdFilter, Offset
 
 router = APIRouter(prefix="/api/payments", tags=["orders"])
 
@@ -36,9 +36,9 @@ def record_payment(request: Request, body: PaymentIn, user: Finance) -> PaymentO
 
 
 @router.get("", response_model=PaymentList)
-def list_payments(request: Request, user: Finance, order_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+def list_payments(request: Request, user: Finance, order_id: IdFilter = None,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> PaymentList:
+                  offset: Offset = 0) -> PaymentList:
     with get_db(request).session() as session:
         rows, total = payments.listed(session, order_id=order_id, limit=limit, offset=offset)
         return PaymentList(items=[PaymentOut.model_validate(p) for p in rows], total=total)
@@ -46,7 +46,8 @@ def list_payments(request: Request, user: Finance, order_id: Annotated[int | Non
 
 @router.post("/import", response_model=Imported, status_code=201)
 async def import_payments(request: Request, file: UploadFile, user: Finance) -> Imported:
-    """CSV ``order_id,kind,amount,paid_at[,note]``: every row checked, then all written or none."""
+    """CSV ``order_id,kind,amount,paid_at[,note][,advance]``: every row checked (a payment above what
+    its order still owes needs ``advance`` yes), then all written or none."""
     content = await file.read(MAX_CSV_BYTES + 1)
     if len(content) > MAX_CSV_BYTES:
         raise PaymentInvalid(details=[{"field": "file", "code": "too_large", "message": "At most 5 MB per file."}])

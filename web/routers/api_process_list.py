@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -11,6 +10,7 @@ from schemas.processes import ProcessPage
 from store.repo.process_list import ProcessFilter, list_processes
 from web.auth import ApiUser, get_db, viewer_of
 from web.engine import company_days
+from web.paths import DateFilter, IdFilter, Offset
 
 router = APIRouter(prefix="/api", tags=["processes"])
 
@@ -22,10 +22,10 @@ ProcessKind = Literal["order", "offboarding", "commission", "alert"]
 def processes(request: Request, user: ApiUser,
               kind: Annotated[ProcessKind | None, Query(alias="type")] = None,
               status: Annotated[str | None, Query(max_length=30, pattern=r"^[a-z_]+$")] = None,
-              person_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+              person_id: IdFilter = None,
               overdue: Annotated[bool | None, Query()] = None,
-              since: Annotated[date | None, Query()] = None, until: Annotated[date | None, Query()] = None,
-              limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+              since: DateFilter = None, until: DateFilter = None,
+              limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Offset = 0,
               ) -> ProcessPage:
     """Orders, offboardings and settlements the caller may see, newest first: ``status`` is a
     process's own status or ``open``/``closed``; ``person_id`` the salesperson or the leaver;

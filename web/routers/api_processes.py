@@ -21,7 +21,7 @@ from temporalio.api.history.v1 import HistoryEvent as TemporalEvent
 from temporalio.client import WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
-from schemas.errors import EngineUnavailable, Forbidden, InvalidInput, NotFound
+from schemas.errors import EngineUnavailable, InvalidInput, NotFound
 from schemas.history import HistoryEvent, HistoryOut, RawEvent
 from store.repo import process_access
 from store.repo.process_access import Access
@@ -44,12 +44,11 @@ Item = TypeVar("Item", HistoryEvent, RawEvent)
 
 
 def check_access(request: Request, user: Principal, workflow_id: str) -> None:
-    """403 for someone with no part in a known process; 404 when nobody knows it."""
+    """404 both for a process nobody knows and for one the reader has no part in: a hidden process
+    answers exactly as a missing one, so its existence does not leak."""
     with get_db(request).session() as session:
         access = process_access.history_access(session, viewer_of(user), workflow_id)
-    if access == Access.forbidden:
-        raise Forbidden()
-    if access == Access.unknown:
+    if access in (Access.forbidden, Access.unknown):
         raise NotFound()
 
 

@@ -12,6 +12,7 @@ from schemas.tasks import CompleteTaskIn, TaskOut
 from store.repo import tasks as task_repo
 from web import task_actions
 from web.auth import ApiUser, get_db
+from web.paths import Offset
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 
@@ -30,7 +31,7 @@ def list_tasks(request: Request, user: ApiUser,
                status: Annotated[Literal["open", "done", "cancelled"] | None, Query()] = "open",
                process: Annotated[Literal["offboarding", "order", "commission", "alert"] | None, Query()] = None,
                limit: Annotated[int, Query(ge=1, le=200)] = 50,
-               offset: Annotated[int, Query(ge=0)] = 0) -> TaskList:
+               offset: Offset = 0) -> TaskList:
     with get_db(request).session() as session:
         tasks, total = task_repo.inbox(session, employee_id=user.id, roles=user.roles, team_id=user.team_id,
                                        status=status, process=process, limit=limit, offset=offset)

@@ -16,7 +16,7 @@ from store.repo import auth as auth_repo
 from web import i18n
 from web.auth import SESSION_COOKIE, get_db, session_principal
 from web.csrf import verify_csrf
-from web.login import authenticate
+from web.login import authenticate, client_address
 from web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -48,7 +48,7 @@ def login_submit(request: Request, username: Annotated[str, Form(max_length=64)]
     settings = request.app.state.settings
     try:
         with get_db(request).session() as session:
-            employee = authenticate(session, settings, username, password)
+            employee = authenticate(session, settings, username, password, client=client_address(request))
             token, _row = auth_repo.issue_token(session, employee.id, "session",
                                                 timedelta(days=settings.session_days))
             language = employee.language

@@ -150,7 +150,7 @@ async def decide(alert_id: RecordId, task_id: TaskId, request: Request, user: Pa
         task = None
     try:
         if task is None:
-            task = await task_actions.load_task(request, task_id)
+            task = await task_actions.load_task(request, task_id, user)
             if task.workflow_id != context["alert"].workflow_id:
                 raise NotFound()
         await task_actions.complete_task(request, user, task_id, decision_body(action, comment.strip()))

@@ -1,7 +1,9 @@
 """Evidence files on the task page: the list-and-upload fragment, and downloads for page users.
 
 The upload answers with the fragment itself, the refusal (too large, wrong type, ...) shown inside
-it with the error's status code kept, so a script or test sees the truth and a person sees why.
+it with the error's status code kept, so a script or test sees the truth and a person sees why. A
+successful upload also clears, out of band, a refusal the task's own form still shows ("upload at
+least one file"), so nothing on screen contradicts the file just added.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ async def upload_from_page(task_id: attachments.TaskId, request: Request, user: 
             return await _fragment(request, user, task_id, error=exc)
         except NotFound:
             raise exc from None
-    return await _fragment(request, user, task_id)
+    return await _fragment(request, user, task_id, uploaded=True)
 
 
 @router.get("/attachments/{attachment_id}")
@@ -61,7 +63,9 @@ def _fragment_context(request: Request, user: Principal, task_id: str) -> dict[s
             "accept": ",".join(f".{extension}" for extension in allowed_extensions())}
 
 
-async def _fragment(request: Request, user: Principal, task_id: str, *, error: BatonError | None = None) -> Response:
+async def _fragment(request: Request, user: Principal, task_id: str, *, error: BatonError | None = None,
+                    uploaded: bool = False) -> Response:
     context = await run_in_threadpool(_fragment_context, request, user, task_id)
-    return render(request, "tasks/_attachments.html", {**context, "error": error},
+    return render(request, "tasks/_attachments.html",
+                  {**context, "error": error, "uploaded": uploaded and bool(request.headers.get("hx-request"))},
                   status_code=error.status if error else 200)

@@ -17,8 +17,9 @@ from starlette.responses import Response
 from schemas.errors import BatonError
 from schemas.org import Role
 from store.repo import audit_log, org
+from web.audit_entries import entry_views
 from web.audit_filters import audit_filter
-from web.audit_labels import BREAK_REASONS, action_label, detail_lines, entity_label, entity_page
+from web.audit_labels import BREAK_REASONS, action_choices, action_label, entity_label
 from web.auth import Principal, get_db, require_roles
 from web.csrf import verify_csrf
 from web.templating import render, templates
@@ -32,7 +33,6 @@ PAGE_SIZE = 50
 
 templates.env.filters["audit_action"] = action_label
 templates.env.filters["audit_entity"] = entity_label
-templates.env.filters["audit_detail"] = detail_lines
 
 
 @router.get("/admin/audit")
@@ -45,7 +45,7 @@ def audit_page(request: Request, user: Readers, entity: Text = "", entity_id: Te
     try:
         wanted = audit_filter(request.app.state.settings.timezone, **filters)
     except BatonError as exc:
-        context.update({"entries": [], "total": 0, "pages": 1, "names": {}, "links": {}, "error": exc})
+        context.update({"entries": [], "total": 0, "pages": 1, "error": exc})
         status = exc.status
     else:
         context.update(_entries(request, wanted, page))
@@ -71,10 +71,8 @@ def verify_chain(request: Request, user: Admin) -> Response:
 def _entries(request: Request, wanted: audit_log.AuditFilter, page: int) -> dict[str, Any]:
     with get_db(request).session() as session:
         entries, total = audit_log.search(session, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        names = audit_log.actor_names(session, entries)
-    links = {entry.id: entity_page(entry.entity, entry.entity_id) for entry in entries}
-    return {"entries": entries, "total": total, "pages": max(1, -(-total // PAGE_SIZE)), "names": names,
-            "links": links}
+        views = entry_views(session, entries, request.app.state.settings.timezone)
+    return {"entries": views, "total": total, "pages": max(1, -(-total // PAGE_SIZE))}
 
 
 def _choices(request: Request) -> dict[str, Any]:
@@ -82,4 +80,5 @@ def _choices(request: Request) -> dict[str, Any]:
     with get_db(request).session() as session:
         people, _total = org.list_employees(session, limit=2000)
         kinds = audit_log.entity_kinds(session)
-    return {"people": sorted(((p.id, p.name) for p in people), key=lambda pair: pair[1]), "kinds": kinds}
+    return {"people": sorted(((p.id, p.name) for p in people), key=lambda pair: pair[1]), "kinds": kinds,
+            "actions": action_choices()}

@@ -9,16 +9,20 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
-from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
 from schemas.customers import CustomerIn, InteractionIn
-from schemas.errors import BatonError, Forbidden, InvalidInput
-from store.models import Employee
-from store.repo import customer_view, customers, interactions
+from schemas.errors import N_, BatonError, Forbidden, InvalidInput
+from schemas.field_problems import plain_message
+from schemas.money import as_typed, money_problem
+from store.repo import customer_pool, customer_view, customers, interactions, org
+from store.repo.customer_placement import owners_for
 from store.repo.visibility import can_manage_customer
 from web.auth import PageUser, Principal, get_db, viewer_of
 from web.csrf import verify_csrf
+from web.customer_rows import list_teams, may_claim_from_pool, owner_groups, row_offers
+from web.engine import start_of_company_day
+from web.order_labels import problem_text
 from web.paths import RecordId
 from web.templating import render
 
@@ -29,13 +33,21 @@ SALES_SIDE = ("sales", "sales_manager", "department_head", "admin")
 
 @router.get("/customers")
 def customer_list(request: Request, user: PageUser, q: Annotated[str, Query(max_length=100)] = "",
-                  pool: bool = False, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+                  pool: bool = False, team: Annotated[str, Query(max_length=12)] = "",
+                  page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+    """Mine (a salesperson), my teams' (a manager) or all; "pool only" shows the leads the reader
+    may work: their team's pool, every team's for the department head and admin."""
+    team_id = int(team) if team.isdigit() and 0 < int(team) <= 2**31 - 1 else None
     with get_db(request).session() as session:
-        rows, total = customers.list_customers(session, viewer_of(user), q=q or None, pool=pool, limit=PAGE_SIZE,
-                                               offset=(page - 1) * PAGE_SIZE)
-        owners = customer_view.names(session, {c.owner_id for c in rows})
-    context = {"customers": rows, "total": total, "q": q, "pool": pool, "page": page, "owners": owners,
-               "pages": max(1, -(-total // PAGE_SIZE)), "may_create": user.has(*SALES_SIDE)}
+        viewer = viewer_of(user)
+        rows, total = customers.list_customers(session, viewer, q=q or None, pool=pool, team_id=team_id,
+                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        offers = row_offers(session, viewer, rows, start_of_company_day(request))
+        teams = list_teams(session, viewer)
+    context = {"customers": rows, "total": total, "q": q, "pool": pool, "page": page, "team_id": team_id,
+               "teams": teams if len(teams) > 1 else [], "pages": max(1, -(-total // PAGE_SIZE)),
+               "may_create": user.has(*SALES_SIDE), "in_pool_team": may_claim_from_pool(viewer),
+               **offers}
     template = "customers/_rows.html" if request.headers.get("hx-request") else "customers/index.html"
     return render(request, template, context)
 
@@ -44,7 +56,19 @@ def customer_list(request: Request, user: PageUser, q: Annotated[str, Query(max_
 def new_customer_page(request: Request, user: PageUser) -> Response:
     if not user.has(*SALES_SIDE):
         raise Forbidden()
-    return render(request, "customers/new.html", {"form": {}})
+    default_owner = str(user.id) if user.has("sales") else ""
+    return render(request, "customers/new.html", {"form": {"owner_id": default_owner},
+                                                  **_owner_choices(request, user)})
+
+
+def _owner_choices(request: Request, user: Principal) -> dict[str, Any]:
+    """Whom the form offers as owner: nobody but the salesperson themselves for sales; the pool
+    and the people of the teams they manage for a manager; everyone for the head and admin."""
+    if not user.has("sales_manager", "department_head", "admin"):
+        return {"owner_groups": None}
+    with get_db(request).session() as session:
+        team_names = {team.id: team.name for team in org.all_teams(session)}
+        return {"owner_groups": owner_groups(owners_for(session, viewer_of(user)), team_names, user.team_id)}
 
 
 @router.post("/customers/new")
@@ -53,46 +77,45 @@ def create_customer(request: Request, user: PageUser, name: Annotated[str, Form(
                     size: Annotated[str, Form()] = "", contact_name: Annotated[str, Form()] = "",
                     contact_phone: Annotated[str, Form()] = "", address: Annotated[str, Form()] = "",
                     credit_limit: Annotated[str, Form()] = "0", tags: Annotated[str, Form()] = "",
-                    notes: Annotated[str, Form()] = "") -> Response:
+                    notes: Annotated[str, Form()] = "", owner_id: Annotated[str, Form(max_length=12)] = "") -> Response:
     if not user.has(*SALES_SIDE):
         raise Forbidden()
-    form = {"name": name, "region": region, "industry": industry, "size": size, "contact_name": contact_name,
-            "contact_phone": contact_phone, "address": address, "credit_limit": credit_limit or "0",
+    form = {"owner_id": owner_id, "name": name, "region": region, "industry": industry, "size": size,
+            "contact_name": contact_name, "contact_phone": contact_phone, "address": address,
+            "credit_limit": as_typed(credit_limit) or "0",
             "tags": [t.strip() for t in tags.replace("；", ";").split(";") if t.strip()], "notes": notes}
     try:
-        body = _parse(CustomerIn, {**form, "size": size or None})
+        body = _parse(CustomerIn, {**form, "size": size or None, "owner_id": form_owner(owner_id)})
         fields = body.model_dump()
         fields["size"] = body.size.value if body.size else ""
         with get_db(request).session() as session:
             created = customers.create_customer(session, actor=viewer_of(user), fields=fields)
             customer_id = created.id
     except BatonError as exc:
-        return render(request, "customers/new.html", {"form": {**form, "tags": tags}, "error": exc},
-                      status_code=exc.status)
+        return render(request, "customers/new.html", {"form": {**form, "tags": tags}, "error": exc,
+                                                      **_owner_choices(request, user)}, status_code=exc.status)
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
 
 
 @router.get("/customers/{customer_id}")
 def customer_page(customer_id: RecordId, request: Request, user: PageUser) -> Response:
-    return render(request, "customers/detail.html", _detail(request, user, customer_id))
+    return render(request, "customers/detail.html", detail_context(request, user, customer_id))
 
 
 @router.post("/customers/{customer_id}/interactions")
 def record_contact(customer_id: RecordId, request: Request, user: PageUser, channel: Annotated[str, Form()],
                    summary: Annotated[str, Form()] = "", occurred_at: Annotated[str, Form()] = "") -> Response:
+    """A refusal answers with the error summary alone (web/errors.py): the page shows it at the form
+    still there, each problem at its field, and what was typed stays (static/baton.js)."""
     if not user.has(*SALES_SIDE):
         raise Forbidden()
-    try:
-        body = _parse(InteractionIn, {"channel": channel, "summary": summary.strip(),
-                                      "occurred_at": _local_input(occurred_at, request)})
-        with get_db(request).session() as session:
-            customers.visible(session, viewer_of(user), customer_id)
-            interactions.record(session, actor_id=user.id, customer_id=customer_id, channel=body.channel.value,
-                                summary=body.summary, occurred_at=body.occurred_at)
-    except BatonError as exc:
-        return render(request, "customers/_timeline.html", {**_detail(request, user, customer_id), "error": exc},
-                      status_code=exc.status)
-    return render(request, "customers/_timeline.html", {**_detail(request, user, customer_id), "saved": True})
+    body = _parse(InteractionIn, {"channel": channel, "summary": summary.strip(),
+                                  "occurred_at": _local_input(occurred_at, request)})
+    with get_db(request).session() as session:
+        customers.visible(session, viewer_of(user), customer_id)
+        interactions.record(session, actor_id=user.id, customer_id=customer_id, channel=body.channel.value,
+                            summary=body.summary, occurred_at=body.occurred_at)
+    return render(request, "customers/_timeline.html", {**detail_context(request, user, customer_id), "saved": True})
 
 
 @router.post("/customers/{customer_id}/reassign")
@@ -101,19 +124,32 @@ def reassign(customer_id: RecordId, request: Request, user: PageUser, owner_id: 
     try:
         with get_db(request).session() as session:
             customers.reassign(session, actor=viewer_of(user), customer_ids=[customer_id],
-                               to_owner_id=int(owner_id) if owner_id else None, reason=reason)
+                               to_owner_id=form_owner(owner_id), reason=reason)
     except BatonError as exc:
-        return render(request, "customers/detail.html", {**_detail(request, user, customer_id), "error": exc},
+        return render(request, "customers/detail.html", {**detail_context(request, user, customer_id), "error": exc},
                       status_code=exc.status)
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
 
 
+def form_owner(value: str) -> int | None:
+    """The owner a form chose: empty is nobody (the pool); anything but an id is refused."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise InvalidInput(details=[{"field": "owner_id", "code": "unknown_owner",
+                                     "message": N_("No such salesperson.")}])
+    return int(value)
+
+
 def _parse(model: Any, values: dict[str, Any]) -> Any:
+    """The body, or every refused field; an amount (the credit limit) in the words of every money
+    field, already in the reader's language."""
     try:
         return model.model_validate(values)
     except ValidationError as exc:
         raise InvalidInput(details=[{"field": ".".join(str(p) for p in e["loc"]), "code": e["type"],
-                                     "message": e["msg"]} for e in exc.errors()]) from exc
+                                     "message": problem_text(money) if (money := money_problem(e))
+                                     else plain_message(e)} for e in exc.errors()]) from exc
 
 
 def _local_input(value: str, request: Request) -> str:
@@ -129,18 +165,22 @@ def _local_input(value: str, request: Request) -> str:
     return parsed.isoformat()
 
 
-def _detail(request: Request, user: Principal, customer_id: int) -> dict[str, Any]:
+def detail_context(request: Request, user: Principal, customer_id: int) -> dict[str, Any]:
+    """The customer page: the 360 view, who the reader may reassign it to (the customer's team
+    first), and for a pool lead whether the reader may claim it and how many claims are left."""
     with get_db(request).session() as session:
         viewer = viewer_of(user)
         view = customer_view.customer_360(session, viewer, customer_id)
         customer = view["customer"]
         manageable = can_manage_customer(session, viewer, customer)
-        team_members = list(session.scalars(select(Employee).where(
-            Employee.team_id == customer.team_id, Employee.status == "active").order_by(Employee.name))) \
-            if manageable else []
+        team_names = {team.id: team.name for team in org.all_teams(session)}
+        choices = owner_groups(owners_for(session, viewer) if manageable else [], team_names, customer.team_id)
+        claimable = customer_pool.may_claim(viewer, customer)
+        allowance = customer_pool.allowance(session, viewer.id, start_of_company_day(request)) if claimable else None
         people = {i.employee_id for i in view["interactions"]} | {c.recorded_by for c in view["complaints"]}
         people |= {o.from_owner_id for o in view["ownership"]} | {o.to_owner_id for o in view["ownership"]}
         people |= {o.actor_id for o in view["ownership"]}
         names = customer_view.names(session, people)
-    return {**view, "names": names, "manageable": manageable, "team_members": team_members,
-            "may_record": user.has(*SALES_SIDE), "customer_id": customer_id}
+    return {**view, "names": names, "manageable": manageable, "owner_groups": choices,
+            "may_record": user.has(*SALES_SIDE), "customer_id": customer_id, "claimable": claimable,
+            "allowance": allowance}

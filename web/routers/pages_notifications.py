@@ -1,8 +1,9 @@
 """The notifications page and the bell in the top bar.
 
 The bell's count is a small fragment (``/notifications/badge``) that HTMX loads with the page
-and refreshes every 30 seconds. Marking one read answers with that row, read, plus the bell's
-new count as an out-of-band swap, so the count drops at once without waiting for the poll.
+and refreshes every 30 seconds. Marking one read answers with that row, read, and names
+``notifications-changed`` in ``HX-Trigger`` (web/counters.py), so the bell's count drops at once
+without waiting for the poll.
 Without JavaScript the forms post normally and the page comes back whole.
 """
 
@@ -20,9 +21,11 @@ from schemas.org import Role
 from store.models import Notification
 from store.repo import notification_inbox as inbox
 from web.auth import PageUser, get_db
+from web.case_pages import NOTIFICATIONS_PAGE
+from web.counters import NOTIFICATIONS_CHANGED, counts_changed
 from web.csrf import verify_csrf
 from web.i18n import current_language
-from web.notification_text import localised_title
+from web.notification_text import localised_title, where_to_act
 from web.routers.api_notifications import parse_id
 from web.templating import render
 
@@ -51,14 +54,17 @@ def notification_row(notification: Notification) -> NotificationRow:
                            kind_label=KIND_LABELS.get(notification.kind, KIND_LABELS["info"]),
                            title=localised_title(notification, current_language.get()),
                            body=notification.body or "", created_at=notification.created_at, read=notification.read,
-                           params=_shown_params(notification.params or {}))
+                           params=_shown_params(notification))
 
 
-def _shown_params(params: dict[str, Any]) -> dict[str, Any]:
-    """The row's parameters, a ``link`` kept only when it stays inside Baton (a path, not a URL)."""
-    link = params.get("link")
-    inside = isinstance(link, str) and link.startswith("/") and not link.startswith("//") and "\\" not in link
-    return {key: value for key, value in params.items() if key != "link" or inside}
+def _shown_params(notification: Notification) -> dict[str, Any]:
+    """The row's parameters; its ``link`` is where the notice leads inside Baton (its task, or
+    the path it names: never a URL elsewhere)."""
+    shown = {key: value for key, value in (notification.params or {}).items() if key != "link"}
+    path = where_to_act(notification)
+    if path != NOTIFICATIONS_PAGE:
+        shown["link"] = path
+    return shown
 
 
 @router.get("")
@@ -88,6 +94,7 @@ def badge(request: Request, user: PageUser) -> Response:
 def mark_all_read(request: Request, user: PageUser) -> Response:
     with get_db(request).session() as session:
         inbox.mark_all_read(session, user.id)
+    counts_changed(request, NOTIFICATIONS_CHANGED)
     return RedirectResponse("/notifications", status_code=303)
 
 
@@ -100,7 +107,7 @@ def mark_read(notification_id: str, request: Request, user: PageUser) -> Respons
         row.read = True
         session.flush()
         view = notification_row(row)
-        unread = inbox.unread_count(session, user.id)
+    counts_changed(request, NOTIFICATIONS_CHANGED)
     if not request.headers.get("hx-request"):
         return RedirectResponse("/notifications", status_code=303)
-    return render(request, "notifications/_marked_read.html", {"row": view, "unread": unread})
+    return render(request, "notifications/_row.html", {"row": view})

@@ -12,6 +12,7 @@ status code kept. Without JavaScript the same forms post normally and get a redi
 from __future__ import annotations
 
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +30,7 @@ from web.engine import company_today
 from web.offboarding_forms import Submitted, read_step, start_body, step_body
 from web.offboarding_labels import LIST_FILTERS, install
 from web.offboarding_page import case_context, final_confirmation, refusal_of, sign_offs
+from web.offboarding_plan import chosen_load
 from web.paths import RecordId
 from web.templating import render, templates
 
@@ -85,6 +87,20 @@ def report_page(case_id: CaseId, request: Request, user: PageUser) -> Response:
     return render(request, "offboarding/report.html", context)
 
 
+@router.post("/offboardings/{case_id}/plan-load")
+async def plan_load(case_id: CaseId, request: Request, user: PageUser) -> Response:
+    """The per-successor summary for the successors chosen in the plan's selects so far."""
+    chosen = read_step(await request.form()).successors
+
+    def read() -> dict[str, Any]:
+        with get_db(request).session() as session:
+            case = case_repo.readable(session, viewer_of(user), case_id)
+            load = chosen_load(session, case_repo.case_view(session, case), chosen, _zone(request))
+            return {"load": load, "names": case_repo.employee_names(session, {row.person_id for row in load})}
+
+    return render(request, "offboarding/_plan_load.html", await run_in_threadpool(read))
+
+
 @router.post("/offboardings/{case_id}/tasks/{task_id}")
 async def act_on_step(case_id: CaseId, task_id: TaskId, request: Request, user: PageUser,
                       action: Annotated[str, Form(max_length=40)] = "") -> Response:
@@ -100,12 +116,17 @@ async def act_on_step(case_id: CaseId, task_id: TaskId, request: Request, user: 
 
 @router.post("/offboardings/{case_id}/complete")
 async def complete_from_page(case_id: CaseId, request: Request, user: PageUser,
-                             comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    """HR confirms the departure; while anything is open, every blocker is shown at the button."""
+                             comment: Annotated[str, Form(max_length=2000)] = "",
+                             early: Annotated[str, Form(max_length=10)] = "",
+                             early_reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """HR confirms the departure; while anything is open, every blocker is shown at the button.
+    Before the last working day the form asks to tick "early departure" and say why."""
     try:
-        await offboarding_actions.complete_offboarding(request, user, case_id, comment.strip() or None)
+        await offboarding_actions.complete_offboarding(request, user, case_id, comment.strip() or None,
+                                                       early=bool(early), early_reason=early_reason)
     except BatonError as exc:
-        return await _case_with_refusal(request, user, case_id, exc, "complete", "", Submitted(comment=comment))
+        typed = Submitted(comment=comment, early=bool(early), early_reason=early_reason)
+        return await _case_with_refusal(request, user, case_id, exc, "complete", "", typed)
     return await _case_answer(request, user, case_id, "")
 
 
@@ -151,10 +172,16 @@ def _step(request: Request, user: Principal, case_id: int, task_id: str) -> Task
         return task
 
 
+def _zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(request.app.state.settings.timezone)
+
+
 def _case(request: Request, user: Principal, case_id: int) -> dict[str, Any]:
     with get_db(request).session() as session:
         case = case_repo.readable(session, viewer_of(user), case_id)
-        return case_context(session, user, case)
+        context = case_context(session, user, case, _zone(request))
+    context["today"] = company_today(request)
+    return context
 
 
 async def _case_answer(request: Request, user: Principal, case_id: int, anchor: str) -> Response:

@@ -1,6 +1,7 @@
-"""The approval queue: the order approvals waiting for me, each with its total, customer, warnings
-and due time, approved or rejected right in the row (a phone is enough), and for managers a bulk
-approve of the rows they tick.
+"""The approval queue: the order approvals waiting for me, each a card with what a manager decides
+from without opening the order — customer, seller, the lines (service, quantity, unit price, line
+total), the total, the salesperson's note, the warnings in words — and its due time, approved or
+rejected right on the card (a phone is enough), and for managers a bulk approve of the cards they tick.
 
 Every decision goes through ``task_actions.complete_task``, the same Workflow Update as the task
 page and the API, so the workflow's validator decides who may act and that a rejection carries a
@@ -89,7 +90,7 @@ async def decide(task_id: str, request: Request, user: Approver, action: Annotat
 # ---------------------------------------------------------------- helpers
 async def _decide(request: Request, user: Principal, task_id: str, action: str, comment: str | None) -> Outcome:
     try:
-        task = await task_actions.load_task(request, task_id)
+        task = await task_actions.load_task(request, task_id, user)
         if task.kind != order_pages.APPROVAL_KIND or action not in (task.actions or []):
             raise NotFound()
         await task_actions.complete_task(request, user, task_id, CompleteTaskIn(action=action, comment=comment))
@@ -119,4 +120,5 @@ def _row(request: Request, user: Principal, task_id: str) -> dict[str, Any] | No
 
 def _shown(row: order_pages.QueueRow) -> dict[str, Any]:
     return {"task": row.task, "order": row.order, "customer_name": row.customer_name, "step": row.step,
-            "total": row.total, "warnings": [warning_text(w) for w in row.warnings]}
+            "total": row.total, "warnings": [warning_text(w) for w in row.warnings], "seller": row.seller,
+            "note": row.note, "lines": row.lines}

@@ -1,5 +1,7 @@
 """Order pages: my orders (mine, my team's, or all, by role), a new order with its line editor,
-and the order page with its approvals, timeline, payments and the owner's cancel / revise forms.
+and the order page with its approvals, timeline, payments (finance records them there too) and
+the owner's cancel / revise forms. A salesperson under an order freeze (a handover) is told so,
+why and whom to ask, instead of being shown a form that would be refused.
 
 The line editor posts the whole form to ``/orders/lines`` on every change and gets each line's
 price-list hint and amount and the total back, worked out on the server (``?add=1`` adds a blank
@@ -24,6 +26,7 @@ from schemas.org import Role
 from store.models import Service
 from store.repo import customer_view, customers, order_pages, payments
 from store.repo import orders as order_repo
+from store.repo.order_freeze import order_freeze
 from store.repo.order_views import order_view
 from web import order_actions
 from web.auth import PageUser, Principal, get_db, require_roles, viewer_of
@@ -34,6 +37,7 @@ from web.order_form import OrderDraft, draft_of, read_draft, record_id, requeste
 from web.order_labels import problem_text, warning_text
 from web.order_timeline import timeline, timeline_people
 from web.paths import RecordId
+from web.payment_form import money_section
 from web.templating import ORDER_STATUS_LABELS, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -42,7 +46,7 @@ ORDER_READERS = ("sales", "sales_manager", "department_head", "finance", "admin"
 PAGE_SIZE = 25
 MAX_CUSTOMERS = 2000
 OrderId = RecordId
-NOTE_TOO_LONG = N_("The note is too long.")
+NOTE_TOO_LONG = N_("The note for the approvers is at most 500 characters.")
 CHOOSE_CUSTOMER = N_("Choose one of your customers.")
 CANCELLABLE = (OrderStatus.pending_approval.value, OrderStatus.rejected.value)
 
@@ -67,6 +71,9 @@ def order_list(request: Request, user: PageUser, status: Annotated[str, Query(ma
 
 @router.get("/orders/new")
 def new_order_page(request: Request, user: Seller, customer_id: Annotated[str, Query(max_length=20)] = "") -> Response:
+    frozen = _frozen(request, user)
+    if frozen is not None:
+        return frozen
     services = _price_list(request)
     draft = draft_of([], services, customer_id=customer_id,
                      requested_date=(company_today(request) + timedelta(days=1)).isoformat())
@@ -75,6 +82,9 @@ def new_order_page(request: Request, user: Seller, customer_id: Annotated[str, Q
 
 @router.post("/orders/new")
 async def submit_from_page(request: Request, user: Seller) -> Response:
+    frozen = await run_in_threadpool(_frozen, request, user, 422)
+    if frozen is not None:
+        return frozen
     services = await run_in_threadpool(_price_list, request)
     draft = read_draft(await request.form(), services)
     lines = submitted_lines(draft, services)
@@ -167,6 +177,15 @@ def _note_refusal(draft: OrderDraft, exc: BatonError) -> int:
     return exc.status if exc.status >= 400 else 422
 
 
+def _frozen(request: Request, user: Principal, status_code: int = 200) -> Response | None:
+    """The notice that replaces the order form while the salesperson's orders are frozen."""
+    with get_db(request).session() as session:
+        freeze = order_freeze(session, user.id)
+    if freeze is None:
+        return None
+    return render(request, "orders/new.html", {"freeze": freeze}, status_code=status_code)
+
+
 def _new_context(request: Request, user: Principal, draft: OrderDraft,
                  services: dict[str, Service]) -> dict[str, Any]:
     with get_db(request).session() as session:
@@ -191,7 +210,7 @@ def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft 
         today = company_today(request)
         day = order.requested_date if order.requested_date > today else today + timedelta(days=1)
         draft = draft_of(view["lines"], services, requested_date=day.isoformat(), note=order.note)
-    return {"order": view, "names": names, "payments": money, "timeline": timeline(entries, names),
+    return {"order": view, "names": names, **money_section(user, view, money), "timeline": timeline(entries, names),
             "warnings": [warning_text(w) for w in (latest.context or {}).get("warnings") or []] if latest else [],
             "may_cancel": owner and order.status in CANCELLABLE, "may_resubmit": may_resubmit,
             "draft": draft, "services": services.values(), "today": company_today(request)}

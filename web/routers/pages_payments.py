@@ -1,73 +1,86 @@
 """The payments page (finance): record a payment or a refund on an approved order, import a bank
-CSV (checked whole, written all or nothing, every refused row listed), and the latest entries.
+CSV (checked whole, written all or nothing, every refused row listed), and the latest entries;
+and the same payment form on an approved order's page, answered in place (HTMX).
 
-Both forms post the plain way and, when refused, come back with the problems at the field or row
-they concern; a recorded payment or import redirects to the page with a confirmation.
+A payment above what the order still owes is refused (``overpayment``, naming what it owes) unless
+finance ticks "advance". Both forms post the plain way or through HTMX and, when refused, come back
+with the problems at the field or row they concern; a recorded payment says which order and how
+much, and what the order still owes.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from schemas.errors import N_, BatonError
-from schemas.orders import PaymentIn, PaymentInvalid
 from schemas.org import Role
+from schemas.payments import PaymentIn, PaymentInvalid
+from store.repo import orders as order_repo
 from store.repo import payments
-from web.auth import Principal, get_db, require_roles
+from store.repo.order_views import order_view
+from web.auth import Principal, get_db, require_roles, viewer_of
 from web.csrf import verify_csrf
-from web.order_form import MAX_ID, record_id
+from web.order_form import MAX_ID
 from web.order_labels import problem_text
+from web.paths import RecordId
+from web.payment_form import EARLIEST_YEAR, PaymentForm, by_field, money_section, payment_in, recorded_text
 from web.routers.api_payments import MAX_CSV_BYTES
 from web.templating import render
 
-router = APIRouter(prefix="/payments", tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Finance = Annotated[Principal, Depends(require_roles(Role.finance, page=True))]
 PAGE_SIZE = 30
-FIELD_PROBLEMS = {"order_id": N_("Enter the order number."),
-                  "kind": N_("Choose payment or refund."),
-                  "amount": N_("Enter an amount above zero with at most two decimals."),
-                  "paid_at": N_("Enter when the money was paid."),
-                  "note": N_("The note is too long.")}
-INVALID = N_("Some fields are not valid.")
-EARLIEST_YEAR = 1970
 TOO_LARGE = N_("At most 5 MB per file.")
 OUT_OF_RANGE = N_("The order number or the date of this row is out of range.")
+Text = Annotated[str, Form(max_length=30)]
 
 
-@router.get("")
+@router.get("/payments")
 def payments_page(request: Request, user: Finance, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                  recorded: Annotated[int | None, Query(ge=0)] = None,
+                  recorded: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
                   imported: Annotated[int | None, Query(ge=0)] = None) -> Response:
-    return render(request, "payments/index.html",
-                  {**_recent(request, page), "recorded": recorded, "imported": imported, "form": {}})
+    return render(request, "payments/index.html", {**_recent(request, page), "recorded": _recorded(request, recorded),
+                                                   "imported": imported, "form": PaymentForm()})
 
 
-@router.post("")
+@router.post("/payments")
 def record_payment(request: Request, user: Finance, order_id: Annotated[str, Form(max_length=20)] = "",
-                   kind: Annotated[str, Form(max_length=10)] = "payment",
-                   amount: Annotated[str, Form(max_length=30)] = "",
-                   paid_at: Annotated[str, Form(max_length=30)] = "",
-                   note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    form = {"order_id": order_id, "kind": kind, "amount": amount, "paid_at": paid_at, "note": note}
+                   kind: Annotated[str, Form(max_length=10)] = "payment", amount: Text = "", paid_at: Text = "",
+                   note: Annotated[str, Form(max_length=2000)] = "", advance: Annotated[str, Form(max_length=10)] = ""
+                   ) -> Response:
+    form = PaymentForm(order_id=order_id, kind=kind, amount=amount, paid_at=paid_at, note=note, advance=advance)
     try:
-        payment = _payment_in(request, form)
-        with get_db(request).session() as session:
-            row = payments.record(session, actor_id=user.id, payment=payment)
-            recorded_id = row.id
+        recorded_id = _record(request, user, form)
     except BatonError as exc:
-        context = {**_recent(request, 1), "form": form, "error": exc, "problems": _by_field(exc.details)}
+        context = {**_recent(request, 1), "form": form, "error": exc, "problems": by_field(exc.details)}
         return render(request, "payments/index.html", context, status_code=exc.status)
     return RedirectResponse(f"/payments?recorded={recorded_id}", status_code=303)
 
 
-@router.post("/import")
+@router.post("/orders/{order_id}/payments")
+def record_on_order(order_id: RecordId, request: Request, user: Finance, kind: Annotated[str, Form(max_length=10)] =
+                    "payment", amount: Text = "", paid_at: Text = "", note: Annotated[str, Form(max_length=2000)] = "",
+                    advance: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """The order page's payment form: the order's money section comes back, with what was recorded
+    or the refusal at its field, and the order's figures updated beside it."""
+    form = PaymentForm(order_id=str(order_id), kind=kind, amount=amount, paid_at=paid_at, note=note, advance=advance)
+    with get_db(request).session() as session:
+        order_repo.visible(session, viewer_of(user), order_id)  # 404 for an order one may not see
+    try:
+        recorded_id = _record(request, user, form)
+    except BatonError as exc:
+        context = {**order_money(request, user, order_id), "payment_form": form, "payment_error": exc,
+                   "problems": by_field(exc.details)}
+        return render(request, "orders/_money.html", context, status_code=exc.status)
+    context = {**order_money(request, user, order_id), "recorded": _recorded(request, recorded_id)}
+    return render(request, "orders/_money.html", context)
+
+
+@router.post("/payments/import")
 async def import_payments(request: Request, user: Finance, file: UploadFile | None = None) -> Response:
     """A CSV of ``order_id,kind,amount,paid_at[,note]``: all rows recorded, or none and every refusal listed."""
     try:
@@ -84,13 +97,38 @@ async def import_payments(request: Request, user: Finance, file: UploadFile | No
         count = await run_in_threadpool(_import, request, user, [r for r in rows if r[0] not in beyond], unreadable)
     except BatonError as exc:
         refused = [{"row": d.get("row"), "text": problem_text(d)} for d in exc.details]
-        context = {**await run_in_threadpool(_recent, request, 1), "form": {}, "import_error": exc,
+        context = {**await run_in_threadpool(_recent, request, 1), "form": PaymentForm(), "import_error": exc,
                    "refused_rows": refused}
         return render(request, "payments/index.html", context, status_code=exc.status)
     return RedirectResponse(f"/payments?imported={count}", status_code=303)
 
 
 # ---------------------------------------------------------------- helpers
+def order_money(request: Request, user: Principal, order_id: int) -> dict[str, Any]:
+    """What the order page's money section shows: the figures, the payments, and for finance on
+    an approved order the form to record one."""
+    with get_db(request).session() as session:
+        order = order_repo.visible(session, viewer_of(user), order_id)
+        view = order_view(session, order)
+        money = payments.for_order(session, order.id)
+    return {"order": view, **money_section(user, view, money)}
+
+
+def _record(request: Request, user: Principal, form: PaymentForm) -> int:
+    payment = payment_in(form, request.app.state.settings.timezone)
+    with get_db(request).session() as session:
+        return payments.record(session, actor_id=user.id, payment=payment).id
+
+
+def _recorded(request: Request, payment_id: int | None) -> str | None:
+    """The sentence saying what was recorded, on which order, and what it still owes."""
+    if payment_id is None:
+        return None
+    with get_db(request).session() as session:
+        payment = payments.get(session, payment_id)
+        return recorded_text(payment, payments.owed_on(session, payment.order_id)) if payment else None
+
+
 def _import(request: Request, user: Principal, rows: list[tuple[int, PaymentIn]],
             unreadable: list[dict[str, Any]]) -> int:
     with get_db(request).session() as session:
@@ -107,36 +145,3 @@ def _recent(request: Request, page: int) -> dict[str, Any]:
     with get_db(request).session() as session:
         rows, _total = payments.listed(session, order_id=None, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return {"payments": rows[:PAGE_SIZE], "page": page, "pages": page + 1 if len(rows) > PAGE_SIZE else page}
-
-
-def _paid_at(value: str, request: Request) -> datetime | None:
-    """``datetime-local`` carries no offset: it is the company's local time."""
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.year < EARLIEST_YEAR:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(request.app.state.settings.timezone))
-
-
-def _payment_in(request: Request, form: dict[str, str]) -> PaymentIn:
-    """The form as the API body; each field that does not read well is named."""
-    values: dict[str, Any] = {"order_id": record_id(form["order_id"]), "kind": form["kind"],
-                              "amount": form["amount"].strip(), "paid_at": _paid_at(form["paid_at"], request),
-                              "note": form["note"].strip()}
-    try:
-        return PaymentIn.model_validate(values)
-    except ValidationError as exc:
-        fields = dict.fromkeys(str(e["loc"][0]) for e in exc.errors() if e["loc"])
-        raise PaymentInvalid(details=[{"field": f, "code": "invalid", "message": FIELD_PROBLEMS.get(f, INVALID)}
-                                      for f in fields]) from exc
-
-
-def _by_field(details: list[dict[str, Any]]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for detail in details:
-        field = str(detail.get("field") or "")
-        found.setdefault(field if field in FIELD_PROBLEMS else "", []).append(problem_text(detail))
-    return found
-

@@ -2,13 +2,14 @@
 
 A row posts to ``/admin/policies/{key}``. HTMX swaps in the answered row (saved, or with its
 errors inline and status 422); without JavaScript the form posts normally and the page comes
-back whole. The ISO 8601 value stays what is edited; next to it the duration in words.
+back whole. People edit each duration as a whole number and a unit (days, hours, minutes) and
+read it in words beside; the page turns that into the ISO 8601 duration the API and the store
+keep (``P5D``, ``PT4H``). A field posted without its unit is read as ISO 8601, as the API takes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -25,16 +26,21 @@ from schemas.policies import (
     CalendarKind,
     DeadlinePolicy,
     PolicyIn,
-    iso_duration,
-    iso_fields,
     policy_from_input,
     validation_details,
 )
 from store.repo import policies
 from web.auth import Principal, get_db, require_roles
 from web.csrf import verify_csrf
+from web.durations import (
+    EVERYDAY_UNITS,
+    UNITS,
+    WHOLE_NUMBER_MESSAGE,
+    amount_and_unit,
+    readable_duration,
+    typed_duration,
+)
 from web.i18n import gettext_
-from web.i18n import ngettext_ as ngettext  # pybabel extracts plural messages under this name
 from web.templating import render
 
 router = APIRouter(prefix="/admin/policies", tags=["pages"], include_in_schema=False,
@@ -48,8 +54,6 @@ FIELD_LABELS = {
     "repeat_every": N_("Overdue notice every"),
     "escalate_after": N_("Escalate after due"),
 }
-# What a zero means differs per field; "0 hours" would say none of it.
-ZERO_MEANINGS = {"remind_before": N_("No reminder"), "repeat_every": N_("Only once"), "escalate_after": N_("Never")}
 CALENDARS = [(CalendarKind.wall.value, N_("Wall clock")), (CalendarKind.working_days.value, N_("Working days"))]
 
 
@@ -57,10 +61,16 @@ CALENDARS = [(CalendarKind.wall.value, N_("Wall clock")), (CalendarKind.working_
 class DurationCell:
     field: str
     label: str
-    value: str  # what the input shows: the stored ISO text, or what the admin typed
+    value: str  # what the number input shows: the stored amount, or what the admin typed
+    unit: str  # the unit chosen beside it
     readable: str
     error: str | None
     editable: bool
+
+    @property
+    def units(self) -> list[tuple[str, str]]:
+        shown = [*EVERYDAY_UNITS, *(["seconds"] if self.unit == "seconds" else [])]
+        return [(name, UNITS[name][1]) for name in shown]
 
 
 @dataclass(frozen=True)
@@ -77,28 +87,13 @@ class PolicyRow:
         return self.key.replace(".", "-")
 
 
-def readable_duration(value: timedelta, field: str, calendar: str) -> str:
-    """``P3D`` → "3 个工作日" / "3 days", ``P1DT4H`` → "1 天 4 小时", zero → what zero means there."""
-    if not value and field in ZERO_MEANINGS:
-        return gettext_(ZERO_MEANINGS[field])
-    if field == "due_in" and calendar == CalendarKind.working_days:
-        return ngettext("%(num)s working day", "%(num)s working days", value.days)
-    minutes, seconds = divmod(value.seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [ngettext("%(num)s day", "%(num)s days", value.days) if value.days else "",
-             ngettext("%(num)s hour", "%(num)s hours", hours) if hours else "",
-             ngettext("%(num)s minute", "%(num)s minutes", minutes) if minutes else "",
-             ngettext("%(num)s second", "%(num)s seconds", seconds) if seconds else ""]
-    return " ".join(part for part in parts if part) or iso_duration(value)
-
-
 def _editable(key: str, field: str) -> bool:
     return field == "due_in" or key not in DUE_ONLY_KEYS
 
 
 def policy_row(key: str, policy: DeadlinePolicy, *, saved: bool = False) -> PolicyRow:
-    stored = iso_fields(policy)
-    cells = [DurationCell(field=name, label=FIELD_LABELS[name], value=stored[name],
+    cells = [DurationCell(field=name, label=FIELD_LABELS[name], value=amount_and_unit(getattr(policy, name))[0],
+                          unit=amount_and_unit(getattr(policy, name))[1],
                           readable=readable_duration(getattr(policy, name), name, policy.calendar),
                           error=None, editable=_editable(key, name))
              for name in DURATION_FIELDS]
@@ -115,8 +110,9 @@ def rejected_row(key: str, submitted: dict[str, str], problems: list[dict[str, A
     for name in DURATION_FIELDS:
         editable = _editable(key, name)
         error = " ".join(errors.pop(name)) if editable and name in errors else None
-        cells.append(DurationCell(field=name, label=FIELD_LABELS[name], value=submitted.get(name, ""), readable="",
-                                  error=error, editable=editable))
+        cells.append(DurationCell(field=name, label=FIELD_LABELS[name], value=submitted.get(name, ""),
+                                  unit=submitted.get(f"{name}_unit") or "days", readable="", error=error,
+                                  editable=editable))
     return PolicyRow(key=key, title=POLICY_TITLES[key], calendar=submitted.get("calendar", ""), cells=cells,
                      messages=[message for messages in errors.values() for message in messages])
 
@@ -134,17 +130,26 @@ def policies_page(request: Request, user: PageAdmin) -> Response:
     return _page(request, rows)
 
 
+Unit = Annotated[str, Form(max_length=10)]
+
+
 @router.post("/{key}")
 def save_policy(request: Request, user: PageAdmin, key: str, calendar: Annotated[str, Form()] = "",
                 due_in: Annotated[str, Form()] = "", remind_before: Annotated[str, Form()] = "",
-                repeat_every: Annotated[str, Form()] = "", escalate_after: Annotated[str, Form()] = "") -> Response:
+                repeat_every: Annotated[str, Form()] = "", escalate_after: Annotated[str, Form()] = "",
+                due_in_unit: Unit = "", remind_before_unit: Unit = "", repeat_every_unit: Unit = "",
+                escalate_after_unit: Unit = "") -> Response:
     """Save one row. A blank optional duration means zero (no reminder, notify once, never escalate)."""
     if key not in POLICY_KEYS:
         raise UnknownPolicy()
     submitted = {"calendar": calendar, "due_in": due_in, "remind_before": remind_before,
-                 "repeat_every": repeat_every, "escalate_after": escalate_after}
-    body = {name: value.strip() for name, value in submitted.items() if value.strip()}
+                 "repeat_every": repeat_every, "escalate_after": escalate_after, "due_in_unit": due_in_unit,
+                 "remind_before_unit": remind_before_unit, "repeat_every_unit": repeat_every_unit,
+                 "escalate_after_unit": escalate_after_unit}
     htmx = bool(request.headers.get("hx-request"))
+    body, not_numbers = _body(submitted)
+    if not_numbers:
+        return _rejected(request, key, submitted, not_numbers, htmx)
     try:
         policy = policy_from_input(PolicyIn.model_validate(body))
         with get_db(request).session() as session:
@@ -156,6 +161,22 @@ def save_policy(request: Request, user: PageAdmin, key: str, calendar: Annotated
     if not htmx:
         return RedirectResponse("/admin/policies", status_code=303)
     return render(request, "policies/_row.html", {"row": policy_row(key, stored, saved=True), "calendars": CALENDARS})
+
+
+def _body(submitted: dict[str, str]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The API's body for a row (ISO 8601 durations), and each amount that is not a whole number."""
+    body = {"calendar": submitted["calendar"].strip()} if submitted["calendar"].strip() else {}
+    problems: list[dict[str, Any]] = []
+    for name in DURATION_FIELDS:
+        value, unit = submitted[name], submitted[f"{name}_unit"]
+        try:
+            text = typed_duration(value, unit) if unit else value.strip()
+        except ValueError:
+            problems.append({"field": name, "code": "whole_number", "message": WHOLE_NUMBER_MESSAGE})
+            continue
+        if text:
+            body[name] = text
+    return body, problems
 
 
 def _rejected(request: Request, key: str, submitted: dict[str, str], problems: list[dict[str, Any]],

@@ -15,10 +15,11 @@ from schemas.errors import N_
 from store.repo.offboardings import employee_names
 from store.repo.process_list import ProcessFilter, list_processes
 from web.auth import PageUser, get_db, viewer_of
+from web.case_pages import PROCESS_PAGES
 from web.commission_page import STATUS_LABELS as SETTLEMENT_STATUS_LABELS
 from web.engine import company_days
 from web.offboarding_labels import CASE_STATUS_LABELS
-from web.templating import ORDER_STATUS_LABELS, PROCESS_PAGES, render
+from web.templating import ORDER_STATUS_LABELS, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 

@@ -17,10 +17,12 @@ from schemas.tasks import CompleteTaskIn, TaskOut
 from store.models import Employee
 from store.repo import audit, delegations
 from store.repo import tasks as task_repo
+from store.repo.task_subjects import subject_of
 from web import task_actions
 from web.auth import PageUser, Principal, get_db
 from web.csrf import verify_csrf
 from web.paths import RecordId
+from web.task_facts import decision_label, task_facts
 from web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -134,8 +136,10 @@ def _task_context(request: Request, user: Principal, task_id: str, view: TaskOut
         view = view or task_actions.task_out(task)
         names = _names(session, {task.assignee_id, task.escalated_to_id, task.delegated_from_id, task.completed_by,
                                  view.completed_by, view.assignee_id})
+        facts = task_facts(task, subject_of(session, task), request.app.state.settings.timezone)
     is_open = view.status == "open"
-    return {"task": task, "view": view, "names": names, "may_act": holder and is_open,
+    return {"task": task, "view": view, "names": names, "facts": facts,
+            "decision": decision_label(view.decision), "may_act": holder and is_open,
             "claimable": task.candidate_role is not None and is_open,
             "claimed_by_me": view.assignee_id == user.id}
 
