@@ -130,7 +130,10 @@ async def test_a_month_is_settled_reviewed_disputed_adjusted_approved_and_locked
     assert blocked.status_code == 422 and [d["code"] for d in error(blocked)["details"]] == ["disputes_open"]
     outsider = await east.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
                                json={"decision": "rejected", "reason": "不是我的团队"})
-    assert outsider.status_code == 403
+    assert outsider.status_code == 404, "another team's dispute answers as a missing one"
+    not_reviewer = await finance.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
+                                      json={"decision": "rejected", "reason": "财务不审"})
+    assert not_reviewer.status_code == 403, "finance reads every statement but does not review"
     no_amount = await south.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
                                  json={"decision": "adjusted", "reason": "老客户"})
     assert no_amount.status_code == 422
