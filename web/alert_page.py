@@ -153,7 +153,7 @@ def detail_context(request: Request, user: Principal, alert_id: int) -> dict[str
         figures = figures_of(session, viewer, alert, settings)
         task = task_repo.get(session, alert.task_id) if alert.task_id else None
         people = {alert.acknowledged_by, alert.resolved_by, alert.assignee_id,
-                  *((task.assignee_id, task.escalated_to_id) if task else ())}
+                  *((task.assignee_id, task.escalated_to_id, task.delegated_from_id) if task else ())}
         names = employee_names(session, {person for person in people if person is not None})
         customer_page = (alert.subject_type.value == "customer"
                          and may_see_customer(session, viewer, alert.subject_id))

@@ -150,7 +150,8 @@ def settlement_context(request: Request, user: Principal, period: str, after_run
         disputes = _disputes(session, user, row, view, reviews)
         names = employee_names(session, {person for person in (
             *(d.dispute.resolved_by for d in disputes), *(r.task.completed_by for r in reviews),
-            *(r.task.assignee_id for r in reviews)) if person is not None})
+            *(r.task.assignee_id for r in reviews), *(r.task.delegated_from_id for r in reviews))
+            if person is not None})
     may_recompute = user.has(*MANAGERS) and view.status in RECOMPUTABLE
     forms = ({r.task.id for r in reviews if r.mine} | {f"dispute-{d.dispute.id}" for d in disputes if d.resolvable}
              | ({"recompute"} if may_recompute else set()))

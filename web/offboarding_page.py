@@ -151,6 +151,7 @@ def case_context(session: Session, user: Principal, case: Offboarding, zone: Zon
     people = {case.employee_id, case.started_by, case.completed_by, case.cancelled_by,
               *(i.assignee_id for i in view.items), *(i.done_by for i in view.items),
               *(r.reviewer_id for r in view.reviews), *(r.to_id for r in view.reassignments),
+              *(held for r in reviews if r.task for held in (r.task.assignee_id, r.task.delegated_from_id)),
               *(r.proposed_to_id for r in view.reassignments), *timeline_people(entries)}
     names = case_repo.employee_names(session, {person for person in people if person is not None})
     names.update({person.id: person.name for person in plan.successors})
