@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_serializer
 
 from schemas.errors import N_, BatonError
+from schemas.ids import RecordId
 from schemas.money import NonNegativeAmount
 
 # What happened, in words: surrounding spaces are dropped, so a summary of spaces is refused as empty.
@@ -43,7 +44,7 @@ class CustomerIn(BaseModel):
     contact_phone: str = Field(default="", max_length=40)
     address: str = Field(default="", max_length=300)
     credit_limit: NonNegativeAmount = Decimal("0")
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     tags: list[str] = Field(default_factory=list, max_length=30)
     notes: str = Field(default="", max_length=4000)
 
@@ -77,12 +78,12 @@ class CustomerList(BaseModel):
 class ReassignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    owner_id: int | None
+    owner_id: RecordId | None
     reason: str = Field(min_length=1, max_length=500)
 
 
 class BulkReassignIn(ReassignIn):
-    customer_ids: list[int] = Field(min_length=1, max_length=500)
+    customer_ids: list[RecordId] = Field(min_length=1, max_length=500)
 
 
 class ReclaimIn(BaseModel):
@@ -98,7 +99,7 @@ class InteractionIn(BaseModel):
     summary: Summary
     content: str = Field(default="", max_length=20000)
     occurred_at: datetime
-    corrects_id: int | None = None
+    corrects_id: RecordId | None = None
 
 
 class InteractionOut(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -103,6 +104,16 @@ def install(app: FastAPI) -> None:
             return _client_gone(request)
         code, message = HTTP_CODES.get(exc.status_code, ("error", N_("The request could not be processed.")))
         return error_response(request, exc.status_code, code, message)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        """A number or text the database cannot hold (an id past 32 bits in a body): bad input,
+        and the unit of work rolled back, so nothing was written."""
+        log.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(request, 422, "invalid_input", N_("Some fields are not valid."),
+                              [{"field": "body", "code": "out_of_range",
+                                "message": N_("A number or text here is larger than Baton can keep.")}])
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

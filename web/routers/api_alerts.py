@@ -20,7 +20,7 @@ from store.repo import alert_rules, alert_views
 from store.repo.alert_views import UNRESOLVED, AlertFilter
 from web.alert_actions import scan_now
 from web.auth import Principal, get_db, require_roles, viewer_of
-from web.paths import IdFilter, Offset
+from web.paths import IdFilter, Offset, RecordId
 
 router = APIRouter(tags=["alerts"])
 
@@ -49,7 +49,7 @@ def list_alerts(request: Request, response: Response, user: Readers,
 
 
 @router.get("/api/alerts/{alert_id}", response_model=AlertOut)
-def get_alert(request: Request, user: Readers, alert_id: int) -> AlertOut:
+def get_alert(request: Request, user: Readers, alert_id: RecordId) -> AlertOut:
     with get_db(request).session() as session:
         return alert_views.alert_for(session, viewer_of(user), alert_id)
 

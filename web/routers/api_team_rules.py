@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.customers import Size
+from schemas.ids import RecordId as RuleTeamId
 from schemas.org import Role
 from store.repo import team_rules
 from web.auth import Principal, get_db, require_roles
@@ -23,7 +24,7 @@ class TeamRuleIn(BaseModel):
     region: str = Field(default="", max_length=50)
     industry: str = Field(default="", max_length=50)
     size: Size | None = None
-    team_id: int
+    team_id: RuleTeamId
     priority: int = Field(default=100, ge=0, le=10_000)
 
 
