@@ -44,8 +44,8 @@ def attempt_id(session: Session, update_id: str, tries: int = 20) -> str:
     """The update id to send for a person's action: the action's own id while the web never gave
     up on it (a repeat then gets the first answer), else the first retry id not fenced off."""
     candidates = [update_id, *(f"{update_id}:retry-{n}" for n in range(1, tries))]
-    fenced = dict(session.execute(select(ActionFence.update_id, ActionFence.outcome)
-                                  .where(ActionFence.update_id.in_(candidates))).tuples().all())
+    fenced = {update: outcome for update, outcome in session.execute(
+        select(ActionFence.update_id, ActionFence.outcome).where(ActionFence.update_id.in_(candidates)))}
     for candidate in candidates:
         if fenced.get(candidate) != Outcome.abandoned.value:
             return candidate
