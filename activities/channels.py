@@ -88,8 +88,14 @@ class EmailChannel:
         settings = self.settings
         try:
             await aiosmtplib.send(
-                self.compose(notice), hostname=settings.host, port=settings.port, username=settings.username,
-                password=settings.password, start_tls=settings.starttls, timeout=settings.timeout)
+                self.compose(notice),
+                hostname=settings.host,
+                port=settings.port,
+                username=settings.username,
+                password=settings.password,
+                start_tls=settings.starttls,
+                timeout=settings.timeout,
+            )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise ChannelFailed(f"SMTP refused the recipient: {exc}", permanent=True) from exc
         except aiosmtplib.SMTPResponseException as exc:

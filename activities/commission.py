@@ -54,6 +54,7 @@ class CommissionActivities:
     @activity.defn(name="commission.compute")
     def compute(self, request: ComputeRequest) -> ComputeResult:
         """Every statement of the period; progress goes to the page and to Temporal's heartbeat."""
+
         def progress(share: float) -> None:
             activity.heartbeat(share)
             with self.db.session() as session:
@@ -68,15 +69,26 @@ class CommissionActivities:
         with self.db.session() as session:
             row = settlements.settlement(session, change.settlement_id)
             policy = policies.snapshot(session).get("commission.review")
-            ends_at = row.review_ends_at if row.status == SettlementStatus.employee_review.value and \
-                row.review_ends_at else due_at(change.at or datetime.now(UTC), policy, self.timezone)
-            settlements.set_status(session, row.id, SettlementStatus.employee_review, change.actor_id,
-                                   review_ends_at=ends_at)
+            ends_at = (
+                row.review_ends_at
+                if row.status == SettlementStatus.employee_review.value and row.review_ends_at
+                else due_at(change.at or datetime.now(UTC), policy, self.timezone)
+            )
+            settlements.set_status(
+                session, row.id, SettlementStatus.employee_review, change.actor_id, review_ends_at=ends_at
+            )
             until = ends_at.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%d %H:%M")
-            notified = [tell(session, recipient_id=employee, message=READY, params={
-                "period": row.period, "until": until, "link": f"/commission/{row.period}/mine"},
-                dedupe_key=f"{row.workflow_id}:r{row.run}:ready:{employee}", process_id=row.workflow_id)
-                for employee in _statement_holders(session, row)]
+            notified = [
+                tell(
+                    session,
+                    recipient_id=employee,
+                    message=READY,
+                    params={"period": row.period, "until": until, "link": f"/commission/{row.period}/mine"},
+                    dedupe_key=f"{row.workflow_id}:r{row.run}:ready:{employee}",
+                    process_id=row.workflow_id,
+                )
+                for employee in _statement_holders(session, row)
+            ]
             return ReviewOpened(ends_at=ends_at, notified=self._outside(notified))
 
     @activity.defn(name="commission.status")
@@ -85,10 +97,19 @@ class CommissionActivities:
             row = settlements.set_status(session, change.settlement_id, change.status, change.actor_id, change.comment)
             if change.status != SettlementStatus.locked:
                 return []
-            return self._outside([tell(session, recipient_id=employee, message=LOCKED, params={
-                "period": row.period, "link": f"/commission/{row.period}/mine"},
-                dedupe_key=f"{row.workflow_id}:locked:{employee}", process_id=row.workflow_id)
-                for employee in _statement_holders(session, row)])
+            return self._outside(
+                [
+                    tell(
+                        session,
+                        recipient_id=employee,
+                        message=LOCKED,
+                        params={"period": row.period, "link": f"/commission/{row.period}/mine"},
+                        dedupe_key=f"{row.workflow_id}:locked:{employee}",
+                        process_id=row.workflow_id,
+                    )
+                    for employee in _statement_holders(session, row)
+                ]
+            )
 
     @activity.defn(name="commission.dispute")
     def dispute(self, request: DisputeRequest) -> int:
@@ -113,26 +134,40 @@ class CommissionActivities:
             if found is None:
                 try:
                     with session.begin_nested():
-                        found = settlements.open_settlement(session, period=period, actor_id=None,
-                                                            current_period=current)
+                        found = settlements.open_settlement(
+                            session, period=period, actor_id=None, current_period=current
+                        )
                 except BatonError as refusal:
                     deciders = set(finance_people(session) + role_members(session, "admin", None))
                     for person in sorted(deciders):
-                        tell(session, recipient_id=person, message=NOT_OPENED,
-                             params={"period": period, "reason": refusal.message},
-                             rendered_params={"period": period, "reason": in_company_language(refusal.message, {})},
-                             dedupe_key=f"commission-{period}:not-opened:{person}", process_id=f"commission-{period}")
+                        tell(
+                            session,
+                            recipient_id=person,
+                            message=NOT_OPENED,
+                            params={"period": period, "reason": refusal.message},
+                            rendered_params={"period": period, "reason": in_company_language(refusal.message, {})},
+                            dedupe_key=f"commission-{period}:not-opened:{person}",
+                            process_id=f"commission-{period}",
+                        )
                     return None
             elif found.run > 0 or found.status != SettlementStatus.computing.value:
                 return None
-            return SettlementStart(settlement_id=found.id, period=found.period, started_by=found.started_by,
-                                   policies=policies.snapshot(session))
+            return SettlementStart(
+                settlement_id=found.id,
+                period=found.period,
+                started_by=found.started_by,
+                policies=policies.snapshot(session),
+            )
 
 
 def _statement_holders(session: Session, row: CommissionSettlement) -> list[int]:
-    return list(session.scalars(select(CommissionStatement.employee_id).where(
-        CommissionStatement.settlement_id == row.id, CommissionStatement.run == row.run)
-        .order_by(CommissionStatement.employee_id)))
+    return list(
+        session.scalars(
+            select(CommissionStatement.employee_id)
+            .where(CommissionStatement.settlement_id == row.id, CommissionStatement.run == row.run)
+            .order_by(CommissionStatement.employee_id)
+        )
+    )
 
 
 def commission_activities(db: Database, timezone: str, *, outside_channels: bool = True) -> list[Callable[..., Any]]:

@@ -40,8 +40,11 @@ ONE_DAY = timedelta(days=1)
 
 @cache
 def _warn_outside_calendar(year: int) -> None:
-    log.warning("chinese_calendar has no data for %s: counting Monday to Friday as working days "
-                "(upgrade chinese-calendar once the year's holidays are announced)", year)
+    log.warning(
+        "chinese_calendar has no data for %s: counting Monday to Friday as working days "
+        "(upgrade chinese-calendar once the year's holidays are announced)",
+        year,
+    )
 
 
 def is_working_day(day: date) -> bool:

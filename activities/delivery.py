@@ -61,8 +61,9 @@ class NoticeDispatcher:
             return report
         notice = await asyncio.to_thread(self._notice, notification_id)
         if notice is None:
-            raise ApplicationError(f"notification {notification_id} does not exist", type="NotificationMissing",
-                                   non_retryable=True)
+            raise ApplicationError(
+                f"notification {notification_id} does not exist", type="NotificationMissing", non_retryable=True
+            )
         failures: list[_Failure] = []
         for channel in self.channels:
             address = channel.address(notice)
@@ -75,8 +76,11 @@ class NoticeDispatcher:
             try:
                 await channel.send(notice)
             except Exception as exc:  # ChannelFailed, or an adapter bug: either way it leaves its trace on the row
-                failure = _Failure(channel.name, str(exc) if isinstance(exc, ChannelFailed)
-                                   else f"{type(exc).__name__}: {exc}", getattr(exc, "permanent", False))
+                failure = _Failure(
+                    channel.name,
+                    str(exc) if isinstance(exc, ChannelFailed) else f"{type(exc).__name__}: {exc}",
+                    getattr(exc, "permanent", False),
+                )
                 failures.append(failure)
                 await asyncio.to_thread(self._record_failed, notification_id, channel.name, failure.error)
                 continue
@@ -85,8 +89,11 @@ class NoticeDispatcher:
         if failures:
             summary = "; ".join(f"{f.channel}: {f.error}" for f in failures)
             log.warning("notification %s not delivered: %s", notification_id, summary)
-            raise ApplicationError(f"notification {notification_id} not delivered: {summary}",
-                                   type="DeliveryFailed", non_retryable=all(f.permanent for f in failures))
+            raise ApplicationError(
+                f"notification {notification_id} not delivered: {summary}",
+                type="DeliveryFailed",
+                non_retryable=all(f.permanent for f in failures),
+            )
         return report
 
     def _notice(self, notification_id: int) -> Notice | None:
@@ -96,8 +103,11 @@ class NoticeDispatcher:
                 return None
             person = session.get(Employee, notification.recipient_id)
             language = (person.language if person else None) or COMPANY_LANGUAGE
-            case = process_access.case_of(session, notification.process_id) \
-                if notification.process_id and not notification.task_id else None
+            case = (
+                process_access.case_of(session, notification.process_id)
+                if notification.process_id and not notification.task_id
+                else None
+            )
             path = where_to_act(notification, case)
             return Notice(
                 notification_id=notification.id,

@@ -17,11 +17,27 @@ def in_company_language(message: str, params: dict[str, Any]) -> str:
     return translate_in(COMPANY_LANGUAGE, message, params)
 
 
-def tell(session: Session, *, recipient_id: int, message: str, params: dict[str, Any], dedupe_key: str,
-         process_id: str | None = None, task_id: str | None = None, kind: str = "info",
-         rendered_params: dict[str, Any] | None = None) -> int:
+def tell(
+    session: Session,
+    *,
+    recipient_id: int,
+    message: str,
+    params: dict[str, Any],
+    dedupe_key: str,
+    process_id: str | None = None,
+    task_id: str | None = None,
+    kind: str = "info",
+    rendered_params: dict[str, Any] | None = None,
+) -> int:
     """One in-app notification per ``dedupe_key`` (a retried activity writes it once)."""
     return notification_repo.create_once(
-        session, recipient_id=recipient_id, kind=kind,
+        session,
+        recipient_id=recipient_id,
+        kind=kind,
         title=in_company_language(message, rendered_params if rendered_params is not None else params),
-        task_id=task_id, process_id=process_id, dedupe_key=dedupe_key, message_id=message, params=params)
+        task_id=task_id,
+        process_id=process_id,
+        dedupe_key=dedupe_key,
+        message_id=message,
+        params=params,
+    )

@@ -58,15 +58,33 @@ class OffboardingActivities:
             customers = len(reassignment.customers_of(session, employee.id))
             params = {"person": employee.name, "day": case.last_day.isoformat()}
             watchers = sorted(managers_of(session, employee) | set(hr_people(session)))
-            notified = [_notify(session, person, STARTED, params, f"{case.workflow_id}:{case.id}:started:{person}",
-                                case.workflow_id) for person in watchers if person != employee.id]
+            notified = [
+                _notify(
+                    session, person, STARTED, params, f"{case.workflow_id}:{case.id}:started:{person}", case.workflow_id
+                )
+                for person in watchers
+                if person != employee.id
+            ]
             waiting = handover.pending_orders(session, employee.id)
             if waiting and case.manager_id is not None:
-                notified.append(_notify(session, case.manager_id, PENDING_ORDERS,
-                                        {"person": employee.name, "count": str(len(waiting))},
-                                        f"{case.workflow_id}:{case.id}:pending-orders", case.workflow_id))
-            return Handover(items=items, manager_id=case.manager_id, head_id=case.head_id, customers=customers,
-                            proposal=reassignment.proposal(session, case.id), notified=self._outside(notified))
+                notified.append(
+                    _notify(
+                        session,
+                        case.manager_id,
+                        PENDING_ORDERS,
+                        {"person": employee.name, "count": str(len(waiting))},
+                        f"{case.workflow_id}:{case.id}:pending-orders",
+                        case.workflow_id,
+                    )
+                )
+            return Handover(
+                items=items,
+                manager_id=case.manager_id,
+                head_id=case.head_id,
+                customers=customers,
+                proposal=reassignment.proposal(session, case.id),
+                notified=self._outside(notified),
+            )
 
     @activity.defn(name="offboarding.item_done")
     def item_done(self, done: ItemDone) -> list[int]:
@@ -82,10 +100,17 @@ class OffboardingActivities:
             reason = in_company_language(reassignment.REASON, {"person": leaver.name})
             moved = reassignment.execute(session, case, leaver, plan.actor_id, plan.assignments, reason)
             handover.open_after_plan(session, case)
-            notified = [_notify(session, successor.id, SUCCESSOR,
-                                {"customer": customer.name, "person": leaver.name, "link": f"/customers/{customer.id}"},
-                                f"{case.workflow_id}:{case.id}:successor:{customer.id}", case.workflow_id)
-                        for customer, successor in moved]
+            notified = [
+                _notify(
+                    session,
+                    successor.id,
+                    SUCCESSOR,
+                    {"customer": customer.name, "person": leaver.name, "link": f"/customers/{customer.id}"},
+                    f"{case.workflow_id}:{case.id}:successor:{customer.id}",
+                    case.workflow_id,
+                )
+                for customer, successor in moved
+            ]
             return self._outside(notified)
 
     @activity.defn(name="offboarding.review")
@@ -103,9 +128,19 @@ class OffboardingActivities:
             elif change.status == OffboardingStatus.completed:
                 handover.complete(session, case, change.actor_id, change.comment, early_reason=change.early_reason)
                 watchers = sorted(managers_of(session, employee) | set(hr_people(session)))
-                return self._outside([_notify(session, person, COMPLETED, {"person": employee.name},
-                                              f"{case.workflow_id}:{case.id}:completed:{person}", case.workflow_id)
-                                      for person in watchers])
+                return self._outside(
+                    [
+                        _notify(
+                            session,
+                            person,
+                            COMPLETED,
+                            {"person": employee.name},
+                            f"{case.workflow_id}:{case.id}:completed:{person}",
+                            case.workflow_id,
+                        )
+                        for person in watchers
+                    ]
+                )
             elif change.status == OffboardingStatus.cancelled:
                 handover.cancel(session, case, change.actor_id, change.comment or "")
             elif case.status not in (OffboardingStatus.completed.value, OffboardingStatus.cancelled.value):
@@ -119,9 +154,20 @@ class OffboardingActivities:
             case, employee = _case(session, notice.offboarding_id)
             recipients = sorted({*hr_people(session), *([case.head_id] if case.head_id else [])})
             params = {"person": employee.name, "count": str(notice.blockers)}
-            return self._outside([_notify(session, person, PAST_LAST_DAY, params,
-                                          f"{case.workflow_id}:{case.id}:past-last-day:{notice.day}:{person}",
-                                          case.workflow_id, kind="escalation") for person in recipients])
+            return self._outside(
+                [
+                    _notify(
+                        session,
+                        person,
+                        PAST_LAST_DAY,
+                        params,
+                        f"{case.workflow_id}:{case.id}:past-last-day:{notice.day}:{person}",
+                        case.workflow_id,
+                        kind="escalation",
+                    )
+                    for person in recipients
+                ]
+            )
 
 
 def _case(session: Session, case_id: int) -> tuple[Offboarding, Employee]:
@@ -132,13 +178,26 @@ def _case(session: Session, case_id: int) -> tuple[Offboarding, Employee]:
     return case, employee
 
 
-def _notify(session: Session, recipient: int, message: str, params: dict[str, Any], key: str, process_id: str,
-            kind: str = "info") -> int:
-    return tell(session, recipient_id=recipient, message=message, params=params, dedupe_key=key,
-                process_id=process_id, kind=kind)
+def _notify(
+    session: Session,
+    recipient: int,
+    message: str,
+    params: dict[str, Any],
+    key: str,
+    process_id: str,
+    kind: str = "info",
+) -> int:
+    return tell(
+        session,
+        recipient_id=recipient,
+        message=message,
+        params=params,
+        dedupe_key=key,
+        process_id=process_id,
+        kind=kind,
+    )
 
 
 def offboarding_activities(db: Database, *, outside_channels: bool = True) -> list[Callable[..., Any]]:
     bound = OffboardingActivities(db, outside_channels=outside_channels)
-    return [bound.begin, bound.item_done, bound.execute_plan, bound.review, bound.status,
-            bound.last_day_notice]
+    return [bound.begin, bound.item_done, bound.execute_plan, bound.review, bound.status, bound.last_day_notice]

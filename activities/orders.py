@@ -64,8 +64,9 @@ class OrderActivities:
             self._refused(submission)
             with self.db.session() as session:
                 services = order_repo.services_by_code(session, [s.service_code for s in taken.shortfalls])
-                return SubmissionCheck(problems=[shortfall_problem(services[s.service_code], s)
-                                                 for s in taken.shortfalls])
+                return SubmissionCheck(
+                    problems=[shortfall_problem(services[s.service_code], s) for s in taken.shortfalls]
+                )
         return check
 
     def _refused(self, submission: Submission) -> None:
@@ -82,10 +83,20 @@ class OrderActivities:
             if order is None or order.status != OrderStatus.pending_approval.value:
                 return None
             lines = order_repo.stored_lines(session, order)
-            capacity.adopt(session, order.id, order.requested_date,
-                           capacity.needs_of((line.service, line.quantity) for line in lines))
-            submission = Submission(order_id=order.id, revision=order.revision, actor=Actor(id=order.owner_id),
-                                    requested_date=order.requested_date, lines=lines, note=order.note)
+            capacity.adopt(
+                session,
+                order.id,
+                order.requested_date,
+                capacity.needs_of((line.service, line.quantity) for line in lines),
+            )
+            submission = Submission(
+                order_id=order.id,
+                revision=order.revision,
+                actor=Actor(id=order.owner_id),
+                requested_date=order.requested_date,
+                lines=lines,
+                note=order.note,
+            )
             return plan_for_pending(session, order, submission)
 
     @activity.defn(name="orders.record")
@@ -102,11 +113,16 @@ class OrderActivities:
 
 def _tell_owner(session: Session, order: Order, outcome: OrderOutcome) -> int | None:
     customer_name = order_repo.customer_name(session, order.customer_id)
-    params: dict[str, object] = {"order": str(order.id), "customer": customer_name,
-                                 "comment": outcome.comment or ""}
+    params: dict[str, object] = {"order": str(order.id), "customer": customer_name, "comment": outcome.comment or ""}
     message = OUTCOME_MESSAGES[outcome.status]
-    return tell(session, recipient_id=order.owner_id, message=message, params=params, process_id=order.workflow_id,
-                dedupe_key=f"{order.workflow_id}:{outcome.revision}:{outcome.status.value}")
+    return tell(
+        session,
+        recipient_id=order.owner_id,
+        message=message,
+        params=params,
+        process_id=order.workflow_id,
+        dedupe_key=f"{order.workflow_id}:{outcome.revision}:{outcome.status.value}",
+    )
 
 
 def order_activities(db: Database, *, outside_channels: bool = True) -> list[Callable[..., Any]]:

@@ -27,17 +27,23 @@ class RiskScanActivities:
         """The scan's row, and the rules switched on as it begins."""
         with self.db.session() as session:
             rules = [settings.rule for settings in alert_rules.all_settings(session) if settings.enabled]
-            row = alerts.begin_scan(session, workflow_id=activity.info().workflow_id or "",
-                                    trigger=moment.start.trigger, started_by=moment.start.started_by, at=moment.at,
-                                    rules=len(rules))
+            row = alerts.begin_scan(
+                session,
+                workflow_id=activity.info().workflow_id or "",
+                trigger=moment.start.trigger,
+                started_by=moment.start.started_by,
+                at=moment.at,
+                rules=len(rules),
+            )
             return ScanBegun(scan_id=row.id, rules=rules, policy=policies.snapshot(session).get("alert.followup"))
 
     @activity.defn(name="alerts.run_rule")
     def run_rule(self, run: RuleRun) -> list[RaisedAlert]:
         """Evaluate one rule at the scan's moment and raise what is new."""
         with self.db.session() as session:
-            return alerts.apply_rule(session, scan_id=run.scan_id, rule=run.rule, position=run.position, at=run.at,
-                                     timezone=self.timezone)
+            return alerts.apply_rule(
+                session, scan_id=run.scan_id, rule=run.rule, position=run.position, at=run.at, timezone=self.timezone
+            )
 
     @activity.defn(name="alerts.finish_scan")
     def finish_scan(self, finished: ScanFinished) -> None:

@@ -64,30 +64,65 @@ class TaskActivities:
                 if delegate is not None and delegate != assignee and delegate not in spec.excluded_actor_ids:
                     assignee, delegated_from = delegate, spec.assignee_id
             task = Task(
-                id=request.task_id, process=spec.process.value, process_id=spec.process_id,
-                workflow_id=request.workflow_id, kind=spec.kind, subject=spec.subject,
+                id=request.task_id,
+                process=spec.process.value,
+                process_id=spec.process_id,
+                workflow_id=request.workflow_id,
+                kind=spec.kind,
+                subject=spec.subject,
                 title=in_company_language(spec.title, dict(spec.title_params)),
-                assignee_id=assignee, candidate_role=spec.candidate_role, candidate_team_id=spec.candidate_team_id,
-                delegated_from_id=delegated_from, due_at=_due(request, self.timezone),
-                status="open", overdue=False, actions=list(spec.actions),
-                context={**spec.context, "title_message": [spec.title, dict(spec.title_params)],
-                         **({"excluded_actor_ids": spec.excluded_actor_ids} if spec.excluded_actor_ids else {})},
-                policy_key=spec.policy_key, created_at=request.opened_at,
+                assignee_id=assignee,
+                candidate_role=spec.candidate_role,
+                candidate_team_id=spec.candidate_team_id,
+                delegated_from_id=delegated_from,
+                due_at=_due(request, self.timezone),
+                status="open",
+                overdue=False,
+                actions=list(spec.actions),
+                context={
+                    **spec.context,
+                    "title_message": [spec.title, dict(spec.title_params)],
+                    **({"excluded_actor_ids": spec.excluded_actor_ids} if spec.excluded_actor_ids else {}),
+                },
+                policy_key=spec.policy_key,
+                created_at=request.opened_at,
             )
             session.add(task)
             session.flush()
-            session.add_all(TaskExclusion(task_id=task.id, employee_id=person)
-                            for person in dict.fromkeys(spec.excluded_actor_ids))
-            notified = [_notify(session, recipient, "info", NEW_TASK, task, f"{task.id}:new:{recipient}")
-                        for recipient in task_repo.current_holders(session, task)]
+            session.add_all(
+                TaskExclusion(task_id=task.id, employee_id=person) for person in dict.fromkeys(spec.excluded_actor_ids)
+            )
+            notified = [
+                _notify(session, recipient, "info", NEW_TASK, task, f"{task.id}:new:{recipient}")
+                for recipient in task_repo.current_holders(session, task)
+            ]
             if delegated_from is not None and assignee is not None:
                 away = session.get(Employee, delegated_from)
-                notified.append(_notify(session, assignee, "info", DELEGATED, task, f"{task.id}:delegated:{assignee}",
-                                        person=away.name if away else ""))
-            audit.record(session, actor_id=None, action="task.opened", entity="task", entity_id=task.id,
-                         detail={"kind": task.kind, "assignee_id": assignee, "role": spec.candidate_role,
-                                 "delegated_from_id": delegated_from,
-                                 "due_at": task.due_at.isoformat() if task.due_at else None})
+                notified.append(
+                    _notify(
+                        session,
+                        assignee,
+                        "info",
+                        DELEGATED,
+                        task,
+                        f"{task.id}:delegated:{assignee}",
+                        person=away.name if away else "",
+                    )
+                )
+            audit.record(
+                session,
+                actor_id=None,
+                action="task.opened",
+                entity="task",
+                entity_id=task.id,
+                detail={
+                    "kind": task.kind,
+                    "assignee_id": assignee,
+                    "role": spec.candidate_role,
+                    "delegated_from_id": delegated_from,
+                    "due_at": task.due_at.isoformat() if task.due_at else None,
+                },
+            )
             return _opened(task, self._outside([n for n in notified if n is not None]))
 
     def _outside(self, notification_ids: list[int]) -> list[int]:
@@ -101,8 +136,10 @@ class TaskActivities:
             if task is None:
                 return DeadlineOutcome()
             recipients = task_repo.current_holders(session, task)
-            notified = [_notify(session, recipient, "reminder", DUE_SOON, task, f"{task.id}:reminder:{recipient}")
-                        for recipient in recipients]
+            notified = [
+                _notify(session, recipient, "reminder", DUE_SOON, task, f"{task.id}:reminder:{recipient}")
+                for recipient in recipients
+            ]
             _audit_once(session, task, "task.reminder_sent", {"recipients": recipients})
             return DeadlineOutcome(notified=self._outside([n for n in notified if n is not None]))
 
@@ -118,8 +155,10 @@ class TaskActivities:
             managers = [m for h in holders[:1] for m in responsibility.escalation_chain(session, task)[:1]]
             hr = responsibility.hr_people(session) if event.notify_hr else []
             recipients = list(dict.fromkeys([*holders, *managers, *hr]))
-            notified = [_notify(session, recipient, "overdue", OVERDUE, task,
-                                f"{task.id}:overdue:{event.sequence}:{recipient}") for recipient in recipients]
+            notified = [
+                _notify(session, recipient, "overdue", OVERDUE, task, f"{task.id}:overdue:{event.sequence}:{recipient}")
+                for recipient in recipients
+            ]
             _audit_once(session, task, f"task.overdue_notice.{event.sequence}", {"recipients": recipients})
             return DeadlineOutcome(notified=self._outside([n for n in notified if n is not None]))
 
@@ -137,8 +176,9 @@ class TaskActivities:
             target = chain[event.level - 1]
             task.escalated_to_id = target
             task.escalation_level = event.level
-            notified = _notify(session, target, "escalation", ESCALATED, task,
-                               f"{task.id}:escalation:{event.level}:{target}")
+            notified = _notify(
+                session, target, "escalation", ESCALATED, task, f"{task.id}:escalation:{event.level}:{target}"
+            )
             _audit_once(session, task, f"task.escalated.{event.level}", {"to": target})
             return DeadlineOutcome(notified=self._outside([notified] if notified is not None else []), target=target)
 
@@ -150,14 +190,28 @@ class TaskActivities:
                 return
             decision = request.decision
             task_repo.close(
-                session, task, status=request.status.value, decision=decision.action if decision else None,
+                session,
+                task,
+                status=request.status.value,
+                decision=decision.action if decision else None,
                 completed_by=decision.actor_id if decision else None,
                 comment=decision.comment if decision else request.reason,
-                at=decision.decided_at if decision else utcnow(), data=decision.data if decision else None)
+                at=decision.decided_at if decision else utcnow(),
+                data=decision.data if decision else None,
+            )
             action = "task.completed" if request.status == TaskStatus.done else "task.cancelled"
-            audit.record(session, actor_id=decision.actor_id if decision else None, action=action, entity="task",
-                         entity_id=task.id, detail={"decision": task.decision, "comment": task.comment,
-                                                    "attachments": decision.attachment_ids if decision else []})
+            audit.record(
+                session,
+                actor_id=decision.actor_id if decision else None,
+                action=action,
+                entity="task",
+                entity_id=task.id,
+                detail={
+                    "decision": task.decision,
+                    "comment": task.comment,
+                    "attachments": decision.attachment_ids if decision else [],
+                },
+            )
 
     @activity.defn(name="tasks.claim")
     def claim(self, request: ClaimRequest) -> None:
@@ -167,8 +221,14 @@ class TaskActivities:
                 return
             task.assignee_id = None if request.release else request.actor.id
             task.claimed_at = None if request.release else utcnow()
-            audit.record(session, actor_id=request.actor.id, action="task.released" if request.release
-                         else "task.claimed", entity="task", entity_id=task.id, detail={})
+            audit.record(
+                session,
+                actor_id=request.actor.id,
+                action="task.released" if request.release else "task.claimed",
+                entity="task",
+                entity_id=task.id,
+                detail={},
+            )
 
 
 def _due(request: OpenTaskRequest, timezone: str) -> datetime:
@@ -181,8 +241,13 @@ def _due(request: OpenTaskRequest, timezone: str) -> datetime:
 
 def _opened(task: Task, notified: list[int]) -> OpenedTask:
     assert task.due_at is not None
-    return OpenedTask(task_id=task.id, assignee_id=task.assignee_id, delegated_from_id=task.delegated_from_id,
-                      due_at=task.due_at, notified=notified)
+    return OpenedTask(
+        task_id=task.id,
+        assignee_id=task.assignee_id,
+        delegated_from_id=task.delegated_from_id,
+        due_at=task.due_at,
+        notified=notified,
+    )
 
 
 def _task_notifications(session: Session, task_id: str, kind: str) -> list[int]:
@@ -196,21 +261,34 @@ def _open_task(session: Session, task_id: str) -> Task | None:
     return task if task is not None and task.status == "open" else None
 
 
-def _notify(session: Session, recipient: int, kind: str, message: str, task: Task, key: str,
-            **extra: Any) -> int | None:
+def _notify(
+    session: Session, recipient: int, kind: str, message: str, task: Task, key: str, **extra: Any
+) -> int | None:
     """In-app notification with the task's title; each reader sees it in their own language."""
     if session.get(Employee, recipient) is None:
         return None
     title_message = (task.context or {}).get("title_message") or [task.title, {}]
     params = {"title": task.title, "title_message": title_message, **extra}
-    return tell(session, recipient_id=recipient, message=message, params=params, dedupe_key=key, kind=kind,
-                task_id=task.id, process_id=task.workflow_id, rendered_params={**params, "title": task.title})
+    return tell(
+        session,
+        recipient_id=recipient,
+        message=message,
+        params=params,
+        dedupe_key=key,
+        kind=kind,
+        task_id=task.id,
+        process_id=task.workflow_id,
+        rendered_params={**params, "title": task.title},
+    )
 
 
 def _audit_once(session: Session, task: Task, action: str, detail: dict[str, object]) -> None:
     """Deadline events are audited once per task and step, even when an activity is retried."""
-    seen = session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "task", AuditEntry.entity_id == task.id,
-                                                      AuditEntry.action == action).limit(1))
+    seen = session.scalar(
+        select(AuditEntry.id)
+        .where(AuditEntry.entity == "task", AuditEntry.entity_id == task.id, AuditEntry.action == action)
+        .limit(1)
+    )
     if seen is None:
         audit.record(session, actor_id=None, action=action, entity="task", entity_id=task.id, detail=detail)
 
@@ -218,4 +296,3 @@ def _audit_once(session: Session, task: Task, action: str, detail: dict[str, obj
 def task_activities(db: Database, timezone: str, *, outside_channels: bool = True) -> list[Callable[..., Any]]:
     bound = TaskActivities(db, timezone, outside_channels=outside_channels)
     return [bound.open, bound.remind, bound.overdue_notice, bound.escalate, bound.close, bound.claim]
-

@@ -22,8 +22,11 @@ def report(result: VerifyResult, out: TextIO) -> int:
     print(f"Audit log BROKEN after {result.entries} intact entries.", file=out)
     if broken is not None:
         at = broken.at.isoformat() if broken.at else "-"
-        print(f"First broken entry: id={broken.id} at={at} action={broken.action} "
-              f"entity={broken.entity} entity_id={broken.entity_id} reason={broken.reason}", file=out)
+        print(
+            f"First broken entry: id={broken.id} at={at} action={broken.action} "
+            f"entity={broken.entity} entity_id={broken.entity_id} reason={broken.reason}",
+            file=out,
+        )
     return 1
 
 

@@ -20,8 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("demo-data", help="load the demo company into an empty database")
     commands.add_parser("mail-catcher", help="run the dev SMTP mail catcher (messages under <data dir>/mailbox)")
-    audit = commands.add_parser("audit", help="check the audit log").add_subparsers(dest="audit_command",
-                                                                                   required=True)
+    audit = commands.add_parser("audit", help="check the audit log").add_subparsers(dest="audit_command", required=True)
     audit_verify = audit.add_parser("verify", help="recompute the hash chain; non-zero exit when it is broken")
     audit_verify.add_argument("--anchor", help="a head hash printed by an earlier run that must still be in the log")
     args = parser.parse_args(argv)
@@ -43,8 +42,13 @@ def main(argv: list[str] | None = None) -> int:
 
         from web.app import create_app
 
-        uvicorn.run(create_app(settings), host=settings.web_host, port=settings.web_port,
-                    log_level="warning", proxy_headers=True)
+        uvicorn.run(
+            create_app(settings),
+            host=settings.web_host,
+            port=settings.web_port,
+            log_level="warning",
+            proxy_headers=True,
+        )
         return 0
     if args.command == "migrate":
         from store.migrate import upgrade

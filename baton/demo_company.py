@@ -304,9 +304,7 @@ def _plan_orders(rng: random.Random, today: date, customers: list[_Customer]) ->
     return orders
 
 
-def _new_order(
-    rng: random.Random, today: date, index: int, customer: _Customer, owner: str, day: date
-) -> _Order:
+def _new_order(rng: random.Random, today: date, index: int, customer: _Customer, owner: str, day: date) -> _Order:
     created = _office_hours(rng, day)
     mix = data.SERVICE_MIX[customer.home.industry]
     codes: list[str] = []
@@ -328,9 +326,7 @@ def _new_order(
     return _Order(index, owner, created, requested, status, step, decided, lines)
 
 
-def _decision(
-    rng: random.Random, today: date, day: date, created: datetime
-) -> tuple[str, str | None, datetime | None]:
+def _decision(rng: random.Random, today: date, day: date, created: datetime) -> tuple[str, str | None, datetime | None]:
     """Recent orders may still wait for their manager; older ones were decided within a day."""
     if day >= today - timedelta(days=3) and rng.random() < 0.3:
         return "pending_approval", "manager", None
@@ -442,8 +438,7 @@ def _plan_interactions(rng: random.Random, today: date, customers: list[_Custome
             day = customer.drop_from - timedelta(days=rng.randint(5, 30))
             summary = _fill(rng, rng.choice(data.COMPETITOR_HINTS), customer)
             records.append(_Record(index, customer.owner, summary, _office_hours(rng, day), "visit"))
-            manager = next(p.username for p in data.MANAGERS
-                           if p.team == customer.home.key)
+            manager = next(p.username for p in data.MANAGERS if p.team == customer.home.key)
             heard = today - timedelta(days=rng.randint(3, 20))
             summary = _fill(rng, rng.choice(data.DIVERSION_HINTS), customer)
             records.append(_Record(index, manager, summary, _office_hours(rng, heard), "phone"))
@@ -464,8 +459,15 @@ def _winding_down(today: date, records: list[_Record], customers: list[_Customer
     for _ in range(max(0, data.SHOW_VISITS - logged)):
         index, customer = rng.choice(hers)
         day = today - timedelta(days=rng.randint(8, 34))
-        records.append(_Record(index, data.STAR_SELLER, _fill(rng, rng.choice(data.SHOW_VISIT_TEMPLATES), customer),
-                               _office_hours(rng, day), "visit"))
+        records.append(
+            _Record(
+                index,
+                data.STAR_SELLER,
+                _fill(rng, rng.choice(data.SHOW_VISIT_TEMPLATES), customer),
+                _office_hours(rng, day),
+                "visit",
+            )
+        )
     return [r for r in records if id(r) not in dropped]
 
 
@@ -480,8 +482,9 @@ def _side_business(today: date, customers: list[_Customer]) -> list[_Record]:
         index, customer = rng.choice(theirs)
         summary = _fill(rng, rng.choice(data.SIDE_BUSINESS_TEMPLATES), customer)
         day = today - timedelta(days=rng.randint(1, 28))
-        records.append(_Record(index, data.SIDE_BUSINESS[0], summary, _office_hours(rng, day), "wechat",
-                               by_owner=False))
+        records.append(
+            _Record(index, data.SIDE_BUSINESS[0], summary, _office_hours(rng, day), "wechat", by_owner=False)
+        )
     return records
 
 
@@ -506,9 +509,7 @@ def _plan_complaints(
         day = order.requested + timedelta(days=rng.randint(0, 3))
         if order.status == "approved" and rng.random() < 0.015 and day < today:
             records.append(_complaint(rng, order.customer, customers[order.customer], order.owner, day))
-    steady = [
-        i for i, c in enumerate(customers) if c.owner and c.drop_from is None and c.silent_from is None
-    ]
+    steady = [i for i, c in enumerate(customers) if c.owner and c.drop_from is None and c.silent_from is None]
     for index in rng.sample(steady, data.REPEAT_COMPLAINERS):
         customer = customers[index]
         for _ in range(rng.randint(3, 4)):
@@ -532,8 +533,14 @@ def _write(session: Session, plan: _Plan, today: date, password_hash: str) -> No
     session.execute(
         insert(Service),
         [
-            {"code": s.code, "name": s.name, "unit": s.unit, "list_price": s.list_price,
-             "floor_price": s.floor_price, "capacity_per_day": s.capacity_per_day}
+            {
+                "code": s.code,
+                "name": s.name,
+                "unit": s.unit,
+                "list_price": s.list_price,
+                "floor_price": s.floor_price,
+                "capacity_per_day": s.capacity_per_day,
+            }
             for s in data.SERVICES
         ],
     )
@@ -544,10 +551,17 @@ def _write(session: Session, plan: _Plan, today: date, password_hash: str) -> No
         rows = [_record_row(model, r, customer_ids, staff) for r in records]
         if rows:
             session.execute(insert(model), rows)
-    session.add(CommissionPlan(  # tiers on a salesperson's monthly collections, in force for the whole history
-        version=1, effective_from=date(today.year - 3, 1, 1), tiers=data.COMMISSION_TIERS, service_rates={},
-        hold_forfeit_days=180, created_by=staff["zhou.min"],
-        created_at=_local(today - timedelta(days=HISTORY_DAYS), 9 * 60)))
+    session.add(
+        CommissionPlan(  # tiers on a salesperson's monthly collections, in force for the whole history
+            version=1,
+            effective_from=date(today.year - 3, 1, 1),
+            tiers=data.COMMISSION_TIERS,
+            service_rates={},
+            hold_forfeit_days=180,
+            created_by=staff["zhou.min"],
+            created_at=_local(today - timedelta(days=HISTORY_DAYS), 9 * 60),
+        )
+    )
     session.add(
         Setting(
             key="order.head_threshold",
@@ -579,7 +593,10 @@ def _write_org(
     session.flush()
     teams = {
         t.key: Team(
-            name=t.name, region=t.region, industry=t.industry, department_id=department.id,
+            name=t.name,
+            region=t.region,
+            industry=t.industry,
+            department_id=department.id,
             created_at=_local(today - timedelta(days=t.years * 365), 9 * 60),
         )
         for t in data.TEAMS
@@ -597,11 +614,18 @@ def _write_org(
             hired = _local(today - timedelta(days=round(person.years * 365.25)), 9 * 60)
             rows.append(
                 Employee(
-                    username=person.username, name=person.name, password_hash=password_hash,
-                    roles=[person.role], team_id=team_ids[person.team] if person.team else None,
-                    manager_id=ids[boss] if boss else None, email=f"{person.username}@{data.EMAIL_DOMAIN}",
-                    phone=phones[person.username], status="active", order_freeze=False,
-                    hired_on=hired, created_at=hired,
+                    username=person.username,
+                    name=person.name,
+                    password_hash=password_hash,
+                    roles=[person.role],
+                    team_id=team_ids[person.team] if person.team else None,
+                    manager_id=ids[boss] if boss else None,
+                    email=f"{person.username}@{data.EMAIL_DOMAIN}",
+                    phone=phones[person.username],
+                    status="active",
+                    order_freeze=False,
+                    hired_on=hired,
+                    created_at=hired,
                 )
             )
         session.add_all(rows)
@@ -633,23 +657,34 @@ def _customer_row(customer: _Customer, staff: dict[str, int], teams: dict[str, i
     }
 
 
-def _write_orders(
-    session: Session, orders: list[_Order], customer_ids: list[int], staff: dict[str, int]
-) -> list[int]:
+def _write_orders(session: Session, orders: list[_Order], customer_ids: list[int], staff: dict[str, int]) -> list[int]:
     """Orders, then their lines, then ``order-<id>`` workflow ids (known only after insert)."""
     order_ids = _insert_ids(
         session,
         Order,
         [
-            {"customer_id": customer_ids[o.customer], "owner_id": staff[o.owner], "status": o.status,
-             "current_step": o.current_step, "requested_date": o.requested, "total": o.total,
-             "revision": 1, "created_at": o.created, "decided_at": o.decided}
+            {
+                "customer_id": customer_ids[o.customer],
+                "owner_id": staff[o.owner],
+                "status": o.status,
+                "current_step": o.current_step,
+                "requested_date": o.requested,
+                "total": o.total,
+                "revision": 1,
+                "created_at": o.created,
+                "decided_at": o.decided,
+            }
             for o in orders
         ],
     )
     lines = [
-        {"order_id": order_id, "service_code": line.code, "quantity": line.quantity,
-         "unit_price": line.unit_price, "amount": line.amount}
+        {
+            "order_id": order_id,
+            "service_code": line.code,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "amount": line.amount,
+        }
         for order, order_id in zip(orders, order_ids, strict=True)
         for line in order.lines
     ]
@@ -659,16 +694,19 @@ def _write_orders(
     return order_ids
 
 
-def _write_payments(
-    session: Session, payments: list[_Payment], order_ids: list[int], staff: dict[str, int]
-) -> None:
+def _write_payments(session: Session, payments: list[_Payment], order_ids: list[int], staff: dict[str, int]) -> None:
     """Payments first, so each refund can point at the payment it reverses."""
 
     def row(payment: _Payment, reverses_id: int | None) -> dict[str, Any]:
         return {
-            "order_id": order_ids[payment.order], "kind": payment.kind, "amount": payment.amount,
-            "paid_at": payment.paid_at, "reverses_id": reverses_id,
-            "recorded_by": staff[payment.recorded_by], "note": payment.note, "created_at": payment.paid_at,
+            "order_id": order_ids[payment.order],
+            "kind": payment.kind,
+            "amount": payment.amount,
+            "paid_at": payment.paid_at,
+            "reverses_id": reverses_id,
+            "recorded_by": staff[payment.recorded_by],
+            "note": payment.note,
+            "created_at": payment.paid_at,
         }
 
     received = [i for i, p in enumerate(payments) if p.reverses is None]
@@ -679,9 +717,7 @@ def _write_payments(
         session.execute(insert(Payment), refunds)
 
 
-def _record_row(
-    model: Any, record: _Record, customer_ids: list[int], staff: dict[str, int]
-) -> dict[str, Any]:
+def _record_row(model: Any, record: _Record, customer_ids: list[int], staff: dict[str, int]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "customer_id": customer_ids[record.customer],
         "summary": record.summary,

@@ -27,12 +27,19 @@ def dev_server_command(settings: Settings) -> list[str]:
     dev = settings.temporal.dev_server
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        temporal_binary(), "server", "start-dev",
-        "--ip", "127.0.0.1",
-        "--port", str(dev.port),
-        "--ui-port", str(dev.ui_port),
-        "--db-filename", str(settings.data_dir / dev.db_filename),
-        "--log-level", dev.log_level,
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(dev.port),
+        "--ui-port",
+        str(dev.ui_port),
+        "--db-filename",
+        str(settings.data_dir / dev.db_filename),
+        "--log-level",
+        dev.log_level,
     ]
     if settings.temporal.namespace != "default":
         command += ["--namespace", settings.temporal.namespace]

@@ -39,8 +39,13 @@ async def connect(settings: TemporalSettings, timeout: float = 5.0) -> Client:
     if settings.api_key and tls is False:
         tls = True  # API keys are only ever sent over TLS
     return await asyncio.wait_for(
-        Client.connect(settings.target, namespace=settings.namespace, api_key=settings.api_key,
-                       tls=tls, data_converter=pydantic_data_converter),
+        Client.connect(
+            settings.target,
+            namespace=settings.namespace,
+            api_key=settings.api_key,
+            tls=tls,
+            data_converter=pydantic_data_converter,
+        ),
         timeout=timeout,
     )
 
@@ -50,7 +55,8 @@ async def worker_alive(client: Client, task_queue: str) -> bool:
     now = datetime.now(UTC)
     for queue_type in (TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY):
         request = DescribeTaskQueueRequest(
-            namespace=client.namespace, task_queue=TaskQueue(name=task_queue), task_queue_type=queue_type)
+            namespace=client.namespace, task_queue=TaskQueue(name=task_queue), task_queue_type=queue_type
+        )
         response = await client.workflow_service.describe_task_queue(request, timeout=timedelta(seconds=3))
         for poller in response.pollers:
             if now - poller.last_access_time.ToDatetime(tzinfo=UTC) <= WORKER_SEEN_WITHIN:

@@ -42,8 +42,7 @@ class MailboxHandler:
         if isinstance(content, str):
             content = content.encode("utf-8")
         envelope_headers = (
-            f"X-Catcher-Mail-From: {envelope.mail_from or ''}\r\n"
-            f"X-Catcher-Rcpt-To: {', '.join(envelope.rcpt_tos)}\r\n"
+            f"X-Catcher-Mail-From: {envelope.mail_from or ''}\r\nX-Catcher-Rcpt-To: {', '.join(envelope.rcpt_tos)}\r\n"
         ).encode()
         self.store(envelope_headers + content)
         return "250 Message accepted for delivery"
@@ -64,7 +63,8 @@ async def start_mail_catcher(mailbox: Path, port: int, host: str = MAIL_CATCHER_
     handler = MailboxHandler(mailbox)
     loop = asyncio.get_running_loop()
     return await loop.create_server(
-        lambda: SMTP(handler, hostname="baton-mail-catcher", enable_SMTPUTF8=True), host=host, port=port)
+        lambda: SMTP(handler, hostname="baton-mail-catcher", enable_SMTPUTF8=True), host=host, port=port
+    )
 
 
 async def run_mail_catcher(mailbox: Path, port: int, host: str = MAIL_CATCHER_HOST) -> None:

@@ -67,9 +67,14 @@ def read_message(path: Path) -> CaughtMessage:
         parsed = BytesParser(policy=policy.default).parse(handle)
     assert isinstance(parsed, EmailMessage)
     recipients = str(parsed["To"] or parsed["X-Catcher-Rcpt-To"] or "")
-    return CaughtMessage(id=path.stem, sender=str(parsed["From"] or parsed["X-Catcher-Mail-From"] or ""),
-                         recipients=recipients, subject=str(parsed["Subject"] or ""),
-                         received_at=_received_at(parsed, path), body=_text_body(parsed))
+    return CaughtMessage(
+        id=path.stem,
+        sender=str(parsed["From"] or parsed["X-Catcher-Mail-From"] or ""),
+        recipients=recipients,
+        subject=str(parsed["Subject"] or ""),
+        received_at=_received_at(parsed, path),
+        body=_text_body(parsed),
+    )
 
 
 def list_messages(mailbox: Path, limit: int = 200) -> list[CaughtMessage]:

@@ -67,8 +67,9 @@ def load_notify_settings(raw: dict[str, Any], env: dict[str, str]) -> NotifySett
     """
     email = raw.get("email") or {}
     wecom = raw.get("wecom") or {}
-    catcher_port = int(env.get("BATON_MAIL_CATCHER_PORT") or email.get("mail_catcher_port")
-                       or DEFAULT_MAIL_CATCHER_PORT)
+    catcher_port = int(
+        env.get("BATON_MAIL_CATCHER_PORT") or email.get("mail_catcher_port") or DEFAULT_MAIL_CATCHER_PORT
+    )
     smtp_host = env.get("BATON_SMTP_HOST") or None
     mail_catcher = _truthy(email.get("mail_catcher", True)) and smtp_host is None
     if mail_catcher:
@@ -94,5 +95,6 @@ def load_notify_settings(raw: dict[str, Any], env: dict[str, str]) -> NotifySett
         timeout=float(wecom.get("timeout", 10)),
     )
     public_url = env.get("BATON_PUBLIC_URL") or raw.get("public_url") or None
-    return NotifySettings(email=email_settings, wecom=wecom_settings, mail_catcher_port=catcher_port,
-                          public_url=public_url)
+    return NotifySettings(
+        email=email_settings, wecom=wecom_settings, mail_catcher_port=catcher_port, public_url=public_url
+    )

@@ -23,16 +23,22 @@ log = logging.getLogger("baton.orders")
 
 async def adopt_pending_orders(client: Client, db: Database, task_queue: str) -> int:
     with db.session() as session:
-        pending = session.execute(select(Order.id, Order.owner_id, Order.workflow_id, Customer.name)
-                                  .join(Customer, Customer.id == Order.customer_id)
-                                  .where(Order.status == "pending_approval").order_by(Order.id)).all()
+        pending = session.execute(
+            select(Order.id, Order.owner_id, Order.workflow_id, Customer.name)
+            .join(Customer, Customer.id == Order.customer_id)
+            .where(Order.status == "pending_approval")
+            .order_by(Order.id)
+        ).all()
         snapshot = policies.snapshot(session)
     for order_id, owner_id, workflow_id, customer in pending:
         await client.start_workflow(
-            "OrderApproval", OrderStart(order_id=order_id, owner_id=owner_id, policies=snapshot, adopted=True),
-            id=workflow_id or f"order-{order_id}", task_queue=task_queue,
+            "OrderApproval",
+            OrderStart(order_id=order_id, owner_id=owner_id, policies=snapshot, adopted=True),
+            id=workflow_id or f"order-{order_id}",
+            task_queue=task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            search_attributes=search.process_attributes("order", customer, "pending_approval"))
+            search_attributes=search.process_attributes("order", customer, "pending_approval"),
+        )
     if pending:
         log.info("%d pending orders have their approval process", len(pending))
     return len(pending)

@@ -39,25 +39,38 @@ RISK_SCAN_SCHEDULE = "risk-scan-daily"
 def commission_schedule(task_queue: str, timezone: str) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
-            "CommissionMonthly", id="commission-monthly-run", task_queue=task_queue,
-            typed_search_attributes=search.process_attributes("commission", "monthly", "scheduled")),
-        spec=ScheduleSpec(calendars=[ScheduleCalendarSpec(day_of_month=[ScheduleRange(3)], hour=[ScheduleRange(2)])],
-                          time_zone_name=timezone),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP))
+            "CommissionMonthly",
+            id="commission-monthly-run",
+            task_queue=task_queue,
+            typed_search_attributes=search.process_attributes("commission", "monthly", "scheduled"),
+        ),
+        spec=ScheduleSpec(
+            calendars=[ScheduleCalendarSpec(day_of_month=[ScheduleRange(3)], hour=[ScheduleRange(2)])],
+            time_zone_name=timezone,
+        ),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
 
 
 def risk_scan_schedule(task_queue: str, timezone: str) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
-            "RiskScan", ScanStart(trigger="schedule"), id="risk-scan-daily", task_queue=task_queue,
-            typed_search_attributes=search.process_attributes("risk_scan", "daily", "scheduled")),
+            "RiskScan",
+            ScanStart(trigger="schedule"),
+            id="risk-scan-daily",
+            task_queue=task_queue,
+            typed_search_attributes=search.process_attributes("risk_scan", "daily", "scheduled"),
+        ),
         spec=ScheduleSpec(calendars=[ScheduleCalendarSpec(hour=[ScheduleRange(6)])], time_zone_name=timezone),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP))
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
 
 
 async def ensure_schedules(client: Client, task_queue: str, timezone: str) -> None:
-    for schedule_id, schedule in ((COMMISSION_SCHEDULE, commission_schedule(task_queue, timezone)),
-                                  (RISK_SCAN_SCHEDULE, risk_scan_schedule(task_queue, timezone))):
+    for schedule_id, schedule in (
+        (COMMISSION_SCHEDULE, commission_schedule(task_queue, timezone)),
+        (RISK_SCAN_SCHEDULE, risk_scan_schedule(task_queue, timezone)),
+    ):
         await _ensure(client, schedule_id, schedule)
 
 
@@ -66,6 +79,7 @@ async def _ensure(client: Client, schedule_id: str, schedule: Schedule) -> None:
         await client.create_schedule(schedule_id, schedule)
         log.info("created schedule %s", schedule_id)
     except ScheduleAlreadyRunningError:
+
         def refreshed(current: ScheduleUpdateInput) -> ScheduleUpdate:
             kept = current.description.schedule
             kept.action, kept.spec = schedule.action, schedule.spec

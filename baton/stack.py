@@ -28,9 +28,14 @@ from baton.config import Settings
 from baton.devserver import dev_server_command
 
 DEMO_LOGINS = [
-    ("admin", "admin"), ("sun.li", "孙丽 · HR"), ("zhou.min", "周敏 · finance"),
-    ("liu.yang", "刘洋 · department head"), ("chen.jie", "陈杰 · sales manager"),
-    ("zhang.wei", "张伟 · sales"), ("li.na", "李娜 · sales"), ("zhao.lei", "赵磊 · sales manager"),
+    ("admin", "admin"),
+    ("sun.li", "孙丽 · HR"),
+    ("zhou.min", "周敏 · finance"),
+    ("liu.yang", "刘洋 · department head"),
+    ("chen.jie", "陈杰 · sales manager"),
+    ("zhang.wei", "张伟 · sales"),
+    ("li.na", "李娜 · sales"),
+    ("zhao.lei", "赵磊 · sales manager"),
     ("wang.fang", "王芳 · sales"),
 ]
 
@@ -67,11 +72,14 @@ class Stack:
         self.children.append((name, self._start(name, command)))
 
     def _start(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
-        env = dict(os.environ, BATON_DATA_DIR=str(self.settings.data_dir),
-                   BATON_WEB_PORT=str(self.settings.web_port),
-                   BATON_TEMPORAL_PORT=str(self.settings.temporal.dev_server.port),
-                   BATON_TEMPORAL_UI_PORT=str(self.settings.temporal.dev_server.ui_port),
-                   BATON_MAIL_CATCHER_PORT=str(self.settings.notify.mail_catcher_port))
+        env = dict(
+            os.environ,
+            BATON_DATA_DIR=str(self.settings.data_dir),
+            BATON_WEB_PORT=str(self.settings.web_port),
+            BATON_TEMPORAL_PORT=str(self.settings.temporal.dev_server.port),
+            BATON_TEMPORAL_UI_PORT=str(self.settings.temporal.dev_server.ui_port),
+            BATON_MAIL_CATCHER_PORT=str(self.settings.notify.mail_catcher_port),
+        )
         if self.settings.temporal.uses_dev_server:
             env["BATON_TEMPORAL_ADDRESS"] = ""
         log_path = self.settings.data_dir / "logs" / f"{name}.log"
@@ -93,8 +101,11 @@ class Stack:
                 if revival.quick_deaths >= GIVE_UP_AFTER:
                     return name
                 revival.due_at = now + revival.backoff()
-                print(f"{name} stopped unexpectedly (exit {code}); restarting in {revival.backoff():.0f} s.",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"{name} stopped unexpectedly (exit {code}); restarting in {revival.backoff():.0f} s.",
+                    file=sys.stderr,
+                    flush=True,
+                )
             elif now >= revival.due_at:
                 self.children[index] = (name, self._start(name, self.commands[name]))
                 revival.due_at, revival.started_at = None, now
@@ -189,8 +200,10 @@ def run_dev(settings: Settings) -> int:
         stack.spawn("worker", [python, "-m", "baton", "worker"])
         stack.spawn("web", [python, "-m", "baton", "web"])
         if not stack.wait_healthy(timeout=120):
-            print(f"Baton did not become healthy ({stack.dead_child() or 'timeout'}); "
-                  f"see {settings.data_dir / 'logs'}", file=sys.stderr)
+            print(
+                f"Baton did not become healthy ({stack.dead_child() or 'timeout'}); see {settings.data_dir / 'logs'}",
+                file=sys.stderr,
+            )
             return 1
         print(banner(settings, time.monotonic() - started), flush=True)
         while (hopeless := stack.supervise()) is None:

@@ -38,8 +38,14 @@ from workflows.risk_scan import AlertFollowUpWorkflow, RiskScanWorkflow
 
 log = logging.getLogger("baton.worker")
 
-WORKFLOWS: Sequence[type] = (OrderApprovalWorkflow, OffboardingWorkflow, CommissionSettlementWorkflow,
-                              CommissionMonthlyWorkflow, RiskScanWorkflow, AlertFollowUpWorkflow)
+WORKFLOWS: Sequence[type] = (
+    OrderApprovalWorkflow,
+    OffboardingWorkflow,
+    CommissionSettlementWorkflow,
+    CommissionMonthlyWorkflow,
+    RiskScanWorkflow,
+    AlertFollowUpWorkflow,
+)
 
 
 def activities_for(db: Database, settings: Settings | None = None) -> list[Callable[..., Any]]:
@@ -47,15 +53,28 @@ def activities_for(db: Database, settings: Settings | None = None) -> list[Calla
     notify = NotifyActivities(db, channels, (settings.notify.public_url or settings.web_url) if settings else None)
     timezone = settings.timezone if settings else "Asia/Shanghai"
     outside = bool(channels)
-    return [notify.in_app, notify.deliver, notify.send, *task_activities(db, timezone, outside_channels=outside),
-            *order_activities(db, outside_channels=outside), *offboarding_activities(db, outside_channels=outside),
-            *commission_activities(db, timezone, outside_channels=outside), *risk_scan_activities(db, timezone),
-            *fence_activities(db)]
+    return [
+        notify.in_app,
+        notify.deliver,
+        notify.send,
+        *task_activities(db, timezone, outside_channels=outside),
+        *order_activities(db, outside_channels=outside),
+        *offboarding_activities(db, outside_channels=outside),
+        *commission_activities(db, timezone, outside_channels=outside),
+        *risk_scan_activities(db, timezone),
+        *fence_activities(db),
+    ]
 
 
-def build_worker(client: Client, settings: Settings, db: Database,
-                 executor: concurrent.futures.ThreadPoolExecutor, *, extra_workflows: Sequence[type] = (),
-                 task_queue: str | None = None) -> Worker:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    db: Database,
+    executor: concurrent.futures.ThreadPoolExecutor,
+    *,
+    extra_workflows: Sequence[type] = (),
+    task_queue: str | None = None,
+) -> Worker:
     return Worker(
         client,
         task_queue=task_queue or settings.temporal.task_queue,

@@ -58,51 +58,90 @@ def load(path: Path, payments: int, sellers: int, seed: int = 3) -> None:
     now = datetime.now(UTC).strftime(STAMP)
     db = sqlite3.connect(path)
     db.execute("INSERT INTO departments (id, name) VALUES (1, '销售部')")
-    db.executemany("INSERT INTO teams (id, name, region, industry, department_id, created_at) VALUES (?,?,?,?,1,?)",
-                   [(t, f"第{t}团队", "华南", "物流", now) for t in range(1, sellers // 20 + 2)])
-    db.executemany("INSERT INTO employees (id, username, name, password_hash, roles, team_id, status, order_freeze, "
-                   "created_at) VALUES (?,?,?,'x','[\"sales\"]',?,?,0,?)",
-                   [(e, f"sales{e}", f"销售{e}", e // 20 + 1, "offboarding" if e <= 3 else "active", now)
-                    for e in range(1, sellers + 1)])
-    db.executemany("INSERT INTO offboardings (employee_id, open_for, workflow_id, status, reason, last_day, "
-                   "review_round, started_at, cancel_reason) VALUES (?,?,?,'handover','',?,0,?,'')",
-                   [(e, e, f"offboarding-{e}", "2026-12-31", "2026-09-01 00:00:00.000000") for e in (1, 2, 3)])
-    db.execute("INSERT INTO services (code, name, unit, list_price, floor_price, capacity_per_day) "
-               "VALUES ('LTL','零担','吨',100,80,100), ('WH','仓储','托盘天',10,8,1000)")
-    db.executemany("INSERT INTO customers (id, name, owner_id, region, industry, size, contact_name, "
-                   "contact_phone, address, credit_limit, notes, tags, created_at) "
-                   "VALUES (?,?,?,'华南','物流','large','','','',0,'','[]',?)",
-                   [(e, f"客户{e}", e, now) for e in range(1, sellers + 1)])
+    db.executemany(
+        "INSERT INTO teams (id, name, region, industry, department_id, created_at) VALUES (?,?,?,?,1,?)",
+        [(t, f"第{t}团队", "华南", "物流", now) for t in range(1, sellers // 20 + 2)],
+    )
+    db.executemany(
+        "INSERT INTO employees (id, username, name, password_hash, roles, team_id, status, order_freeze, "
+        "created_at) VALUES (?,?,?,'x','[\"sales\"]',?,?,0,?)",
+        [
+            (e, f"sales{e}", f"销售{e}", e // 20 + 1, "offboarding" if e <= 3 else "active", now)
+            for e in range(1, sellers + 1)
+        ],
+    )
+    db.executemany(
+        "INSERT INTO offboardings (employee_id, open_for, workflow_id, status, reason, last_day, "
+        "review_round, started_at, cancel_reason) VALUES (?,?,?,'handover','',?,0,?,'')",
+        [(e, e, f"offboarding-{e}", "2026-12-31", "2026-09-01 00:00:00.000000") for e in (1, 2, 3)],
+    )
+    db.execute(
+        "INSERT INTO services (code, name, unit, list_price, floor_price, capacity_per_day) "
+        "VALUES ('LTL','零担','吨',100,80,100), ('WH','仓储','托盘天',10,8,1000)"
+    )
+    db.executemany(
+        "INSERT INTO customers (id, name, owner_id, region, industry, size, contact_name, "
+        "contact_phone, address, credit_limit, notes, tags, created_at) "
+        "VALUES (?,?,?,'华南','物流','large','','','',0,'','[]',?)",
+        [(e, f"客户{e}", e, now) for e in range(1, sellers + 1)],
+    )
     totals = [rng.randint(20, 200) * 100 for _ in range(orders)]
-    db.executemany("INSERT INTO orders (id, customer_id, owner_id, status, requested_date, total, revision, "
-                   "created_at, note) VALUES (?,?,?,'approved','2026-09-01',?,1,?,'')",
-                   [(o, (o % sellers) + 1, (o % sellers) + 1, totals[o - 1], now) for o in range(1, orders + 1)])
-    db.executemany("INSERT INTO order_lines (order_id, service_code, quantity, unit_price, amount) VALUES (?,?,1,?,?)",
-                   [(o, "WH", totals[o - 1] // 4, totals[o - 1] // 4) for o in range(1, orders + 1, 10)])
+    db.executemany(
+        "INSERT INTO orders (id, customer_id, owner_id, status, requested_date, total, revision, "
+        "created_at, note) VALUES (?,?,?,'approved','2026-09-01',?,1,?,'')",
+        [(o, (o % sellers) + 1, (o % sellers) + 1, totals[o - 1], now) for o in range(1, orders + 1)],
+    )
+    db.executemany(
+        "INSERT INTO order_lines (order_id, service_code, quantity, unit_price, amount) VALUES (?,?,1,?,?)",
+        [(o, "WH", totals[o - 1] // 4, totals[o - 1] // 4) for o in range(1, orders + 1, 10)],
+    )
     step = MONTH / payments
-    rows = ((p, rng.randint(1, orders), "payment", f"{rng.randint(1000, 500000) / 100:.2f}",
-             (MONTH_START + step * p).strftime(STAMP), None, now) for p in range(1, payments + 1))
-    db.executemany("INSERT INTO payments (id, order_id, kind, amount, paid_at, reverses_id, created_at, note) "
-                   "VALUES (?,?,?,?,?,?,?,'')", rows)
-    refunds = [(payments + r, p, "refund", "5.00", (MONTH_START + step * p + timedelta(hours=1)).strftime(STAMP), p,
-                now) for r, p in enumerate(rng.sample(range(1, payments - 1000), payments // 100), start=1)]
-    db.executemany("INSERT INTO payments (id, order_id, kind, amount, paid_at, reverses_id, created_at, note) "
-                   "SELECT ?, order_id, ?, ?, ?, ?, ?, '' FROM payments WHERE id = ?",
-                   [(r[0], r[2], r[3], r[4], r[5], r[6], r[1]) for r in refunds])
-    db.execute("INSERT INTO commission_plans (version, effective_from, tiers, service_rates, created_at) "
-               f"VALUES (1, '2026-01-01', '{TIERS}', '{{\"WH\": \"0.05\"}}', ?)", (now,))
+    rows = (
+        (
+            p,
+            rng.randint(1, orders),
+            "payment",
+            f"{rng.randint(1000, 500000) / 100:.2f}",
+            (MONTH_START + step * p).strftime(STAMP),
+            None,
+            now,
+        )
+        for p in range(1, payments + 1)
+    )
+    db.executemany(
+        "INSERT INTO payments (id, order_id, kind, amount, paid_at, reverses_id, created_at, note) "
+        "VALUES (?,?,?,?,?,?,?,'')",
+        rows,
+    )
+    refunds = [
+        (payments + r, p, "refund", "5.00", (MONTH_START + step * p + timedelta(hours=1)).strftime(STAMP), p, now)
+        for r, p in enumerate(rng.sample(range(1, payments - 1000), payments // 100), start=1)
+    ]
+    db.executemany(
+        "INSERT INTO payments (id, order_id, kind, amount, paid_at, reverses_id, created_at, note) "
+        "SELECT ?, order_id, ?, ?, ?, ?, ?, '' FROM payments WHERE id = ?",
+        [(r[0], r[2], r[3], r[4], r[5], r[6], r[1]) for r in refunds],
+    )
+    db.execute(
+        "INSERT INTO commission_plans (version, effective_from, tiers, service_rates, created_at) "
+        f"VALUES (1, '2026-01-01', '{TIERS}', '{{\"WH\": \"0.05\"}}', ?)",
+        (now,),
+    )
     db.commit()
     db.execute("ANALYZE")
     db.close()
 
 
 def baseline(db: Database) -> float:
-    query = text("SELECT o.owner_id, SUM(p.amount) FROM payments p JOIN orders o ON o.id = p.order_id "
-                 "WHERE p.paid_at >= :start AND p.paid_at < :end AND o.status = 'approved' GROUP BY o.owner_id")
+    query = text(
+        "SELECT o.owner_id, SUM(p.amount) FROM payments p JOIN orders o ON o.id = p.order_id "
+        "WHERE p.paid_at >= :start AND p.paid_at < :end AND o.status = 'approved' GROUP BY o.owner_id"
+    )
     with db.session() as session:
         began = time.perf_counter()
-        rows = session.execute(query, {"start": MONTH_START.strftime(STAMP),
-                                       "end": (MONTH_START + MONTH).strftime(STAMP)}).all()
+        rows = session.execute(
+            query, {"start": MONTH_START.strftime(STAMP), "end": (MONTH_START + MONTH).strftime(STAMP)}
+        ).all()
         elapsed = time.perf_counter() - began
     assert len(rows) > 0
     return elapsed

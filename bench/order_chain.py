@@ -126,12 +126,20 @@ async def login(browser: httpx.AsyncClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
-async def one_order(browser: httpx.AsyncClient, tokens: dict[str, dict[str, str]], customer_id: int,
-                    first_day: datetime, index: int, run: Run) -> None:
+async def one_order(
+    browser: httpx.AsyncClient,
+    tokens: dict[str, dict[str, str]],
+    customer_id: int,
+    first_day: datetime,
+    index: int,
+    run: Run,
+) -> None:
     price = "85.00" if needs_head(index) else "95.00"  # LTL list 100.00, floor 80.00
-    body = {"customer_id": customer_id,
-            "requested_date": (first_day + timedelta(days=index % DAYS)).date().isoformat(),
-            "lines": [{"service": "LTL", "quantity": 1, "unit_price": price}]}
+    body = {
+        "customer_id": customer_id,
+        "requested_date": (first_day + timedelta(days=index % DAYS)).date().isoformat(),
+        "lines": [{"service": "LTL", "quantity": 1, "unit_price": price}],
+    }
     started = time.perf_counter()
     response = await browser.post("/api/orders", json=body, headers=tokens["sales_south"])
     answered = time.perf_counter()
@@ -141,13 +149,14 @@ async def one_order(browser: httpx.AsyncClient, tokens: dict[str, dict[str, str]
         return
     order_id = int(response.json()["id"])
     run.order_ids.append(order_id)
-    for step in (["manager", "head", "finance"] if needs_head(index) else ["manager", "finance"]):
+    for step in ["manager", "head", "finance"] if needs_head(index) else ["manager", "finance"]:
         task_id = f"order-{order_id}:r1-{step}"
         waiting_since, pause = answered, RETRY_PAUSE[0]
         while True:
             started = time.perf_counter()
-            response = await browser.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"},
-                                          headers=tokens[APPROVERS[step]])
+            response = await browser.post(
+                f"/api/tasks/{task_id}/complete", json={"action": "approve"}, headers=tokens[APPROVERS[step]]
+            )
             answered = time.perf_counter()
             code = error_code(response)
             if response.status_code == 200:
@@ -157,23 +166,33 @@ async def one_order(browser: httpx.AsyncClient, tokens: dict[str, dict[str, str]
             if response.status_code == 404 or (response.status_code == 409 and code == "task_not_ready"):
                 run.not_ready[f"{response.status_code} {code}"] += 1
                 if answered - waiting_since > READY_WAIT:
-                    run.problems.append(f"order {order_id}: {task_id} not ready after {READY_WAIT:.0f} s "
-                                        f"(last answer {response.status_code} {code})")
+                    run.problems.append(
+                        f"order {order_id}: {task_id} not ready after {READY_WAIT:.0f} s "
+                        f"(last answer {response.status_code} {code})"
+                    )
                     run.failed.append(order_id)
                     return
                 await asyncio.sleep(pause)  # backing off: each call is a real request the web app serves
                 pause = min(RETRY_PAUSE[1], pause * 1.5)
                 continue
-            run.problems.append(f"order {order_id}: approve {task_id} as {APPROVERS[step]} → "
-                                f"{response.status_code} after {(answered - started) * 1000:.0f} ms: "
-                                f"{response.text[:300]}")
+            run.problems.append(
+                f"order {order_id}: approve {task_id} as {APPROVERS[step]} → "
+                f"{response.status_code} after {(answered - started) * 1000:.0f} ms: "
+                f"{response.text[:300]}"
+            )
             run.failed.append(order_id)
             return
     run.done += 1
 
 
-async def run_orders(browser: httpx.AsyncClient, tokens: dict[str, dict[str, str]], customer_id: int,
-                     first_day: datetime, indexes: range, concurrency: int) -> Run:
+async def run_orders(
+    browser: httpx.AsyncClient,
+    tokens: dict[str, dict[str, str]],
+    customer_id: int,
+    first_day: datetime,
+    indexes: range,
+    concurrency: int,
+) -> Run:
     run = Run()
     gate = asyncio.Semaphore(concurrency)
 
@@ -229,12 +248,17 @@ def leftovers(db: Database, order_ids: list[int]) -> list[str]:
         statuses = Counter(session.scalars(select(Order.status).where(Order.id.in_(order_ids))))
         if set(statuses) - {"approved"}:
             found.append(f"order statuses in the database: {dict(statuses)}")
-            for order in session.scalars(select(Order).where(Order.id.in_(order_ids), Order.status != "approved")
-                                         .order_by(Order.id).limit(20)):
+            for order in session.scalars(
+                select(Order).where(Order.id.in_(order_ids), Order.status != "approved").order_by(Order.id).limit(20)
+            ):
                 found.append(f"  order {order.id}: {order.status}, revision {order.revision}")
         workflow_ids = [f"order-{order_id}" for order_id in order_ids]
-        open_tasks = session.scalar(select(func.count()).select_from(Task).where(
-            Task.workflow_id.in_(workflow_ids), Task.status == "open")) or 0
+        open_tasks = (
+            session.scalar(
+                select(func.count()).select_from(Task).where(Task.workflow_id.in_(workflow_ids), Task.status == "open")
+            )
+            or 0
+        )
         if open_tasks:
             found.append(f"{open_tasks} approval tasks still open")
     return found
@@ -244,22 +268,28 @@ async def afterwards(client: Client, db: Database, order_ids: list[int]) -> list
     """Where each order the bench gave up on stands now: its row, its task rows, its workflow."""
     found: list[str] = []
     with db.session() as session:
-        names = {employee_id: username for username, employee_id in session.execute(
-            select(Employee.username, Employee.id))}
+        names = {
+            employee_id: username for username, employee_id in session.execute(select(Employee.username, Employee.id))
+        }
         for order_id in sorted(order_ids)[:30]:
             order = session.get(Order, order_id)
-            tasks = session.scalars(select(Task).where(Task.workflow_id == f"order-{order_id}")
-                                    .order_by(Task.created_at))
-            steps = ", ".join(f"{task.id.rsplit(':', 1)[-1]} {task.status}"
-                              f"{f' {task.decision} by {names.get(task.completed_by or 0)}' if task.decision else ''}"
-                              for task in tasks)
+            tasks = session.scalars(
+                select(Task).where(Task.workflow_id == f"order-{order_id}").order_by(Task.created_at)
+            )
+            steps = ", ".join(
+                f"{task.id.rsplit(':', 1)[-1]} {task.status}"
+                f"{f' {task.decision} by {names.get(task.completed_by or 0)}' if task.decision else ''}"
+                for task in tasks
+            )
             try:
                 described = await client.get_workflow_handle(f"order-{order_id}").describe()
                 workflow_status = described.status.name if described.status else "?"
             except Exception as exc:
                 workflow_status = f"describe failed: {exc}"
-            found.append(f"  order {order_id} afterwards: row {order.status if order else 'missing'}; "
-                         f"tasks: {steps}; workflow {workflow_status}")
+            found.append(
+                f"  order {order_id} afterwards: row {order.status if order else 'missing'}; "
+                f"tasks: {steps}; workflow {workflow_status}"
+            )
     return found
 
 
@@ -269,8 +299,7 @@ def prepare(db: Database) -> int:
     make_services(db)
     customers = make_customers(db, org)
     with db.session() as session:  # room for every order of the bench
-        session.execute(update(Customer).where(Customer.id == customers.own)
-                        .values(credit_limit=Decimal("1000000000")))
+        session.execute(update(Customer).where(Customer.id == customers.own).values(credit_limit=Decimal("1000000000")))
         session.execute(update(Service).where(Service.code == "LTL").values(capacity_per_day=100_000))
     return customers.own
 
@@ -293,13 +322,19 @@ async def wait_healthy(browser: httpx.AsyncClient, children: list[subprocess.Pop
     raise RuntimeError(f"the web app or the worker never became healthy: {last}")
 
 
-async def measure(env: WorkflowEnvironment, settings: Settings, db: Database, customer_id: int,
-                  children: list[subprocess.Popen[bytes]], orders: int, concurrency: int) -> tuple[Run, Run]:
+async def measure(
+    env: WorkflowEnvironment,
+    settings: Settings,
+    db: Database,
+    customer_id: int,
+    children: list[subprocess.Popen[bytes]],
+    orders: int,
+    concurrency: int,
+) -> tuple[Run, Run]:
     limits = httpx.Limits(max_connections=concurrency + 10, max_keepalive_connections=concurrency + 10)
     async with httpx.AsyncClient(base_url=settings.web_url, timeout=60, limits=limits) as browser:
         await wait_healthy(browser, children)
-        tokens = {username: await login(browser, username)
-                  for username in ("sales_south", *APPROVERS.values())}
+        tokens = {username: await login(browser, username) for username in ("sales_south", *APPROVERS.values())}
         first_day = datetime.now(ZoneInfo(settings.timezone)) + timedelta(days=1)
         task_queue = settings.temporal.task_queue
         warm_ours = await run_orders(browser, tokens, customer_id, first_day, range(WARMUP), concurrency)
@@ -334,21 +369,32 @@ def report(ours: Run, bare: Run, orders: int, concurrency: int) -> None:
     ours_rate, bare_rate = ours.done / ours.wall, bare.done / bare.wall
     o50, o95 = p50(ours.calls), percentile(ours.calls, 0.95)
     b50, b95 = p50(bare.calls), percentile(bare.calls, 0.95)
-    print(f"order approval chain: {orders} orders ({heads} with the head step, {orders - heads} without), "
-          f"concurrency {concurrency}; web and worker in their own processes")
-    print(f"  ours      {ours_rate:7.2f} orders/s     ({ours.done} through the chain without error in "
-          f"{ours.wall:.1f} s)")
+    print(
+        f"order approval chain: {orders} orders ({heads} with the head step, {orders - heads} without), "
+        f"concurrency {concurrency}; web and worker in their own processes"
+    )
+    print(
+        f"  ours      {ours_rate:7.2f} orders/s     ({ours.done} through the chain without error in {ours.wall:.1f} s)"
+    )
     print(f"            approval round trip p50 {o50:7.1f} ms   p95 {o95:7.1f} ms   ({len(ours.calls)} approvals)")
-    print(f"            submit (POST /api/orders) p50 {p50(ours.submits):7.1f} ms   "
-          f"p95 {percentile(ours.submits, 0.95):7.1f} ms")
-    print(f"            wait until a task accepts p50 {p50(ours.ready_waits):7.1f} ms   "
-          f"p95 {percentile(ours.ready_waits, 0.95):7.1f} ms   "
-          f"(not-ready answers: {sum(ours.not_ready.values())} {dict(ours.not_ready)})")
-    print(f"  baseline  {bare_rate:7.2f} workflows/s  ({bare.done} done in {bare.wall:.1f} s)   "
-          f"update p50 {b50:7.1f} ms   p95 {b95:7.1f} ms   ({len(bare.calls)} updates; "
-          f"start_workflow p50 {p50(bare.submits):.1f} ms)")
-    print(f"  ratio     throughput ours/bare {ours_rate / bare_rate:5.2f}   (target ≥ 0.60)   "
-          f"latency ours/bare p50 {o50 / b50:5.2f}   p95 {o95 / b95:5.2f}")
+    print(
+        f"            submit (POST /api/orders) p50 {p50(ours.submits):7.1f} ms   "
+        f"p95 {percentile(ours.submits, 0.95):7.1f} ms"
+    )
+    print(
+        f"            wait until a task accepts p50 {p50(ours.ready_waits):7.1f} ms   "
+        f"p95 {percentile(ours.ready_waits, 0.95):7.1f} ms   "
+        f"(not-ready answers: {sum(ours.not_ready.values())} {dict(ours.not_ready)})"
+    )
+    print(
+        f"  baseline  {bare_rate:7.2f} workflows/s  ({bare.done} done in {bare.wall:.1f} s)   "
+        f"update p50 {b50:7.1f} ms   p95 {b95:7.1f} ms   ({len(bare.calls)} updates; "
+        f"start_workflow p50 {p50(bare.submits):.1f} ms)"
+    )
+    print(
+        f"  ratio     throughput ours/bare {ours_rate / bare_rate:5.2f}   (target ≥ 0.60)   "
+        f"latency ours/bare p50 {o50 / b50:5.2f}   p95 {o95 / b95:5.2f}"
+    )
     problems = ours.problems + bare.problems
     print(f"  problems  {len(problems) or 'none'}")
     for problem in problems[:50]:
@@ -363,19 +409,27 @@ async def main(orders: int, concurrency: int) -> None:
     children: list[subprocess.Popen[bytes]] = []
     logs: dict[str, Path] = {}
     try:
-        env = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary(),
-                                                    data_converter=pydantic_data_converter,
-                                                    search_attributes=search.ALL)
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=temporal_binary(),
+            data_converter=pydantic_data_converter,
+            search_attributes=search.ALL,
+        )
         address = env.client.service_client.config.target_host
         child_env: dict[str, Any] = {
-            **os.environ, "BATON_DATA_DIR": str(data_dir), "BATON_TEMPORAL_ADDRESS": address,
-            "BATON_TEMPORAL_TASK_QUEUE": f"bench-{uuid.uuid4().hex[:6]}", "BATON_WEB_PORT": str(free_port())}
+            **os.environ,
+            "BATON_DATA_DIR": str(data_dir),
+            "BATON_TEMPORAL_ADDRESS": address,
+            "BATON_TEMPORAL_TASK_QUEUE": f"bench-{uuid.uuid4().hex[:6]}",
+            "BATON_WEB_PORT": str(free_port()),
+        }
         settings = load_settings(env=child_env)
         upgrade(settings.database_url)
         db = Database(settings.database_url)
         customer_id = prepare(db)
-        for name, command in (("worker", [sys.executable, str(ROOT / "bench" / "worker_process.py")]),
-                              ("web", [sys.executable, "-m", "baton", "web"])):
+        for name, command in (
+            ("worker", [sys.executable, str(ROOT / "bench" / "worker_process.py")]),
+            ("web", [sys.executable, "-m", "baton", "web"]),
+        ):
             log = (data_dir / f"{name}.log").open("wb")  # closed with the child; read before clean-up
             logs[name] = data_dir / f"{name}.log"
             children.append(subprocess.Popen(command, env=child_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))

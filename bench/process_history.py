@@ -57,8 +57,9 @@ async def page_client(app: object, username: str) -> httpx.AsyncClient:
     form = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert token
-    await client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1),
-                                      "next": "/"})
+    await client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}
+    )
     return client
 
 
@@ -73,16 +74,22 @@ async def main(events: int) -> None:
     db = Database(settings.database_url)
     org = make_org(db)
     env = await WorkflowEnvironment.start_time_skipping_v2(
-        ts_config=TimeSkippingConfig(enabled=False), dev_server_existing_path=temporal_binary(),
-        data_converter=pydantic_data_converter, search_attributes=search.ALL,
-        dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"])
+        ts_config=TimeSkippingConfig(enabled=False),
+        dev_server_existing_path=temporal_binary(),
+        data_converter=pydantic_data_converter,
+        search_attributes=search.ALL,
+        dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"],
+    )
     count = max(1, round(events / 200))
     steps = [approval_step(key=f"s{index}", assignee_id=org["sales_south"]) for index in range(count)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, db, executor, extra_workflows=SUPPORT_WORKFLOWS):
-            handle = await env.client.start_workflow(StepProbeWorkflow.run, ProbeRequest(steps=steps, policy=STANDARD),
-                                                     id=f"probe-{uuid.uuid4().hex[:10]}",
-                                                     task_queue=settings.temporal.task_queue)
+            handle = await env.client.start_workflow(
+                StepProbeWorkflow.run,
+                ProbeRequest(steps=steps, policy=STANDARD),
+                id=f"probe-{uuid.uuid4().hex[:10]}",
+                task_queue=settings.temporal.task_queue,
+            )
             began = time.perf_counter()
             for step in steps:
                 task_id = f"{handle.id}:{step.key}"
@@ -107,8 +114,10 @@ async def main(events: int) -> None:
             ours, plain = ours[1:], plain[1:]  # the first of each warms caches
     await env.shutdown()
     db.dispose()
-    for label, values in (("baseline  fetch_history() alone        ", plain),
-                          ("ours      the history page, rendered   ", ours)):
+    for label, values in (
+        ("baseline  fetch_history() alone        ", plain),
+        ("ours      the history page, rendered   ", ours),
+    ):
         print(f"{label} p95 {p95(values):7.1f} ms  (p50 {statistics.median(values) * 1000:.1f} ms)")
     print(f"ratio ours/baseline {p95(ours) / p95(plain):.2f}")
 

@@ -46,16 +46,25 @@ def load(path: Path, processes: int, seed: int = 5) -> None:
     rng = random.Random(seed)
     db = sqlite3.connect(path)
     now = NOW.strftime(STAMP)
-    db.executemany("INSERT INTO teams (id, name, region, industry, created_at) VALUES (?,?,'华南','物流',?)",
-                   [(t, f"第{t}团队", now) for t in range(1, TEAMS + 1)])
-    db.executemany("INSERT INTO employees (id, username, name, password_hash, roles, team_id, status, order_freeze, "
-                   "created_at) VALUES (?,?,?,'x',?,?,'active',0,?)",
-                   [(e, f"user{e}", f"员工{e}", '["sales_manager"]' if e <= TEAMS else '["sales"]',
-                     (e - 1) % TEAMS + 1, now) for e in range(1, SELLERS + TEAMS + 1)])
+    db.executemany(
+        "INSERT INTO teams (id, name, region, industry, created_at) VALUES (?,?,'华南','物流',?)",
+        [(t, f"第{t}团队", now) for t in range(1, TEAMS + 1)],
+    )
+    db.executemany(
+        "INSERT INTO employees (id, username, name, password_hash, roles, team_id, status, order_freeze, "
+        "created_at) VALUES (?,?,?,'x',?,?,'active',0,?)",
+        [
+            (e, f"user{e}", f"员工{e}", '["sales_manager"]' if e <= TEAMS else '["sales"]', (e - 1) % TEAMS + 1, now)
+            for e in range(1, SELLERS + TEAMS + 1)
+        ],
+    )
     db.executemany("UPDATE teams SET manager_id = ? WHERE id = ?", [(t, t) for t in range(1, TEAMS + 1)])
-    db.executemany("INSERT INTO customers (id, name, owner_id, region, industry, size, contact_name, contact_phone, "
-                   "address, credit_limit, notes, tags, created_at) VALUES (?,?,?,'华南','物流','large','','','',0,'',"
-                   "'[]',?)", [(c, f"客户{c}", TEAMS + 1 + c % SELLERS, now) for c in range(1, 5001)])
+    db.executemany(
+        "INSERT INTO customers (id, name, owner_id, region, industry, size, contact_name, contact_phone, "
+        "address, credit_limit, notes, tags, created_at) VALUES (?,?,?,'华南','物流','large','','','',0,'',"
+        "'[]',?)",
+        [(c, f"客户{c}", TEAMS + 1 + c % SELLERS, now) for c in range(1, 5001)],
+    )
     settlements, handovers = 24, processes * 2 // 100 - 24
     orders = processes - settlements - handovers
     span = timedelta(days=730) / orders
@@ -63,25 +72,55 @@ def load(path: Path, processes: int, seed: int = 5) -> None:
     for o in range(1, orders + 1):
         created = NOW - timedelta(days=730) + span * o
         waiting = rng.random() < 0.2
-        rows.append((o, rng.randint(1, 5000), TEAMS + 1 + rng.randrange(SELLERS),
-                     "pending_approval" if waiting else rng.choice(["approved", "approved", "rejected"]),
-                     f"order-{o}", created.strftime(STAMP)))
+        rows.append(
+            (
+                o,
+                rng.randint(1, 5000),
+                TEAMS + 1 + rng.randrange(SELLERS),
+                "pending_approval" if waiting else rng.choice(["approved", "approved", "rejected"]),
+                f"order-{o}",
+                created.strftime(STAMP),
+            )
+        )
         if waiting and rng.random() < 0.1:
             tasks.append((f"order-{o}:r1-manager", f"order-{o}", str(o), created.strftime(STAMP)))
-    db.executemany("INSERT INTO orders (id, customer_id, owner_id, status, workflow_id, requested_date, total, "
-                   "revision, created_at, note) VALUES (?,?,?,?,?,'2026-01-01',1000,1,?,'')", rows)
-    db.executemany("INSERT INTO tasks (id, workflow_id, process, process_id, kind, title, escalation_level, subject, "
-                   "status, overdue, actions, context, created_at) VALUES (?,?,'order',?,'order_approval','审批',0,'',"
-                   "'open',1,'[]','{}',?)", tasks)
-    db.executemany("INSERT INTO offboardings (employee_id, open_for, workflow_id, status, reason, last_day, "
-                   "review_round, started_at, cancel_reason) VALUES (?,NULL,?,?,'',?,0,?,'')",
-                   [(TEAMS + 1 + h % SELLERS, f"offboarding-{TEAMS + 1 + h % SELLERS}",
-                     rng.choice(["completed", "cancelled", "handover"]), "2026-12-31",
-                     (NOW - timedelta(days=rng.randint(1, 730))).strftime(STAMP)) for h in range(handovers)])
-    db.executemany("INSERT INTO commission_settlements (period, workflow_id, status, run, progress, created_at) "
-                   "VALUES (?,?,'locked',1,1.0,?)",
-                   [(f"{2024 + (m + 11) // 12}-{(m + 11) % 12 + 1:02d}", f"commission-{m}",
-                     (NOW - timedelta(days=30 * (24 - m))).strftime(STAMP)) for m in range(settlements)])
+    db.executemany(
+        "INSERT INTO orders (id, customer_id, owner_id, status, workflow_id, requested_date, total, "
+        "revision, created_at, note) VALUES (?,?,?,?,?,'2026-01-01',1000,1,?,'')",
+        rows,
+    )
+    db.executemany(
+        "INSERT INTO tasks (id, workflow_id, process, process_id, kind, title, escalation_level, subject, "
+        "status, overdue, actions, context, created_at) VALUES (?,?,'order',?,'order_approval','审批',0,'',"
+        "'open',1,'[]','{}',?)",
+        tasks,
+    )
+    db.executemany(
+        "INSERT INTO offboardings (employee_id, open_for, workflow_id, status, reason, last_day, "
+        "review_round, started_at, cancel_reason) VALUES (?,NULL,?,?,'',?,0,?,'')",
+        [
+            (
+                TEAMS + 1 + h % SELLERS,
+                f"offboarding-{TEAMS + 1 + h % SELLERS}",
+                rng.choice(["completed", "cancelled", "handover"]),
+                "2026-12-31",
+                (NOW - timedelta(days=rng.randint(1, 730))).strftime(STAMP),
+            )
+            for h in range(handovers)
+        ],
+    )
+    db.executemany(
+        "INSERT INTO commission_settlements (period, workflow_id, status, run, progress, created_at) "
+        "VALUES (?,?,'locked',1,1.0,?)",
+        [
+            (
+                f"{2024 + (m + 11) // 12}-{(m + 11) % 12 + 1:02d}",
+                f"commission-{m}",
+                (NOW - timedelta(days=30 * (24 - m))).strftime(STAMP),
+            )
+            for m in range(settlements)
+        ],
+    )
     db.commit()
     db.execute("ANALYZE")
     db.close()
@@ -127,9 +166,15 @@ def main() -> None:
         db = Database(f"sqlite:///{path}")
         admin, manager = Viewer(1, frozenset({"admin"}), None), Viewer(1, frozenset({"sales_manager"}), 1)
         seller = Viewer(TEAMS + 7, frozenset({"sales"}), 7)
-        calls = [(admin, ProcessFilter(), 0), (admin, ProcessFilter(status="open"), 0),
-                 (admin, ProcessFilter(overdue=True), 0), (admin, ProcessFilter(person_id=TEAMS + 7), 0),
-                 (manager, ProcessFilter(), 0), (seller, ProcessFilter(), 0), (admin, ProcessFilter(), 5_000)]
+        calls = [
+            (admin, ProcessFilter(), 0),
+            (admin, ProcessFilter(status="open"), 0),
+            (admin, ProcessFilter(overdue=True), 0),
+            (admin, ProcessFilter(person_id=TEAMS + 7), 0),
+            (manager, ProcessFilter(), 0),
+            (seller, ProcessFilter(), 0),
+            (admin, ProcessFilter(), 5_000),
+        ]
         timed(calls, db, 1)  # warm the page cache
         ours = timed(calls, db, 30)
         plain = baseline(db, len(ours))

@@ -93,27 +93,39 @@ class Company:
 def write_org(db: sqlite3.Connection, company: Company) -> None:
     now = stamp(NOW)
     db.execute("INSERT INTO departments (id, name) VALUES (1, '销售部')")
-    db.executemany("INSERT INTO employees (id, username, name, password_hash, roles, status, order_freeze, "
-                   "created_at) VALUES (?,?,?,'x',?,'active',0,?)",
-                   [(1, "admin", "管理员", '["admin"]', now), (1000, "head", "部门负责人", '["department_head"]', now)])
+    db.executemany(
+        "INSERT INTO employees (id, username, name, password_hash, roles, status, order_freeze, "
+        "created_at) VALUES (?,?,?,'x',?,'active',0,?)",
+        [(1, "admin", "管理员", '["admin"]', now), (1000, "head", "部门负责人", '["department_head"]', now)],
+    )
     db.execute("UPDATE departments SET head_id = 1000")
     for team, manager in enumerate(company.managers, start=1):
-        db.execute("INSERT INTO teams (id, name, region, industry, department_id, created_at) VALUES (?,?,?,?,1,?)",
-                   (team, f"第{team}团队", "华南", "工业", now))
-        db.execute("INSERT INTO employees (id, username, name, password_hash, roles, team_id, manager_id, status, "
-                   "order_freeze, created_at) VALUES (?,?,?,'x','[\"sales_manager\"]',?,1000,'active',0,?)",
-                   (manager, f"manager{team}", f"经理{team}", team, now))
+        db.execute(
+            "INSERT INTO teams (id, name, region, industry, department_id, created_at) VALUES (?,?,?,?,1,?)",
+            (team, f"第{team}团队", "华南", "工业", now),
+        )
+        db.execute(
+            "INSERT INTO employees (id, username, name, password_hash, roles, team_id, manager_id, status, "
+            "order_freeze, created_at) VALUES (?,?,?,'x','[\"sales_manager\"]',?,1000,'active',0,?)",
+            (manager, f"manager{team}", f"经理{team}", team, now),
+        )
         db.execute("UPDATE teams SET manager_id = ? WHERE id = ?", (manager, team))
-        db.executemany("INSERT INTO employees (id, username, name, password_hash, roles, team_id, manager_id, status, "
-                       "order_freeze, created_at) VALUES (?,?,?,'x','[\"sales\"]',?,?,'active',0,?)",
-                       [(s, f"sales{s}", f"销售{s}", team, manager, now) for s in company.sellers[team - 1]])
+        db.executemany(
+            "INSERT INTO employees (id, username, name, password_hash, roles, team_id, manager_id, status, "
+            "order_freeze, created_at) VALUES (?,?,?,'x','[\"sales\"]',?,?,'active',0,?)",
+            [(s, f"sales{s}", f"销售{s}", team, manager, now) for s in company.sellers[team - 1]],
+        )
     created = stamp(NOW - HISTORY - timedelta(days=30))
-    rows: list[tuple[int, str, int | None, int, str]] = [(c, f"客户{c}", owner, team, created)
-                                                         for c, owner, team in company.owned]
+    rows: list[tuple[int, str, int | None, int, str]] = [
+        (c, f"客户{c}", owner, team, created) for c, owner, team in company.owned
+    ]
     rows += [(c, f"客户{c}", None, team, created) for c, team in company.pool]
-    db.executemany("INSERT INTO customers (id, name, owner_id, team_id, region, industry, size, contact_name, "
-                   "contact_phone, address, credit_limit, notes, tags, created_at) "
-                   "VALUES (?,?,?,?,'华南','工业','medium','','','',0,'','[]',?)", rows)
+    db.executemany(
+        "INSERT INTO customers (id, name, owner_id, team_id, region, industry, size, contact_name, "
+        "contact_phone, address, credit_limit, notes, tags, created_at) "
+        "VALUES (?,?,?,?,'华南','工业','medium','','','',0,'','[]',?)",
+        rows,
+    )
 
 
 def write_orders(db: sqlite3.Connection, company: Company) -> int:
@@ -131,8 +143,11 @@ def write_orders(db: sqlite3.Connection, company: Company) -> int:
                 value *= 95
             if at < quiet_from:
                 rows.append((customer, owner, value, stamp(at)))
-    db.executemany("INSERT INTO orders (customer_id, owner_id, status, requested_date, total, revision, created_at, "
-                   "note) VALUES (?,?,'approved','2026-01-01',?,1,?,'')", rows)
+    db.executemany(
+        "INSERT INTO orders (customer_id, owner_id, status, requested_date, total, revision, created_at, "
+        "note) VALUES (?,?,'approved','2026-01-01',?,1,?,'')",
+        rows,
+    )
     return len(rows)
 
 
@@ -154,8 +169,10 @@ def interactions(company: Company, count: int) -> list[tuple[int, int, str, int,
     for poacher in company.poachers:
         team = (poacher - 2) // (SELLERS_PER_TEAM + 1) + 1
         theirs = [c for c, o in by_team[team] if o != poacher]
-        rows += [(rng.choice(theirs), poacher, "wechat", 0, stamp(NOW - timedelta(days=rng.uniform(1, 29))))
-                 for _ in range(8)]
+        rows += [
+            (rng.choice(theirs), poacher, "wechat", 0, stamp(NOW - timedelta(days=rng.uniform(1, 29))))
+            for _ in range(8)
+        ]
     for customer, team in company.pool:
         seller = rng.choice(company.sellers[team - 1])
         rows += [(customer, seller, "phone", 0, stamp(NOW - timedelta(days=rng.uniform(1, 120)))) for _ in range(3)]
@@ -166,16 +183,23 @@ def interactions(company: Company, count: int) -> list[tuple[int, int, str, int,
 def write_records(db: sqlite3.Connection, company: Company, count: int) -> tuple[int, int]:
     rows = interactions(company, count)
     for start in range(0, len(rows), BATCH):
-        db.executemany("INSERT INTO interactions (customer_id, employee_id, channel, by_owner, occurred_at, summary, "
-                       "content, created_at) VALUES (?,?,?,?,?,'电话回访','',?)",
-                       [(*row, row[4]) for row in rows[start:start + BATCH]])
+        db.executemany(
+            "INSERT INTO interactions (customer_id, employee_id, channel, by_owner, occurred_at, summary, "
+            "content, created_at) VALUES (?,?,?,?,?,'电话回访','',?)",
+            [(*row, row[4]) for row in rows[start : start + BATCH]],
+        )
     rng = company.rng
     customers = [c for c, _, _ in company.owned]
-    complaints = [(rng.choice(customers), stamp(NOW - timedelta(seconds=rng.uniform(0, HISTORY.total_seconds()))))
-                  for _ in range(3_000)]
+    complaints = [
+        (rng.choice(customers), stamp(NOW - timedelta(seconds=rng.uniform(0, HISTORY.total_seconds()))))
+        for _ in range(3_000)
+    ]
     complaints += [(c, stamp(NOW - timedelta(days=rng.uniform(1, 59)))) for c in company.complainers for _ in range(3)]
-    db.executemany("INSERT INTO complaints (customer_id, recorded_by, summary, occurred_at, created_at) "
-                   "VALUES (?,1,'货物破损',?,?)", [(c, at, at) for c, at in complaints])
+    db.executemany(
+        "INSERT INTO complaints (customer_id, recorded_by, summary, occurred_at, created_at) "
+        "VALUES (?,1,'货物破损',?,?)",
+        [(c, at, at) for c, at in complaints],
+    )
     return len(rows), len(complaints)
 
 
@@ -191,8 +215,10 @@ def load(path: Path, count: int) -> str:
     db.commit()
     db.execute("ANALYZE")
     db.close()
-    return (f"{1 + 1 + TEAMS * (SELLERS_PER_TEAM + 1)} staff, {len(company.owned) + len(company.pool):,} customers, "
-            f"{orders:,} orders, {records:,} interactions, {complaints:,} complaints")
+    return (
+        f"{1 + 1 + TEAMS * (SELLERS_PER_TEAM + 1)} staff, {len(company.owned) + len(company.pool):,} customers, "
+        f"{orders:,} orders, {records:,} interactions, {complaints:,} complaints"
+    )
 
 
 BASELINE = [
@@ -213,9 +239,15 @@ BASELINE = [
 
 
 def baseline(db: Database) -> float:
-    bounds = {"now": NOW, "weeks5": NOW - timedelta(days=35), "days30": NOW - timedelta(days=30),
-              "months4": NOW - timedelta(days=124), "year": NOW - timedelta(days=365),
-              "days60": NOW - timedelta(days=60), "days90": NOW - timedelta(days=90)}
+    bounds = {
+        "now": NOW,
+        "weeks5": NOW - timedelta(days=35),
+        "days30": NOW - timedelta(days=30),
+        "months4": NOW - timedelta(days=124),
+        "year": NOW - timedelta(days=365),
+        "days60": NOW - timedelta(days=60),
+        "days90": NOW - timedelta(days=90),
+    }
     params = {key: stamp(value) for key, value in bounds.items()}
     with db.session() as session:
         began = time.perf_counter()

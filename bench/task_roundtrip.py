@@ -54,17 +54,28 @@ def free_port() -> int:
 
 async def main(samples: int) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="baton-bench-"))
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary(),
-                                                data_converter=pydantic_data_converter, search_attributes=search.ALL)
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_binary(), data_converter=pydantic_data_converter, search_attributes=search.ALL
+    )
     address = env.client.service_client.config.target_host
-    settings = load_settings(env={"BATON_DATA_DIR": str(data_dir), "BATON_TEMPORAL_ADDRESS": address,
-                                  "BATON_TEMPORAL_TASK_QUEUE": f"bench-{uuid.uuid4().hex[:6]}",
-                                  "BATON_WEB_PORT": str(free_port())})
+    settings = load_settings(
+        env={
+            "BATON_DATA_DIR": str(data_dir),
+            "BATON_TEMPORAL_ADDRESS": address,
+            "BATON_TEMPORAL_TASK_QUEUE": f"bench-{uuid.uuid4().hex[:6]}",
+            "BATON_WEB_PORT": str(free_port()),
+        }
+    )
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     org = make_org(db)
-    child_env = {**os.environ, "BATON_DATA_DIR": str(data_dir), "BATON_TEMPORAL_ADDRESS": address,
-                 "BATON_TEMPORAL_TASK_QUEUE": settings.temporal.task_queue, "BATON_WEB_PORT": str(settings.web_port)}
+    child_env = {
+        **os.environ,
+        "BATON_DATA_DIR": str(data_dir),
+        "BATON_TEMPORAL_ADDRESS": address,
+        "BATON_TEMPORAL_TASK_QUEUE": settings.temporal.task_queue,
+        "BATON_WEB_PORT": str(settings.web_port),
+    }
     children = [
         subprocess.Popen([sys.executable, str(ROOT / "bench" / "worker_process.py")], env=child_env, cwd=ROOT),
         subprocess.Popen([sys.executable, "-m", "baton", "web"], env=child_env, cwd=ROOT),
@@ -82,12 +93,14 @@ async def main(samples: int) -> None:
     print(f"task round trip (HTTP → update → fragment), {samples} samples, web and worker in their own processes")
     print(f"  ours     p50 {p50_ours:7.1f} ms   p95 {p95_ours:7.1f} ms")
     print(f"  baseline p50 {p50_bare:7.1f} ms   p95 {p95_bare:7.1f} ms   (bare update, no-op workflow)")
-    print(f"  ratio    p50 {p50_ours / p50_bare:7.2f}      p95 {p95_ours / p95_bare:7.2f}"
-          "   (target ≤ 1.5; p95 ≤ 100 ms)")
+    print(
+        f"  ratio    p50 {p50_ours / p50_bare:7.2f}      p95 {p95_ours / p95_bare:7.2f}   (target ≤ 1.5; p95 ≤ 100 ms)"
+    )
 
 
-async def measure(env: WorkflowEnvironment, settings: Settings, db: Database, org: OrgFixture,
-                  samples: int) -> tuple[list[float], list[float]]:
+async def measure(
+    env: WorkflowEnvironment, settings: Settings, db: Database, org: OrgFixture, samples: int
+) -> tuple[list[float], list[float]]:
     async with httpx.AsyncClient(base_url=settings.web_url, timeout=30) as browser:
         for _ in range(300):  # the web process and the worker come up
             try:
@@ -96,8 +109,9 @@ async def measure(env: WorkflowEnvironment, settings: Settings, db: Database, or
             except httpx.HTTPError:
                 pass
             await asyncio.sleep(0.1)
-        noop = await env.client.start_workflow(NoopWorkflow.run, id=f"noop-{uuid.uuid4().hex[:6]}",
-                                               task_queue=settings.temporal.task_queue)
+        noop = await env.client.start_workflow(
+            NoopWorkflow.run, id=f"noop-{uuid.uuid4().hex[:6]}", task_queue=settings.temporal.task_queue
+        )
         bare: list[float] = []
         for index in range(samples + 10):
             started = time.perf_counter()
@@ -108,15 +122,17 @@ async def measure(env: WorkflowEnvironment, settings: Settings, db: Database, or
 
         task_ids = []
         for _ in range(samples + 10):
-            handle = await start_probe(env.client, settings.temporal.task_queue,
-                                       [approval_step(assignee_id=org["manager_south"])])
+            handle = await start_probe(
+                env.client, settings.temporal.task_queue, [approval_step(assignee_id=org["manager_south"])]
+            )
             task_ids.append(f"{handle.id}:approve")
             await wait_for_step(handle, db, task_ids[-1])
         login_page = await browser.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text)
         assert token
-        await browser.post("/login", data={"username": "manager_south", "password": PASSWORD,
-                                           "csrf_token": token.group(1)})
+        await browser.post(
+            "/login", data={"username": "manager_south", "password": PASSWORD, "csrf_token": token.group(1)}
+        )
         inbox = await browser.get("/inbox")
         header = re.search(r'"X-CSRF-Token": "([^"]+)"', inbox.text)
         assert header
@@ -124,8 +140,9 @@ async def measure(env: WorkflowEnvironment, settings: Settings, db: Database, or
         ours: list[float] = []
         for index, task_id in enumerate(task_ids):
             started = time.perf_counter()
-            response = await browser.post(f"/tasks/{task_id}/complete", headers=headers,
-                                          data={"action": "approve", "comment": "ok"})
+            response = await browser.post(
+                f"/tasks/{task_id}/complete", headers=headers, data={"action": "approve", "comment": "ok"}
+            )
             elapsed = (time.perf_counter() - started) * 1000
             assert response.status_code == 200 and "task-panel-inner" in response.text, response.text
             if index >= 10:

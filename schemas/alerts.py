@@ -33,8 +33,11 @@ class Severity(StrEnum):
 
 
 SEVERITY_ORDER = (Severity.high, Severity.medium, Severity.low)
-SEVERITY_LABELS: dict[str, str] = {Severity.high: N_("High risk"), Severity.medium: N_("Medium risk"),
-                                   Severity.low: N_("Low risk")}
+SEVERITY_LABELS: dict[str, str] = {
+    Severity.high: N_("High risk"),
+    Severity.medium: N_("Medium risk"),
+    Severity.low: N_("Low risk"),
+}
 
 
 class AlertStatus(StrEnum):
@@ -166,13 +169,20 @@ class RuleSettings(BaseModel):
     def flat(self) -> dict[str, Any]:
         """The API's shape, the same as the body of ``PUT /api/alert-rules/{rule}``."""
         values = self.parsed().model_dump(mode="json")
-        return {"rule": self.rule.value, "enabled": self.enabled, "severity": self.severity.value, **values,
-                "updated_by": self.updated_by, "updated_at": self.updated_at}
+        return {
+            "rule": self.rule.value,
+            "enabled": self.enabled,
+            "severity": self.severity.value,
+            **values,
+            "updated_by": self.updated_by,
+            "updated_at": self.updated_at,
+        }
 
 
 def default_settings(rule: AlertRule) -> RuleSettings:
-    return RuleSettings(rule=rule, severity=DEFAULT_SEVERITY[rule],
-                        thresholds=THRESHOLDS[rule]().model_dump(mode="json"))
+    return RuleSettings(
+        rule=rule, severity=DEFAULT_SEVERITY[rule], thresholds=THRESHOLDS[rule]().model_dump(mode="json")
+    )
 
 
 # ----------------------------------------------------------------------------- API views

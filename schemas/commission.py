@@ -327,8 +327,11 @@ class PeriodNotOver(BatonError):
 
 
 class SettlementOutOfOrder(BatonError):
-    code, status, message = ("settlement_out_of_order", 409,
-                             N_("A later period is already settled; earlier periods can no longer be opened."))
+    code, status, message = (
+        "settlement_out_of_order",
+        409,
+        N_("A later period is already settled; earlier periods can no longer be opened."),
+    )
 
 
 class NoCommissionPlan(BatonError):
@@ -340,8 +343,11 @@ class SettlementNotFound(BatonError):
 
 
 class SettlementLocked(BatonError):
-    code, status, message = ("settlement_locked", 409,
-                             N_("This settlement is locked; corrections go into the next period."))
+    code, status, message = (
+        "settlement_locked",
+        409,
+        N_("This settlement is locked; corrections go into the next period."),
+    )
 
 
 class ReviewClosed(BatonError):
@@ -365,8 +371,7 @@ class DisputeResolved(BatonError):
 
 
 class NotManagerReview(BatonError):
-    code, status, message = ("not_manager_review", 409,
-                             N_("Disputes are resolved during the managers' review."))
+    code, status, message = ("not_manager_review", 409, N_("Disputes are resolved during the managers' review."))
 
 
 class DisputesOpen(BatonError):
@@ -374,13 +379,19 @@ class DisputesOpen(BatonError):
 
 
 class RecomputeNotAllowed(BatonError):
-    code, status, message = ("recompute_not_allowed", 409,
-                             N_("A settlement can be recomputed only before finance reviews it."))
+    code, status, message = (
+        "recompute_not_allowed",
+        409,
+        N_("A settlement can be recomputed only before finance reviews it."),
+    )
 
 
 class PlanPeriodLocked(BatonError):
-    code, status, message = ("plan_period_locked", 409,
-                             N_("That period is already locked; a new plan can take effect after it."))
+    code, status, message = (
+        "plan_period_locked",
+        409,
+        N_("That period is already locked; a new plan can take effect after it."),
+    )
 
 
 class SettlementClosed(BatonError):

@@ -26,11 +26,11 @@ class SettingValueError(ValueError):
 
 def _amount(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise SettingValueError(N_("Give an amount in yuan as text, e.g. \"100000\"."))
+        raise SettingValueError(N_('Give an amount in yuan as text, e.g. "100000".'))
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise SettingValueError(N_("Give an amount in yuan as text, e.g. \"100000\".")) from None
+        raise SettingValueError(N_('Give an amount in yuan as text, e.g. "100000".')) from None
     if not amount.is_finite() or amount < 0:
         raise SettingValueError(N_("The amount must be zero or more."))
     if amount > MAX_THRESHOLD:
@@ -46,6 +46,7 @@ def _count(limit: int) -> Callable[[object], str]:
         if not text.isascii() or not text.isdigit() or int(text) > limit:
             raise SettingValueError(N_("Give a whole number from 0 to %(limit)s."))
         return str(int(text))
+
     return parse
 
 
@@ -58,8 +59,12 @@ class SettingSpec:
     limit: int | None = None
 
 
-CATALOGUE: dict[str, SettingSpec] = {spec.key: spec for spec in (
-    SettingSpec("order.head_threshold", N_("Order total above which the department head approves"),
-                "100000", _amount),
-    SettingSpec("pool.daily_claims", N_("Pool leads a salesperson may claim per day"), "10", _count(1000), 1000),
-)}
+CATALOGUE: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            "order.head_threshold", N_("Order total above which the department head approves"), "100000", _amount
+        ),
+        SettingSpec("pool.daily_claims", N_("Pool leads a salesperson may claim per day"), "10", _count(1000), 1000),
+    )
+}

@@ -39,8 +39,9 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         found = QUARTER_PATTERN.match(text.strip().upper())
         if not found or not 2000 <= int(found.group(1)) <= 2999:
-            raise InvalidQuarter(details=[{"field": "quarter", "code": "invalid_quarter",
-                                           "message": InvalidQuarter.message}])
+            raise InvalidQuarter(
+                details=[{"field": "quarter", "code": "invalid_quarter", "message": InvalidQuarter.message}]
+            )
         return cls(int(found.group(1)), int(found.group(2)))
 
     @classmethod
@@ -89,8 +90,13 @@ class Dimension(StrEnum):
     size = "size"
 
 
-DIMENSION_LABELS = {Dimension.team: N_("Team"), Dimension.owner: N_("Salesperson"), Dimension.region: N_("Region"),
-                    Dimension.industry: N_("Industry"), Dimension.size: N_("Size")}
+DIMENSION_LABELS = {
+    Dimension.team: N_("Team"),
+    Dimension.owner: N_("Salesperson"),
+    Dimension.region: N_("Region"),
+    Dimension.industry: N_("Industry"),
+    Dimension.size: N_("Size"),
+}
 
 
 class DistributionRow(BaseModel):

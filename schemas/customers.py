@@ -192,8 +192,11 @@ class CustomerMoved(BatonError):
     """Someone else moved the customer between reading and moving it: the later move is refused
     rather than applied over an owner its author never saw."""
 
-    code, status, message = "customer_moved", 409, N_("Someone else has just moved this customer. Reload to see "
-                                                      "its owner now, then decide again.")
+    code, status, message = (
+        "customer_moved",
+        409,
+        N_("Someone else has just moved this customer. Reload to see its owner now, then decide again."),
+    )
 
 
 class NotInPool(BatonError):
@@ -205,6 +208,11 @@ class NotInPool(BatonError):
 class ClaimLimit(BatonError):
     """Past the admin's ``pool.daily_claims`` for today (company time)."""
 
-    code, status, message = ("claim_limit", 409, N_(
-        "You have claimed %(limit)s pool leads today, the most allowed per day. Ask your manager to assign "
-        "more, or claim again tomorrow."))
+    code, status, message = (
+        "claim_limit",
+        409,
+        N_(
+            "You have claimed %(limit)s pool leads today, the most allowed per day. Ask your manager to assign "
+            "more, or claim again tomorrow."
+        ),
+    )

@@ -19,8 +19,9 @@ class BatonError(Exception):
     status = 400
     message = N_("The request could not be processed.")
 
-    def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None,
-                 **params: Any) -> None:
+    def __init__(
+        self, message: str | None = None, *, details: list[dict[str, Any]] | None = None, **params: Any
+    ) -> None:
         self.message = message or type(self).message
         self.details = details or []
         self.params = params

@@ -69,6 +69,7 @@ def field_problems(errors: Iterable[Mapping[str, Any]], skip: tuple[str, ...] = 
     problems = []
     for error in errors:
         where = ".".join(str(part) for part in error.get("loc", ()) if part not in skip)
-        problems.append({"field": where or "body", "code": str(error.get("type", "invalid")),
-                         "message": plain_message(error)})
+        problems.append(
+            {"field": where or "body", "code": str(error.get("type", "invalid")), "message": plain_message(error)}
+        )
     return problems

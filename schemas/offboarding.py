@@ -95,30 +95,39 @@ class ChecklistTemplate(BaseModel):
         return items
 
 
-def _item(key: str, title: str, assignee: ItemAssignee = ItemAssignee.employee,
-          evidence: Evidence = Evidence.comment, after_plan: bool = False) -> TemplateItem:
+def _item(
+    key: str,
+    title: str,
+    assignee: ItemAssignee = ItemAssignee.employee,
+    evidence: Evidence = Evidence.comment,
+    after_plan: bool = False,
+) -> TemplateItem:
     return TemplateItem(key=key, title=title, assignee=assignee, evidence=evidence, after_plan=after_plan)
 
 
 # The sales checklist (API.md "Offboarding"); titles are message ids shown in the reader's language.
-SALES_TEMPLATE = ChecklistTemplate(items=[
-    _item("customer_files", N_("Hand over customer files"), evidence=Evidence.attachment),
-    _item("open_orders", N_("Confirm open orders"), evidence=Evidence.orders),
-    _item("followup_records", N_("Upload customer follow-up records"), evidence=Evidence.followups),
-    _item("competitor_contacts", N_("Declare contacts with competitors"), evidence=Evidence.declaration),
-    _item("receivables", N_("Confirm receivables"), ItemAssignee.finance),
-    _item("key_contacts", N_("Hand over customers' key contacts")),
-    _item("contracts_quotes", N_("Hand over contracts and quotations"), evidence=Evidence.attachment),
-    _item("accounts_devices", N_("Return accounts and devices"), ItemAssignee.admin),
-    _item("experience_notes", N_("Write down business experience")),
-    _item("customer_notice", N_("Confirm customers were told their new contact"), after_plan=True),
-])
+SALES_TEMPLATE = ChecklistTemplate(
+    items=[
+        _item("customer_files", N_("Hand over customer files"), evidence=Evidence.attachment),
+        _item("open_orders", N_("Confirm open orders"), evidence=Evidence.orders),
+        _item("followup_records", N_("Upload customer follow-up records"), evidence=Evidence.followups),
+        _item("competitor_contacts", N_("Declare contacts with competitors"), evidence=Evidence.declaration),
+        _item("receivables", N_("Confirm receivables"), ItemAssignee.finance),
+        _item("key_contacts", N_("Hand over customers' key contacts")),
+        _item("contracts_quotes", N_("Hand over contracts and quotations"), evidence=Evidence.attachment),
+        _item("accounts_devices", N_("Return accounts and devices"), ItemAssignee.admin),
+        _item("experience_notes", N_("Write down business experience")),
+        _item("customer_notice", N_("Confirm customers were told their new contact"), after_plan=True),
+    ]
+)
 # Anyone else leaving: files, accounts and what they know.
-GENERAL_TEMPLATE = ChecklistTemplate(items=[
-    _item("work_files", N_("Hand over work files"), evidence=Evidence.attachment),
-    _item("accounts_devices", N_("Return accounts and devices"), ItemAssignee.admin),
-    _item("experience_notes", N_("Write down business experience")),
-])
+GENERAL_TEMPLATE = ChecklistTemplate(
+    items=[
+        _item("work_files", N_("Hand over work files"), evidence=Evidence.attachment),
+        _item("accounts_devices", N_("Return accounts and devices"), ItemAssignee.admin),
+        _item("experience_notes", N_("Write down business experience")),
+    ]
+)
 DEFAULT_TEMPLATES = {"sales": SALES_TEMPLATE, "general": GENERAL_TEMPLATE}
 TEMPLATE_ROLES = tuple(DEFAULT_TEMPLATES)
 REVIEW_TITLES = {
@@ -347,12 +356,16 @@ class OffboardingState(BaseModel):
     blockers: list[Blocker]
 
 
-def blockers_of(items: dict[str, ItemStatus], plan_executed: bool, reviews: dict[str, ReviewStatus],
-                status: OffboardingStatus) -> list[Blocker]:
+def blockers_of(
+    items: dict[str, ItemStatus], plan_executed: bool, reviews: dict[str, ReviewStatus], status: OffboardingStatus
+) -> list[Blocker]:
     """What keeps a case from completing: every open item, an unexecuted plan, every missing
     sign-off. The workflow decides by this; the case page shows the same list."""
-    found = [Blocker(code="item_open", key=key, message=N_("A checklist item is not done."))
-             for key, item_status in items.items() if item_status != ItemStatus.done]
+    found = [
+        Blocker(code="item_open", key=key, message=N_("A checklist item is not done."))
+        for key, item_status in items.items()
+        if item_status != ItemStatus.done
+    ]
     if not plan_executed:
         found.append(Blocker(code="plan_not_executed", message=N_("The customer reassignment plan is not executed.")))
     for role in ReviewRole:

@@ -44,11 +44,16 @@ class ApprovalStep(StrEnum):
     finance = "finance"
 
 
-STEP_POLICY = {ApprovalStep.manager: "order.manager_approval", ApprovalStep.head: "order.head_approval",
-               ApprovalStep.finance: "order.finance_approval"}
-STEP_TITLES = {ApprovalStep.manager: N_("Approve order #%(order)s (team manager)"),
-               ApprovalStep.head: N_("Approve order #%(order)s (department head)"),
-               ApprovalStep.finance: N_("Approve order #%(order)s (finance)")}
+STEP_POLICY = {
+    ApprovalStep.manager: "order.manager_approval",
+    ApprovalStep.head: "order.head_approval",
+    ApprovalStep.finance: "order.finance_approval",
+}
+STEP_TITLES = {
+    ApprovalStep.manager: N_("Approve order #%(order)s (team manager)"),
+    ApprovalStep.head: N_("Approve order #%(order)s (department head)"),
+    ApprovalStep.finance: N_("Approve order #%(order)s (finance)"),
+}
 
 # The stable codes of failed order checks (API.md "Orders and payments").
 CHECK_MESSAGES = {

@@ -54,5 +54,8 @@ class PaymentInvalid(BatonError):
 
 
 class Overpayment(BatonError):
-    code, status, message = "overpayment", 422, N_(
-        "The payment is more than the order still owes. Record it as an advance if that is what it is.")
+    code, status, message = (
+        "overpayment",
+        422,
+        N_("The payment is more than the order still owes. Record it as an advance if that is what it is."),
+    )

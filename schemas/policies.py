@@ -40,7 +40,8 @@ DURATION_FIELDS = ("due_in", "remind_before", "repeat_every", "escalate_after")
 # than as gibberish. Years and months are refused: their length depends on the date they start.
 ISO_DURATION = re.compile(
     r"[+-]?P(?=\d|T\d)(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
-    r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?")
+    r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?"
+)
 
 # A policy longer than a year is a typo, and working days are counted one day at a time.
 LONGEST = timedelta(days=366)
@@ -62,19 +63,32 @@ class PolicyRule(NamedTuple):
 
 
 DUE_NOT_POSITIVE = PolicyRule("due_not_positive", "due_in", N_("The due time must be longer than zero."))
-REMIND_NOT_BEFORE_DUE = PolicyRule("remind_not_before_due", "remind_before",
-                                   N_("The reminder must come before the due time."))
-FRACTIONAL_WORKING_DAYS = PolicyRule("fractional_working_days", "due_in",
-                                     N_("Working-day deadlines count whole days."))
-REPEAT_TOO_OFTEN = PolicyRule("repeat_too_often", "repeat_every",
-                              N_("Overdue notices repeat at most once a minute."))
+REMIND_NOT_BEFORE_DUE = PolicyRule(
+    "remind_not_before_due", "remind_before", N_("The reminder must come before the due time.")
+)
+FRACTIONAL_WORKING_DAYS = PolicyRule("fractional_working_days", "due_in", N_("Working-day deadlines count whole days."))
+REPEAT_TOO_OFTEN = PolicyRule("repeat_too_often", "repeat_every", N_("Overdue notices repeat at most once a minute."))
 RULE_INPUTS = ("calendar", "due_in", "remind_before", "repeat_every")
-OWN_RULE_CODES = frozenset({"iso_duration", "negative", "too_long", DUE_NOT_POSITIVE.code,
-                            REMIND_NOT_BEFORE_DUE.code, FRACTIONAL_WORKING_DAYS.code, REPEAT_TOO_OFTEN.code})
+OWN_RULE_CODES = frozenset(
+    {
+        "iso_duration",
+        "negative",
+        "too_long",
+        DUE_NOT_POSITIVE.code,
+        REMIND_NOT_BEFORE_DUE.code,
+        FRACTIONAL_WORKING_DAYS.code,
+        REPEAT_TOO_OFTEN.code,
+    }
+)
 
 
-def broken_rules(*, due_in: timedelta | None = None, remind_before: timedelta | None = None,
-                 repeat_every: timedelta | None = None, calendar: CalendarKind | None = None) -> list[PolicyRule]:
+def broken_rules(
+    *,
+    due_in: timedelta | None = None,
+    remind_before: timedelta | None = None,
+    repeat_every: timedelta | None = None,
+    calendar: CalendarKind | None = None,
+) -> list[PolicyRule]:
     """The rules these values break; a value not known yet (None) skips the rules that need it."""
     broken = []
     if due_in is not None and due_in <= ZERO:
@@ -110,8 +124,9 @@ class DeadlinePolicy(BaseModel):
     @model_validator(mode="after")
     def coherent(self) -> DeadlinePolicy:
         """The last line of defence for policies built in code; the error names its field in ``ctx``."""
-        broken = broken_rules(due_in=self.due_in, remind_before=self.remind_before,
-                              repeat_every=self.repeat_every, calendar=self.calendar)
+        broken = broken_rules(
+            due_in=self.due_in, remind_before=self.remind_before, repeat_every=self.repeat_every, calendar=self.calendar
+        )
         if broken:
             raise broken[0].error()
         return self
@@ -175,16 +190,29 @@ class PolicyList(BaseModel):
 
 
 POLICY_KEYS = (
-    "offboarding.item", "offboarding.reassignment", "offboarding.review", "offboarding.final",
-    "order.manager_approval", "order.head_approval", "order.finance_approval", "order.expiry",
-    "commission.review", "alert.followup",
+    "offboarding.item",
+    "offboarding.reassignment",
+    "offboarding.review",
+    "offboarding.final",
+    "order.manager_approval",
+    "order.head_approval",
+    "order.finance_approval",
+    "order.expiry",
+    "commission.review",
+    "alert.followup",
 )
 
 
-def _p(due: timedelta, remind: timedelta = ZERO, repeat: timedelta = ZERO, escalate: timedelta = ZERO,
-       calendar: CalendarKind = CalendarKind.wall) -> DeadlinePolicy:
-    return DeadlinePolicy(due_in=due, remind_before=remind, repeat_every=repeat, escalate_after=escalate,
-                          calendar=calendar)
+def _p(
+    due: timedelta,
+    remind: timedelta = ZERO,
+    repeat: timedelta = ZERO,
+    escalate: timedelta = ZERO,
+    calendar: CalendarKind = CalendarKind.wall,
+) -> DeadlinePolicy:
+    return DeadlinePolicy(
+        due_in=due, remind_before=remind, repeat_every=repeat, escalate_after=escalate, calendar=calendar
+    )
 
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
@@ -285,5 +313,8 @@ def only_due_problems(key: str, policy: DeadlinePolicy) -> list[dict[str, Any]]:
     """For steps that only expire, any reminder, repeat or escalation is a mistake worth saying."""
     if key not in DUE_ONLY_KEYS:
         return []
-    return [{"field": name, "code": "only_due", "message": ONLY_DUE_MESSAGE}
-            for name in ("remind_before", "repeat_every", "escalate_after") if getattr(policy, name)]
+    return [
+        {"field": name, "code": "only_due", "message": ONLY_DUE_MESSAGE}
+        for name in ("remind_before", "repeat_every", "escalate_after")
+        if getattr(policy, name)
+    ]

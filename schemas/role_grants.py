@@ -20,8 +20,9 @@ ONLY_ADMIN_GRANTS = frozenset({"admin"})
 
 def conflicting_pairs(roles: Iterable[str]) -> list[tuple[str, str]]:
     held = set(roles)
-    return sorted((role, other) for role, others in CONFLICTS.items() if role in held
-                  for other in sorted(others & held))
+    return sorted(
+        (role, other) for role, others in CONFLICTS.items() if role in held for other in sorted(others & held)
+    )
 
 
 def refused_grants(granter_roles: Iterable[str], roles: Iterable[str]) -> list[str]:

@@ -13,5 +13,10 @@ ALL = (PROCESS, SUBJECT, STATUS)
 
 def process_attributes(process: str, subject: str, status: str) -> TypedSearchAttributes:
     """What a process starts with, so the Temporal Web UI filters by business terms."""
-    return TypedSearchAttributes([SearchAttributePair(PROCESS, process), SearchAttributePair(SUBJECT, subject),
-                                  SearchAttributePair(STATUS, status)])
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(PROCESS, process),
+            SearchAttributePair(SUBJECT, subject),
+            SearchAttributePair(STATUS, status),
+        ]
+    )

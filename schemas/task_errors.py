@@ -51,8 +51,11 @@ class UploadTooLarge(BatonError):
 
 
 class FileTypeNotAllowed(BatonError):
-    code, status, message = "type_not_allowed", 415, N_(
-        "This file type is not allowed. Upload a PDF, image, Office document, text, CSV, ZIP or e-mail file.")
+    code, status, message = (
+        "type_not_allowed",
+        415,
+        N_("This file type is not allowed. Upload a PDF, image, Office document, text, CSV, ZIP or e-mail file."),
+    )
 
 
 class EmptyUpload(BatonError):

@@ -121,8 +121,11 @@ async def time_skipping_env(base_settings: Settings) -> AsyncIterator[WorkflowEn
         dev_server_existing_path=temporal_binary(),
         data_converter=pydantic_data_converter,
         search_attributes=search.ALL,
-        dev_server_extra_args=[*dynamic_config_args(base_settings),
-                               "--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"],
+        dev_server_extra_args=[
+            *dynamic_config_args(base_settings),
+            "--dynamic-config-value",
+            "frontend.workflowTimeSkippingEnabled=true",
+        ],
     )
     yield env
     await env.shutdown()
@@ -133,11 +136,12 @@ def settings(base_settings: Settings, db: Database, temporal_env: WorkflowEnviro
     """Per-test settings: own data dir, own task queue, the test's database, the dev server."""
     address = temporal_env.client.service_client.config.target_host
     temporal = base_settings.temporal.__class__(
-        **{**base_settings.temporal.__dict__, "address": address,
-           "task_queue": f"baton-test-{uuid.uuid4().hex[:10]}"})
+        **{**base_settings.temporal.__dict__, "address": address, "task_queue": f"baton-test-{uuid.uuid4().hex[:10]}"}
+    )
     # No e-mail or WeCom unless a test turns them on against its own loopback servers.
-    return base_settings.with_changes(data_dir=tmp_path, database_url_override=db.url, temporal=temporal,
-                                      notify=NotifySettings())
+    return base_settings.with_changes(
+        data_dir=tmp_path, database_url_override=db.url, temporal=temporal, notify=NotifySettings()
+    )
 
 
 @pytest.fixture(scope="session")
@@ -147,8 +151,12 @@ def activity_executor() -> Iterator[concurrent.futures.ThreadPoolExecutor]:
 
 
 @pytest_asyncio.fixture
-async def worker(settings: Settings, db: Database, temporal_env: WorkflowEnvironment,
-                 activity_executor: concurrent.futures.ThreadPoolExecutor) -> AsyncIterator[Worker]:
+async def worker(
+    settings: Settings,
+    db: Database,
+    temporal_env: WorkflowEnvironment,
+    activity_executor: concurrent.futures.ThreadPoolExecutor,
+) -> AsyncIterator[Worker]:
     """Baton's real worker, in-process, on this test's own task queue."""
     running = build_worker(temporal_env.client, settings, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS)
     async with running:
@@ -165,8 +173,12 @@ async def end_processes(client: Client, task_queue: str, db: Database) -> None:
     async for execution in client.list_workflows(query):
         await client.get_workflow_handle(execution.id, run_id=execution.run_id).terminate("test finished")
     with db.session() as session:
-        known = {workflow_id for model in (Order, Offboarding, CommissionSettlement, Alert)
-                 for workflow_id in session.scalars(select(model.workflow_id)) if workflow_id}
+        known = {
+            workflow_id
+            for model in (Order, Offboarding, CommissionSettlement, Alert)
+            for workflow_id in session.scalars(select(model.workflow_id))
+            if workflow_id
+        }
     for workflow_id in sorted(known):
         handle = client.get_workflow_handle(workflow_id)
         try:
@@ -193,11 +205,14 @@ async def wait_until_polling(client: Client, task_queue: str) -> None:
 
 
 @pytest_asyncio.fixture
-async def skipping_worker(settings: Settings, db: Database, time_skipping_env: WorkflowEnvironment,
-                          activity_executor: concurrent.futures.ThreadPoolExecutor) -> AsyncIterator[Worker]:
+async def skipping_worker(
+    settings: Settings,
+    db: Database,
+    time_skipping_env: WorkflowEnvironment,
+    activity_executor: concurrent.futures.ThreadPoolExecutor,
+) -> AsyncIterator[Worker]:
     """Baton's worker on the time-skipping server, on this test's own task queue."""
-    running = build_worker(time_skipping_env.client, settings, db, activity_executor,
-                           extra_workflows=SUPPORT_WORKFLOWS)
+    running = build_worker(time_skipping_env.client, settings, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS)
     async with running:
         yield running
     await end_processes(time_skipping_env.client, settings.temporal.task_queue, db)
@@ -256,8 +271,12 @@ def api(logins, org: OrgFixture):  # type: ignore[no-untyped-def]
 
 
 @pytest_asyncio.fixture
-async def skipping_logins(settings: Settings, db: Database,  # type: ignore[no-untyped-def]
-                          time_skipping_env: WorkflowEnvironment, skipping_worker: Worker):
+async def skipping_logins(
+    settings: Settings,
+    db: Database,  # type: ignore[no-untyped-def]
+    time_skipping_env: WorkflowEnvironment,
+    skipping_worker: Worker,
+):
     """Logins to an app that talks to the time-skipping server, where ``skipping_worker`` runs the
     processes: a test moves a process's clock with ``time_skipping_env.fast_forward``."""
     from web.app import create_app
@@ -307,8 +326,9 @@ def live_server(settings: Settings, db: Database) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -322,8 +342,15 @@ def live_server(settings: Settings, db: Database) -> Iterator[str]:
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -14,15 +14,15 @@ async def test_login_returns_token_and_user(anonymous: httpx.AsyncClient, org: O
     response = await anonymous.post("/api/login", json={"username": "sales_south", "password": PASSWORD})
     assert response.status_code == 200
     body = response.json()
-    assert body["user"] == {"id": org["sales_south"], "username": "sales_south", "name": "张伟",
-                            "roles": ["sales"]}
+    assert body["user"] == {"id": org["sales_south"], "username": "sales_south", "name": "张伟", "roles": ["sales"]}
     me = await anonymous.get("/api/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
     assert me.json()["username"] == "sales_south"
 
 
 async def test_wrong_password_and_unknown_user_answer_the_same_401(
-        anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
+    anonymous: httpx.AsyncClient, org: OrgFixture, db: Database
+) -> None:
     wrong = await anonymous.post("/api/login", json={"username": "sales_south", "password": "nope-nope"})
     unknown = await anonymous.post("/api/login", json={"username": "nobody", "password": "nope-nope"})
     assert wrong.status_code == unknown.status_code == 401
@@ -34,7 +34,8 @@ async def test_wrong_password_and_unknown_user_answer_the_same_401(
 
 
 async def test_ten_failures_lock_the_username_even_for_the_right_password(
-        anonymous: httpx.AsyncClient, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, org: OrgFixture
+) -> None:
     for _ in range(10):
         response = await anonymous.post("/api/login", json={"username": "hr", "password": "guess-1234"})
         assert response.status_code == 401
@@ -51,7 +52,8 @@ def client_from(app, address: str) -> httpx.AsyncClient:  # type: ignore[no-unty
 
 
 async def test_guessing_from_one_address_never_locks_the_real_person_out_from_another(
-        app, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    app, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     async with client_from(app, "203.0.113.7") as attacker, client_from(app, "198.51.100.2") as admin:
         for _ in range(10):
             guess = await attacker.post("/api/login", json={"username": "admin", "password": "guess"})
@@ -65,12 +67,17 @@ async def test_guessing_from_one_address_never_locks_the_real_person_out_from_an
     with db.session() as session:
         failures = session.scalars(select(AuditEntry).where(AuditEntry.action == "account.login_failed")).all()
         assert len(failures) == 10 and {f.detail["client"] for f in failures} == {"203.0.113.7"}
-        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "account.login_throttled")) == 2
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "account.login_throttled")
+            )
+            == 2
+        )
 
 
 async def test_an_address_guessing_across_many_accounts_is_throttled_as_a_whole(
-        app, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    app, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     from store.models.base import utcnow
 
     with db.session() as session:
@@ -81,7 +88,8 @@ async def test_an_address_guessing_across_many_accounts_is_throttled_as_a_whole(
 
 
 async def test_failures_outside_the_window_do_not_count(
-        anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
+    anonymous: httpx.AsyncClient, org: OrgFixture, db: Database
+) -> None:
     from datetime import timedelta
 
     from store.models.base import utcnow
@@ -94,7 +102,8 @@ async def test_failures_outside_the_window_do_not_count(
 
 
 async def test_departed_employee_cannot_log_in_and_tokens_stop_working(
-        anonymous: httpx.AsyncClient, api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    anonymous: httpx.AsyncClient, api, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     client = await api("sales_east")
     assert (await client.get("/api/me")).status_code == 200
     with db.session() as session:

@@ -24,8 +24,14 @@ from tests.test_task_api import open_task
 
 
 async def test_an_action_answered_503_is_never_applied_when_it_arrives_later(  # type: ignore[no-untyped-def]
-        api, app, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture,
-        activity_executor: concurrent.futures.ThreadPoolExecutor) -> None:
+    api,
+    app,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+    activity_executor: concurrent.futures.ThreadPoolExecutor,
+) -> None:
     async with build_worker(temporal_client, settings, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS):
         task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     # The action's own deadline lies far ahead, so only the fence can stop its late delivery.

@@ -20,8 +20,11 @@ from tests.support.steps import notifications, wait_for_task
 
 
 async def test_an_alert_nobody_looks_at_reminds_flags_and_escalates(
-        skipping_api, time_skipping_env: WorkflowEnvironment, db: Database,  # type: ignore[no-untyped-def]
-        org: OrgFixture) -> None:
+    skipping_api,
+    time_skipping_env: WorkflowEnvironment,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     books = Books(db, org, now=utcnow())
     silent = books.customer("sales_south")
     books.contacts("sales_south", silent, [books.ago(200)])
@@ -52,13 +55,17 @@ def test_the_follow_up_goes_to_the_subjects_team_manager_never_to_the_subject(db
     teamless = books.customer("sales_east", team=None)
     with db.session() as session:
         assert responsible(session, SubjectType.customer, teamless) == (org.team_ids["east"], org["manager_east"])
-        assert responsible(session, SubjectType.employee, org["sales_south"]) == (org.team_ids["south"],
-                                                                                  org["manager_south"])
+        assert responsible(session, SubjectType.employee, org["sales_south"]) == (
+            org.team_ids["south"],
+            org["manager_south"],
+        )
         # a manager flagged themselves: their own manager follows it up
         assert responsible(session, SubjectType.employee, org["manager_south"]) == (org.team_ids["south"], org["head"])
         session.get(Team, org.team_ids["east"]).manager_id = None  # type: ignore[union-attr]
-        assert responsible(session, SubjectType.employee, org["sales_east"]) == (org.team_ids["east"],
-                                                                                 org["manager_east"])
+        assert responsible(session, SubjectType.employee, org["sales_east"]) == (
+            org.team_ids["east"],
+            org["manager_east"],
+        )
         lone = session.scalars(select(Employee).where(Employee.id == org["sales_east"])).one()
         lone.manager_id = None
         # no manager at all: the head of the team's department

@@ -38,8 +38,9 @@ from tests.test_pages import form_token, page_login
 
 
 # ----------------------------------------------------------------------------- the dashboard
-async def test_the_dashboard_counts_and_lists_what_each_reader_may_see(anonymous: httpx.AsyncClient, db: Database,
-                                                                        org: OrgFixture) -> None:
+async def test_the_dashboard_counts_and_lists_what_each_reader_may_see(
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     now = utcnow()
     every_rule(db, org, now)
     ids = raise_now(db, now)
@@ -53,12 +54,15 @@ async def test_the_dashboard_counts_and_lists_what_each_reader_may_see(anonymous
     assert re.search(r"华东区零售客户团队</a></td><td class=\"num\">2<", by_team)
     assert "<svg" in by_team and "华南区工业客户团队: 4" in by_team, "a bar per team"
     by_rule = section(page.text, "by-rule")
-    assert all(re.search(rf"{label}</a></td><td class=\"num\">1<", by_rule)
-               for label in ("联系骤减", "订单连续下滑", "重复投诉", "联系他人客户", "营收集中", "客户沉默"))
+    assert all(
+        re.search(rf"{label}</a></td><td class=\"num\">1<", by_rule)
+        for label in ("联系骤减", "订单连续下滑", "重复投诉", "联系他人客户", "营收集中", "客户沉默")
+    )
     assert sorted(listed(page.text)) == sorted(ids.values()) and "6 条预警" in page.text
     silent = row_of(page.text, ids[AlertRule.customer_silent])
-    assert all(text in silent for text in ("佛山美达电器有限公司", "客户沉默", "低风险", "待跟进",
-                                           "华南区工业客户团队"))
+    assert all(
+        text in silent for text in ("佛山美达电器有限公司", "客户沉默", "低风险", "待跟进", "华南区工业客户团队")
+    )
     assert f'href="/alerts/{ids[AlertRule.customer_silent]}"' in silent
     scan = section(page.text, "scan")
     assert "最近一次扫描" in scan and "每日定时" in scan and ">6</dd>" in scan and "立即扫描" in scan
@@ -66,8 +70,15 @@ async def test_the_dashboard_counts_and_lists_what_each_reader_may_see(anonymous
     await login_as(anonymous, "manager_south")
     south = await anonymous.get("/alerts")
     assert severity_cards(south.text) == {"high": 1, "medium": 2, "low": 1}
-    assert sorted(listed(south.text)) == sorted(ids[rule] for rule in (
-        AlertRule.contact_drop, AlertRule.orders_declining, AlertRule.revenue_concentration, AlertRule.customer_silent))
+    assert sorted(listed(south.text)) == sorted(
+        ids[rule]
+        for rule in (
+            AlertRule.contact_drop,
+            AlertRule.orders_declining,
+            AlertRule.revenue_concentration,
+            AlertRule.customer_silent,
+        )
+    )
     assert "王芳" not in section(south.text, "alert-table") and "华东区零售客户团队" not in south.text
     assert "立即扫描" not in south.text and ">4</dd>" in section(south.text, "scan"), "their new alerts only"
     east_alert = ids[AlertRule.repeated_complaints]
@@ -88,23 +99,53 @@ async def test_the_dashboard_counts_and_lists_what_each_reader_may_see(anonymous
         assert 'href="/alerts"' not in (await anonymous.get("/")).text, "no navigation entry"
 
 
-async def test_the_list_filters_and_pages_on_the_server(anonymous: httpx.AsyncClient, db: Database,
-                                                        org: OrgFixture) -> None:
+async def test_the_list_filters_and_pages_on_the_server(
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     now = utcnow()
     books = Books(db, org, now=now)
     south, east = org.team_ids["south"], org.team_ids["east"]
-    quiet = [write_alert(db, rule=AlertRule.customer_silent, subject_id=books.customer("sales_south"), team_id=south,
-                         severity=Severity.low, created_at=now - timedelta(hours=hour)) for hour in range(22)]
-    done = write_alert(db, rule=AlertRule.orders_declining, subject_id=books.customer("sales_south"), team_id=south,
-                       severity=Severity.high, status="resolved", created_at=now - timedelta(days=3))
-    seen = write_alert(db, rule=AlertRule.repeated_complaints, subject_id=books.customer("sales_east", team="east"),
-                       team_id=east, status="acknowledged", created_at=now - timedelta(days=2))
-    working = write_alert(db, rule=AlertRule.unassigned_contacts, subject_id=org["sales_east"], team_id=east,
-                          severity=Severity.high, created_at=now - timedelta(days=1))
+    quiet = [
+        write_alert(
+            db,
+            rule=AlertRule.customer_silent,
+            subject_id=books.customer("sales_south"),
+            team_id=south,
+            severity=Severity.low,
+            created_at=now - timedelta(hours=hour),
+        )
+        for hour in range(22)
+    ]
+    done = write_alert(
+        db,
+        rule=AlertRule.orders_declining,
+        subject_id=books.customer("sales_south"),
+        team_id=south,
+        severity=Severity.high,
+        status="resolved",
+        created_at=now - timedelta(days=3),
+    )
+    seen = write_alert(
+        db,
+        rule=AlertRule.repeated_complaints,
+        subject_id=books.customer("sales_east", team="east"),
+        team_id=east,
+        status="acknowledged",
+        created_at=now - timedelta(days=2),
+    )
+    working = write_alert(
+        db,
+        rule=AlertRule.unassigned_contacts,
+        subject_id=org["sales_east"],
+        team_id=east,
+        severity=Severity.high,
+        created_at=now - timedelta(days=1),
+    )
     await login_as(anonymous, "admin")
     first = await anonymous.get("/alerts")
-    assert "24 条预警" in first.text and listed(first.text) == [working, seen, *quiet[:18]], \
+    assert "24 条预警" in first.text and listed(first.text) == [working, seen, *quiet[:18]], (
         "unresolved, the most severe first, then the newest, 20 a page"
+    )
     assert severity_cards(first.text) == {"high": 1, "medium": 1, "low": 22}
     assert "1 / 2" in first.text and 'href="?page=2&amp;status=unresolved"' in first.text
     second = await anonymous.get("/alerts", params={"page": 2})
@@ -127,27 +168,51 @@ async def test_the_list_filters_and_pages_on_the_server(anonymous: httpx.AsyncCl
     assert "已确认" in acknowledged and "中风险" in acknowledged
 
     fragment = await anonymous.get("/alerts", params={"status": "all", "team_id": str(south)}, headers=htmx(first.text))
-    assert "<html" not in fragment.text and fragment.text.lstrip().startswith("<div id=\"alert-table\"")
+    assert "<html" not in fragment.text and fragment.text.lstrip().startswith('<div id="alert-table"')
     assert "23 条预警" in fragment.text and f'href="?page=2&amp;status=all&amp;team_id={south}"' in fragment.text
 
     await login_as(anonymous, "manager_east")
     own = await anonymous.get("/alerts", params={"status": "all"})
     assert listed(own.text) == [working, seen] and 'name="team_id"' not in own.text, "one team: no team filter"
-    assert await shown(team_id=str(south)) == [] and "没有符合条件的预警。" in (
-        await anonymous.get("/alerts", params={"team_id": str(south)})).text
+    assert (
+        await shown(team_id=str(south)) == []
+        and "没有符合条件的预警。" in (await anonymous.get("/alerts", params={"team_id": str(south)})).text
+    )
 
 
-async def test_one_high_alert_is_not_buried_under_newer_low_ones(anonymous: httpx.AsyncClient, db: Database,
-                                                                 org: OrgFixture) -> None:
+async def test_one_high_alert_is_not_buried_under_newer_low_ones(
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     now = utcnow()
     books = Books(db, org, now=now)
     south = org.team_ids["south"]
-    urgent = write_alert(db, rule=AlertRule.orders_declining, subject_id=books.customer("sales_south"), team_id=south,
-                         severity=Severity.high, created_at=now - timedelta(days=5))
-    watch = write_alert(db, rule=AlertRule.contact_drop, subject_id=org["sales_south"], team_id=south,
-                        severity=Severity.medium, created_at=now - timedelta(days=4))
-    quiet = [write_alert(db, rule=AlertRule.customer_silent, subject_id=books.customer("sales_south"), team_id=south,
-                         severity=Severity.low, created_at=now - timedelta(hours=hour)) for hour in range(15)]
+    urgent = write_alert(
+        db,
+        rule=AlertRule.orders_declining,
+        subject_id=books.customer("sales_south"),
+        team_id=south,
+        severity=Severity.high,
+        created_at=now - timedelta(days=5),
+    )
+    watch = write_alert(
+        db,
+        rule=AlertRule.contact_drop,
+        subject_id=org["sales_south"],
+        team_id=south,
+        severity=Severity.medium,
+        created_at=now - timedelta(days=4),
+    )
+    quiet = [
+        write_alert(
+            db,
+            rule=AlertRule.customer_silent,
+            subject_id=books.customer("sales_south"),
+            team_id=south,
+            severity=Severity.low,
+            created_at=now - timedelta(hours=hour),
+        )
+        for hour in range(15)
+    ]
     await login_as(anonymous, "manager_south")
     assert listed((await anonymous.get("/alerts")).text) == [urgent, watch, *quiet], "high, medium, then low"
 
@@ -161,16 +226,29 @@ async def test_one_high_alert_is_not_buried_under_newer_low_ones(anonymous: http
     assert refused.status_code == 422 and refused.json()["error"]["details"][0]["field"] == "sort"
 
 
-async def test_the_trend_counts_alerts_raised_per_company_week(anonymous: httpx.AsyncClient, db: Database,
-                                                               org: OrgFixture) -> None:
+async def test_the_trend_counts_alerts_raised_per_company_week(
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     now = utcnow()
     south = org.team_ids["south"]
-    for subject, (severity, days, status) in enumerate(((Severity.high, 0, "open"), (Severity.high, 0, "open"),
-                                                        (Severity.medium, 0, "acknowledged"),
-                                                        (Severity.low, 21, "resolved"),
-                                                        (Severity.high, 7 * 13, "resolved"))):
-        write_alert(db, rule=AlertRule.customer_silent, subject_id=1000 + subject, team_id=south, severity=severity,
-                    status=status, created_at=now - timedelta(days=days))
+    for subject, (severity, days, status) in enumerate(
+        (
+            (Severity.high, 0, "open"),
+            (Severity.high, 0, "open"),
+            (Severity.medium, 0, "acknowledged"),
+            (Severity.low, 21, "resolved"),
+            (Severity.high, 7 * 13, "resolved"),
+        )
+    ):
+        write_alert(
+            db,
+            rule=AlertRule.customer_silent,
+            subject_id=1000 + subject,
+            team_id=south,
+            severity=severity,
+            status=status,
+            created_at=now - timedelta(days=days),
+        )
     await login_as(anonymous, "head")
     trend = section((await anonymous.get("/alerts")).text, "trend")
     assert "近 12 周共新增 4 条预警" in trend, "resolved ones count where they were raised; older ones not"
@@ -185,8 +263,7 @@ async def test_the_trend_counts_alerts_raised_per_company_week(anonymous: httpx.
 
 
 # ----------------------------------------------------------------------------- one alert
-async def test_each_alert_shows_the_data_behind_it(anonymous: httpx.AsyncClient, db: Database,
-                                                   org: OrgFixture) -> None:
+async def test_each_alert_shows_the_data_behind_it(anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
     now = utcnow()
     customers = every_rule(db, org, now)
     ids = raise_now(db, now)
@@ -241,12 +318,14 @@ async def test_each_alert_shows_the_data_behind_it(anonymous: httpx.AsyncClient,
 
     await login_as(anonymous, "manager_east")
     theirs = section((await anonymous.get(f"/alerts/{ids[AlertRule.unassigned_contacts]}")).text, "alert-figures")
-    assert "广州联达物流有限公司" in theirs and f'href="/customers/{customers["worked"]}"' not in theirs, \
+    assert "广州联达物流有限公司" in theirs and f'href="/customers/{customers["worked"]}"' not in theirs, (
         "another team's customer is named, not linked"
+    )
 
 
 async def test_a_manager_acknowledges_then_resolves_with_a_note_from_the_page(
-        anonymous: httpx.AsyncClient, api, worker: Worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    anonymous: httpx.AsyncClient, api, worker: Worker, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     ids = crafted(db, org)
     assert (await (await api("admin")).post("/api/alerts/scan")).status_code == 200
     with db.session() as session:
@@ -265,8 +344,9 @@ async def test_a_manager_acknowledges_then_resolves_with_a_note_from_the_page(
     assert "请写明采取的措施：解决预警必须填写备注。" in unexplained.text and 'aria-invalid="true"' in unexplained.text
     assert "待跟进" in unexplained.text and 'value="resolve"' in unexplained.text, "nothing recorded, form kept"
 
-    seen = await anonymous.post(target, data={"csrf_token": form_token(page.text), "action": "acknowledge",
-                                              "comment": ""})
+    seen = await anonymous.post(
+        target, data={"csrf_token": form_token(page.text), "action": "acknowledge", "comment": ""}
+    )
     assert seen.status_code == 303 and seen.headers["location"] == f"/alerts/{alert_id}", "a plain form works too"
     acknowledged = section((await anonymous.get(f"/alerts/{alert_id}")).text, "follow-up")
     assert "已确认" in acknowledged and "陈杰 · " in acknowledged
@@ -275,35 +355,50 @@ async def test_a_manager_acknowledges_then_resolves_with_a_note_from_the_page(
     ready = await anonymous.get(f"/alerts/{alert_id}/follow-up", headers=htmx(page.text))
     assert 'value="resolve"' in ready.text and 'value="acknowledge"' not in ready.text
     note = "已拜访，客户下月下单"
-    done = await anonymous.post(f"/alerts/{alert_id}/tasks/{second.id}", data={"action": "resolve", "comment": note},
-                                headers=htmx(page.text))
+    done = await anonymous.post(
+        f"/alerts/{alert_id}/tasks/{second.id}", data={"action": "resolve", "comment": note}, headers=htmx(page.text)
+    )
     assert done.status_code == 200 and "已解决。感谢您的跟进。" in done.text
     assert note in done.text and 'id="alert-status">已解决' in done.text and 'name="action"' not in done.text
-    again = await anonymous.post(f"/alerts/{alert_id}/tasks/{second.id}", data={"action": "resolve", "comment": note},
-                                 headers=htmx(page.text))
+    again = await anonymous.post(
+        f"/alerts/{alert_id}/tasks/{second.id}", data={"action": "resolve", "comment": note}, headers=htmx(page.text)
+    )
     assert again.status_code == 409 and "该任务已关闭" in again.text
 
     assert alert_id not in listed((await anonymous.get("/alerts")).text)
     assert alert_id in listed((await anonymous.get("/alerts", params={"status": "resolved"})).text)
     await login_as(anonymous, "manager_east")
-    assert (await anonymous.post(target, data={"action": "acknowledge"},
-                                 headers=htmx((await anonymous.get("/alerts")).text))).status_code == 404
+    assert (
+        await anonymous.post(
+            target, data={"action": "acknowledge"}, headers=htmx((await anonymous.get("/alerts")).text)
+        )
+    ).status_code == 404
 
 
-async def test_the_engine_away_is_said_at_the_form_and_nothing_is_recorded(settings: Settings, db: Database,
-                                                                          org: OrgFixture) -> None:
+async def test_the_engine_away_is_said_at_the_form_and_nothing_is_recorded(
+    settings: Settings, db: Database, org: OrgFixture
+) -> None:
     from web.app import create_app
 
-    alert_id = write_alert(db, rule=AlertRule.contact_drop, subject_id=org["sales_south"],
-                           team_id=org.team_ids["south"], created_at=utcnow(), assignee_id=org["manager_south"])
+    alert_id = write_alert(
+        db,
+        rule=AlertRule.contact_drop,
+        subject_id=org["sales_south"],
+        team_id=org.team_ids["south"],
+        created_at=utcnow(),
+        assignee_id=org["manager_south"],
+    )
     task_id = follow_up_task(db, alert_id, org["manager_south"])
     nowhere = settings.temporal.__class__(**{**settings.temporal.__dict__, "address": "127.0.0.1:1"})
     app = create_app(settings.with_changes(temporal=nowhere, action_timeout=1.0), db=db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://baton.test") as client:
         await page_login(client, "manager_south")
         page = await client.get(f"/alerts/{alert_id}")
-        answer = await client.post(f"/alerts/{alert_id}/tasks/{task_id}",
-                                   data={"action": "resolve", "comment": "已电话沟通"}, headers=htmx(page.text))
+        answer = await client.post(
+            f"/alerts/{alert_id}/tasks/{task_id}",
+            data={"action": "resolve", "comment": "已电话沟通"},
+            headers=htmx(page.text),
+        )
     assert answer.status_code == 503 and "未记录：流程引擎未响应，请重试。" in answer.text
     assert "已电话沟通" in answer.text, "what was typed is kept for the retry"
     with db.session() as session:
@@ -312,8 +407,9 @@ async def test_the_engine_away_is_said_at_the_form_and_nothing_is_recorded(setti
 
 
 # ----------------------------------------------------------------------------- scan now
-async def test_scan_now_shows_its_progress_then_the_new_alerts(anonymous: httpx.AsyncClient, worker: Worker,
-                                                               db: Database, org: OrgFixture) -> None:
+async def test_scan_now_shows_its_progress_then_the_new_alerts(
+    anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture
+) -> None:
     crafted(db, org)
     await login_as(anonymous, "admin")
     page = await anonymous.get("/alerts")

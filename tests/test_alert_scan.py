@@ -43,15 +43,20 @@ def follow_up_of(alert_id: int, key: str = "follow-up") -> str:
     return f"alert-{alert_id}:{key}"
 
 
-async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: Worker, db: Database,  # type: ignore[no-untyped-def]
-                                                                  org: OrgFixture) -> None:
+async def test_a_scan_raises_each_alert_once_for_the_teams_manager(
+    api,
+    worker: Worker,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     ids = crafted(db, org)
     admin = await api("admin")
     assert await scan(admin) == 2
     south, east, head = await api("manager_south"), await api("manager_east"), await api("head")
     listed = (await south.get("/api/alerts", params={"status": "open"})).json()
     assert [(a["rule"], a["subject_type"], a["subject_id"], a["severity"], a["status"]) for a in listed] == [
-        ("customer_silent", "customer", ids["silent"], "low", "open")]
+        ("customer_silent", "customer", ids["silent"], "low", "open")
+    ]
     assert set(listed[0]) >= {"id", "rule", "subject_type", "subject_id", "severity", "status", "detail", "created_at"}
     assert listed[0]["detail"]["silent_days"] == 120 and listed[0]["subject_name"] == "佛山美达电器有限公司"
     assert listed[0]["detail"]["thresholds"] == {"days": 90}
@@ -59,11 +64,13 @@ async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: 
     assert [(a["rule"], a["subject_id"]) for a in east_view] == [("repeated_complaints", ids["moaning"])]
     everything = await head.get("/api/alerts")
     assert len(everything.json()) == 2 and everything.headers["X-Total-Count"] == "2"
-    for params, expected in (({"rule": "repeated_complaints"}, [ids["moaning"]]),
-                             ({"severity": "low"}, [ids["silent"]]),
-                             ({"team_id": org.team_ids["east"]}, [ids["moaning"]]),
-                             ({"subject_type": "customer", "subject_id": ids["silent"]}, [ids["silent"]]),
-                             ({"status": "resolved"}, [])):
+    for params, expected in (
+        ({"rule": "repeated_complaints"}, [ids["moaning"]]),
+        ({"severity": "low"}, [ids["silent"]]),
+        ({"team_id": org.team_ids["east"]}, [ids["moaning"]]),
+        ({"subject_type": "customer", "subject_id": ids["silent"]}, [ids["silent"]]),
+        ({"status": "resolved"}, []),
+    ):
         assert [a["subject_id"] for a in (await head.get("/api/alerts", params=params)).json()] == expected, params
     first_page = await head.get("/api/alerts", params={"limit": 1})
     second_page = await head.get("/api/alerts", params={"limit": 1, "offset": 1})
@@ -91,7 +98,8 @@ async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: 
     # the follow-ups are processes like any other: listed for whoever may read the alerts
     listed_processes = (await south.get("/api/processes", params={"type": "alert"})).json()
     assert [(p["workflow_id"], p["subject"], p["status"]) for p in listed_processes["items"]] == [
-        (f"alert-{listed[0]['id']}", "佛山美达电器有限公司", "open")]
+        (f"alert-{listed[0]['id']}", "佛山美达电器有限公司", "open")
+    ]
     assert (await (await api("sales_south")).get("/api/processes", params={"type": "alert"})).json()["total"] == 0
 
     # the next day's scan finds the same conditions: nothing new
@@ -101,8 +109,12 @@ async def test_a_scan_raises_each_alert_once_for_the_teams_manager(api, worker: 
         assert [s.created for s in session.scalars(select(RiskScan).order_by(RiskScan.id))] == [2, 0]
 
 
-async def test_acknowledge_then_resolve_with_a_note(api, worker: Worker, db: Database,  # type: ignore[no-untyped-def]
-                                                    org: OrgFixture) -> None:
+async def test_acknowledge_then_resolve_with_a_note(
+    api,
+    worker: Worker,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     crafted(db, org)
     assert await scan(await api("admin")) == 2
     south = await api("manager_south")
@@ -110,8 +122,9 @@ async def test_acknowledge_then_resolve_with_a_note(api, worker: Worker, db: Dat
     first = await wait_for_task(db, follow_up_of(alert["id"]))
     unexplained = await south.post(f"/api/tasks/{first.id}/complete", json={"action": "resolve"})
     assert unexplained.status_code == 422 and "comment" in unexplained.text
-    assert (await (await api("manager_east")).post(f"/api/tasks/{first.id}/complete",
-                                                   json={"action": "acknowledge"})).status_code == 404
+    assert (
+        await (await api("manager_east")).post(f"/api/tasks/{first.id}/complete", json={"action": "acknowledge"})
+    ).status_code == 404
     seen = await south.post(f"/api/tasks/{first.id}/complete", json={"action": "acknowledge", "comment": "本周拜访"})
     assert seen.status_code == 200, seen.text
     now = (await south.get(f"/api/alerts/{alert['id']}")).json()
@@ -127,8 +140,9 @@ async def test_acknowledge_then_resolve_with_a_note(api, worker: Worker, db: Dat
     assert closed["resolved_by"] == org["manager_south"] and closed["task_id"] is None
     assert (await south.get("/api/alerts", params={"status": "open"})).json() == []
     with db.session() as session:
-        actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "alert")
-                                       .order_by(AuditEntry.id)))
+        actions = list(
+            session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "alert").order_by(AuditEntry.id))
+        )
     assert actions == ["alert.acknowledged", "alert.resolved"]
     history = await south.get(f"/api/processes/alert-{alert['id']}/history")
     assert history.status_code == 200
@@ -140,7 +154,8 @@ async def test_acknowledge_then_resolve_with_a_note(api, worker: Worker, db: Dat
 
 
 async def test_a_resolved_alert_returns_only_once_its_condition_cleared_and_came_back(
-        api, worker: Worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    api, worker: Worker, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     crafted(db, org)
     admin, east = await api("admin"), await api("manager_east")
     assert await scan(admin) == 2
@@ -162,26 +177,49 @@ async def test_a_resolved_alert_returns_only_once_its_condition_cleared_and_came
     assert again[0]["id"] != alert["id"]
 
 
-async def test_rules_are_changed_by_admin_whole_or_not_at_all(api, worker: Worker, db: Database,  # type: ignore[no-untyped-def]
-                                                              org: OrgFixture) -> None:
+async def test_rules_are_changed_by_admin_whole_or_not_at_all(
+    api,
+    worker: Worker,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     crafted(db, org)
     admin = await api("admin")
     rules = (await admin.get("/api/alert-rules")).json()
-    assert [r["rule"] for r in rules] == ["contact_drop", "orders_declining", "repeated_complaints",
-                                          "unassigned_contacts", "revenue_concentration", "customer_silent"]
-    assert rules[0] | {"updated_at": None} == {"rule": "contact_drop", "enabled": True, "severity": "medium",
-                                               "baseline_weeks": 4, "baseline_min": "5", "drop_to": 1,
-                                               "updated_by": None, "updated_at": None}
-    for body, field in (({"days": 3}, "days"), ({"days": "soon"}, "days"), ({"loudness": 3}, "loudness"),
-                        ({"enabled": "yes"}, "enabled"), ({"severity": "urgent"}, "severity")):
+    assert [r["rule"] for r in rules] == [
+        "contact_drop",
+        "orders_declining",
+        "repeated_complaints",
+        "unassigned_contacts",
+        "revenue_concentration",
+        "customer_silent",
+    ]
+    assert rules[0] | {"updated_at": None} == {
+        "rule": "contact_drop",
+        "enabled": True,
+        "severity": "medium",
+        "baseline_weeks": 4,
+        "baseline_min": "5",
+        "drop_to": 1,
+        "updated_by": None,
+        "updated_at": None,
+    }
+    for body, field in (
+        ({"days": 3}, "days"),
+        ({"days": "soon"}, "days"),
+        ({"loudness": 3}, "loudness"),
+        ({"enabled": "yes"}, "enabled"),
+        ({"severity": "urgent"}, "severity"),
+    ):
         refused = await admin.put("/api/alert-rules/customer_silent", json=body)
         assert refused.status_code == 422, body
         assert [d["field"] for d in refused.json()["error"]["details"]] == [field]
     both = await admin.put("/api/alert-rules/contact_drop", json={"baseline_min": 2, "drop_to": 2})
     assert both.status_code == 422
     assert (await admin.put("/api/alert-rules/nonsense", json={})).status_code == 404
-    assert (await (await api("manager_south")).put("/api/alert-rules/customer_silent",
-                                                   json={"enabled": False})).status_code == 403
+    assert (
+        await (await api("manager_south")).put("/api/alert-rules/customer_silent", json={"enabled": False})
+    ).status_code == 403
     assert (await admin.get("/api/alert-rules/customer_silent")).json()["days"] == 90  # nothing was saved
 
     as_read = (await admin.get("/api/alert-rules/orders_declining")).json()
@@ -191,13 +229,19 @@ async def test_rules_are_changed_by_admin_whole_or_not_at_all(api, worker: Worke
     assert off.json()["enabled"] is False and off.json()["updated_by"] == org["admin"]
     assert await scan(admin) == 1  # only the complaints
     with db.session() as session:
-        change = session.scalars(select(AuditEntry).where(AuditEntry.action == "alert_rule.changed",
-                                                          AuditEntry.entity_id == "customer_silent")).one()
+        change = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "alert_rule.changed", AuditEntry.entity_id == "customer_silent"
+            )
+        ).one()
         assert change.detail["before"]["enabled"] is True and change.detail["after"]["severity"] == "high"
 
 
-async def test_the_daily_scan_schedule_is_created_once(worker: Worker, settings,  # type: ignore[no-untyped-def]
-                                                        temporal_client: Client) -> None:
+async def test_the_daily_scan_schedule_is_created_once(
+    worker: Worker,
+    settings,  # type: ignore[no-untyped-def]
+    temporal_client: Client,
+) -> None:
     queue = settings.temporal.task_queue
     await ensure_schedules(temporal_client, queue, "Asia/Shanghai")
     await ensure_schedules(temporal_client, queue, "Asia/Shanghai")
@@ -210,13 +254,22 @@ async def test_the_daily_scan_schedule_is_created_once(worker: Worker, settings,
         await temporal_client.get_schedule_handle(schedule_id).delete()
 
 
-async def test_the_schedules_run_is_a_scan(worker: Worker, settings, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                          db: Database, org: OrgFixture) -> None:
+async def test_the_schedules_run_is_a_scan(
+    worker: Worker,
+    settings,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     crafted(db, org)
     queue = settings.temporal.task_queue
-    result = await temporal_client.execute_workflow("RiskScan", {"trigger": "schedule"},
-                                                    id=f"risk-scan-daily-{queue}", task_queue=queue,
-                                                    execution_timeout=timedelta(minutes=2))
+    result = await temporal_client.execute_workflow(
+        "RiskScan",
+        {"trigger": "schedule"},
+        id=f"risk-scan-daily-{queue}",
+        task_queue=queue,
+        execution_timeout=timedelta(minutes=2),
+    )
     assert result["created"] == 2
     with db.session() as session:
         row = session.scalars(select(RiskScan)).one()
@@ -227,9 +280,13 @@ async def test_the_schedules_run_is_a_scan(worker: Worker, settings, temporal_cl
         assert (await wait_for_task(db, follow_up_of(alert_id))).process == "alert"
 
 
-async def test_a_new_demo_runs_its_first_scan_once_the_worker_is_up(worker: Worker, settings,  # type: ignore[no-untyped-def]
-                                                                      temporal_client: Client, db: Database,
-                                                                      org: OrgFixture) -> None:
+async def test_a_new_demo_runs_its_first_scan_once_the_worker_is_up(
+    worker: Worker,
+    settings,  # type: ignore[no-untyped-def]
+    temporal_client: Client,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     """A fresh demo shows its alerts on the first visit, without an admin pressing "scan now"."""
     crafted(db, org)
     await ensure_schedules(temporal_client, settings.temporal.task_queue, "Asia/Shanghai")

@@ -44,14 +44,22 @@ def fuzz(base_url: str, token: str) -> tuple[Counter[int], list[str]]:
             continue
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case: Any) -> None:
             response = case.call(base_url=base_url, headers=headers, timeout=30)
             statuses[response.status_code] += 1
             if response.status_code >= 500:
-                failures.append(f"{response.status_code} {case.method} {case.formatted_path} "
-                                f"query={case.query} body={str(case.body)[:200]}: {response.text[:200]}")
+                failures.append(
+                    f"{response.status_code} {case.method} {case.formatted_path} "
+                    f"query={case.query} body={str(case.body)[:200]}: {response.text[:200]}"
+                )
 
         with contextlib.suppress(Unsatisfiable):  # an operation whose inputs the schema pins down
             run()
@@ -60,7 +68,8 @@ def fuzz(base_url: str, token: str) -> tuple[Counter[int], list[str]]:
 
 @pytest.mark.parametrize("username", ["admin", "sales_south"])
 async def test_no_input_makes_the_api_answer_5xx(  # type: ignore[no-untyped-def]
-        live_server: str, worker, db: Database, org: OrgFixture, username: str) -> None:
+    live_server: str, worker, db: Database, org: OrgFixture, username: str
+) -> None:
     make_services(db)
     make_customers(db, org)
     async with httpx.AsyncClient(base_url=live_server) as client:

@@ -30,8 +30,7 @@ MB = 1024 * 1024
 
 async def task_for(person: str, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture) -> str:
     """A real open task (the probe process's approval step) held by ``person``."""
-    handle = await start_probe(temporal_client, settings.temporal.task_queue,
-                               [approval_step(assignee_id=org[person])])
+    handle = await start_probe(temporal_client, settings.temporal.task_queue, [approval_step(assignee_id=org[person])])
     task_id = f"{handle.id}:approve"
     await wait_for_step(handle, db, task_id)
     return task_id
@@ -52,8 +51,14 @@ async def upload(client: httpx.AsyncClient, task_id: str, filename: str, content
     return await client.post(f"/api/tasks/{task_id}/attachments", files={"file": (filename, content)})
 
 
-async def test_the_holder_uploads_evidence_kept_by_its_hash(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                             settings: Settings, db: Database, org: OrgFixture) -> None:
+async def test_the_holder_uploads_evidence_kept_by_its_hash(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     client = await api("sales_south")
     response = await upload(client, task_id, "客户档案.pdf", PDF)
@@ -74,8 +79,14 @@ async def test_the_holder_uploads_evidence_kept_by_its_hash(api, worker: Worker,
     assert listed.json()["total"] == 1 and listed.json()["items"][0]["id"] == body["id"]
 
 
-async def test_the_same_content_twice_is_stored_once(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                     settings: Settings, db: Database, org: OrgFixture) -> None:
+async def test_the_same_content_twice_is_stored_once(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     client = await api("sales_south")
     first = await upload(client, task_id, "合同.pdf", PDF)
@@ -87,7 +98,8 @@ async def test_the_same_content_twice_is_stored_once(api, worker: Worker, tempor
 
 
 async def test_an_upload_over_the_limit_is_refused_while_it_streams(  # type: ignore[no-untyped-def]
-        api, worker: Worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture) -> None:
+    api, worker: Worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     client = await api("sales_south")
     boundary = "baton-test-boundary"
@@ -96,15 +108,20 @@ async def test_an_upload_over_the_limit_is_refused_while_it_streams(  # type: ig
     async def thirty_megabytes() -> AsyncIterator[bytes]:
         """A chunked body with no Content-Length: only counting while reading can stop it."""
         nonlocal sent
-        yield (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
-               f"Content-Type: application/pdf\r\n\r\n").encode() + PDF
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode() + PDF
         for _ in range(30 * 16):
             sent += 64 * 1024
             yield b"0" * (64 * 1024)
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    response = await client.post(f"/api/tasks/{task_id}/attachments", content=thirty_megabytes(),
-                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    response = await client.post(
+        f"/api/tasks/{task_id}/attachments",
+        content=thirty_megabytes(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
     assert sent <= settings.upload_max_bytes + MB, f"read {sent} bytes: the limit was not enforced while streaming"
     assert stored_files(settings) == [] and attachment_rows(db) == []
@@ -114,23 +131,39 @@ async def test_an_upload_over_the_limit_is_refused_while_it_streams(  # type: ig
     assert stored_files(settings) == [] and attachment_rows(db) == []
 
 
-@pytest.mark.parametrize(("filename", "content"), [
-    ("setup.exe", WINDOWS_PROGRAM),
-    ("evil.pdf", WINDOWS_PROGRAM),
-    ("报价.pdf", b"<html><script>alert(1)</script></html>"),
-    ("notes.txt", WINDOWS_PROGRAM),
-])
-async def test_a_file_of_a_type_not_allowed_is_refused(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                       settings: Settings, db: Database, org: OrgFixture,
-                                                       filename: str, content: bytes) -> None:
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("setup.exe", WINDOWS_PROGRAM),
+        ("evil.pdf", WINDOWS_PROGRAM),
+        ("报价.pdf", b"<html><script>alert(1)</script></html>"),
+        ("notes.txt", WINDOWS_PROGRAM),
+    ],
+)
+async def test_a_file_of_a_type_not_allowed_is_refused(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+    filename: str,
+    content: bytes,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     response = await upload(await api("sales_south"), task_id, filename, content)
     assert response.status_code == 415 and response.json()["error"]["code"] == "type_not_allowed"
     assert stored_files(settings) == [] and attachment_rows(db) == []
 
 
-async def test_file_names_lose_their_path(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                          settings: Settings, db: Database, org: OrgFixture) -> None:
+async def test_file_names_lose_their_path(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     client = await api("sales_south")
     passwd = await upload(client, task_id, "../../etc/passwd", b"root:x:0:0:root:/root:/bin/bash\n")
@@ -156,7 +189,8 @@ def test_sanitised_names_keep_chinese_and_drop_tricks() -> None:
 
 
 async def test_empty_or_missing_files_are_422_and_unknown_tasks_404(  # type: ignore[no-untyped-def]
-        api, worker: Worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture) -> None:
+    api, worker: Worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     client = await api("sales_south")
     empty = await upload(client, task_id, "空.pdf", b"")
@@ -165,16 +199,25 @@ async def test_empty_or_missing_files_are_422_and_unknown_tasks_404(  # type: ig
     assert no_file.status_code == 422 and no_file.json()["error"]["details"][0]["field"] == "file"
     not_multipart = await client.post(f"/api/tasks/{task_id}/attachments", json={"file": "x"})
     assert not_multipart.status_code == 422
-    truncated = await client.post(f"/api/tasks/{task_id}/attachments", content=b"--b\r\nContent-Disposition: form-da",
-                                  headers={"Content-Type": "multipart/form-data; boundary=b"})
+    truncated = await client.post(
+        f"/api/tasks/{task_id}/attachments",
+        content=b"--b\r\nContent-Disposition: form-da",
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
     assert truncated.status_code in (400, 422)
     unknown = await upload(client, "no-such-task", "a.pdf", PDF)
     assert unknown.status_code == 404
     assert stored_files(settings) == [] and attachment_rows(db) == []
 
 
-async def test_only_the_holder_may_upload(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                          settings: Settings, db: Database, org: OrgFixture) -> None:
+async def test_only_the_holder_may_upload(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     response = await upload(await api("sales_east"), task_id, "a.pdf", PDF)
     assert response.status_code == 404, "someone who may not see the task learns nothing of it"
@@ -183,9 +226,14 @@ async def test_only_the_holder_may_upload(api, worker: Worker, temporal_client: 
     assert stored_files(settings) == [] and attachment_rows(db) == []
 
 
-async def test_downloads_go_to_the_people_the_task_concerns(api, worker: Worker,  # type: ignore[no-untyped-def]
-                                                            temporal_client: Client, settings: Settings,
-                                                            db: Database, org: OrgFixture) -> None:
+async def test_downloads_go_to_the_people_the_task_concerns(
+    api,
+    worker: Worker,  # type: ignore[no-untyped-def]
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     holder = await api("sales_south")
     attachment_id = (await upload(holder, task_id, "../../报价单.pdf", PDF)).json()["id"]
@@ -207,8 +255,14 @@ async def test_downloads_go_to_the_people_the_task_concerns(api, worker: Worker,
     assert audited.status_code == 200 and audited.content == PDF
 
 
-async def test_a_closed_task_takes_no_more_evidence(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                    settings: Settings, db: Database, org: OrgFixture) -> None:
+async def test_a_closed_task_takes_no_more_evidence(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     client = await api("sales_south")
     done = await client.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"})
@@ -220,8 +274,13 @@ async def test_a_closed_task_takes_no_more_evidence(api, worker: Worker, tempora
 
 
 async def test_the_task_page_uploads_and_shows_refusals_inline(  # type: ignore[no-untyped-def]
-        anonymous: httpx.AsyncClient, worker: Worker, temporal_client: Client, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await task_for("sales_south", temporal_client, settings, db, org)
     await page_login(anonymous, "sales_south")
     fragment = await anonymous.get(f"/tasks/{task_id}/attachments")
@@ -238,8 +297,9 @@ async def test_the_task_page_uploads_and_shows_refusals_inline(  # type: ignore[
     refused = await anonymous.post(url, files={"file": ("tool.exe", WINDOWS_PROGRAM)}, headers=htmx)
     assert refused.status_code == 415 and "不允许上传此类文件" in refused.text and "交接清单.pdf" in refused.text
 
-    plain_form = await anonymous.post(url, files={"file": ("会议纪要.txt", "客户要求月底前交付。".encode())},
-                                      data={"csrf_token": token})
+    plain_form = await anonymous.post(
+        url, files={"file": ("会议纪要.txt", "客户要求月底前交付。".encode())}, data={"csrf_token": token}
+    )
     assert plain_form.status_code == 200 and "会议纪要.txt" in plain_form.text
     attachment_id = attachment_rows(db)[-1].id
     download = await anonymous.get(f"/attachments/{attachment_id}")

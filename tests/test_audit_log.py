@@ -38,9 +38,17 @@ def fill(db: Database, org: OrgFixture, count: int = 12) -> list[int]:
     nested dicts, no actor); their ids in order."""
     actors = [org["admin"], org["hr"], None, org["finance"]]
     with db.session() as session:
-        ids = [audit.record(session, actor_id=actors[n % len(actors)], action=f"test.step_{n % 3}",
-                            entity="customer", entity_id=n + 1, detail=DETAILS[n % len(DETAILS)]).id
-               for n in range(count)]
+        ids = [
+            audit.record(
+                session,
+                actor_id=actors[n % len(actors)],
+                action=f"test.step_{n % 3}",
+                entity="customer",
+                entity_id=n + 1,
+                detail=DETAILS[n % len(DETAILS)],
+            ).id
+            for n in range(count)
+        ]
     return ids
 
 
@@ -75,8 +83,10 @@ def test_stored_details_give_back_the_hash_they_were_written_with(db: Database, 
     with db.session() as session:
         for row in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
             assert row.at.microsecond == 0 and row.at.utcoffset() is not None
-            assert entry_digest(row.prev_hash, row.at, row.actor_id, row.action, row.entity, row.entity_id,
-                                row.detail) == row.entry_hash
+            assert (
+                entry_digest(row.prev_hash, row.at, row.actor_id, row.action, row.entity, row.entity_id, row.detail)
+                == row.entry_hash
+            )
 
 
 def test_the_walk_streams_across_batches(db: Database, org: OrgFixture, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,11 +97,15 @@ def test_the_walk_streams_across_batches(db: Database, org: OrgFixture, monkeypa
     assert_broken(check(db), ids[17], audit_log.EDITED, 17)
 
 
-@pytest.mark.parametrize("values", [
-    {"detail": {"amount": "1.00"}},
-    {"actor_id": None},
-    {"entity_id": "999"},
-], ids=["detail", "actor", "record"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"detail": {"amount": "1.00"}},
+        {"actor_id": None},
+        {"entity_id": "999"},
+    ],
+    ids=["detail", "actor", "record"],
+)
 def test_an_edited_entry_is_the_first_broken_one(db: Database, org: OrgFixture, values: dict[str, Any]) -> None:
     ids = fill(db, org)
     change(db, ids[0] if "actor_id" in values else ids[4], **values)  # ids[0] has an actor to remove
@@ -170,9 +184,9 @@ def test_the_command_exits_0_when_intact_and_1_with_the_first_broken_entry(db: D
     assert f"id={ids[2]}" in out.getvalue() and "reason=edited" in out.getvalue()
 
 
-def test_baton_audit_verify_reads_the_configured_database(db: Database, org: OrgFixture,
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_baton_audit_verify_reads_the_configured_database(
+    db: Database, org: OrgFixture, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     ids = fill(db, org)
     monkeypatch.setenv("BATON_DATABASE_URL", db.url)
     assert main(["audit", "verify"]) == 0
@@ -185,8 +199,9 @@ def test_baton_audit_verify_reads_the_configured_database(db: Database, org: Org
 
 
 def test_a_broken_report_names_the_entry() -> None:
-    broken = audit_log.BrokenEntry(id=7, at=None, action="payment.payment", entity="order", entity_id="3",
-                                   reason=audit_log.OUT_OF_ORDER)
+    broken = audit_log.BrokenEntry(
+        id=7, at=None, action="payment.payment", entity="order", entity_id="3", reason=audit_log.OUT_OF_ORDER
+    )
     out = io.StringIO()
     assert report(audit_log.VerifyResult(ok=False, entries=6, broken=broken), out) == 1
     assert "id=7" in out.getvalue() and "entity=order entity_id=3" in out.getvalue()
@@ -200,17 +215,23 @@ def test_changes_saved_at_the_same_moment_keep_one_chain(db: Database, org: OrgF
         start.wait()
         for index in range(20):
             with db.session() as session:
-                audit.record(session, actor_id=person, action="setting.changed", entity="setting",
-                             entity_id=f"race-{person}-{index}", detail={"after": index})
+                audit.record(
+                    session,
+                    actor_id=person,
+                    action="setting.changed",
+                    entity="setting",
+                    entity_id=f"race-{person}-{index}",
+                    detail={"after": index},
+                )
 
-    threads = [threading.Thread(target=save, args=(org[who],))
-               for who in ("admin", "hr", "finance", "head")]
+    threads = [threading.Thread(target=save, args=(org[who],)) for who in ("admin", "hr", "finance", "head")]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     with db.session() as session:
         result = audit_log.verify(session)
-        written = session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.entity_id.like("race-%")))
+        written = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_id.like("race-%"))
+        )
     assert written == 80 and result.ok, result

@@ -33,20 +33,49 @@ def entries(db: Database, action: str) -> list[AuditEntry]:
 
 def seed(db: Database, org: OrgFixture) -> None:
     with db.session() as session:
-        audit.record(session, actor_id=org["admin"], action="payment.payment", entity="order", entity_id=7,
-                     detail={"amount": "800.00"})
-        audit.record(session, actor_id=org["finance"], action="payment.refund", entity="order", entity_id=7,
-                     detail={"amount": "100.00"})
-        audit.record(session, actor_id=org["hr"], action="policy.changed", entity="deadline_policy",
-                     entity_id="order.expiry", detail={"before": {"due_in": "P7D"}, "after": {"due_in": "P10D"}})
+        audit.record(
+            session,
+            actor_id=org["admin"],
+            action="payment.payment",
+            entity="order",
+            entity_id=7,
+            detail={"amount": "800.00"},
+        )
+        audit.record(
+            session,
+            actor_id=org["finance"],
+            action="payment.refund",
+            entity="order",
+            entity_id=7,
+            detail={"amount": "100.00"},
+        )
+        audit.record(
+            session,
+            actor_id=org["hr"],
+            action="policy.changed",
+            entity="deadline_policy",
+            entity_id="order.expiry",
+            detail={"before": {"due_in": "P7D"}, "after": {"due_in": "P10D"}},
+        )
 
 
-@pytest.mark.parametrize(("username", "listing", "verifying"), [
-    ("admin", 200, 200), ("hr", 200, 403), ("finance", 403, 403), ("head", 403, 403),
-    ("manager_south", 403, 403), ("sales_south", 403, 403),
-])
-async def test_only_admin_and_hr_read_the_log_and_only_admin_verifies(api, username: str, listing: int,  # type: ignore[no-untyped-def]
-                                                                     verifying: int) -> None:
+@pytest.mark.parametrize(
+    ("username", "listing", "verifying"),
+    [
+        ("admin", 200, 200),
+        ("hr", 200, 403),
+        ("finance", 403, 403),
+        ("head", 403, 403),
+        ("manager_south", 403, 403),
+        ("sales_south", 403, 403),
+    ],
+)
+async def test_only_admin_and_hr_read_the_log_and_only_admin_verifies(
+    api,
+    username: str,
+    listing: int,  # type: ignore[no-untyped-def]
+    verifying: int,
+) -> None:
     client = await api(username)
     assert (await client.get("/api/audit")).status_code == listing
     assert (await client.get("/api/audit/verify")).status_code == verifying
@@ -72,7 +101,9 @@ async def test_the_filters_narrow_and_page_the_entries_newest_first(api, db: Dat
     by_person = (await hr.get("/api/audit", params={"actor_id": org["hr"], "action": "policy"})).json()
     assert [e["entity_id"] for e in by_person] == ["order.expiry"]
     assert [e["action"] for e in (await hr.get("/api/audit", params={"action": "payment."})).json()] == [
-        "payment.refund", "payment.payment"]
+        "payment.refund",
+        "payment.payment",
+    ]
     paged = await hr.get("/api/audit", params={"limit": 1, "offset": 1, "entity": "order"})
     assert [e["action"] for e in paged.json()] == ["payment.payment"] and paged.headers["X-Total-Count"] == "2"
     today = datetime.now(UTC).date().isoformat()
@@ -84,8 +115,11 @@ async def test_the_filters_narrow_and_page_the_entries_newest_first(api, db: Dat
         assert response.status_code == 422, bad
 
 
-async def test_verify_answers_ok_with_the_count_or_the_first_broken_entry(api, db: Database,  # type: ignore[no-untyped-def]
-                                                                         org: OrgFixture) -> None:
+async def test_verify_answers_ok_with_the_count_or_the_first_broken_entry(
+    api,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     admin = await api("admin")  # the login itself is an entry
     seed(db, org)
     with db.session() as session:
@@ -103,12 +137,17 @@ async def test_verify_answers_ok_with_the_count_or_the_first_broken_entry(api, d
 
 
 # ---------------------------------------------------------------- what gets audited
-async def test_logins_logouts_and_failed_logins_are_audited(api, anonymous: httpx.AsyncClient, db: Database,  # type: ignore[no-untyped-def]
-                                                            org: OrgFixture) -> None:
+async def test_logins_logouts_and_failed_logins_are_audited(
+    api,
+    anonymous: httpx.AsyncClient,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     sales = await api("sales_south")
     assert (await sales.post("/api/logout")).status_code == 204
-    assert (await anonymous.post("/api/login", json={"username": "sales_south", "password": "wrong-one"})
-            ).status_code == 401
+    assert (
+        await anonymous.post("/api/login", json={"username": "sales_south", "password": "wrong-one"})
+    ).status_code == 401
     await login_as(anonymous, "hr")
     await anonymous.post("/logout", headers=htmx((await anonymous.get("/")).text))
     logins = [(e.actor_id, e.entity_id, e.detail["channel"]) for e in entries(db, "account.login")]
@@ -121,13 +160,20 @@ async def test_logins_logouts_and_failed_logins_are_audited(api, anonymous: http
 
 async def test_admin_actions_leave_entries_with_actor_and_before_after(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     admin, finance = await api("admin"), await api("finance")
-    created = await admin.post("/api/employees", json={"username": "qian.feng", "name": "钱峰",
-                                                       "password": "long-enough-1", "roles": ["sales_manager"]})
+    created = await admin.post(
+        "/api/employees",
+        json={"username": "qian.feng", "name": "钱峰", "password": "long-enough-1", "roles": ["sales_manager"]},
+    )
     assert created.status_code == 201
     (employee,) = entries(db, "employee.created")
     assert employee.actor_id == org["admin"] and employee.detail["roles"] == ["sales_manager"]
-    policy = {"due_in": "PT12H", "remind_before": "PT3H", "repeat_every": "PT4H", "escalate_after": "P1D",
-              "calendar": "wall"}
+    policy = {
+        "due_in": "PT12H",
+        "remind_before": "PT3H",
+        "repeat_every": "PT4H",
+        "escalate_after": "P1D",
+        "calendar": "wall",
+    }
     assert (await admin.put("/api/policies/order.manager_approval", json=policy)).status_code == 200
     (changed,) = entries(db, "policy.changed")
     assert changed.actor_id == org["admin"] and changed.detail["after"]["due_in"] == "PT12H"
@@ -143,11 +189,22 @@ async def test_admin_actions_leave_entries_with_actor_and_before_after(api, db: 
     assert second.detail["after"]["tiers"][0]["rate"] == "0.025"
 
 
-async def test_payments_and_exports_are_audited(api, db: Database, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                orders: dict[str, int]) -> None:  # noqa: F811
+async def test_payments_and_exports_are_audited(
+    api,
+    db: Database,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    orders: dict[str, int],  # noqa: F811
+) -> None:
     finance = await api("finance")
-    paid = await finance.post("/api/payments", json={"order_id": orders["approved"], "kind": "payment",
-                                                     "amount": "800.00", "paid_at": "2026-10-12T10:00:00+08:00"})
+    paid = await finance.post(
+        "/api/payments",
+        json={
+            "order_id": orders["approved"],
+            "kind": "payment",
+            "amount": "800.00",
+            "paid_at": "2026-10-12T10:00:00+08:00",
+        },
+    )
     assert paid.status_code == 201
     (payment,) = entries(db, "payment.payment")
     assert (payment.actor_id, payment.entity, payment.entity_id) == (org["finance"], "order", str(orders["approved"]))
@@ -160,18 +217,22 @@ async def test_payments_and_exports_are_audited(api, db: Database, org: OrgFixtu
 
 
 # ---------------------------------------------------------------- the page
-@pytest.mark.parametrize(("username", "status"), [("admin", 200), ("hr", 200), ("finance", 403),
-                                                  ("sales_south", 403), ("manager_south", 403), ("head", 403)])
-async def test_the_audit_page_opens_for_admin_and_hr_only(anonymous: httpx.AsyncClient, org: OrgFixture,
-                                                          username: str, status: int) -> None:
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("admin", 200), ("hr", 200), ("finance", 403), ("sales_south", 403), ("manager_south", 403), ("head", 403)],
+)
+async def test_the_audit_page_opens_for_admin_and_hr_only(
+    anonymous: httpx.AsyncClient, org: OrgFixture, username: str, status: int
+) -> None:
     await login_as(anonymous, username)
     assert (await anonymous.get("/admin/audit")).status_code == status
     home = await anonymous.get("/")
     assert ('href="/admin/audit"' in home.text) is (status == 200)
 
 
-async def test_the_page_filters_and_shows_changes_readably(anonymous: httpx.AsyncClient, db: Database,
-                                                           org: OrgFixture) -> None:
+async def test_the_page_filters_and_shows_changes_readably(
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     seed(db, org)
     await login_as(anonymous, "hr")
     page = await anonymous.get("/admin/audit", params={"entity": "deadline_policy"})
@@ -180,9 +241,12 @@ async def test_the_page_filters_and_shows_changes_readably(anonymous: httpx.Asyn
     assert "未决订单到期失效" in page.text and "<del>7 天</del> → <ins>10 天</ins>" in page.text
     assert "order.expiry" not in page.text and "P7D" not in page.text, "no stored keys or ISO durations"
     assert "/orders/7" not in page.text, "filtered to policies"
-    assert "hx-get=\"/admin/audit/verify\"" not in page.text, "only admin checks the chain"
-    rows = await anonymous.get("/admin/audit", params={"entity": "order", "entity_id": "7"},
-                               headers={"HX-Request": "true", "HX-Target": "audit-rows"})
+    assert 'hx-get="/admin/audit/verify"' not in page.text, "only admin checks the chain"
+    rows = await anonymous.get(
+        "/admin/audit",
+        params={"entity": "order", "entity_id": "7"},
+        headers={"HX-Request": "true", "HX-Target": "audit-rows"},
+    )
     assert rows.status_code == 200 and "<form" not in rows.text
     assert 'href="/orders/7"' in rows.text and "¥800.00" in rows.text
     bad = await anonymous.get("/admin/audit", params={"since": "soon"})
@@ -190,8 +254,9 @@ async def test_the_page_filters_and_shows_changes_readably(anonymous: httpx.Asyn
     assert (await anonymous.get("/admin/audit/verify")).status_code == 403
 
 
-async def test_admin_verifies_the_chain_from_the_page(anonymous: httpx.AsyncClient, db: Database,
-                                                      org: OrgFixture) -> None:
+async def test_admin_verifies_the_chain_from_the_page(
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     seed(db, org)
     await login_as(anonymous, "admin")
     page = await anonymous.get("/admin/audit", headers={"Accept-Language": "en"})
@@ -210,16 +275,20 @@ def cells(html: str, entry_id: int) -> list[str]:
     """One entry's row as read: each cell's text, tags stripped."""
     row = re.search(rf'<tr id="audit-{entry_id}">(.*?)</tr>', html, re.S)
     assert row, entry_id
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    ]
 
 
 async def test_an_approval_is_on_its_orders_log_in_names_labels_and_company_time(
-        api, anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    api, anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     make_services(db)
     customers = make_customers(db, org)
-    created = await (await api("sales_south")).post("/api/orders",
-                                                    json=order_body(customers.own, [("LTL", 10, "95.00")]))
+    created = await (await api("sales_south")).post(
+        "/api/orders", json=order_body(customers.own, [("LTL", 10, "95.00")])
+    )
     order_id = created.json()["id"]
     task = await wait_for_approval(db, order_id, "manager")
     decided = await (await api("manager_south")).post(f"/api/tasks/{task.id}/complete", json={"action": "approve"})
@@ -252,8 +321,12 @@ async def test_an_approval_is_on_its_orders_log_in_names_labels_and_company_time
         assert raw not in re.sub(r"<[^>]+>", "", page.split('<div id="audit-rows">', 1)[1]), raw
 
 
-async def test_the_action_filter_speaks_the_readers_language(api, anonymous: httpx.AsyncClient, db: Database,  # type: ignore[no-untyped-def]
-                                                             org: OrgFixture) -> None:
+async def test_the_action_filter_speaks_the_readers_language(
+    api,
+    anonymous: httpx.AsyncClient,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     seed(db, org)
     hr = await api("hr")
     found = (await hr.get("/api/audit", params={"action": "收款"})).json()

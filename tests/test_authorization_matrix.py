@@ -53,7 +53,6 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     # Deadline policies are read by managers, HR and finance as well; only admin changes them.
     "GET /api/policies": ("403", "200", "200", "200", "200", "200", "401"),
     "PUT /api/policies/{key}": ("403", "403", "403", "403", "403", "422", "401"),
-
     # ------------------------------------------------ tasks (an order's approval task), notifications, evidence
     # A task is read by its holders, the queue it was offered to, HR and admin; HR and admin may not act.
     "GET /api/tasks": ("200", "200", "200", "200", "200", "200", "401"),
@@ -67,43 +66,65 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "POST /api/tasks/{task_id}/attachments": ("201 404 404", "404", "404", "403", "404", "403", "401"),
     # A handover item's files are listed to whoever may see its task; every reader of the case downloads them.
     "GET /api/tasks/{task_id}/attachments": ("200 404 404", "404", "404", "200", "404", "200", "401"),
-
     # Evidence files on a handover item: also every reader of the case (the leaver's managers, HR, finance).
     "GET /api/attachments/{attachment_id}": ("200 404 404", "200 200 404", "200", "200", "200", "200", "401"),
-
     # ---------------------------------------------------------------- customers (relations: own team other pool)
     "POST /api/customers": ("422", "422", "422", "403", "403", "422", "401"),
     "GET /api/customers": ("200", "200", "200", "200", "200", "200", "401"),
-    "GET /api/customers/{customer_id}":
-        ("200 404 404 200", "200 200 404 200", "200", "404", "200 200 200 404", "200", "401"),
+    "GET /api/customers/{customer_id}": (
+        "200 404 404 200",
+        "200 200 404 200",
+        "200",
+        "404",
+        "200 200 200 404",
+        "200",
+        "401",
+    ),
     "DELETE /api/customers/{customer_id}": ("403", "403", "403", "403", "403", "204", "401"),
     "POST /api/customers/reassign": ("403", "200 200 404 200", "200", "403", "403", "200", "401"),  # ids in the body
     "POST /api/customers/reclaim": ("403", "422", "422", "403", "403", "422", "401"),
-    "POST /api/customers/{customer_id}/reassign":
-        ("403 404 404 403", "200 200 404 200", "200", "404", "403 403 403 404", "200", "401"),
-
+    "POST /api/customers/{customer_id}/reassign": (
+        "403 404 404 403",
+        "200 200 404 200",
+        "200",
+        "404",
+        "403 403 403 404",
+        "200",
+        "401",
+    ),
     # No claims are left today (``pool.daily_claims`` 0): a lead answers 409 claim_limit. A teammate's customer,
     # which she cannot see, answers 409 not_in_pool (a lead claimed a moment ago by a colleague), not 404.
     "POST /api/customers/{customer_id}/claim": ("409 409 404 409", "403", "403", "403", "403", "403", "401"),
-
     # Any sales-side user records contact with any customer, seen or not (a contact with another's customer
     # is flagged for the ``unassigned_contacts`` rule); the page only offers it on the customers one sees.
     "POST /api/customers/{customer_id}/interactions": ("201", "201", "201", "403", "403", "201", "401"),
-    "POST /api/customers/{customer_id}/contacts":
-        ("201 404 404 403", "201 201 404 201", "201", "403", "403", "201", "401"),
-    "POST /api/customers/{customer_id}/complaints":
-        ("201 404 404 201", "201 201 404 201", "201", "403", "403", "201", "401"),
+    "POST /api/customers/{customer_id}/contacts": (
+        "201 404 404 403",
+        "201 201 404 201",
+        "201",
+        "403",
+        "403",
+        "201",
+        "401",
+    ),
+    "POST /api/customers/{customer_id}/complaints": (
+        "201 404 404 201",
+        "201 201 404 201",
+        "201",
+        "403",
+        "403",
+        "201",
+        "401",
+    ),
     "GET /api/interactions": ("200", "200", "200", "200", "200", "200", "401"),
     "GET /api/audit/interactions/verify": ("403", "403", "403", "403", "403", "200", "401"),
     "GET /api/team-rules": ("403", "403", "403", "403", "403", "200", "401"),
     "POST /api/team-rules": ("403", "403", "403", "403", "403", "422", "401"),
     "DELETE /api/team-rules/{rule_id}": ("403", "403", "403", "403", "403", "204", "401"),
-
     # Import jobs: ``own`` and ``team`` are the south manager's upload, ``other`` the east manager's.
     "POST /api/imports": ("403", "422", "422", "403", "403", "422", "401"),
     "POST /api/imports/{job_id}/commit": ("403", "409 409 404", "409", "403", "403", "409", "401"),
     "GET /api/imports/{job_id}": ("403", "200 200 404", "200", "403", "403", "200", "401"),
-
     # ---------------------------------------------------------------- orders and payments
     # Acting on an order names a decided one: its owner hears 409 (neither cancellable nor revisable).
     "GET /api/services": ("200", "200", "200", "200", "200", "200", "401"),
@@ -117,7 +138,6 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "POST /api/payments": ("403", "403", "403", "403", "422", "403", "401"),
     "GET /api/payments": ("403", "403", "403", "403", "200", "403", "401"),
     "POST /api/payments/import": ("403", "403", "403", "403", "422", "403", "401"),
-
     # ---------------------------------------------------------- offboarding (the case has no process: HR hears 409)
     # Starting names the leaver in the body (HR and the person's managers); each is in a handover already (409).
     "POST /api/offboardings": ("403", "409 409 403", "409", "409", "403", "403", "401"),
@@ -128,7 +148,6 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "GET /api/offboarding-templates/{role}": ("403", "403", "403", "403", "403", "200", "401"),
     "PUT /api/offboarding-templates/{role}": ("403", "403", "403", "403", "403", "422", "401"),
     "GET /api/experience-notes": ("200", "200", "200", "200", "200", "200", "401"),
-
     # ---------------------------------------------------------------- commission (last month, in the employees' review)
     # A settlement with no process behind it: whoever is let through to act hears 409 settlement_closed.
     "GET /api/commission/plan": ("403", "403", "403", "403", "200", "200", "401"),
@@ -138,21 +157,25 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     # Anyone reads a settlement with the statements they may see (HR none: the page answers HR 404).
     "GET /api/commission/settlements/{period}": ("200", "200", "200", "200", "200", "200", "401"),
     "GET /api/commission/settlements/{period}/export.{file_format}": ("403", "403", "403", "403", "200", "200", "401"),
-
     # She disputes her own line, which she has disputed already (409); nobody else has that line (404).
     "POST /api/commission/settlements/{period}/disputes": ("409", "404", "404", "404", "404", "404", "401"),
-    "POST /api/commission/settlements/{period}/disputes/{dispute_id}/resolve":
-        ("409 404 404", "409 409 404", "409", "404", "409", "409", "401"),
+    "POST /api/commission/settlements/{period}/disputes/{dispute_id}/resolve": (
+        "409 404 404",
+        "409 409 404",
+        "409",
+        "404",
+        "409",
+        "409",
+        "401",
+    ),
     "POST /api/commission/settlements/{period}/recompute": ("403", "403", "403", "403", "409", "409", "401"),
     "POST /api/commission/corrections": ("403", "403", "403", "403", "422", "422", "401"),
-
     # ---------------------------------------------------------------- history and audit (an order's process)
     "GET /api/processes": ("200", "200", "200", "200", "200", "200", "401"),
     # Participants, their managers, HR and admin; finance has no part yet in an order waiting for its manager.
     "GET /api/processes/{workflow_id}/history": ("200 404 404", "200 200 404", "200", "200", "404", "200", "401"),
     "GET /api/audit": ("403", "403", "403", "200", "403", "200", "401"),
     "GET /api/audit/verify": ("403", "403", "403", "403", "403", "200", "401"),
-
     # ---------------------------------------------------------------- risk alerts (about each salesperson)
     "GET /api/alerts": ("403", "200", "200", "403", "403", "200", "401"),
     "GET /api/alerts/{alert_id}": ("403", "200 200 404", "200", "403", "403", "200", "401"),
@@ -162,7 +185,6 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "PUT /api/alert-rules/{rule}": ("403", "403", "403", "403", "403", "200", "401"),
     "GET /api/reports/customer-distribution": ("403", "200", "200", "403", "403", "200", "401"),
     "GET /api/reports/customer-distribution.{file_format}": ("403", "200", "200", "403", "403", "200", "401"),
-
     # ================================================================ pages
     # ---------------------------------------------------------------- login, home, inbox, away, people
     "GET /favicon.ico": ("200", "200", "200", "200", "200", "200", "200"),
@@ -189,27 +211,53 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "GET /notifications/badge": ("200", "200", "200", "200", "200", "200", "login"),
     "POST /notifications/read-all": ("303", "303", "303", "303", "303", "303", "login"),
     "POST /notifications/{notification_id}/read": ("303 404 404", "404", "404", "404", "404", "404", "login"),
-
     # The dev stack's mail catcher: admin only, and nobody else learns it exists.
     "GET /dev/mailbox": ("404", "404", "404", "404", "404", "200", "login"),
     "GET /dev/mailbox/{message_id}": ("404", "404", "404", "404", "404", "200", "login"),
     "GET /tasks/{task_id}/attachments": ("200 404 404", "404", "404", "200", "404", "200", "login"),
     "POST /tasks/{task_id}/attachments": ("200 404 404", "404", "404", "403", "404", "403", "login"),
     "GET /attachments/{attachment_id}": ("200 404 404", "200 200 404", "200", "200", "200", "200", "login"),
-
     # ---------------------------------------------------------------- customers, imports, search, processes
     "GET /customers": ("200", "200", "200", "200", "200", "200", "login"),
     "GET /customers/new": ("200", "200", "200", "403", "403", "200", "login"),
     "POST /customers/new": ("422", "422", "422", "403", "403", "422", "login"),
-    "GET /customers/{customer_id}":
-        ("200 404 404 200", "200 200 404 200", "200", "404", "200 200 200 404", "200", "login"),
-    "POST /customers/{customer_id}/interactions":
-        ("200 404 404 200", "200 200 404 200", "200", "403", "403", "200", "login"),
-    "POST /customers/{customer_id}/reassign":
-        ("403 404 404 403", "303 303 404 303", "303", "404", "403 403 403 404", "303", "login"),
+    "GET /customers/{customer_id}": (
+        "200 404 404 200",
+        "200 200 404 200",
+        "200",
+        "404",
+        "200 200 200 404",
+        "200",
+        "login",
+    ),
+    "POST /customers/{customer_id}/interactions": (
+        "200 404 404 200",
+        "200 200 404 200",
+        "200",
+        "403",
+        "403",
+        "200",
+        "login",
+    ),
+    "POST /customers/{customer_id}/reassign": (
+        "403 404 404 403",
+        "303 303 404 303",
+        "303",
+        "404",
+        "403 403 403 404",
+        "303",
+        "login",
+    ),
     "POST /customers/{customer_id}/claim": ("409 409 404 409", "403", "403", "403", "403", "403", "login"),
-    "POST /customers/{customer_id}/assign":
-        ("403 404 404 403", "409 409 404 422", "409 409 409 422", "404", "403 403 403 404", "409 409 409 422", "login"),
+    "POST /customers/{customer_id}/assign": (
+        "403 404 404 403",
+        "409 409 404 422",
+        "409 409 409 422",
+        "404",
+        "403 403 403 404",
+        "409 409 409 422",
+        "login",
+    ),
     "GET /imports": ("403", "200", "200", "403", "403", "200", "login"),
     "POST /imports": ("403", "422", "422", "403", "403", "422", "login"),
     "GET /imports/{job_id}": ("403", "200 200 404", "200", "403", "403", "200", "login"),
@@ -218,7 +266,6 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "GET /search": ("200", "200", "200", "200", "200", "200", "login"),
     "GET /processes": ("200", "200", "200", "200", "200", "200", "login"),
     "GET /processes/{workflow_id}/history": ("200 404 404", "200 200 404", "200", "200", "404", "200", "login"),
-
     # ---------------------------------------------------------------- orders, approvals, payments
     "GET /orders": ("200", "200", "200", "403", "200", "200", "login"),
     "GET /orders/new": ("200", "200", "403", "403", "403", "403", "login"),
@@ -227,7 +274,6 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "GET /orders/{order_id}": ("200 404 404", "200 200 404", "200", "404", "200", "200", "login"),
     "POST /orders/{order_id}/cancel": ("409 404 404", "403 403 404", "403", "403", "403", "403", "login"),
     "POST /orders/{order_id}/resubmit": ("409 404 404", "403 403 404", "403", "403", "403", "403", "login"),
-
     # ---------------------------------------------------------------- offboarding
     "GET /offboardings": ("200", "200", "200", "200", "200", "200", "login"),
     "POST /offboardings": ("403", "409 409 403", "409", "409", "403", "403", "login"),
@@ -245,7 +291,6 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "POST /payments": ("403", "403", "403", "403", "422", "403", "login"),
     "POST /orders/{order_id}/payments": ("403", "403", "403", "403", "422", "403", "login"),
     "POST /payments/import": ("403", "403", "403", "403", "422", "403", "login"),
-
     # ---------------------------------------------------------------- commission
     "GET /commission": ("200", "200", "200", "200", "200", "200", "login"),
     "POST /commission": ("403", "403", "403", "403", "422", "422", "login"),
@@ -256,13 +301,26 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "GET /commission/{period}/progress": ("200", "200", "200", "404", "200", "200", "login"),
     "POST /commission/{period}/recompute": ("403", "403", "403", "403", "409", "409", "login"),
     "POST /commission/{period}/tasks/{task_id}": ("404", "409 409 404", "404", "404", "404", "409", "login"),
-    "POST /commission/{period}/disputes/{dispute_id}/resolve":
-        ("409 404 404", "409 409 404", "409", "404", "409", "409", "login"),
+    "POST /commission/{period}/disputes/{dispute_id}/resolve": (
+        "409 404 404",
+        "409 409 404",
+        "409",
+        "404",
+        "409",
+        "409",
+        "login",
+    ),
     "GET /commission/{period}/mine": ("200", "200", "200", "200", "200", "200", "login"),
-    "GET /commission/{period}/statement/{employee_id}":
-        ("200 404 404", "200 200 404", "200", "404", "200", "200", "login"),
+    "GET /commission/{period}/statement/{employee_id}": (
+        "200 404 404",
+        "200 200 404",
+        "200",
+        "404",
+        "200",
+        "200",
+        "login",
+    ),
     "POST /commission/{period}/disputes": ("409", "404", "404", "404", "404", "404", "login"),
-
     # ---------------------------------------------------------------- alerts, audit, reports
     "GET /alerts": ("403", "200", "200", "403", "403", "200", "login"),
     "POST /alerts/scan": ("403", "403", "403", "403", "403", "303", "login"),
@@ -304,8 +362,8 @@ def test_the_matrix_names_every_route_and_only_those(base_settings: Settings, db
 
 @pytest.mark.parametrize("column", COLUMNS)
 async def test_each_role_gets_the_answers_written_down(
-        column: str, db: Database, org: OrgFixture, settings: Settings, worker: Worker, api: Login,
-        temporal_client: Client) -> None:
+    column: str, db: Database, org: OrgFixture, settings: Settings, worker: Worker, api: Login, temporal_client: Client
+) -> None:
     world = await make_world(db, org, settings, api)
     async with calling_as(column, matrix_app(settings, db, temporal_client)) as caller:
         answers = await ask_everything(caller, world, list(MATRIX))

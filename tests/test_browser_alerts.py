@@ -17,8 +17,14 @@ from tests.test_browser_orders import log_in
 pytestmark = pytest.mark.browser
 
 
-async def test_a_manager_resolves_an_alert_with_a_note(page, live_server: str, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                       db: Database, org: OrgFixture) -> None:
+async def test_a_manager_resolves_an_alert_with_a_note(
+    page,
+    live_server: str,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     ids = crafted(db, org)
     assert (await (await api("admin")).post("/api/alerts/scan")).status_code == 200
     with db.session() as session:

@@ -21,19 +21,28 @@ pytestmark = pytest.mark.browser
 REVIEW_WINDOW = timedelta(seconds=4)
 
 
-async def test_a_manager_resolves_a_dispute_and_approves_the_team(page, live_server: str, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                                  db: Database, org: OrgFixture) -> None:
+async def test_a_manager_resolves_a_dispute_and_approves_the_team(
+    page,
+    live_server: str,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     with db.session() as session:
-        policies.put_policy(session, actor_id=None, key="commission.review",
-                            policy=DeadlinePolicy(due_in=REVIEW_WINDOW))
+        policies.put_policy(
+            session, actor_id=None, key="commission.review", policy=DeadlinePolicy(due_in=REVIEW_WINDOW)
+        )
     period = last_period()
     save_plan(db, org, effective_from="2020-01")
     month = month_of_sales(db, org, period, east=False)
     finance, zhang = await api("finance"), await api("sales_south")
     assert (await finance.post("/api/commission/settlements", json={"period": period})).status_code == 201
     await wait_for_settlement(db, period, "employee_review")
-    disputed = await zhang.post(f"/api/commission/settlements/{period}/disputes",
-                                json={"payment_id": month.first, "kind": "earned", "comment": "这笔应按老客户费率"})
+    disputed = await zhang.post(
+        f"/api/commission/settlements/{period}/disputes",
+        json={"payment_id": month.first, "kind": "earned", "comment": "这笔应按老客户费率"},
+    )
     assert disputed.status_code == 201, disputed.text
     await review_task(db, period, "commission_review", org.team_ids["south"])  # the window closed on its own
 

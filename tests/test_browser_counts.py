@@ -15,13 +15,21 @@ from tests.test_browser_orders import log_in
 pytestmark = pytest.mark.browser
 
 
-async def test_bulk_approval_refreshes_the_inbox_count_at_once(page, live_server: str, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                              db: Database, org: OrgFixture) -> None:
+async def test_bulk_approval_refreshes_the_inbox_count_at_once(
+    page,
+    live_server: str,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     make_services(db)
     customers = make_customers(db, org)
     sales = await api("sales_south")
-    ids = [(await sales.post("/api/orders", json=order_body(customers.own, [("WH", n, "10.00")]))).json()["id"]
-           for n in (3, 4)]
+    ids = [
+        (await sales.post("/api/orders", json=order_body(customers.own, [("WH", n, "10.00")]))).json()["id"]
+        for n in (3, 4)
+    ]
     for order_id in ids:
         await wait_for_approval(db, order_id, "manager")
 

@@ -11,8 +11,12 @@ from tests.support.org import PASSWORD, OrgFixture
 pytestmark = pytest.mark.browser
 
 
-async def test_the_360_page_shows_the_profile_and_takes_a_record(page, live_server: str, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                                 db: Database) -> None:
+async def test_the_360_page_shows_the_profile_and_takes_a_record(
+    page,
+    live_server: str,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    db: Database,
+) -> None:
     customers = make_customers(db, org)
     await page.goto(f"{live_server}/login?next=/customers")
     await page.get_by_label("用户名").fill("sales_east")

@@ -17,8 +17,12 @@ from tests.test_browser_orders import log_in
 pytestmark = pytest.mark.browser
 
 
-async def test_a_contact_dated_in_the_future_is_refused_at_its_field(page, live_server: str, db: Database,  # type: ignore[no-untyped-def]
-                                                                     org: OrgFixture) -> None:
+async def test_a_contact_dated_in_the_future_is_refused_at_its_field(
+    page,
+    live_server: str,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     customers = make_customers(db, org)
     await log_in(page, live_server, "sales_south", f"/customers/{customers.own}")
     form = page.locator("form.record-form")
@@ -44,8 +48,12 @@ async def test_a_contact_dated_in_the_future_is_refused_at_its_field(page, live_
     assert "电话确认下周三上门" in await page.locator("#timeline").inner_text()
 
 
-async def test_a_refusal_the_form_cannot_place_at_a_field_is_shown_at_the_form(page, live_server: str,  # type: ignore[no-untyped-def]
-                                                                              db: Database, org: OrgFixture) -> None:
+async def test_a_refusal_the_form_cannot_place_at_a_field_is_shown_at_the_form(
+    page,
+    live_server: str,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     """A record on a customer that has gone (deleted while the page was open) answers 404: the
     form says so instead of doing nothing."""
     customers = make_customers(db, org)

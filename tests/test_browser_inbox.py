@@ -14,11 +14,18 @@ from tests.support.steps import approval_step, start_probe, wait_for_step, wait_
 pytestmark = pytest.mark.browser
 
 
-async def test_manager_completes_a_task_from_the_inbox(page, live_server: str, worker: Worker,  # type: ignore[no-untyped-def]
-                                                       temporal_client: Client, settings: Settings,
-                                                       db: Database, org: OrgFixture) -> None:
-    handle = await start_probe(temporal_client, settings.temporal.task_queue,
-                               [approval_step(assignee_id=org["manager_south"])])
+async def test_manager_completes_a_task_from_the_inbox(
+    page,
+    live_server: str,
+    worker: Worker,  # type: ignore[no-untyped-def]
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
+    handle = await start_probe(
+        temporal_client, settings.temporal.task_queue, [approval_step(assignee_id=org["manager_south"])]
+    )
     task_id = f"{handle.id}:approve"
     await wait_for_step(handle, db, task_id)
 

@@ -16,8 +16,17 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 MAIN_PAGES = {
-    "zhang.wei": ["/", "/customers", "/search?q=合同", "/inbox", "/orders", "/orders/{order}", "/offboardings",
-                  "/commission", "/processes"],
+    "zhang.wei": [
+        "/",
+        "/customers",
+        "/search?q=合同",
+        "/inbox",
+        "/orders",
+        "/orders/{order}",
+        "/offboardings",
+        "/commission",
+        "/processes",
+    ],
     "chen.jie": ["/", "/approvals", "/orders", "/customers?pool=true", "/alerts", "/reports/customers", "/imports"],
     "liu.yang": ["/", "/approvals", "/alerts", "/alerts/rules", "/offboardings"],
     "sun.li": ["/", "/admin/employees", "/offboardings", "/admin/audit"],
@@ -53,8 +62,11 @@ def demo(db: Database) -> int:
     return order
 
 
-async def test_no_main_page_is_wider_than_a_phone_and_the_bar_stays_small(page, live_server: str,  # type: ignore[no-untyped-def]
-                                                                         demo: int) -> None:
+async def test_no_main_page_is_wider_than_a_phone_and_the_bar_stays_small(
+    page,
+    live_server: str,  # type: ignore[no-untyped-def]
+    demo: int,
+) -> None:
     problems = []
     for username, paths in MAIN_PAGES.items():
         await log_in(page, live_server, username)
@@ -67,8 +79,11 @@ async def test_no_main_page_is_wider_than_a_phone_and_the_bar_stays_small(page, 
     assert problems == [], "wider than the phone, a tall top bar, or money out of its card"
 
 
-async def test_the_navigation_is_a_menu_on_a_phone_and_a_bar_on_a_desktop(page, live_server: str,  # type: ignore[no-untyped-def]
-                                                                         demo: int) -> None:
+async def test_the_navigation_is_a_menu_on_a_phone_and_a_bar_on_a_desktop(
+    page,
+    live_server: str,  # type: ignore[no-untyped-def]
+    demo: int,
+) -> None:
     await log_in(page, live_server, "chen.jie")
     approvals = page.get_by_role("navigation", name="主导航").get_by_role("link", name="审批")
     assert not await approvals.is_visible(), "folded away on a phone"

@@ -32,7 +32,8 @@ async def upload_and_finish(page, key: str, filename: str) -> None:  # type: ign
     """In "what you still need to do": add the file, see it listed, mark the item done."""
     todo = page.locator(f"#todo li[data-item={key}]")
     await todo.locator("input[type=file]").set_input_files(
-        files=[{"name": filename, "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": filename, "mimeType": "application/pdf", "buffer": PDF}]
+    )
     await todo.get_by_role("button", name="上传").click()
     await todo.get_by_role("link", name=filename).wait_for()
     await todo.get_by_label("备注").fill("已上传，原件交给经理")
@@ -48,8 +49,14 @@ async def sign(page, live_server: str, username: str, case_id: int, party: str) 
     await page.locator(f"#reviews li[data-party={party}] .badge").get_by_text("已签字").wait_for()
 
 
-async def test_a_handover_from_the_leaver_to_hr(page, live_server: str, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                db: Database, org: OrgFixture) -> None:
+async def test_a_handover_from_the_leaver_to_hr(
+    page,
+    live_server: str,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     book = make_book(db, org, customers=3)
     case_id = (await start_case(await api("hr"), org["sales_south"]))["id"]
     for key in UPLOADED:
@@ -107,8 +114,13 @@ async def test_a_handover_from_the_leaver_to_hr(page, live_server: str, worker: 
     await page.screenshot(path=str(artifacts / "handover-report.png"), full_page=True)
 
 
-async def test_the_demo_leavers_own_page_is_short(page, live_server: str, worker: Worker, app,  # type: ignore[no-untyped-def]
-                                                  db: Database) -> None:
+async def test_the_demo_leavers_own_page_is_short(
+    page,
+    live_server: str,
+    worker: Worker,
+    app,  # type: ignore[no-untyped-def]
+    db: Database,
+) -> None:
     """张伟 of the demo company: two dozen customers owing money on scores of orders. Her page
     asks one collection plan per customer and folds what is not hers to do now."""
     assert load_demo_company(db, today=date.today())
@@ -127,8 +139,10 @@ async def test_the_demo_leavers_own_page_is_short(page, live_server: str, worker
     await page.wait_for_url(f"{live_server}/offboardings/{case_id}")
     plans = page.locator("#todo li[data-item=open_orders] input[name=collection_plan]")
     with db.session() as session:
-        owing = {order.customer_id for order in session.scalars(select(Order).where(
-            Order.owner_id == zhang.id, Order.status == "approved"))}
+        owing = {
+            order.customer_id
+            for order in session.scalars(select(Order).where(Order.owner_id == zhang.id, Order.status == "approved"))
+        }
     assert 0 < await plans.count() <= len(owing), "one collection plan per customer still owing"
     artifacts = Path(os.environ.get("BATON_TEST_ARTIFACTS", "/tmp"))
     for width, height, most in ((390, 844, 9_000), (1280, 900, 7_000)):
@@ -140,8 +154,14 @@ async def test_the_demo_leavers_own_page_is_short(page, live_server: str, worker
     assert not await page.locator("#checklist li[data-item=customer_files]").is_visible(), "the checklist is folded"
 
 
-async def test_the_plan_summary_follows_the_managers_selects(page, live_server: str, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                             db: Database, org: OrgFixture) -> None:
+async def test_the_plan_summary_follows_the_managers_selects(
+    page,
+    live_server: str,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     book = make_book(db, org, customers=3)
     case_id = (await start_case(await api("hr"), org["sales_south"]))["id"]
     await log_in(page, live_server, "manager_south", f"/offboardings/{case_id}")
@@ -158,15 +178,22 @@ async def test_the_plan_summary_follows_the_managers_selects(page, live_server: 
     assert "2 个客户" in await page.locator(f"#plan-load li[data-person='{book.teammate}']").inner_text()
 
 
-async def test_a_successful_upload_clears_what_was_refused_before(page, live_server: str, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                                  db: Database, org: OrgFixture) -> None:
+async def test_a_successful_upload_clears_what_was_refused_before(
+    page,
+    live_server: str,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     make_book(db, org, customers=2)
     case_id = (await start_case(await api("hr"), org["sales_south"]))["id"]
     await item_task(db, case_id, "customer_files")
     await log_in(page, live_server, "sales_south", f"/offboardings/{case_id}")
     item = page.locator("#todo li[data-item=customer_files]")
     await item.locator("input[type=file]").set_input_files(
-        files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"}])
+        files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"}]
+    )
     await item.get_by_role("button", name="上传").click()
     await item.locator(".alert[data-code=type_not_allowed]").wait_for()
     await item.get_by_role("button", name="标记为完成").click()
@@ -174,7 +201,8 @@ async def test_a_successful_upload_clears_what_was_refused_before(page, live_ser
 
     item = page.locator("#todo li[data-item=customer_files]")
     await item.locator("input[type=file]").set_input_files(
-        files=[{"name": "客户资料.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "客户资料.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     await item.get_by_role("button", name="上传").click()
     await item.get_by_role("link", name="客户资料.pdf").wait_for()
     assert await item.locator(".alert").count() == 0, "no error left on screen once the file is in"

@@ -34,19 +34,42 @@ async def within_phone(locator) -> bool:  # type: ignore[no-untyped-def]
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
 
 
-async def test_finance_follows_and_records_money_on_a_phone(page, live_server: str, db: Database,  # type: ignore[no-untyped-def]
-                                                            org: OrgFixture) -> None:
+async def test_finance_follows_and_records_money_on_a_phone(
+    page,
+    live_server: str,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     make_services(db)
     customers = make_customers(db, org)
     with db.session() as session:
-        order = Order(customer_id=customers.own, owner_id=org["sales_south"], status="approved",
-                      requested_date=date.today(), total=Decimal("1900.00"))
+        order = Order(
+            customer_id=customers.own,
+            owner_id=org["sales_south"],
+            status="approved",
+            requested_date=date.today(),
+            total=Decimal("1900.00"),
+        )
         session.add(order)
         session.flush()
-        session.add_all([OrderLine(order_id=order.id, service_code="LTL", quantity=10, unit_price=Decimal("95.00"),
-                                   amount=Decimal("950.00")),
-                         OrderLine(order_id=order.id, service_code="WH", quantity=100, unit_price=Decimal("9.50"),
-                                   amount=Decimal("950.00"))])
+        session.add_all(
+            [
+                OrderLine(
+                    order_id=order.id,
+                    service_code="LTL",
+                    quantity=10,
+                    unit_price=Decimal("95.00"),
+                    amount=Decimal("950.00"),
+                ),
+                OrderLine(
+                    order_id=order.id,
+                    service_code="WH",
+                    quantity=100,
+                    unit_price=Decimal("9.50"),
+                    amount=Decimal("950.00"),
+                ),
+            ]
+        )
         order_id = order.id
 
     await log_in(page, live_server, "finance", "/orders")
@@ -71,21 +94,35 @@ async def test_finance_follows_and_records_money_on_a_phone(page, live_server: s
     await page.screenshot(path=str(shots() / "order-page-phone.png"), full_page=True)
 
 
-async def test_an_approval_card_holds_what_to_decide_from_on_a_phone(page, live_server: str, worker: Worker,  # type: ignore[no-untyped-def]
-                                                                     api, db: Database, org: OrgFixture) -> None:
+async def test_an_approval_card_holds_what_to_decide_from_on_a_phone(
+    page,
+    live_server: str,
+    worker: Worker,  # type: ignore[no-untyped-def]
+    api,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     make_services(db)
     customers = make_customers(db, org)
     sales = await api("sales_south")
-    created = await sales.post("/api/orders", json={**order_body(customers.own, [("LTL", 10, "95.00"),
-                                                                                ("WH", 100, "9.50")]),
-                                                    "note": "年框合同价，请今天批"})
+    created = await sales.post(
+        "/api/orders",
+        json={**order_body(customers.own, [("LTL", 10, "95.00"), ("WH", 100, "9.50")]), "note": "年框合同价，请今天批"},
+    )
     order_id = created.json()["id"]
     await wait_for_approval(db, order_id, "manager")
     await log_in(page, live_server, "manager_south", "/approvals")
     card = page.locator("li.approval").filter(has_text=f"订单 #{order_id}")
     text = " ".join((await card.inner_text()).split())
-    for expected in ("张伟", "零担运输", "10 × ¥95.00 = ¥950.00", "仓储", "¥1,900.00", "年框合同价，请今天批",
-                     "新客户"):
+    for expected in (
+        "张伟",
+        "零担运输",
+        "10 × ¥95.00 = ¥950.00",
+        "仓储",
+        "¥1,900.00",
+        "年框合同价，请今天批",
+        "新客户",
+    ):
         assert expected in text, expected
     assert await within_phone(card.get_by_text("¥950.00").first)
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE

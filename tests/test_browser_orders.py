@@ -33,8 +33,13 @@ async def approve_from_the_queue(page, live_server: str, username: str, order_id
     await row.get_by_role("status").get_by_text("已记录：已批准").wait_for()
 
 
-async def test_an_order_goes_from_the_form_to_approved(page, live_server: str, worker: Worker,  # type: ignore[no-untyped-def]
-                                                       db: Database, org: OrgFixture) -> None:
+async def test_an_order_goes_from_the_form_to_approved(
+    page,
+    live_server: str,
+    worker: Worker,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     make_services(db)
     make_customers(db, org)
     await log_in(page, live_server, "sales_south", "/orders/new")

@@ -21,8 +21,12 @@ async def log_in(page, live_server: str, username: str, target: str) -> None:  #
     await page.wait_for_url(f"{live_server}{target}")
 
 
-async def test_a_salesperson_claims_from_the_pool_on_a_phone(page, live_server: str, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                             db: Database) -> None:
+async def test_a_salesperson_claims_from_the_pool_on_a_phone(
+    page,
+    live_server: str,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    db: Database,
+) -> None:
     world = make_territories(db, org)
     add_lead(db, world.team("south"), "中山创新塑胶有限公司")
     add_lead(db, world.team("south"), "江门新会五金厂")
@@ -41,8 +45,12 @@ async def test_a_salesperson_claims_from_the_pool_on_a_phone(page, live_server: 
     assert "从公海认领" in await page.locator("main").inner_text()
 
 
-async def test_a_selling_manager_assigns_a_lead_from_the_list(page, live_server: str, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                              db: Database) -> None:
+async def test_a_selling_manager_assigns_a_lead_from_the_list(
+    page,
+    live_server: str,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    db: Database,
+) -> None:
     world = make_territories(db, org)
     add_lead(db, world.team("south_b"), "江门新材料有限公司")
     await log_in(page, live_server, "manager_south_b", "/customers?pool=true")

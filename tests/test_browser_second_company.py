@@ -32,8 +32,9 @@ from tests.test_browser_orders import log_in
 
 pytestmark = pytest.mark.browser
 REVIEW_WINDOW = timedelta(seconds=4)
-ONE_ITEM = {"items": [{"key": "key_contacts", "title": "交接关键联系人", "assignee": "employee",
-                       "evidence": "comment"}]}
+ONE_ITEM = {
+    "items": [{"key": "key_contacts", "title": "交接关键联系人", "assignee": "employee", "evidence": "comment"}]
+}
 LINES_OF_TEXT = """element => {
   const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
   const tops = new Set();
@@ -73,7 +74,8 @@ async def approve_on_card(page, live_server: str, username: str, order_id: int, 
 
 
 async def test_a_large_order_of_the_second_department_goes_to_its_own_head(  # type: ignore[no-untyped-def]
-        page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany) -> None:
+    page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany
+) -> None:
     make_services(db)
     admin = await second_api("admin")
     assert (await admin.put("/api/settings/order.head_threshold", json={"value": "5000"})).status_code == 200
@@ -94,8 +96,9 @@ async def test_a_large_order_of_the_second_department_goes_to_its_own_head(  # t
     await approve_on_card(page, live_server, "mgr_n1", order_id, "团队经理")  # 蒋丽, on leave, from her phone
     await wait_for_approval(db, order_id, "head")
     await log_in(page, live_server, "head_south", "/approvals")
-    assert await page.locator("li.approval").filter(has_text=f"订单 #{order_id}").count() == 0, \
+    assert await page.locator("li.approval").filter(has_text=f"订单 #{order_id}").count() == 0, (
         "the first department's head is not asked"
+    )
     await approve_on_card(page, live_server, "head_north", order_id, "部门负责人")
     await wait_for_approval(db, order_id, "finance")
     await approve_on_card(page, live_server, "finance", order_id, "财务")
@@ -116,7 +119,8 @@ async def test_a_large_order_of_the_second_department_goes_to_its_own_head(  # t
 
 
 async def test_a_handover_in_the_second_department_is_signed_off_by_its_own_head(  # type: ignore[no-untyped-def]
-        page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany) -> None:
+    page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany
+) -> None:
     admin = await second_api("admin")
     assert (await admin.put("/api/offboarding-templates/sales", json=ONE_ITEM)).status_code == 200
 
@@ -165,10 +169,12 @@ async def test_a_handover_in_the_second_department_is_signed_off_by_its_own_head
 
 
 async def test_each_team_reviews_its_own_commission_and_the_deputy_the_away_managers(  # type: ignore[no-untyped-def]
-        page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany) -> None:
+    page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany
+) -> None:
     with db.session() as session:
-        policies.put_policy(session, actor_id=None, key="commission.review",
-                            policy=DeadlinePolicy(due_in=REVIEW_WINDOW))
+        policies.put_policy(
+            session, actor_id=None, key="commission.review", policy=DeadlinePolicy(due_in=REVIEW_WINDOW)
+        )
     finance = await second_api("finance")
     plan = {"tiers": [{"from": "0", "rate": "0.02"}], "effective_from": "2020-01"}
     assert (await finance.put("/api/commission/plan", json=plan)).status_code == 200
@@ -183,8 +189,11 @@ async def test_each_team_reviews_its_own_commission_and_the_deputy_the_away_mana
     await page.wait_for_url(f"{live_server}/commission/{period}")
     await wait_for_settlement(db, period, "manager_review")  # the review window closed on its own
 
-    for username, team, manager in (("mgr_s1", "华南工业一组", "郑浩"), ("mgr_s2", "华南工业二组", "冯刚"),
-                                    ("mgr_w", "西南工业组", "唐军")):
+    for username, team, manager in (
+        ("mgr_s1", "华南工业一组", "郑浩"),
+        ("mgr_s2", "华南工业二组", "冯刚"),
+        ("mgr_w", "西南工业组", "唐军"),
+    ):
         await log_in(page, live_server, username, f"/commission/{period}")
         reviews = page.locator("#reviews li.review")
         assert await reviews.count() == 1, f"{username} sees their own team's review only"
@@ -215,14 +224,16 @@ async def test_each_team_reviews_its_own_commission_and_the_deputy_the_away_mana
 
 
 async def test_the_away_manager_follows_up_an_alert_about_her_salesperson(  # type: ignore[no-untyped-def]
-        page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany) -> None:
+    page, live_server: str, worker: Worker, second_api, db: Database, second_company: SecondCompany
+) -> None:
     books = Books(db, second_company, now=utcnow())
     books.order(books.customer("n1a", team="n1", name="天津华联商厦"), "n1a", "50000.00", books.ago(30))
     books.order(books.customer("s1a", team="s1"), "s1a", "10000.00", books.ago(30))
     assert (await (await second_api("admin")).post("/api/alerts/scan")).status_code == 200
     with db.session() as session:
-        alert_id = session.scalars(select(Alert.id).where(Alert.rule == "revenue_concentration",
-                                                          Alert.subject_id == second_company["n1a"])).one()
+        alert_id = session.scalars(
+            select(Alert.id).where(Alert.rule == "revenue_concentration", Alert.subject_id == second_company["n1a"])
+        ).one()
     await wait_for_task(db, f"alert-{alert_id}:follow-up")
 
     await log_in(page, live_server, "mgr_n1", "/alerts")

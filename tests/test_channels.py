@@ -32,10 +32,15 @@ from tests.support.notify_workflow import NotifyProbeWorkflow
 from tests.support.org import OrgFixture
 
 ROBOT_RATE_LIMITED = (200, {"errcode": 45009, "errmsg": "api freq out of limit"})
-NOTICE = Notice(notification_id=42, recipient_name="张伟", recipient_email="zhang.wei@huatong.example",
-                recipient_phone="13800000000", subject="新任务：交接客户档案",
-                body="请在 3 个工作日内完成客户档案交接。\n打开 Baton 查看。",
-                chat_text="请在 3 个工作日内完成客户档案交接。")
+NOTICE = Notice(
+    notification_id=42,
+    recipient_name="张伟",
+    recipient_email="zhang.wei@huatong.example",
+    recipient_phone="13800000000",
+    subject="新任务：交接客户档案",
+    body="请在 3 个工作日内完成客户档案交接。\n打开 Baton 查看。",
+    chat_text="请在 3 个工作日内完成客户档案交接。",
+)
 
 
 @pytest_asyncio.fixture
@@ -57,9 +62,12 @@ async def robot() -> AsyncIterator[WeComRobot]:
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpRecorder, robot: WeComRobot) -> Settings:
     """The suite's settings with e-mail to the loopback SMTP server and WeCom to the robot stand-in."""
-    return settings.with_changes(notify=NotifySettings(
-        email=EmailSettings(enabled=True, host="127.0.0.1", port=smtp.port, timeout=5),
-        wecom=WeComSettings(enabled=True, webhook_url=robot.url)))
+    return settings.with_changes(
+        notify=NotifySettings(
+            email=EmailSettings(enabled=True, host="127.0.0.1", port=smtp.port, timeout=5),
+            wecom=WeComSettings(enabled=True, webhook_url=robot.url),
+        )
+    )
 
 
 @pytest.fixture
@@ -77,8 +85,9 @@ def rows_of(db: Database, notification_id: int) -> dict[str, NotificationDeliver
 
 
 def email_channel(port: int) -> EmailChannel:
-    return EmailChannel(EmailSettings(enabled=True, host="127.0.0.1", port=port, sender="Baton <baton@huatong.example>",
-                                      timeout=5))
+    return EmailChannel(
+        EmailSettings(enabled=True, host="127.0.0.1", port=port, sender="Baton <baton@huatong.example>", timeout=5)
+    )
 
 
 def closed_port() -> int:
@@ -123,9 +132,13 @@ async def test_wecom_posts_the_group_robot_text_naming_the_recipient(robot: WeCo
     request = robot.requests[0]
     assert request.method == "POST" and request.target == "/cgi-bin/webhook/send?key=test-robot-key"
     assert request.headers["content-type"] == "application/json"
-    assert request.body == {"msgtype": "text", "text": {
-        "content": "@张伟 新任务：交接客户档案\n请在 3 个工作日内完成客户档案交接。",
-        "mentioned_mobile_list": ["13800000000"]}}
+    assert request.body == {
+        "msgtype": "text",
+        "text": {
+            "content": "@张伟 新任务：交接客户档案\n请在 3 个工作日内完成客户档案交接。",
+            "mentioned_mobile_list": ["13800000000"],
+        },
+    }
 
 
 async def test_wecom_errcode_other_than_zero_is_a_failure(robot: WeComRobot) -> None:
@@ -155,8 +168,13 @@ def test_dev_default_sends_email_to_the_mail_catcher_and_no_wecom() -> None:
 
 
 def test_environment_overrides_choose_real_servers() -> None:
-    notify = load_settings(env={"BATON_SMTP_HOST": "smtp.huatong.example", "BATON_SMTP_PORT": "2525",
-                                "BATON_WECOM_WEBHOOK": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}).notify
+    notify = load_settings(
+        env={
+            "BATON_SMTP_HOST": "smtp.huatong.example",
+            "BATON_SMTP_PORT": "2525",
+            "BATON_WECOM_WEBHOOK": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        }
+    ).notify
     assert not notify.uses_mail_catcher
     assert (notify.email.host, notify.email.port) == ("smtp.huatong.example", 2525)
     assert notify.wecom.enabled and notify.wecom.webhook_url is not None
@@ -174,8 +192,8 @@ def test_settings_without_a_notify_section_send_nothing() -> None:
 
 # ---------------------------------------------------------------- delivery
 async def test_delivering_twice_sends_one_email_and_one_robot_message(
-        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
-        robot: WeComRobot) -> None:
+    db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder, robot: WeComRobot
+) -> None:
     notify = notify_activities(db, settings)
     notification_id = write_notification(db, org["sales_south"], body="客户：华南机械厂")
 
@@ -191,12 +209,14 @@ async def test_delivering_twice_sends_one_email_and_one_robot_message(
     assert "客户：华南机械厂" in text and "http://baton.test/notifications" in text
     assert robot.requests[0].body["text"]["content"].startswith("@张伟 新任务：交接客户档案")
     assert {channel: row.status for channel, row in rows_of(db, notification_id).items()} == {
-        "email": "sent", "wecom": "sent"}
+        "email": "sent",
+        "wecom": "sent",
+    }
 
 
 async def test_a_failed_channel_is_recorded_and_the_retry_sends_only_what_is_owed(
-        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
-        robot: WeComRobot) -> None:
+    db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder, robot: WeComRobot
+) -> None:
     notify = notify_activities(db, settings)
     notification_id = write_notification(db, org["manager_south"])
     robot.answers.append(ROBOT_RATE_LIMITED)
@@ -219,7 +239,8 @@ async def test_a_failed_channel_is_recorded_and_the_retry_sends_only_what_is_owe
 
 
 async def test_a_claim_left_pending_by_a_crashed_attempt_is_sent_by_the_next(
-        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder) -> None:
+    db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder
+) -> None:
     notification_id = write_notification(db, org["hr"])
     with db.session() as session:
         deliveries.claim(session, notification_id=notification_id, channel="email", recipient=emails["hr"])
@@ -231,10 +252,12 @@ async def test_a_claim_left_pending_by_a_crashed_attempt_is_sent_by_the_next(
 
 
 async def test_notify_send_writes_the_bell_row_and_delivers_it_once(
-        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder) -> None:
+    db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder
+) -> None:
     notify = notify_activities(db, settings)
-    request = NotificationRequest(recipient_id=org["finance"], kind="overdue", title="已逾期：佣金复核",
-                                  dedupe_key="commission-2026-10:overdue:1")
+    request = NotificationRequest(
+        recipient_id=org["finance"], kind="overdue", title="已逾期：佣金复核", dedupe_key="commission-2026-10:overdue:1"
+    )
 
     first = await notify.send(request)
     again = await notify.send(request)
@@ -246,7 +269,8 @@ async def test_notify_send_writes_the_bell_row_and_delivers_it_once(
 
 
 async def test_someone_without_an_email_address_gets_the_robot_message_only(
-        db: Database, org: OrgFixture, settings: Settings, smtp: SmtpRecorder, robot: WeComRobot) -> None:
+    db: Database, org: OrgFixture, settings: Settings, smtp: SmtpRecorder, robot: WeComRobot
+) -> None:
     report = await notify_activities(db, settings).deliver(write_notification(db, org["sales_east"]))
 
     assert report.skipped == ["email"] and report.sent == ["wecom"]
@@ -260,15 +284,22 @@ async def test_a_missing_notification_is_not_retried(db: Database, settings: Set
 
 
 async def test_an_email_comes_in_the_recipients_language(
-        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder) -> None:
+    db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder
+) -> None:
     with db.session() as session:
         employee = session.get(Employee, org["head"])
         assert employee is not None
         employee.language = "en"
-        session.add(Notification(recipient_id=org["head"], kind="escalation", title="升级给你：审批订单 17",
-                                 message_id="Escalated to you: %(title)s", dedupe_key="order-17:escalation:1",
-                                 params={"title": "审批订单 17", "title_message": ["Approve order %(order)s",
-                                                                                 {"order": "17"}]}))
+        session.add(
+            Notification(
+                recipient_id=org["head"],
+                kind="escalation",
+                title="升级给你：审批订单 17",
+                message_id="Escalated to you: %(title)s",
+                dedupe_key="order-17:escalation:1",
+                params={"title": "审批订单 17", "title_message": ["Approve order %(order)s", {"order": "17"}]},
+            )
+        )
     with db.session() as session:
         notification = session.query(Notification).filter_by(dedupe_key="order-17:escalation:1").one()
 
@@ -278,29 +309,50 @@ async def test_an_email_comes_in_the_recipients_language(
 
 
 async def test_a_notice_links_straight_to_its_task_or_its_case(
-        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
-        robot: WeComRobot) -> None:
+    db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder, robot: WeComRobot
+) -> None:
     """The e-mail and the robot text open the task the notice is about, or the case page when it
     is about a process (an order decided), never just the list of notifications."""
     customers = make_customers(db, org)
     with db.session() as session:
-        order = reserve_draft(session, owner_id=org["sales_south"], customer_id=customers.own,
-                              requested_date=date(2026, 12, 1), note="")
+        order = reserve_draft(
+            session, owner_id=org["sales_south"], customer_id=customers.own, requested_date=date(2026, 12, 1), note=""
+        )
         order_id, workflow_id = order.id, order.workflow_id
-        session.add_all([
-            Notification(recipient_id=org["manager_south"], kind="reminder", title="提醒：审批订单",
-                         task_id=f"{workflow_id}:r1-manager", process_id=workflow_id, dedupe_key=f"{workflow_id}:t"),
-            Notification(recipient_id=org["sales_south"], kind="info", title="订单已批准", process_id=workflow_id,
-                         dedupe_key=f"{workflow_id}:approved")])
+        session.add_all(
+            [
+                Notification(
+                    recipient_id=org["manager_south"],
+                    kind="reminder",
+                    title="提醒：审批订单",
+                    task_id=f"{workflow_id}:r1-manager",
+                    process_id=workflow_id,
+                    dedupe_key=f"{workflow_id}:t",
+                ),
+                Notification(
+                    recipient_id=org["sales_south"],
+                    kind="info",
+                    title="订单已批准",
+                    process_id=workflow_id,
+                    dedupe_key=f"{workflow_id}:approved",
+                ),
+            ]
+        )
     with db.session() as session:
-        ids = [row.id for row in session.query(Notification).filter(Notification.process_id == workflow_id)
-               .order_by(Notification.id)]
+        ids = [
+            row.id
+            for row in session.query(Notification)
+            .filter(Notification.process_id == workflow_id)
+            .order_by(Notification.id)
+        ]
     notify = notify_activities(db, settings)
     for notification_id in ids:
         await notify.deliver(notification_id)
 
-    texts = [mail.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
-             for mail in smtp.received]
+    texts = [
+        mail.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+        for mail in smtp.received
+    ]
     chats = [request.body["text"]["content"] for request in robot.requests]
     task_link, case_link = f"http://baton.test/tasks/{workflow_id}:r1-manager", f"http://baton.test/orders/{order_id}"
     assert task_link in texts[0] and task_link in chats[0]
@@ -309,21 +361,41 @@ async def test_a_notice_links_straight_to_its_task_or_its_case(
 
 
 async def test_temporal_retries_a_failed_delivery_without_sending_twice(
-        db: Database, org: OrgFixture, emails: dict[str, str], settings: Settings, smtp: SmtpRecorder,
-        robot: WeComRobot, temporal_client: Client, activity_executor: object) -> None:
+    db: Database,
+    org: OrgFixture,
+    emails: dict[str, str],
+    settings: Settings,
+    smtp: SmtpRecorder,
+    robot: WeComRobot,
+    temporal_client: Client,
+    activity_executor: object,
+) -> None:
     robot.answers += [ROBOT_RATE_LIMITED, ROBOT_RATE_LIMITED]
     task_queue = f"notify-{uuid.uuid4().hex[:8]}"
-    request = NotificationRequest(recipient_id=org["sales_south2"], kind="reminder", title="即将到期：交接客户档案",
-                                  dedupe_key="offboarding-9:customer_files:reminder")
-    async with Worker(temporal_client, task_queue=task_queue, workflows=[NotifyProbeWorkflow],
-                      activities=activities_for(db, settings), activity_executor=activity_executor):  # type: ignore[arg-type]
-        handle = await temporal_client.start_workflow(NotifyProbeWorkflow.run, request, id=f"notify-{task_queue}",
-                                                      task_queue=task_queue)
+    request = NotificationRequest(
+        recipient_id=org["sales_south2"],
+        kind="reminder",
+        title="即将到期：交接客户档案",
+        dedupe_key="offboarding-9:customer_files:reminder",
+    )
+    async with Worker(
+        temporal_client,
+        task_queue=task_queue,
+        workflows=[NotifyProbeWorkflow],
+        activities=activities_for(db, settings),
+        activity_executor=activity_executor,  # type: ignore[arg-type]
+    ):
+        handle = await temporal_client.start_workflow(
+            NotifyProbeWorkflow.run, request, id=f"notify-{task_queue}", task_queue=task_queue
+        )
         report = await handle.result()
 
     assert isinstance(report, DeliveryReport)
     assert report.sent == ["wecom"] and report.already_sent == ["email"], "the third attempt sent only WeCom"
     assert len(smtp.received) == 1 and len(robot.requests) == 3
-    attempts = [event for event in [e async for e in handle.fetch_history_events()]
-                if event.HasField("activity_task_started_event_attributes")]
+    attempts = [
+        event
+        for event in [e async for e in handle.fetch_history_events()]
+        if event.HasField("activity_task_started_event_attributes")
+    ]
     assert attempts[-1].activity_task_started_event_attributes.attempt == 3

@@ -33,8 +33,13 @@ def draw(macro: str, chart: object, label: str = "图表") -> str:
 
 # ----------------------------------------------------------------------------- horizontal bars
 def test_bars_are_as_long_as_their_values_and_the_largest_fills_the_area() -> None:
-    chart = bar_chart([Datum("华南", Decimal("3000.00"), "¥3,000.00"), Datum("华东", Decimal("1500.00"), "¥1,500.00"),
-                       Datum("华北", 0, "¥0.00")])
+    chart = bar_chart(
+        [
+            Datum("华南", Decimal("3000.00"), "¥3,000.00"),
+            Datum("华东", Decimal("1500.00"), "¥1,500.00"),
+            Datum("华北", 0, "¥0.00"),
+        ]
+    )
     south, east, north = chart.bars
     assert south.width == pytest.approx(2 * east.width, abs=0.02) and north.width == 0
     assert south.x == east.x == north.x, "bars start in one column"
@@ -82,14 +87,16 @@ def test_a_reference_line_sits_at_its_value_and_widens_the_scale_when_above_ever
     assert 0 <= mark.label.x <= chart.width - text_width("阈值 15%", 12)
     high = bar_chart([Datum("张伟", 5)], reference=Reference(10, "10"))
     assert high.reference is not None and high.reference.line.x1 == pytest.approx(
-        high.bars[0].x + 2 * high.bars[0].width, abs=0.02)
+        high.bars[0].x + 2 * high.bars[0].width, abs=0.02
+    )
 
 
 # ----------------------------------------------------------------------------- columns
 def test_twelve_weeks_of_counts_with_a_baseline() -> None:
     counts = [6, 5, 7, 4, 6, 5, 8, 6, 5, 3, 1, 0]
-    chart = column_chart([Datum(week, count) for week, count in zip(WEEKS, counts, strict=True)],
-                         reference=Reference(5, "基线 5/周"))
+    chart = column_chart(
+        [Datum(week, count) for week, count in zip(WEEKS, counts, strict=True)], reference=Reference(5, "基线 5/周")
+    )
     assert len(chart.columns) == 12 and not chart.empty
     assert [tick.label.text for tick in chart.ticks] == ["0", "2", "4", "6", "8"], "whole numbers for counts"
     base = chart.axis.y1
@@ -103,8 +110,11 @@ def test_twelve_weeks_of_counts_with_a_baseline() -> None:
     assert chart.reference.label.text == "基线 5/周" and chart.reference.label.anchor == "end"
     lefts = [column.segments[0].x for column in chart.columns if column.segments]
     assert lefts == sorted(lefts) and lefts[0] > chart.ticks[0].label.x, "oldest first, right of the axis"
-    assert all(column.segments[0].y + column.segments[0].height == pytest.approx(base, abs=0.02)
-               for column in chart.columns if column.segments)
+    assert all(
+        column.segments[0].y + column.segments[0].height == pytest.approx(base, abs=0.02)
+        for column in chart.columns
+        if column.segments
+    )
 
 
 def test_crowded_labels_are_thinned_keeping_the_newest() -> None:
@@ -125,7 +135,13 @@ def test_money_columns_get_round_ticks_and_values_that_do_not_fit_stay_in_the_ti
     chart = column_chart(months, width=360, tick_text=lambda value: f"{value / 10000:g}万")
     assert [tick.label.text for tick in chart.ticks] == ["0万", "5万", "10万", "15万", "20万"]
     assert [column.value.text if column.value else None for column in chart.columns] == [
-        None, None, "¥0.00", None, None, None], "¥175,000.25 is wider than its column; ¥0.00 is not"
+        None,
+        None,
+        "¥0.00",
+        None,
+        None,
+        None,
+    ], "¥175,000.25 is wider than its column; ¥0.00 is not"
     assert chart.columns[4].title == "5月: ¥175,000.25"
 
 
@@ -162,9 +178,17 @@ def test_a_legend_wraps_at_phone_width() -> None:
     assert all(entry.label.x + text_width(entry.label.text, chart.font_size) <= 320 for entry in chart.legend)
 
 
-@pytest.mark.parametrize(("maximum", "integer", "expected"), [
-    (3, True, (3, 1)), (12, True, (15, 5)), (0, True, (1, 1)), (0.4, False, (0.4, 0.1)),
-    (1234567.89, False, (1250000, 250000)), (100, False, (100, 20))])
+@pytest.mark.parametrize(
+    ("maximum", "integer", "expected"),
+    [
+        (3, True, (3, 1)),
+        (12, True, (15, 5)),
+        (0, True, (1, 1)),
+        (0.4, False, (0.4, 0.1)),
+        (1234567.89, False, (1250000, 250000)),
+        (100, False, (100, 20)),
+    ],
+)
 def test_round_axis_steps(maximum: float, integer: bool, expected: tuple[float, float]) -> None:
     assert nice_scale(maximum, integer=integer) == pytest.approx(expected)
 

@@ -52,8 +52,12 @@ async def test_a_bad_plan_is_refused_with_a_clear_error_and_nothing_saved(api, d
 async def test_bad_periods_are_refused(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     finance = await api("finance")
     assert (await finance.put("/api/commission/plan", json=PLAN)).status_code == 200
-    for period, code in (("2026-13", "invalid_input"), ("26-10", "invalid_input"), ("2999-01", "period_not_over"),
-                         (last_period()[:4] + "-xx", "invalid_input")):
+    for period, code in (
+        ("2026-13", "invalid_input"),
+        ("26-10", "invalid_input"),
+        ("2999-01", "period_not_over"),
+        (last_period()[:4] + "-xx", "invalid_input"),
+    ):
         response = await finance.post("/api/commission/settlements", json={"period": period})
         assert (response.status_code, error(response)["code"]) == (422, code), period
     current = next_period(last_period())
@@ -86,7 +90,8 @@ def test_the_plan_in_force_for_the_period_is_used_and_its_version_recorded(db: D
 
 
 async def test_recomputing_during_the_review_replaces_the_draft_and_reopens_the_window(
-        skipping_api, time_skipping_env, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    skipping_api, time_skipping_env, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     period = previous_period(last_period())
     finance, zhang = await skipping_api("finance"), await skipping_api("sales_south")
     assert (await finance.put("/api/commission/plan", json=PLAN)).status_code == 200
@@ -111,21 +116,26 @@ async def test_recomputing_during_the_review_replaces_the_draft_and_reopens_the_
     await wait_for_row(db, Task, withdrawn.id, lambda task: task.status == "cancelled")
     await wait_for_settlement(db, period, "employee_review", run=3)
     with db.session() as session:
-        told = session.scalars(select(Notification).where(Notification.recipient_id == org["sales_south"],
-                                                          Notification.process_id == f"commission-{period}")).all()
+        told = session.scalars(
+            select(Notification).where(
+                Notification.recipient_id == org["sales_south"], Notification.process_id == f"commission-{period}"
+            )
+        ).all()
     assert len(told) == 3  # once per draft
 
 
 async def test_finance_sends_a_settlement_back_to_the_managers_with_a_comment(
-        skipping_api, time_skipping_env, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    skipping_api, time_skipping_env, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     period = previous_period(previous_period(last_period()))
     finance, manager = await skipping_api("finance"), await skipping_api("manager_south")
     assert (await finance.put("/api/commission/plan", json=PLAN)).status_code == 200
     pay(db, sale(db, org, "sales_south", "1000.00"), "1000.00", day_in(period, 3))
     assert (await finance.post("/api/commission/settlements", json={"period": period})).status_code == 201
     await wait_for_settlement(db, period, "employee_review")
-    await time_skipping_env.fast_forward(time_skipping_env.client.get_workflow_handle(f"commission-{period}"),
-                                         timedelta(days=10))
+    await time_skipping_env.fast_forward(
+        time_skipping_env.client.get_workflow_handle(f"commission-{period}"), timedelta(days=10)
+    )
     first_round = await team_task(db, f"commission-{period}", org.team_ids["south"])
     assert (await act(manager, first_round.id, "approve")).status_code == 200
     approval = await open_task(db, f"commission-{period}", "commission_approval")
@@ -139,14 +149,20 @@ async def test_finance_sends_a_settlement_back_to_the_managers_with_a_comment(
     assert recompute.status_code == 200  # still before finance's review
 
 
-async def test_a_correction_after_locking_lands_in_the_next_open_settlement(
-        api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_a_correction_after_locking_lands_in_the_next_open_settlement(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     save_plan(db, org)
     pay(db, sale(db, org, "sales_south", "1000.00"), "1000.00", "2026-09-10")
     settle(db, "2026-09", lock=True)
     finance = await api("finance")
-    waiting = await finance.post("/api/commission/corrections", json={
-        "employee_id": org["sales_east"], "amount": "-30.00", "reason": "九月重复计提", "corrects_period": "2026-09"})
+    waiting = await finance.post(
+        "/api/commission/corrections",
+        json={
+            "employee_id": org["sales_east"],
+            "amount": "-30.00",
+            "reason": "九月重复计提",
+            "corrects_period": "2026-09",
+        },
+    )
     assert waiting.status_code == 201 and waiting.json()["settlement_period"] is None
     october = settle(db, "2026-10")  # the next computation picks the correction up
     body = (await finance.get("/api/commission/settlements/2026-10")).json()
@@ -155,13 +171,16 @@ async def test_a_correction_after_locking_lands_in_the_next_open_settlement(
     assert [line["reason"] for line in east["lines"]] == ["九月重复计提"]
     assert october.run == 1
     sales = await api("sales_south")
-    refused = await sales.post("/api/commission/corrections", json={
-        "employee_id": org["sales_south"], "amount": "100.00", "reason": "x", "corrects_period": "2026-09"})
+    refused = await sales.post(
+        "/api/commission/corrections",
+        json={"employee_id": org["sales_south"], "amount": "100.00", "reason": "x", "corrects_period": "2026-09"},
+    )
     assert refused.status_code == 403
 
 
 async def test_the_monthly_schedule_is_created_once_and_opens_last_months_settlement_once(
-        worker, settings, temporal_client: Client, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    worker, settings, temporal_client: Client, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     queue = settings.temporal.task_queue
     await ensure_schedules(temporal_client, queue, "Asia/Shanghai")
     await ensure_schedules(temporal_client, queue, "Asia/Shanghai")
@@ -174,24 +193,29 @@ async def test_the_monthly_schedule_is_created_once_and_opens_last_months_settle
     await temporal_client.get_schedule_handle(RISK_SCAN_SCHEDULE).delete()
 
     period = last_period()
-    nothing = await temporal_client.execute_workflow("CommissionMonthly", id=f"tick-{queue}-0",
-                                                     task_queue=queue)
+    nothing = await temporal_client.execute_workflow("CommissionMonthly", id=f"tick-{queue}-0", task_queue=queue)
     assert nothing is None  # no plan yet: finance is told instead
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Notification).where(
-            Notification.recipient_id == org["finance"], Notification.message_id.like("%not opened%"))) == 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.recipient_id == org["finance"], Notification.message_id.like("%not opened%"))
+            )
+            == 1
+        )
     save_plan(db, org, effective_from="2020-01")
-    first = await temporal_client.execute_workflow("CommissionMonthly", id=f"tick-{queue}-1",
-                                                   task_queue=queue)
+    first = await temporal_client.execute_workflow("CommissionMonthly", id=f"tick-{queue}-1", task_queue=queue)
     await wait_for_settlement(db, period, "employee_review")
-    second = await temporal_client.execute_workflow("CommissionMonthly", id=f"tick-{queue}-2",
-                                                    task_queue=queue)
+    second = await temporal_client.execute_workflow("CommissionMonthly", id=f"tick-{queue}-2", task_queue=queue)
     assert (first, second) == (period, None)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(CommissionSettlement)) == 1
     # The Temporal Web UI filters by the same business terms (visibility is eventually consistent).
-    query = (f"BatonProcess = 'commission' AND BatonSubject = '{period}' AND BatonStatus = 'employee_review' "
-             f"AND TaskQueue = '{queue}'")
+    query = (
+        f"BatonProcess = 'commission' AND BatonSubject = '{period}' AND BatonStatus = 'employee_review' "
+        f"AND TaskQueue = '{queue}'"
+    )
     for _ in range(200):
         found = [execution.id async for execution in temporal_client.list_workflows(query)]
         if found:

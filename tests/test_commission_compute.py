@@ -15,23 +15,36 @@ from tests.support.org import OrgFixture
 
 def statement(db: Database, settled: Settled, employee_id: int) -> dict[str, int]:
     with db.session() as session:
-        row = session.scalars(select(CommissionStatement).where(
-            CommissionStatement.settlement_id == settled.settlement_id, CommissionStatement.run == settled.run,
-            CommissionStatement.employee_id == employee_id)).one()
-        return {"collected": row.collected_fen, "gross": row.gross_fen, "clawback": row.clawback_fen,
-                "held": row.held_fen, "released": row.released_fen, "forfeited": row.forfeited_fen,
-                "refunded": row.refunded_fen}
+        row = session.scalars(
+            select(CommissionStatement).where(
+                CommissionStatement.settlement_id == settled.settlement_id,
+                CommissionStatement.run == settled.run,
+                CommissionStatement.employee_id == employee_id,
+            )
+        ).one()
+        return {
+            "collected": row.collected_fen,
+            "gross": row.gross_fen,
+            "clawback": row.clawback_fen,
+            "held": row.held_fen,
+            "released": row.released_fen,
+            "forfeited": row.forfeited_fen,
+            "refunded": row.refunded_fen,
+        }
 
 
 def test_a_payment_exactly_at_a_tier_boundary_earns_the_lower_rate_and_the_next_the_higher(
-        db: Database, org: OrgFixture) -> None:
+    db: Database, org: OrgFixture
+) -> None:
     save_plan(db, org)
     order = sale(db, org, "sales_south", "200000.00")
     first = pay(db, order, "100000.00", "2026-10-05")
     second = pay(db, order, "10.00", "2026-10-06")
     settled = settle(db, "2026-10")
-    assert settled.lines(db) == [(first, "earned", "100000.00", "2000.00", None),
-                                 (second, "earned", "10.00", "0.30", None)]
+    assert settled.lines(db) == [
+        (first, "earned", "100000.00", "2000.00", None),
+        (second, "earned", "10.00", "0.30", None),
+    ]
 
 
 def test_a_payment_across_a_boundary_earns_each_rate_on_its_own_section(db: Database, org: OrgFixture) -> None:
@@ -48,7 +61,8 @@ def test_a_payment_across_a_boundary_earns_each_rate_on_its_own_section(db: Data
 
 
 def test_the_ladder_runs_in_the_order_money_came_in_not_the_order_it_was_recorded(
-        db: Database, org: OrgFixture) -> None:
+    db: Database, org: OrgFixture
+) -> None:
     save_plan(db, org)
     order = sale(db, org, "sales_south", "300000.00")
     later = pay(db, order, "100000.00", "2026-10-20")
@@ -61,8 +75,11 @@ def test_the_ladder_runs_in_the_order_money_came_in_not_the_order_it_was_recorde
 def test_each_line_is_rounded_half_up_to_the_fen_once_and_totals_are_their_sum(db: Database, org: OrgFixture) -> None:
     save_plan(db, org, tiers=[{"from": "0", "rate": "0.025"}])
     order = sale(db, org, "sales_south", "1000.00")
-    payments = [pay(db, order, "0.20", "2026-10-05"), pay(db, order, "0.10", "2026-10-06"),
-                pay(db, order, "0.20", "2026-10-07")]
+    payments = [
+        pay(db, order, "0.20", "2026-10-05"),
+        pay(db, order, "0.10", "2026-10-06"),
+        pay(db, order, "0.20", "2026-10-07"),
+    ]
     settled = settle(db, "2026-10")
     assert [line[3] for line in settled.lines(db)] == ["0.01", "0.00", "0.01"]  # 0.005 → 0.01, 0.0025 → 0.00
     assert [line[0] for line in settled.lines(db)] == payments
@@ -70,7 +87,8 @@ def test_each_line_is_rounded_half_up_to_the_fen_once_and_totals_are_their_sum(d
 
 
 def test_a_refund_in_the_next_period_claws_back_its_payments_share_paired_and_negative(
-        db: Database, org: OrgFixture) -> None:
+    db: Database, org: OrgFixture
+) -> None:
     save_plan(db, org)
     order = sale(db, org, "sales_south", "1000.00")
     payment = pay(db, order, "1000.00", "2026-10-10")
@@ -105,7 +123,8 @@ def test_payments_on_orders_never_approved_earn_nothing(db: Database, org: OrgFi
 
 
 def test_a_leavers_commission_on_an_owed_order_is_held_then_released_when_the_money_arrives(
-        db: Database, org: OrgFixture) -> None:
+    db: Database, org: OrgFixture
+) -> None:
     save_plan(db, org)
     start_offboarding(db, org, "sales_south", "2026-10-01")
     owed = sale(db, org, "sales_south", "10000.00")
@@ -120,8 +139,10 @@ def test_a_leavers_commission_on_an_owed_order_is_held_then_released_when_the_mo
     rest = pay(db, owed, "6000.00", "2026-11-20")
     november = settle(db, "2026-11")
     # the order is paid by November's end: the new money earns, and October's hold is released
-    assert november.lines(db) == [(rest, "earned", "6000.00", "120.00", None),
-                                  (part, "released", "0.00", "80.00", None)]
+    assert november.lines(db) == [
+        (rest, "earned", "6000.00", "120.00", None),
+        (part, "released", "0.00", "80.00", None),
+    ]
     assert statement(db, november, org["sales_south"])["released"] == 8000
 
 
@@ -151,8 +172,12 @@ def test_money_recorded_late_for_a_locked_period_reaches_the_next_statement_once
 
 def test_a_service_with_its_own_rate_earns_it_flat_on_its_share_of_each_payment(db: Database, org: OrgFixture) -> None:
     with db.session() as session:
-        session.add_all([Service(code=code, name=code, unit="件", list_price=1, floor_price=1, capacity_per_day=10)
-                         for code in ("LTL", "WH")])
+        session.add_all(
+            [
+                Service(code=code, name=code, unit="件", list_price=1, floor_price=1, capacity_per_day=10)
+                for code in ("LTL", "WH")
+            ]
+        )
     save_plan(db, org, service_rates={"WH": "0.10"})
     order = sale(db, org, "sales_south", "1000.00", lines=[("LTL", "600.00"), ("WH", "400.00")])
     payment = pay(db, order, "500.00", "2026-10-10")
@@ -172,8 +197,9 @@ def test_recomputing_gives_the_same_lines_and_replaces_the_draft_whole(db: Datab
     assert second.lines(db) == first_lines and len(first_lines) == 3
     assert published_run(db, first.settlement_id) == 2
     with db.session() as session:
-        runs = set(session.scalars(select(CommissionLine.run).where(
-            CommissionLine.settlement_id == first.settlement_id)))
+        runs = set(
+            session.scalars(select(CommissionLine.run).where(CommissionLine.settlement_id == first.settlement_id))
+        )
     assert runs == {2}
 
 

@@ -34,13 +34,15 @@ PERIOD = "2026-10"  # settled without the process: the records as its activities
 
 
 @pytest_asyncio.fixture
-async def pages(settings: Settings, db: Database, org: OrgFixture, time_skipping_env: WorkflowEnvironment,
-                skipping_worker: Worker) -> AsyncIterator[httpx.AsyncClient]:
+async def pages(
+    settings: Settings, db: Database, org: OrgFixture, time_skipping_env: WorkflowEnvironment, skipping_worker: Worker
+) -> AsyncIterator[httpx.AsyncClient]:
     """A browser-like client of an app whose processes run on the time-skipping server."""
     from web.app import create_app
 
-    app = create_app(settings.with_changes(process_clock_lead=90 * 24 * 3600.0), db=db,
-                     temporal=time_skipping_env.client)
+    app = create_app(
+        settings.with_changes(process_clock_lead=90 * 24 * 3600.0), db=db, temporal=time_skipping_env.client
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://baton.test") as client:
         yield client
 
@@ -81,32 +83,48 @@ async def test_the_list_and_the_open_form(pages: httpx.AsyncClient, db: Database
 
 
 async def test_the_plan_form_saves_a_version_and_shows_every_problem_inline(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     make_services(db)
     await login_as(anonymous, "finance")
     page = await anonymous.get("/commission/plan")
     assert page.status_code == 200 and "还没有提成方案" in page.text and "零担运输 (LTL)" in page.text
     headers = htmx(page.text)
     base = {"effective_from": "2026-01", "hold_forfeit_days": ""}
-    unsorted = await anonymous.post("/commission/plan", headers=headers, data={
-        **base, "tier_from": ["0", "100000", "50000"], "tier_rate": ["2", "3", "2.5"]})
+    unsorted = await anonymous.post(
+        "/commission/plan",
+        headers=headers,
+        data={**base, "tier_from": ["0", "100000", "50000"], "tier_rate": ["2", "3", "2.5"]},
+    )
     assert unsorted.status_code == 422 and "<html" not in unsorted.text
     assert "档位须按起点从小到大排列，且不能重叠" in section(unsorted.text, "plan-form")
     assert 'value="50000"' in unsorted.text, "what was typed stays in the form"
-    negative = await anonymous.post("/commission/plan", headers=headers, data={
-        **base, "tier_from": ["0", "100000"], "tier_rate": ["2", "-1"]})
+    negative = await anonymous.post(
+        "/commission/plan", headers=headers, data={**base, "tier_from": ["0", "100000"], "tier_rate": ["2", "-1"]}
+    )
     assert negative.status_code == 422 and "费率为 0 到 100 之间的百分数" in negative.text
     assert negative.text.count('class="has-problem"') == 1, "the tier row with the problem is marked"
-    unknown = await anonymous.post("/commission/plan", headers=headers, data={
-        **base, "tier_from": ["0"], "tier_rate": ["2"], "service_code": ["NOPE"], "service_rate": ["10"]})
+    unknown = await anonymous.post(
+        "/commission/plan",
+        headers=headers,
+        data={**base, "tier_from": ["0"], "tier_rate": ["2"], "service_code": ["NOPE"], "service_rate": ["10"]},
+    )
     assert unknown.status_code == 422 and "未知的服务：NOPE" in unknown.text
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(CommissionPlan)) == 0, "nothing saved on error"
 
-    saved = await anonymous.post("/commission/plan", data={
-        "csrf_token": form_token(page.text), **base, "hold_forfeit_days": "90",
-        "tier_from": ["0", "100000", ""], "tier_rate": ["2", "2.75", ""],
-        "service_code": ["LTL", ""], "service_rate": ["5", ""]})
+    saved = await anonymous.post(
+        "/commission/plan",
+        data={
+            "csrf_token": form_token(page.text),
+            **base,
+            "hold_forfeit_days": "90",
+            "tier_from": ["0", "100000", ""],
+            "tier_rate": ["2", "2.75", ""],
+            "service_code": ["LTL", ""],
+            "service_rate": ["5", ""],
+        },
+    )
     assert saved.status_code == 303 and saved.headers["location"] == "/commission/plan?saved=1"
     shown = await anonymous.get(saved.headers["location"])
     in_force = section(shown.text, "plan-in-force")
@@ -124,7 +142,8 @@ async def test_the_plan_form_saves_a_version_and_shows_every_problem_inline(
 
 
 async def test_the_settlement_page_shows_progress_then_the_statements_each_may_see(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     settlement_id = support.opened(db, org, PERIOD)
     support.heartbeat(db, settlement_id, 0.4)
     await login_as(anonymous, "finance")
@@ -148,8 +167,10 @@ async def test_the_settlement_page_shows_progress_then_the_statements_each_may_s
         link = f"/commission/{PERIOD}/export.{file_format}"
         assert f'href="{link}"' in done.text
         download = await anonymous.get(link)
-        assert download.status_code == 200 and f"commission-{PERIOD}.{file_format}" in \
-            download.headers["Content-Disposition"]
+        assert (
+            download.status_code == 200
+            and f"commission-{PERIOD}.{file_format}" in download.headers["Content-Disposition"]
+        )
     assert "张伟" in (await anonymous.get(f"/commission/{PERIOD}/export.csv")).content.decode("utf-8-sig")
 
     await login_as(anonymous, "sales_south")
@@ -171,7 +192,8 @@ async def test_the_settlement_page_shows_progress_then_the_statements_each_may_s
 
 
 async def test_a_statement_line_by_line_for_its_owner_and_for_others(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     support.computed_month(db, org, PERIOD, SettlementStatus.employee_review)
     await login_as(anonymous, "sales_south")
     mine = await anonymous.get(f"/commission/{PERIOD}/mine")
@@ -203,14 +225,16 @@ async def test_a_statement_line_by_line_for_its_owner_and_for_others(
 
 
 async def test_statement_lines_name_the_customer_order_payment_rate_and_what_they_mean(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     save_plan(db, org)
     month = support.month_of_sales(db, org, PERIOD, east=False)
     pay(db, month.order, "12000.00", day_in(PERIOD, 8), refund_of=month.first)
     support.publish(db, PERIOD, SettlementStatus.employee_review)
     with db.session() as session:
-        customer = session.scalars(select(Customer).join(Order, Order.customer_id == Customer.id)
-                                   .where(Order.id == month.order)).one()
+        customer = session.scalars(
+            select(Customer).join(Order, Order.customer_id == Customer.id).where(Order.id == month.order)
+        ).one()
     await login_as(anonymous, "sales_south")
     mine = (await anonymous.get(f"/commission/{PERIOD}/mine")).text
     earned = re.search(rf'<tr id="line-{month.first}-earned".*?</tr>', mine, re.S)
@@ -227,13 +251,18 @@ async def test_statement_lines_name_the_customer_order_payment_rate_and_what_the
 
 
 async def test_a_dispute_is_filed_resolved_and_the_team_approved_from_the_pages(
-        pages: httpx.AsyncClient, skipping_api, time_skipping_env: WorkflowEnvironment,  # type: ignore[no-untyped-def]
-        db: Database, org: OrgFixture) -> None:
+    pages: httpx.AsyncClient,
+    skipping_api,
+    time_skipping_env: WorkflowEnvironment,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     period = last_period()
     save_plan(db, org, effective_from="2020-01")
     month = support.month_of_sales(db, org, period)
-    assert (await (await skipping_api("finance")).post("/api/commission/settlements",
-                                                       json={"period": period})).status_code == 201
+    assert (
+        await (await skipping_api("finance")).post("/api/commission/settlements", json={"period": period})
+    ).status_code == 201
     await wait_for_settlement(db, period, "employee_review")
 
     await login_as(pages, "sales_south")
@@ -255,8 +284,9 @@ async def test_a_dispute_is_filed_resolved_and_the_team_approved_from_the_pages(
     await login_as(pages, "manager_south")
     early = section((await pages.get(f"/commission/{period}")).text, "disputes")
     assert "这笔应按老客户费率" in early and "核对期结束后由团队经理处理" in early and "<form" not in early
-    await time_skipping_env.fast_forward(time_skipping_env.client.get_workflow_handle(f"commission-{period}"),
-                                         timedelta(days=10))
+    await time_skipping_env.fast_forward(
+        time_skipping_env.client.get_workflow_handle(f"commission-{period}"), timedelta(days=10)
+    )
     task = await support.review_task(db, period, "commission_review", org.team_ids["south"])
     await wait_for_settlement(db, period, "manager_review")
     from_inbox = (await pages.get(f"/tasks/{task.id}")).text
@@ -272,8 +302,9 @@ async def test_a_dispute_is_filed_resolved_and_the_team_approved_from_the_pages(
     no_amount = await pages.post(resolve, data={"decision": "adjusted", "reason": "老客户"}, headers=headers)
     assert no_amount.status_code == 422 and "调整需要一个不为零的金额" in no_amount.text
     assert 'id="disputes"' in no_amount.text and ">老客户</textarea>" in no_amount.text
-    resolved = await pages.post(resolve, data={"decision": "adjusted", "amount": "50", "reason": "老客户按合同多提"},
-                                headers=headers)
+    resolved = await pages.post(
+        resolve, data={"decision": "adjusted", "amount": "50", "reason": "老客户按合同多提"}, headers=headers
+    )
     assert resolved.status_code == 200, resolved.text
     panel = section(resolved.text, "disputes")
     assert "已调整 ¥50.00 · 陈杰: 老客户按合同多提" in panel and "<form" not in panel
@@ -302,7 +333,8 @@ async def test_a_dispute_is_filed_resolved_and_the_team_approved_from_the_pages(
 
 
 async def test_finance_recomputes_from_the_page_and_watches_the_new_draft(
-        pages: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    pages: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     period = last_period()
     save_plan(db, org, effective_from="2020-01")
     month = support.month_of_sales(db, org, period, east=False)
@@ -330,8 +362,14 @@ async def test_finance_recomputes_from_the_page_and_watches_the_new_draft(
 
 
 async def test_the_navigation_leads_to_commission(anonymous: httpx.AsyncClient, org: OrgFixture) -> None:
-    for username, shown in (("sales_south", True), ("manager_south", True), ("head", True), ("finance", True),
-                            ("admin", True), ("hr", False)):
+    for username, shown in (
+        ("sales_south", True),
+        ("manager_south", True),
+        ("head", True),
+        ("finance", True),
+        ("admin", True),
+        ("hr", False),
+    ):
         await login_as(anonymous, username)
         home = await anonymous.get("/")
         assert ('href="/commission"' in home.text and ">提成<" in home.text) is shown, username

@@ -41,8 +41,11 @@ async def settlement(client: httpx.AsyncClient, period: str, **params: Any) -> d
 async def open_task(db: Database, workflow_id: str, kind: str) -> Task:
     for _ in range(400):
         with db.session() as session:
-            task = session.scalars(select(Task).where(Task.workflow_id == workflow_id, Task.kind == kind,
-                                                      Task.status == "open").order_by(Task.created_at)).first()
+            task = session.scalars(
+                select(Task)
+                .where(Task.workflow_id == workflow_id, Task.kind == kind, Task.status == "open")
+                .order_by(Task.created_at)
+            ).first()
         if task is not None:
             return await wait_for_row(db, Task, task.id, lambda row: row.status == "open")
         await asyncio.sleep(0.025)
@@ -52,8 +55,11 @@ async def open_task(db: Database, workflow_id: str, kind: str) -> Task:
 async def team_task(db: Database, workflow_id: str, team_id: int) -> Task:
     for _ in range(400):
         with db.session() as session:
-            tasks = session.scalars(select(Task).where(Task.workflow_id == workflow_id,
-                                                       Task.kind == "commission_review", Task.status == "open"))
+            tasks = session.scalars(
+                select(Task).where(
+                    Task.workflow_id == workflow_id, Task.kind == "commission_review", Task.status == "open"
+                )
+            )
             found = [task for task in tasks if (task.context or {}).get("team_id") == team_id]
         if found:
             return found[0]
@@ -62,7 +68,8 @@ async def team_task(db: Database, workflow_id: str, team_id: int) -> Task:
 
 
 async def test_a_month_is_settled_reviewed_disputed_adjusted_approved_and_locked(
-        skipping_api, time_skipping_env, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    skipping_api, time_skipping_env, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     period = last_period()
     finance, admin = await skipping_api("finance"), await skipping_api("admin")
     zhang, wang = await skipping_api("sales_south"), await skipping_api("sales_east")
@@ -98,22 +105,32 @@ async def test_a_month_is_settled_reviewed_disputed_adjusted_approved_and_locked
     own = await settlement(zhang, period)
     assert [row["employee_id"] for row in own["statements"]] == [org["sales_south"]]
     with db.session() as session:
-        told = session.scalars(select(Notification).where(Notification.recipient_id == org["sales_south"],
-                                                          Notification.message_id == READY)).all()
+        told = session.scalars(
+            select(Notification).where(
+                Notification.recipient_id == org["sales_south"], Notification.message_id == READY
+            )
+        ).all()
     assert len(told) == 1
 
-    disputed = await zhang.post(f"/api/commission/settlements/{period}/disputes",
-                                json={"payment_id": first, "kind": "earned", "comment": "这笔回款应按老客户费率"})
+    disputed = await zhang.post(
+        f"/api/commission/settlements/{period}/disputes",
+        json={"payment_id": first, "kind": "earned", "comment": "这笔回款应按老客户费率"},
+    )
     assert disputed.status_code == 201, disputed.text
     dispute_id = disputed.json()["id"]
-    twice = await zhang.post(f"/api/commission/settlements/{period}/disputes",
-                             json={"payment_id": first, "kind": "earned", "comment": "再说一次"})
+    twice = await zhang.post(
+        f"/api/commission/settlements/{period}/disputes",
+        json={"payment_id": first, "kind": "earned", "comment": "再说一次"},
+    )
     assert twice.status_code == 409 and error(twice)["code"] == "already_disputed"
-    not_theirs = await wang.post(f"/api/commission/settlements/{period}/disputes",
-                                 json={"payment_id": first, "kind": "earned", "comment": "x"})
+    not_theirs = await wang.post(
+        f"/api/commission/settlements/{period}/disputes", json={"payment_id": first, "kind": "earned", "comment": "x"}
+    )
     assert not_theirs.status_code == 404 and error(not_theirs)["code"] == "line_not_found"
-    early = await south.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
-                             json={"decision": "adjusted", "amount": "50.00", "reason": "老客户"})
+    early = await south.post(
+        f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
+        json={"decision": "adjusted", "amount": "50.00", "reason": "老客户"},
+    )
     assert early.status_code == 409 and error(early)["code"] == "not_manager_review"
 
     # The window closes on its own; each team's manager gets the review.
@@ -122,23 +139,33 @@ async def test_a_month_is_settled_reviewed_disputed_adjusted_approved_and_locked
     south_task = await team_task(db, f"commission-{period}", org.team_ids["south"])
     east_task = await team_task(db, f"commission-{period}", org.team_ids["east"])
     assert (south_task.assignee_id, east_task.assignee_id) == (org["manager_south"], org["manager_east"])
-    late = await zhang.post(f"/api/commission/settlements/{period}/disputes",
-                            json={"payment_id": first + 1, "kind": "earned", "comment": "晚了"})
+    late = await zhang.post(
+        f"/api/commission/settlements/{period}/disputes",
+        json={"payment_id": first + 1, "kind": "earned", "comment": "晚了"},
+    )
     assert late.status_code == 409 and error(late)["code"] == "review_closed"
 
     blocked = await act(south, south_task.id, "approve")
     assert blocked.status_code == 422 and [d["code"] for d in error(blocked)["details"]] == ["disputes_open"]
-    outsider = await east.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
-                               json={"decision": "rejected", "reason": "不是我的团队"})
+    outsider = await east.post(
+        f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
+        json={"decision": "rejected", "reason": "不是我的团队"},
+    )
     assert outsider.status_code == 404, "another team's dispute answers as a missing one"
-    not_reviewer = await finance.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
-                                      json={"decision": "rejected", "reason": "财务不审"})
+    not_reviewer = await finance.post(
+        f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
+        json={"decision": "rejected", "reason": "财务不审"},
+    )
     assert not_reviewer.status_code == 403, "finance reads every statement but does not review"
-    no_amount = await south.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
-                                 json={"decision": "adjusted", "reason": "老客户"})
+    no_amount = await south.post(
+        f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
+        json={"decision": "adjusted", "reason": "老客户"},
+    )
     assert no_amount.status_code == 422
-    resolved = await south.post(f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
-                                json={"decision": "adjusted", "amount": "50.00", "reason": "老客户按合同多提0.5%"})
+    resolved = await south.post(
+        f"/api/commission/settlements/{period}/disputes/{dispute_id}/resolve",
+        json={"decision": "adjusted", "amount": "50.00", "reason": "老客户按合同多提0.5%"},
+    )
     assert resolved.status_code == 200, resolved.text
     assert (await act(south, south_task.id, "approve")).status_code == 200
     twice_approved = await act(south, south_task.id, "approve")
@@ -156,8 +183,10 @@ async def test_a_month_is_settled_reviewed_disputed_adjusted_approved_and_locked
     assert adjustment[0]["commission"] == "50.00" and adjustment[0]["reason"] == "老客户按合同多提0.5%"
     assert [line["dispute"]["status"] for line in mine["lines"] if line.get("dispute")] == ["adjusted"]
 
-    after = await zhang.post(f"/api/commission/settlements/{period}/disputes",
-                             json={"payment_id": first + 1, "kind": "earned", "comment": "锁定之后"})
+    after = await zhang.post(
+        f"/api/commission/settlements/{period}/disputes",
+        json={"payment_id": first + 1, "kind": "earned", "comment": "锁定之后"},
+    )
     assert after.status_code == 409 and error(after)["code"] == "settlement_locked"
     recomputed = await finance.post(f"/api/commission/settlements/{period}/recompute")
     assert recomputed.status_code == 409 and error(recomputed)["code"] == "settlement_locked"
@@ -165,8 +194,10 @@ async def test_a_month_is_settled_reviewed_disputed_adjusted_approved_and_locked
     exported = await finance.get(f"/api/commission/settlements/{period}/export.csv")
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert {(int(row["employee_id"]), row["net"]) for row in rows} == {(org["sales_south"], "2950.00"),
-                                                                      (org["sales_east"], "100.00")}
+    assert {(int(row["employee_id"]), row["net"]) for row in rows} == {
+        (org["sales_south"], "2950.00"),
+        (org["sales_east"], "100.00"),
+    }
     workbook = await finance.get(f"/api/commission/settlements/{period}/export.xlsx")
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     assert sheet is not None and sheet.max_row == 3

@@ -12,15 +12,27 @@ from store.repo import company_settings
 from tests.support.org import OrgFixture
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("order.head_threshold", "abc"), ("order.head_threshold", None), ("order.head_threshold", "-5"),
-    ("order.head_threshold", "1.234"), ("order.head_threshold", 1e30), ("order.head_threshold", "NaN"),
-    ("order.head_threshold", "99999999999999"), ("order.head_threshold", True),
-    ("pool.daily_claims", "ten"), ("pool.daily_claims", -1), ("pool.daily_claims", "１０"),
-    ("pool.daily_claims", 100000), ("pool.daily_claims", [3]),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("order.head_threshold", "abc"),
+        ("order.head_threshold", None),
+        ("order.head_threshold", "-5"),
+        ("order.head_threshold", "1.234"),
+        ("order.head_threshold", 1e30),
+        ("order.head_threshold", "NaN"),
+        ("order.head_threshold", "99999999999999"),
+        ("order.head_threshold", True),
+        ("pool.daily_claims", "ten"),
+        ("pool.daily_claims", -1),
+        ("pool.daily_claims", "１０"),
+        ("pool.daily_claims", 100000),
+        ("pool.daily_claims", [3]),
+    ],
+)
 async def test_a_value_that_does_not_fit_is_refused_and_nothing_is_stored(  # type: ignore[no-untyped-def]
-        api, org: OrgFixture, db: Database, key: str, value: object) -> None:
+    api, org: OrgFixture, db: Database, key: str, value: object
+) -> None:
     admin = await api("admin")
     response = await admin.put(f"/api/settings/{key}", json={"value": value})
     assert response.status_code == 422, response.text
@@ -28,8 +40,10 @@ async def test_a_value_that_does_not_fit_is_refused_and_nothing_is_stored(  # ty
     assert detail["field"] == "value" and "%(" not in detail["message"]
     with db.session() as session:
         assert session.get(Setting, key) is None
-        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "setting.changed")) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "setting.changed"))
+            == 0
+        )
 
 
 async def test_an_unknown_key_is_404(api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -42,10 +56,13 @@ async def test_an_unknown_key_is_404(api, org: OrgFixture, db: Database) -> None
 
 
 async def test_values_are_stored_normalised_and_orders_still_submit_after_a_refused_change(  # type: ignore[no-untyped-def]
-        api, org: OrgFixture, db: Database) -> None:
+    api, org: OrgFixture, db: Database
+) -> None:
     admin = await api("admin")
     assert (await admin.put("/api/settings/order.head_threshold", json={"value": 250000})).json() == {
-        "key": "order.head_threshold", "value": "250000"}
+        "key": "order.head_threshold",
+        "value": "250000",
+    }
     assert (await admin.put("/api/settings/pool.daily_claims", json={"value": " 3 "})).json()["value"] == "3"
     assert (await admin.put("/api/settings/order.head_threshold", json={"value": "abc"})).status_code == 422
     listed = (await admin.get("/api/settings")).json()

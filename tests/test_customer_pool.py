@@ -29,9 +29,11 @@ def world(db: Database, org: OrgFixture) -> Territories:
 
 @pytest.fixture
 def leads(db: Database, world: Territories) -> dict[str, int]:
-    return {"south": add_lead(db, world.team("south"), "中山创新塑胶有限公司"),
-            "south_b": add_lead(db, world.team("south_b"), "江门新材料有限公司"),
-            "north": add_lead(db, world.team("north"), "武汉重型机床厂", region="华中")}
+    return {
+        "south": add_lead(db, world.team("south"), "中山创新塑胶有限公司"),
+        "south_b": add_lead(db, world.team("south_b"), "江门新材料有限公司"),
+        "north": add_lead(db, world.team("north"), "武汉重型机床厂", region="华中"),
+    }
 
 
 def company_midnight() -> datetime:
@@ -39,16 +41,29 @@ def company_midnight() -> datetime:
 
 
 POOL_SEEN = {
-    "sales_south": {"south"}, "sales_south2": {"south"}, "manager_south": {"south"},
-    "manager_south_b": {"south_b"}, "sales_south_b": {"south_b"}, "sales_north": {"north"},
-    "manager_north": {"north"}, "sales_east": set(), "manager_east": set(), "sales_free": set(),
-    "head": {"south", "south_b", "north"}, "admin": {"south", "south_b", "north"}, "finance": set(), "hr": set(),
+    "sales_south": {"south"},
+    "sales_south2": {"south"},
+    "manager_south": {"south"},
+    "manager_south_b": {"south_b"},
+    "sales_south_b": {"south_b"},
+    "sales_north": {"north"},
+    "manager_north": {"north"},
+    "sales_east": set(),
+    "manager_east": set(),
+    "sales_free": set(),
+    "head": {"south", "south_b", "north"},
+    "admin": {"south", "south_b", "north"},
+    "finance": set(),
+    "hr": set(),
 }
 
 
 @pytest.mark.parametrize("username", sorted(POOL_SEEN))
-async def test_pool_only_shows_each_role_the_leads_of_their_teams(api, leads: dict[str, int],  # type: ignore[no-untyped-def]
-                                                                  username: str) -> None:
+async def test_pool_only_shows_each_role_the_leads_of_their_teams(
+    api,
+    leads: dict[str, int],  # type: ignore[no-untyped-def]
+    username: str,
+) -> None:
     client = await api(username)
     pool = (await client.get("/api/customers?pool=true")).json()
     assert {key for key, lead in leads.items() if lead in {c["id"] for c in pool["items"]}} == POOL_SEEN[username]
@@ -62,7 +77,8 @@ async def test_pool_only_shows_each_role_the_leads_of_their_teams(api, leads: di
 
 
 async def test_a_salesperson_claims_a_lead_of_their_team_and_it_is_recorded(  # type: ignore[no-untyped-def]
-        api, world: Territories, leads: dict[str, int], db: Database) -> None:
+    api, world: Territories, leads: dict[str, int], db: Database
+) -> None:
     sales = await api("sales_south")
     claimed = await sales.post(f"/api/customers/{leads['south']}/claim")
     assert claimed.status_code == 200, claimed.text
@@ -81,7 +97,8 @@ async def test_a_salesperson_claims_a_lead_of_their_team_and_it_is_recorded(  # 
 
 
 async def test_a_lead_of_another_teams_pool_is_not_found_and_only_sales_claim(  # type: ignore[no-untyped-def]
-        api, leads: dict[str, int], db: Database) -> None:
+    api, leads: dict[str, int], db: Database
+) -> None:
     missing = await (await api("sales_east")).post("/api/customers/999999/claim")
     for username in ("sales_east", "sales_free", "sales_south_b"):
         response = await (await api(username)).post(f"/api/customers/{leads['south']}/claim")
@@ -93,7 +110,8 @@ async def test_a_lead_of_another_teams_pool_is_not_found_and_only_sales_claim(  
 
 
 async def test_claims_past_the_daily_limit_are_refused_and_change_nothing(  # type: ignore[no-untyped-def]
-        api, world: Territories, db: Database) -> None:
+    api, world: Territories, db: Database
+) -> None:
     pool = [add_lead(db, world.team("north"), f"华中客户{n}", region="华中") for n in range(3)]
     admin = await api("admin")
     assert (await admin.put("/api/settings/pool.daily_claims", json={"value": "2"})).status_code == 200
@@ -105,11 +123,16 @@ async def test_claims_past_the_daily_limit_are_refused_and_change_nothing(  # ty
     assert "2" in refused.json()["error"]["message"] and "%(" not in refused.json()["error"]["message"]
     with db.session() as session:
         assert session.get(Customer, pool[2]).owner_id is None  # type: ignore[union-attr]
-        assert session.scalar(select(func.count()).select_from(OwnershipChange)
-                              .where(OwnershipChange.customer_id == pool[2])) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(OwnershipChange).where(OwnershipChange.customer_id == pool[2])
+            )
+            == 0
+        )
     manager = await api("manager_north")
-    assigned = await manager.post(f"/api/customers/{pool[2]}/reassign",
-                                  json={"owner_id": world["sales_north"], "reason": "经理分配"})
+    assigned = await manager.post(
+        f"/api/customers/{pool[2]}/reassign", json={"owner_id": world["sales_north"], "reason": "经理分配"}
+    )
     assert assigned.status_code == 200, "the cap is on claims; a manager may still assign"
     assert (await admin.put("/api/settings/pool.daily_claims", json={"value": "0"})).status_code == 200
     lead = add_lead(db, world.team("north"), "华中客户9", region="华中")
@@ -117,7 +140,8 @@ async def test_claims_past_the_daily_limit_are_refused_and_change_nothing(  # ty
 
 
 async def test_claims_are_counted_by_the_company_day_in_shanghai(  # type: ignore[no-untyped-def]
-        api, world: Territories, db: Database) -> None:
+    api, world: Territories, db: Database
+) -> None:
     """One claim a second before company midnight, one a second after: only the second is
     today's, whatever the hour in UTC."""
     earlier = [add_lead(db, world.team("north"), f"旧客户{n}", region="华中") for n in range(2)]
@@ -125,9 +149,17 @@ async def test_claims_are_counted_by_the_company_day_in_shanghai(  # type: ignor
     with db.session() as session:
         for lead, at in zip(earlier, (midnight - timedelta(seconds=1), midnight + timedelta(seconds=1)), strict=True):
             session.get(Customer, lead).owner_id = world["sales_north"]  # type: ignore[union-attr]
-            session.add(OwnershipChange(customer_id=lead, from_owner_id=None, to_owner_id=world["sales_north"],
-                                        to_team_id=world.team("north"), reason=customer_pool.CLAIMED,
-                                        actor_id=world["sales_north"], at=at))
+            session.add(
+                OwnershipChange(
+                    customer_id=lead,
+                    from_owner_id=None,
+                    to_owner_id=world["sales_north"],
+                    to_team_id=world.team("north"),
+                    reason=customer_pool.CLAIMED,
+                    actor_id=world["sales_north"],
+                    at=at,
+                )
+            )
     await (await api("admin")).put("/api/settings/pool.daily_claims", json={"value": "2"})
     sales = await api("sales_north")
     fresh = [add_lead(db, world.team("north"), f"新客户{n}", region="华中") for n in range(2)]
@@ -136,20 +168,27 @@ async def test_claims_are_counted_by_the_company_day_in_shanghai(  # type: ignor
 
 
 async def test_two_claims_for_one_lead_at_once_give_it_to_exactly_one(  # type: ignore[no-untyped-def]
-        api, world: Territories, leads: dict[str, int], db: Database) -> None:
+    api, world: Territories, leads: dict[str, int], db: Database
+) -> None:
     first, second = await api("sales_south"), await api("sales_south2")
-    answers = await asyncio.gather(first.post(f"/api/customers/{leads['south']}/claim"),
-                                   second.post(f"/api/customers/{leads['south']}/claim"))
+    answers = await asyncio.gather(
+        first.post(f"/api/customers/{leads['south']}/claim"), second.post(f"/api/customers/{leads['south']}/claim")
+    )
     assert sorted(answer.status_code for answer in answers) == [200, 409]
     loser = next(answer for answer in answers if answer.status_code == 409)
     assert loser.json()["error"]["code"] == "not_in_pool"
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(OwnershipChange)
-                              .where(OwnershipChange.customer_id == leads["south"])) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(OwnershipChange).where(OwnershipChange.customer_id == leads["south"])
+            )
+            == 1
+        )
 
 
 def test_a_claim_that_read_the_lead_before_another_took_it_still_loses(
-        db: Database, world: Territories, leads: dict[str, int]) -> None:
+    db: Database, world: Territories, leads: dict[str, int]
+) -> None:
     """The check on the loaded lead is not what decides: the conditional update is."""
     since = company_midnight()
     late = Viewer(id=world["sales_south2"], roles=frozenset({"sales"}), team_id=world.team("south"))

@@ -15,9 +15,17 @@ from store.models.base import utcnow
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.org import OrgFixture
 
-NEW = {"name": "广州顺达物流设备有限公司", "region": "华南", "industry": "工业", "size": "medium",
-       "contact_name": "李总", "contact_phone": "13912345678", "address": "广州市黄埔区", "credit_limit": "200000",
-       "tags": ["偏好夜间运输", "年运输量10万吨"]}
+NEW = {
+    "name": "广州顺达物流设备有限公司",
+    "region": "华南",
+    "industry": "工业",
+    "size": "medium",
+    "contact_name": "李总",
+    "contact_phone": "13912345678",
+    "address": "广州市黄埔区",
+    "credit_limit": "200000",
+    "tags": ["偏好夜间运输", "年运输量10万吨"],
+}
 
 
 @pytest.fixture
@@ -25,8 +33,11 @@ def customers(db: Database, org: OrgFixture) -> CustomerSet:
     return make_customers(db, org)
 
 
-async def test_a_salesperson_owns_what_they_create_in_the_team_the_rules_give(api, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                                              db: Database) -> None:
+async def test_a_salesperson_owns_what_they_create_in_the_team_the_rules_give(
+    api,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    db: Database,
+) -> None:
     with db.session() as session:
         session.add(TeamRule(region="华南", industry="工业", team_id=org.team_ids["south"], priority=10))
     client = await api("sales_south")
@@ -47,7 +58,8 @@ async def test_every_missing_required_field_is_listed(api, org: OrgFixture) -> N
 
 
 async def test_an_owner_who_is_no_salesperson_is_refused_and_no_owner_means_the_rules_teams_pool(  # type: ignore[no-untyped-def]
-        api, org: OrgFixture, db: Database) -> None:
+    api, org: OrgFixture, db: Database
+) -> None:
     with db.session() as session:
         session.add(TeamRule(region="华南", industry="工业", team_id=org.team_ids["south"]))
     head = await api("head")
@@ -58,35 +70,55 @@ async def test_an_owner_who_is_no_salesperson_is_refused_and_no_owner_means_the_
     assert pooled.json()["team_id"] == org.team_ids["south"]
 
 
-async def test_bulk_reassignment_keeps_the_history_with_reasons(api, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                                customers: CustomerSet) -> None:
+async def test_bulk_reassignment_keeps_the_history_with_reasons(
+    api,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    customers: CustomerSet,
+) -> None:
     manager = await api("manager_south")
-    no_reason = await manager.post("/api/customers/reassign", json={
-        "customer_ids": [customers.own, customers.pool], "owner_id": org["sales_south2"], "reason": ""})
+    no_reason = await manager.post(
+        "/api/customers/reassign",
+        json={"customer_ids": [customers.own, customers.pool], "owner_id": org["sales_south2"], "reason": ""},
+    )
     assert no_reason.status_code == 422
-    moved = await manager.post("/api/customers/reassign", json={
-        "customer_ids": [customers.own, customers.pool], "owner_id": org["sales_south2"], "reason": "张伟离职交接"})
+    moved = await manager.post(
+        "/api/customers/reassign",
+        json={
+            "customer_ids": [customers.own, customers.pool],
+            "owner_id": org["sales_south2"],
+            "reason": "张伟离职交接",
+        },
+    )
     assert moved.status_code == 200
     assert {c["owner_id"] for c in moved.json()["items"]} == {org["sales_south2"]}
     view = (await manager.get(f"/api/customers/{customers.own}")).json()
     latest = view["ownership"][0]
     assert latest["from_owner_id"] == org["sales_south"] and latest["to_owner_id"] == org["sales_south2"]
     assert latest["reason"] == "张伟离职交接" and latest["actor_id"] == org["manager_south"]
-    assert (await (await api("sales_south")).get(f"/api/customers/{customers.own}")).status_code == 404, \
+    assert (await (await api("sales_south")).get(f"/api/customers/{customers.own}")).status_code == 404, (
         "the former owner no longer sees it"
+    )
 
 
-async def test_a_manager_cannot_move_a_customer_out_of_the_team(api, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                                customers: CustomerSet) -> None:
+async def test_a_manager_cannot_move_a_customer_out_of_the_team(
+    api,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    customers: CustomerSet,
+) -> None:
     manager = await api("manager_south")
-    response = await manager.post(f"/api/customers/{customers.own}/reassign",
-                                  json={"owner_id": org["sales_east"], "reason": "试试"})
+    response = await manager.post(
+        f"/api/customers/{customers.own}/reassign", json={"owner_id": org["sales_east"], "reason": "试试"}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["code"] == "owner_outside_team"
 
 
-async def test_silent_customers_are_reclaimed_into_the_pool(api, org: OrgFixture, customers: CustomerSet,  # type: ignore[no-untyped-def]
-                                                            db: Database) -> None:
+async def test_silent_customers_are_reclaimed_into_the_pool(
+    api,
+    org: OrgFixture,
+    customers: CustomerSet,  # type: ignore[no-untyped-def]
+    db: Database,
+) -> None:
     with db.session() as session:
         for customer_id, days in ((customers.own, 200), (customers.team, 10)):
             customer = session.get(Customer, customer_id)
@@ -101,20 +133,32 @@ async def test_silent_customers_are_reclaimed_into_the_pool(api, org: OrgFixture
     assert too_short.status_code == 422
 
 
-async def test_the_360_view_brings_everything_together(api, org: OrgFixture, customers: CustomerSet,  # type: ignore[no-untyped-def]
-                                                       db: Database) -> None:
+async def test_the_360_view_brings_everything_together(
+    api,
+    org: OrgFixture,
+    customers: CustomerSet,  # type: ignore[no-untyped-def]
+    db: Database,
+) -> None:
     with db.session() as session:
         from store.models import Order
 
         order = session.query(Order).filter_by(customer_id=customers.other).one()
-        session.add(Payment(order_id=order.id, kind="payment", amount=Decimal("5000.00"),
-                            paid_at=utcnow() - timedelta(days=3)))
+        session.add(
+            Payment(order_id=order.id, kind="payment", amount=Decimal("5000.00"), paid_at=utcnow() - timedelta(days=3))
+        )
     client = await api("sales_east")
-    await client.post(f"/api/customers/{customers.other}/interactions", json={
-        "channel": "visit", "summary": "上门拜访，客户提到竞争对手报价低5%",
-        "occurred_at": "2026-11-18T15:00:00+08:00"})
-    await client.post(f"/api/customers/{customers.other}/complaints", json={
-        "summary": "双十一期间两次延误", "occurred_at": "2026-11-15T12:00:00+08:00"})
+    await client.post(
+        f"/api/customers/{customers.other}/interactions",
+        json={
+            "channel": "visit",
+            "summary": "上门拜访，客户提到竞争对手报价低5%",
+            "occurred_at": "2026-11-18T15:00:00+08:00",
+        },
+    )
+    await client.post(
+        f"/api/customers/{customers.other}/complaints",
+        json={"summary": "双十一期间两次延误", "occurred_at": "2026-11-15T12:00:00+08:00"},
+    )
     view = (await client.get(f"/api/customers/{customers.other}")).json()
     assert view["owner_name"] == "王芳" and view["team_name"] == "华东区零售客户团队"
     assert view["orders"][0]["total"] == "12000.00" and view["orders"][0]["collected"] == "5000.00"
@@ -125,14 +169,24 @@ async def test_the_360_view_brings_everything_together(api, org: OrgFixture, cus
 
 async def test_records_are_append_only_corrections_reference_the_original(api, customers: CustomerSet) -> None:  # type: ignore[no-untyped-def]
     client = await api("sales_south")
-    first = await client.post(f"/api/customers/{customers.own}/interactions", json={
-        "channel": "wechat", "summary": "微信确认报价12万", "occurred_at": "2026-11-19T10:00:00+08:00"})
-    fix = await client.post(f"/api/customers/{customers.own}/interactions", json={
-        "channel": "wechat", "summary": "更正：报价为11.5万", "occurred_at": "2026-11-19T10:05:00+08:00",
-        "corrects_id": first.json()["id"]})
+    first = await client.post(
+        f"/api/customers/{customers.own}/interactions",
+        json={"channel": "wechat", "summary": "微信确认报价12万", "occurred_at": "2026-11-19T10:00:00+08:00"},
+    )
+    fix = await client.post(
+        f"/api/customers/{customers.own}/interactions",
+        json={
+            "channel": "wechat",
+            "summary": "更正：报价为11.5万",
+            "occurred_at": "2026-11-19T10:05:00+08:00",
+            "corrects_id": first.json()["id"],
+        },
+    )
     assert fix.status_code == 201 and fix.json()["corrects_id"] == first.json()["id"]
-    future = await client.post(f"/api/customers/{customers.own}/interactions", json={
-        "channel": "phone", "summary": "未来的电话", "occurred_at": "2099-01-01T00:00:00+08:00"})
+    future = await client.post(
+        f"/api/customers/{customers.own}/interactions",
+        json={"channel": "phone", "summary": "未来的电话", "occurred_at": "2099-01-01T00:00:00+08:00"},
+    )
     assert future.status_code == 422
     timeline = (await client.get(f"/api/customers/{customers.own}")).json()["interactions"]
     assert [i["summary"] for i in timeline][:2] == ["更正：报价为11.5万", "微信确认报价12万"]
@@ -142,13 +196,21 @@ async def test_tampering_with_a_stored_record_is_detected(api, customers: Custom
     client = await api("sales_south")
     ids = []
     for minute in range(3):
-        response = await client.post(f"/api/customers/{customers.own}/interactions", json={
-            "channel": "phone", "summary": f"第{minute + 1}次电话跟进",
-            "occurred_at": f"2026-11-19T10:0{minute}:00+08:00"})
+        response = await client.post(
+            f"/api/customers/{customers.own}/interactions",
+            json={
+                "channel": "phone",
+                "summary": f"第{minute + 1}次电话跟进",
+                "occurred_at": f"2026-11-19T10:0{minute}:00+08:00",
+            },
+        )
         ids.append(response.json()["id"])
     admin = await api("admin")
-    assert (await admin.get("/api/audit/interactions/verify")).json() == {"ok": True, "entries": 3,
-                                                                          "first_broken_id": None}
+    assert (await admin.get("/api/audit/interactions/verify")).json() == {
+        "ok": True,
+        "entries": 3,
+        "first_broken_id": None,
+    }
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE interactions SET summary = '客户很满意' WHERE id = :id"), {"id": ids[1]})
     report = (await admin.get("/api/audit/interactions/verify")).json()
@@ -177,8 +239,10 @@ async def test_admin_team_rules_place_new_customers(api, org: OrgFixture) -> Non
     admin = await api("admin")
     too_broad = await admin.post("/api/team-rules", json={"team_id": org.team_ids["east"]})
     assert too_broad.status_code == 422
-    rule = await admin.post("/api/team-rules", json={"region": "华南", "industry": "工业", "size": "large",
-                                                     "team_id": org.team_ids["east"], "priority": 5})
+    rule = await admin.post(
+        "/api/team-rules",
+        json={"region": "华南", "industry": "工业", "size": "large", "team_id": org.team_ids["east"], "priority": 5},
+    )
     assert rule.status_code == 201
     assert (await (await api("manager_south")).get("/api/team-rules")).status_code == 403
     head = await api("head")
@@ -192,8 +256,10 @@ async def test_admin_team_rules_place_new_customers(api, org: OrgFixture) -> Non
 
 async def test_key_contacts_are_kept_on_the_customer(api, customers: CustomerSet) -> None:  # type: ignore[no-untyped-def]
     owner = await api("sales_south")
-    added = await owner.post(f"/api/customers/{customers.own}/contacts", json={
-        "name": "陈总", "title": "采购总监", "phone": "13700000001", "wechat": "chen-purchase", "is_key": True})
+    added = await owner.post(
+        f"/api/customers/{customers.own}/contacts",
+        json={"name": "陈总", "title": "采购总监", "phone": "13700000001", "wechat": "chen-purchase", "is_key": True},
+    )
     assert added.status_code == 201
     colleague = await api("sales_south2")
     assert (await colleague.post(f"/api/customers/{customers.own}/contacts", json={"name": "某人"})).status_code == 404
@@ -205,8 +271,12 @@ async def test_key_contacts_are_kept_on_the_customer(api, customers: CustomerSet
 async def test_ids_past_what_the_database_holds_are_422_not_500(api, org) -> None:  # type: ignore[no-untyped-def]
     admin = await api("admin")
     huge = "99999999999999999999"
-    for method, path in [("GET", f"/api/customers/{huge}"),
-                         ("POST", f"/api/customers/{huge}/reassign"), ("GET", f"/api/employees/{huge}"),
-                         ("DELETE", f"/api/team-rules/{huge}"), ("GET", f"/api/offboardings/{huge}")]:
+    for method, path in [
+        ("GET", f"/api/customers/{huge}"),
+        ("POST", f"/api/customers/{huge}/reassign"),
+        ("GET", f"/api/employees/{huge}"),
+        ("DELETE", f"/api/team-rules/{huge}"),
+        ("GET", f"/api/offboardings/{huge}"),
+    ]:
         response = await admin.request(method, path, json={})
         assert response.status_code == 422, (path, response.status_code)

@@ -285,15 +285,20 @@ def test_last_months_commission_settles_from_the_demo_history(demo: Loaded) -> N
     collected money has a statement, and each statement is the sum of its lines. (It writes to
     the shared company, so it comes last.)"""
     with demo.db.session() as session:
-        settlement_id = settlements.open_settlement(session, period="2026-10", actor_id=None,
-                                                    current_period="2026-11").id
+        settlement_id = settlements.open_settlement(
+            session, period="2026-10", actor_id=None, current_period="2026-11"
+        ).id
     result = compute(demo.db, settlement_id, 1, "Asia/Shanghai", lambda _: None)
     with demo.db.session() as session:
         zhang = session.scalar(select(Employee.id).where(Employee.username == "zhang.wei"))
         statements = {row.employee_id: row for row in session.scalars(select(CommissionStatement))}
-        sums = dict(session.execute(select(CommissionLine.employee_id, func.sum(CommissionLine.commission_fen))
-                                    .where(CommissionLine.kind.in_(["earned", "held"]))
-                                    .group_by(CommissionLine.employee_id)).all())
+        sums = dict(
+            session.execute(
+                select(CommissionLine.employee_id, func.sum(CommissionLine.commission_fen))
+                .where(CommissionLine.kind.in_(["earned", "held"]))
+                .group_by(CommissionLine.employee_id)
+            ).all()
+        )
     assert result.statements == len(statements) >= 5 and zhang in statements
     assert statements[zhang].gross_fen > 0 and result.teams
     assert {employee: row.gross_fen for employee, row in statements.items() if employee in sums} == sums

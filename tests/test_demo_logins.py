@@ -10,9 +10,17 @@ import pytest
 from baton.demo_company import load_demo_company
 from store.db import Database
 
-ACCOUNTS = [("admin", "系统管理"), ("sun.li", "人员与交接"), ("zhou.min", "财务"), ("liu.yang", "销售部概览"),
-            ("chen.jie", "我的团队"), ("zhao.lei", "我的团队"), ("zhang.wei", "我的工作台"), ("li.na", "我的工作台"),
-            ("wang.fang", "我的工作台")]
+ACCOUNTS = [
+    ("admin", "系统管理"),
+    ("sun.li", "人员与交接"),
+    ("zhou.min", "财务"),
+    ("liu.yang", "销售部概览"),
+    ("chen.jie", "我的团队"),
+    ("zhao.lei", "我的团队"),
+    ("zhang.wei", "我的工作台"),
+    ("li.na", "我的工作台"),
+    ("wang.fang", "我的工作台"),
+]
 
 
 @pytest.fixture
@@ -27,8 +35,9 @@ async def test_every_demo_account_lands_on_its_home_page(anonymous: httpx.AsyncC
         login = await anonymous.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
         assert token
-        response = await anonymous.post("/login", data={"username": username, "password": "demo1234",
-                                                        "csrf_token": token.group(1)})
+        response = await anonymous.post(
+            "/login", data={"username": username, "password": "demo1234", "csrf_token": token.group(1)}
+        )
         assert response.status_code == 303, username
         home = await anonymous.get("/")
         assert f"<h1>{heading}" in home.text, username
@@ -38,14 +47,14 @@ async def test_the_department_head_sees_zhang_weis_weight(anonymous: httpx.Async
     login = await anonymous.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
     assert token
-    await anonymous.post("/login", data={"username": "liu.yang", "password": "demo1234",
-                                         "csrf_token": token.group(1)})
+    await anonymous.post("/login", data={"username": "liu.yang", "password": "demo1234", "csrf_token": token.group(1)})
     home = await anonymous.get("/")
     assert "张伟" in home.text, "the biggest carrier of revenue is named on the department page"
 
 
-async def test_long_lists_page_on_the_server_keeping_their_filters(anonymous: httpx.AsyncClient,
-                                                                   demo: Database) -> None:
+async def test_long_lists_page_on_the_server_keeping_their_filters(
+    anonymous: httpx.AsyncClient, demo: Database
+) -> None:
     login = await anonymous.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
     assert token

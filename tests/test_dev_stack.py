@@ -49,8 +49,15 @@ class Stack:
     has announced that it is ready)."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "baton", "dev"], cwd=ROOT, env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "baton", "dev"],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.lines: list[str] = []
         self.announced = threading.Event()
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -106,9 +113,14 @@ def first_alerts(url: str, limit: float = 60) -> list[object]:
 @pytest.fixture
 def stack_env(tmp_path: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BATON_")}
-    env.update(BATON_DATA_DIR=str(tmp_path / "data"), BATON_WEB_PORT=str(free_port()),
-               BATON_TEMPORAL_PORT=str(free_port()), BATON_TEMPORAL_UI_PORT=str(free_port()), BATON_DEMO="1",
-               BATON_MAIL_CATCHER_PORT=str(free_port()))
+    env.update(
+        BATON_DATA_DIR=str(tmp_path / "data"),
+        BATON_WEB_PORT=str(free_port()),
+        BATON_TEMPORAL_PORT=str(free_port()),
+        BATON_TEMPORAL_UI_PORT=str(free_port()),
+        BATON_DEMO="1",
+        BATON_MAIL_CATCHER_PORT=str(free_port()),
+    )
     return env
 
 

@@ -38,7 +38,8 @@ def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Stack, list[
 
 
 def test_a_killed_worker_is_started_again_after_its_backoff(
-        stack: tuple[Stack, list[FakeProcess]], capsys: pytest.CaptureFixture[str]) -> None:
+    stack: tuple[Stack, list[FakeProcess]], capsys: pytest.CaptureFixture[str]
+) -> None:
     supervisor, started = stack
     started[0].code = -9  # kill -9 of the worker
     assert supervisor.supervise(now=100.0) is None
@@ -51,7 +52,8 @@ def test_a_killed_worker_is_started_again_after_its_backoff(
 
 
 def test_quick_deaths_double_the_backoff_and_a_hopeless_child_stops_the_stack(
-        stack: tuple[Stack, list[FakeProcess]]) -> None:
+    stack: tuple[Stack, list[FakeProcess]],
+) -> None:
     supervisor, _started = stack
     now, waits = 100.0, []
     for _ in range(GIVE_UP_AFTER - 1):
@@ -63,13 +65,12 @@ def test_quick_deaths_double_the_backoff_and_a_hopeless_child_stops_the_stack(
         now = due
         supervisor.supervise(now=now)
         now += 1
-    assert waits == [min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** n) for n in range(GIVE_UP_AFTER - 1)]
+    assert waits == [min(MAX_BACKOFF, FIRST_BACKOFF * 2**n) for n in range(GIVE_UP_AFTER - 1)]
     supervisor.children[0][1].code = 1  # type: ignore[attr-defined]
     assert supervisor.supervise(now=now) == "worker"
 
 
-def test_a_child_that_ran_long_before_dying_starts_its_backoff_afresh(
-        stack: tuple[Stack, list[FakeProcess]]) -> None:
+def test_a_child_that_ran_long_before_dying_starts_its_backoff_afresh(stack: tuple[Stack, list[FakeProcess]]) -> None:
     supervisor, started = stack
     supervisor.revivals["worker"].quick_deaths = GIVE_UP_AFTER - 1
     started[0].code = 1

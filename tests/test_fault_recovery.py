@@ -75,8 +75,9 @@ class Processes:
 
     def start_worker(self) -> None:
         log = (self.logs / "worker.log").open("ab")
-        self.worker = subprocess.Popen([sys.executable, "-m", "baton", "worker"], cwd=ROOT, env=self.env,
-                                       stdout=log, stderr=subprocess.STDOUT)
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "baton", "worker"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
 
     @staticmethod
     def kill(process: subprocess.Popen[bytes] | None) -> None:
@@ -98,11 +99,21 @@ class Processes:
 def processes(tmp_path: Path, db: Database) -> Iterator[Processes]:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("BATON_")}
-    env.update(BATON_DATA_DIR=str(tmp_path / "data"), BATON_DATABASE_URL=db.url, BATON_DEMO="0",
-               BATON_TEMPORAL_ADDRESS=f"127.0.0.1:{port}", BATON_TEMPORAL_TASK_QUEUE=f"fault-{uuid.uuid4().hex[:8]}",
-               BATON_EMAIL_ENABLED="0", BATON_ACTION_TIMEOUT="3")
-    server_env = {**env, "BATON_TEMPORAL_ADDRESS": "", "BATON_TEMPORAL_PORT": str(port),
-                  "BATON_TEMPORAL_UI_PORT": str(free_port())}
+    env.update(
+        BATON_DATA_DIR=str(tmp_path / "data"),
+        BATON_DATABASE_URL=db.url,
+        BATON_DEMO="0",
+        BATON_TEMPORAL_ADDRESS=f"127.0.0.1:{port}",
+        BATON_TEMPORAL_TASK_QUEUE=f"fault-{uuid.uuid4().hex[:8]}",
+        BATON_EMAIL_ENABLED="0",
+        BATON_ACTION_TIMEOUT="3",
+    )
+    server_env = {
+        **env,
+        "BATON_TEMPORAL_ADDRESS": "",
+        "BATON_TEMPORAL_PORT": str(port),
+        "BATON_TEMPORAL_UI_PORT": str(free_port()),
+    }
     running = Processes(load_settings(env=server_env), env)
     running.start_server()
     running.start_worker()
@@ -122,9 +133,12 @@ class Ledger:
 
 async def submit_all(sales: httpx.AsyncClient, customer_id: int, ledger: Ledger) -> None:
     async def one(index: int) -> None:
-        body = {"customer_id": customer_id, "note": f"故障测试 {index}",
-                "requested_date": (date.today() + timedelta(days=3 + index % 20)).isoformat(),
-                "lines": [{"service": "LTL", "quantity": 1, "unit_price": "95.00"}]}
+        body = {
+            "customer_id": customer_id,
+            "note": f"故障测试 {index}",
+            "requested_date": (date.today() + timedelta(days=3 + index % 20)).isoformat(),
+            "lines": [{"service": "LTL", "quantity": 1, "unit_price": "95.00"}],
+        }
         for _ in range(20):  # the salesperson tries again after a 503, as a person would
             response = await sales.post("/api/orders", json=body)
             ledger.submit_statuses[response.status_code] += 1
@@ -147,8 +161,13 @@ async def submit_all(sales: httpx.AsyncClient, customer_id: int, ledger: Ledger)
     await asyncio.gather(*(bounded(index) for index in range(ORDERS)))
 
 
-async def approve_until_done(approvers: dict[str, httpx.AsyncClient], db: Database, ledger: Ledger,
-                             submitting: asyncio.Task[None], limit: float = 240) -> None:
+async def approve_until_done(
+    approvers: dict[str, httpx.AsyncClient],
+    db: Database,
+    ledger: Ledger,
+    submitting: asyncio.Task[None],
+    limit: float = 240,
+) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         acted = False
@@ -164,8 +183,9 @@ async def approve_until_done(approvers: dict[str, httpx.AsyncClient], db: Databa
                     assert response.status_code == 409, response.text
                 acted = True
         with db.session() as session:
-            open_orders = session.scalar(select(func.count()).select_from(Order).where(
-                Order.status == "pending_approval")) or 0
+            open_orders = (
+                session.scalar(select(func.count()).select_from(Order).where(Order.status == "pending_approval")) or 0
+            )
         if submitting.done() and not acted and open_orders == 0:
             return
         await asyncio.sleep(0.3)
@@ -176,12 +196,14 @@ async def engine_state(client: Client, workflow_id: str) -> tuple[str, str | Non
     handle = client.get_workflow_handle(workflow_id)
     description = await handle.describe()
     state = await handle.query("order_state")
-    return description.status.name if description.status else "", state["status"] if isinstance(state, dict) \
-        else getattr(state, "status", None)
+    return description.status.name if description.status else "", state["status"] if isinstance(
+        state, dict
+    ) else getattr(state, "status", None)
 
 
 async def test_orders_survive_a_killed_worker_and_a_killed_engine(  # type: ignore[no-untyped-def]
-        processes: Processes, db: Database, org: OrgFixture) -> None:
+    processes: Processes, db: Database, org: OrgFixture
+) -> None:
     from web.app import create_app
 
     make_services(db)
@@ -198,8 +220,11 @@ async def test_orders_survive_a_killed_worker_and_a_killed_engine(  # type: igno
     ledger = Ledger()
     rng = random.Random(20261204)
     submitting = asyncio.create_task(submit_all(clients["sales_south"], customers.own, ledger))
-    approving = asyncio.create_task(approve_until_done(
-        {"manager_south": clients["manager_south"], "finance": clients["finance"]}, db, ledger, submitting))
+    approving = asyncio.create_task(
+        approve_until_done(
+            {"manager_south": clients["manager_south"], "finance": clients["finance"]}, db, ledger, submitting
+        )
+    )
 
     await asyncio.sleep(rng.uniform(2, 6))  # a random moment while orders are in flight
     processes.kill(processes.worker)
@@ -220,13 +245,19 @@ async def test_orders_survive_a_killed_worker_and_a_killed_engine(  # type: igno
         open_tasks = list(session.scalars(select(Task).where(Task.status == "open")))
         for task in open_tasks:
             assert orders.get(int(task.workflow_id.split("-")[1])) == "pending_approval", task.id
-        completed = {t.id: t.completed_by for t in session.scalars(select(Task).where(
-            Task.status == "done", Task.workflow_id.in_([f"order-{i}" for i in ledger.created])))}
+        completed = {
+            t.id: t.completed_by
+            for t in session.scalars(
+                select(Task).where(Task.status == "done", Task.workflow_id.in_([f"order-{i}" for i in ledger.created]))
+            )
+        }
         people = {"manager_south": org["manager_south"], "finance": org["finance"]}
         told = {task_id: people[name] for task_id, name in ledger.approved.items()}
-        assert told == completed, (f"every approval answered 200 is recorded, and nothing else; "
-                                   f"submissions {dict(ledger.submit_statuses)}; orders {orders}; "
-                                   f"only told {set(told) - set(completed)}; only done {set(completed) - set(told)}")
+        assert told == completed, (
+            f"every approval answered 200 is recorded, and nothing else; "
+            f"submissions {dict(ledger.submit_statuses)}; orders {orders}; "
+            f"only told {set(told) - set(completed)}; only done {set(completed) - set(told)}"
+        )
         for refused in set(ledger.refused_503) - set(ledger.approved):
             row = session.get(Task, refused)
             assert row is not None and row.status != "done", f"{refused} answered 503 yet recorded"
@@ -235,10 +266,12 @@ async def test_orders_survive_a_killed_worker_and_a_killed_engine(  # type: igno
         for reservation in session.scalars(select(CapacityReservation)):
             live[(reservation.service_code, reservation.day)] += reservation.quantity
         assert {key: value for key, value in booked.items() if value} == dict(live)
-        doubled = session.execute(select(Notification.recipient_id, Notification.task_id, Notification.kind,
-                                         func.count()).where(Notification.task_id.is_not(None))
-                                  .group_by(Notification.recipient_id, Notification.task_id, Notification.kind)
-                                  .having(func.count() > 1)).all()
+        doubled = session.execute(
+            select(Notification.recipient_id, Notification.task_id, Notification.kind, func.count())
+            .where(Notification.task_id.is_not(None))
+            .group_by(Notification.recipient_id, Notification.task_id, Notification.kind)
+            .having(func.count() > 1)
+        ).all()
         assert doubled == [], doubled
         assert audit_log.verify(session).ok
     for order_id, status in sorted(new_orders.items()):
@@ -247,7 +280,9 @@ async def test_orders_survive_a_killed_worker_and_a_killed_engine(  # type: igno
         except RPCError as exc:  # pragma: no cover - a lost process is the failure this test hunts
             raise AssertionError(f"order-{order_id} unknown to the engine") from exc
         assert engine_status == status, (order_id, status, run, engine_status)
-    print(f"fault run: {len(ledger.created)} orders, submissions {dict(ledger.submit_statuses)}, "
-          f"{len(ledger.approved)} approvals, {len(ledger.refused_503)} approvals answered 503")
+    print(
+        f"fault run: {len(ledger.created)} orders, submissions {dict(ledger.submit_statuses)}, "
+        f"{len(ledger.approved)} approvals, {len(ledger.refused_503)} approvals answered 503"
+    )
     for client in clients.values():
         await client.aclose()

@@ -9,8 +9,7 @@ from baton.config import Settings
 from store.db import Database
 
 
-async def test_green_when_database_temporal_and_worker_answer(anonymous: httpx.AsyncClient,
-                                                              worker: Worker) -> None:
+async def test_green_when_database_temporal_and_worker_answer(anonymous: httpx.AsyncClient, worker: Worker) -> None:
     response = await anonymous.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"ok": True, "database": True, "temporal": True, "worker": True}

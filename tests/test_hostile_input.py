@@ -24,18 +24,22 @@ def stored_interactions(db: Database) -> int:
 
 @pytest.mark.parametrize("summary", ["拜访\u0000客户", "\u0000"])
 async def test_a_nul_character_in_a_json_body_is_refused(  # type: ignore[no-untyped-def]
-        api, customers: CustomerSet, db: Database, summary: str) -> None:
+    api, customers: CustomerSet, db: Database, summary: str
+) -> None:
     before = stored_interactions(db)
     client = await api("sales_south")
-    response = await client.post(f"/api/customers/{customers.own}/interactions", json={
-        "channel": "phone", "summary": summary, "occurred_at": "2026-11-19T10:00:00+08:00"})
+    response = await client.post(
+        f"/api/customers/{customers.own}/interactions",
+        json={"channel": "phone", "summary": summary, "occurred_at": "2026-11-19T10:00:00+08:00"},
+    )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["code"] == "nul_character"
     assert stored_interactions(db) == before
 
 
 async def test_a_nul_character_in_a_query_or_form_is_refused(  # type: ignore[no-untyped-def]
-        api, anonymous, customers: CustomerSet) -> None:
+    api, anonymous, customers: CustomerSet
+) -> None:
     client = await api("sales_south")
     search = await client.get("/api/interactions", params={"q": "报价\u0000"})
     assert search.status_code == 422
@@ -44,23 +48,29 @@ async def test_a_nul_character_in_a_query_or_form_is_refused(  # type: ignore[no
 
 
 async def test_a_summary_of_spaces_is_refused_as_empty(  # type: ignore[no-untyped-def]
-        api, customers: CustomerSet, db: Database) -> None:
+    api, customers: CustomerSet, db: Database
+) -> None:
     before = stored_interactions(db)
     client = await api("sales_south")
     blank = {"summary": "   \u3000 ", "occurred_at": "2026-11-19T10:00:00+08:00"}
-    for path, body in ((f"/api/customers/{customers.own}/interactions", {**blank, "channel": "visit"}),
-                       (f"/api/customers/{customers.own}/complaints", blank)):
+    for path, body in (
+        (f"/api/customers/{customers.own}/interactions", {**blank, "channel": "visit"}),
+        (f"/api/customers/{customers.own}/complaints", blank),
+    ):
         response = await client.post(path, json=body)
         assert response.status_code == 422, path
         assert [d["field"] for d in response.json()["error"]["details"]] == ["summary"]
     assert stored_interactions(db) == before
-    kept = await client.post(f"/api/customers/{customers.own}/interactions", json={
-        "channel": "visit", "summary": "  上门拜访  ", "occurred_at": "2026-11-19T10:00:00+08:00"})
+    kept = await client.post(
+        f"/api/customers/{customers.own}/interactions",
+        json={"channel": "visit", "summary": "  上门拜访  ", "occurred_at": "2026-11-19T10:00:00+08:00"},
+    )
     assert kept.status_code == 201 and kept.json()["summary"] == "上门拜访"
 
 
 async def test_money_over_the_api_is_a_decimal_string_of_ascii_digits(  # type: ignore[no-untyped-def]
-        api, customers: CustomerSet, db: Database) -> None:
+    api, customers: CustomerSet, db: Database
+) -> None:
     from store.models import Order
     from tests.support.orders import make_services, order_body
 
@@ -80,15 +90,23 @@ async def test_money_over_the_api_is_a_decimal_string_of_ascii_digits(  # type: 
 
 
 async def test_a_person_typing_full_width_digits_on_a_page_is_understood(  # type: ignore[no-untyped-def]
-        anonymous, customers: CustomerSet, db: Database) -> None:
+    anonymous, customers: CustomerSet, db: Database
+) -> None:
     from tests.support.orders import make_services
     from tests.test_pages import form_token, page_login
 
     make_services(db)
     await page_login(anonymous, "sales_south")
     form = await anonymous.get(f"/orders/new?customer_id={customers.own}")
-    preview = await anonymous.post("/orders/lines", data={
-        "csrf_token": form_token(form.text), "customer_id": str(customers.own), "service": "LTL",
-        "quantity": "10", "unit_price": "９５.００"})
+    preview = await anonymous.post(
+        "/orders/lines",
+        data={
+            "csrf_token": form_token(form.text),
+            "customer_id": str(customers.own),
+            "service": "LTL",
+            "quantity": "10",
+            "unit_price": "９５.００",
+        },
+    )
     assert preview.status_code == 200
     assert "950.00" in preview.text, "¥950.00: the full-width price was read as 95.00"

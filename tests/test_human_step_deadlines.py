@@ -27,12 +27,11 @@ from tests.support.workflows import StepProbeWorkflow
 
 
 async def test_reminder_overdue_repeat_and_escalation_reach_the_right_people_in_order(
-        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     env = time_skipping_env
     sales, manager = org["sales_south"], org["manager_south"]
-    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
-                                      approval_step(assignee_id=sales))
+    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db, approval_step(assignee_id=sales))
     assert notifications(db, task_id) == Counter({(sales, "info"): 1})
 
     await env.fast_forward(handle, 6 * HOUR + timedelta(minutes=1))  # 2 h before due
@@ -67,27 +66,28 @@ async def test_reminder_overdue_repeat_and_escalation_reach_the_right_people_in_
 
 
 async def test_escalation_climbs_again_while_nobody_acts(
-        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     env = time_skipping_env
-    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
-                                      approval_step(assignee_id=org["sales_south"]))
+    handle, task_id = await open_step(
+        env.client, settings.temporal.task_queue, db, approval_step(assignee_id=org["sales_south"])
+    )
     await env.fast_forward(handle, timedelta(hours=8, days=2, minutes=1))
     seen = notifications(db, task_id)
     assert seen[(org["manager_south"], "escalation")] == 1
     assert seen[(org["head"], "escalation")] == 1, "second level: the manager's manager"
-    state = await handle.execute_update(StepProbeWorkflow.complete_task,
-                                        action(task_id, org["sales_south"], "reject", comment="客户信用不足"))
+    state = await handle.execute_update(
+        StepProbeWorkflow.complete_task, action(task_id, org["sales_south"], "reject", comment="客户信用不足")
+    )
     assert state.decision == "reject", "the original holder still may act"
 
 
 async def test_nothing_is_sent_after_the_person_acts(
-        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     env = time_skipping_env
     sales = org["sales_south"]
-    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
-                                      approval_step(assignee_id=sales))
+    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db, approval_step(assignee_id=sales))
     await handle.execute_update(StepProbeWorkflow.complete_task, action(task_id, sales))
     await handle.result()
     assert notifications(db, task_id) == Counter({(sales, "info"): 1})
@@ -96,11 +96,18 @@ async def test_nothing_is_sent_after_the_person_acts(
 
 
 async def test_offboarding_steps_copy_hr_on_overdue_notices(
-        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     env = time_skipping_env
-    step = approval_step(key="customer_files", kind="handover_item", process="offboarding", actions=["done"],
-                         policy_key="offboarding.item", assignee_id=org["sales_south"], notify_hr_when_overdue=True)
+    step = approval_step(
+        key="customer_files",
+        kind="handover_item",
+        process="offboarding",
+        actions=["done"],
+        policy_key="offboarding.item",
+        assignee_id=org["sales_south"],
+        notify_hr_when_overdue=True,
+    )
     handle, task_id = await open_step(env.client, settings.temporal.task_queue, db, step)
     await env.fast_forward(handle, 8 * HOUR + timedelta(minutes=1))
     seen = notifications(db, task_id)
@@ -108,14 +115,23 @@ async def test_offboarding_steps_copy_hr_on_overdue_notices(
 
 
 async def test_a_delegate_receives_new_tasks_while_the_assignee_is_away(
-        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     away, stand_in = org["manager_south"], org["sales_south2"]
     with db.session() as session:
-        session.add(Delegation(employee_id=away, delegate_id=stand_in, starts_on=date.today() - timedelta(days=1),
-                               ends_on=date.today() + timedelta(days=7), reason="年假", created_by=away))
-    handle, task_id = await open_step(time_skipping_env.client, settings.temporal.task_queue, db,
-                                      approval_step(assignee_id=away))
+        session.add(
+            Delegation(
+                employee_id=away,
+                delegate_id=stand_in,
+                starts_on=date.today() - timedelta(days=1),
+                ends_on=date.today() + timedelta(days=7),
+                reason="年假",
+                created_by=away,
+            )
+        )
+    handle, task_id = await open_step(
+        time_skipping_env.client, settings.temporal.task_queue, db, approval_step(assignee_id=away)
+    )
     task = await wait_for_task(db, task_id)
     assert task.assignee_id == stand_in and task.delegated_from_id == away
     assert notifications(db, task_id)[(stand_in, "info")] == 2, "told of the task and of the delegation"
@@ -124,12 +140,14 @@ async def test_a_delegate_receives_new_tasks_while_the_assignee_is_away(
 
 
 async def test_validator_refuses_before_anything_is_recorded(
-        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     # A second step keeps the process running after the first decision.
-    handle = await start_probe(time_skipping_env.client, settings.temporal.task_queue,
-                               [approval_step(assignee_id=org["sales_south"]),
-                                approval_step("then", assignee_id=org["sales_south"])])
+    handle = await start_probe(
+        time_skipping_env.client,
+        settings.temporal.task_queue,
+        [approval_step(assignee_id=org["sales_south"]), approval_step("then", assignee_id=org["sales_south"])],
+    )
     task_id = f"{handle.id}:approve"
     await wait_for_step(handle, db, task_id)
     refusals = [
@@ -151,8 +169,9 @@ async def test_validator_refuses_before_anything_is_recorded(
         assert task is not None and task.status == "open"
     await handle.execute_update(StepProbeWorkflow.complete_task, action(task_id, org["sales_south"]))
     try:
-        await handle.execute_update(StepProbeWorkflow.complete_task,
-                                    action(task_id, org["sales_south"], "reject", comment="改主意"))
+        await handle.execute_update(
+            StepProbeWorkflow.complete_task, action(task_id, org["sales_south"], "reject", comment="改主意")
+        )
     except WorkflowUpdateFailedError as exc:
         assert getattr(exc.cause, "type", None) == "task_closed"
     else:
@@ -160,11 +179,12 @@ async def test_validator_refuses_before_anything_is_recorded(
 
 
 async def test_a_withdrawn_step_stops_its_timers_and_closes_the_task(
-        time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     env = time_skipping_env
-    handle, task_id = await open_step(env.client, settings.temporal.task_queue, db,
-                                      approval_step(assignee_id=org["sales_south"]))
+    handle, task_id = await open_step(
+        env.client, settings.temporal.task_queue, db, approval_step(assignee_id=org["sales_south"])
+    )
     await handle.signal(StepProbeWorkflow.withdraw, task_id)
     assert await handle.result() == [None]
     closed = await wait_for_task(db, task_id, status="cancelled")

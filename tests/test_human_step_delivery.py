@@ -19,18 +19,25 @@ from tests.support.workflows import SUPPORT_WORKFLOWS
 
 
 async def test_new_task_and_overdue_notice_arrive_by_email_once(
-        time_skipping_env: WorkflowEnvironment, settings: Settings, db: Database, org: OrgFixture,
-        activity_executor: concurrent.futures.ThreadPoolExecutor) -> None:
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+    activity_executor: concurrent.futures.ThreadPoolExecutor,
+) -> None:
     emails = give_emails(db, org)
     smtp = SmtpRecorder()
     port = await smtp.start()
-    mailing = settings.with_changes(notify=NotifySettings(email=EmailSettings(enabled=True, host="127.0.0.1",
-                                                                              port=port)))
+    mailing = settings.with_changes(
+        notify=NotifySettings(email=EmailSettings(enabled=True, host="127.0.0.1", port=port))
+    )
     try:
-        async with build_worker(time_skipping_env.client, mailing, db, activity_executor,
-                                extra_workflows=SUPPORT_WORKFLOWS):
-            handle = await start_probe(time_skipping_env.client, mailing.temporal.task_queue,
-                                       [approval_step(assignee_id=org["sales_south"])])
+        async with build_worker(
+            time_skipping_env.client, mailing, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS
+        ):
+            handle = await start_probe(
+                time_skipping_env.client, mailing.temporal.task_queue, [approval_step(assignee_id=org["sales_south"])]
+            )
             await wait_for_step(handle, db, f"{handle.id}:approve")
             await time_skipping_env.fast_forward(handle, 8 * HOUR + timedelta(minutes=1))
             received = [(mail.rcpt_tos[0], str(mail.message["Subject"])) for mail in smtp.received]
@@ -44,8 +51,12 @@ async def test_new_task_and_overdue_notice_arrive_by_email_once(
 
 
 async def test_a_mail_server_that_never_answers_holds_up_no_step(  # type: ignore[no-untyped-def]
-        temporal_client, settings: Settings, db: Database, org: OrgFixture,
-        activity_executor: concurrent.futures.ThreadPoolExecutor) -> None:
+    temporal_client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+    activity_executor: concurrent.futures.ThreadPoolExecutor,
+) -> None:
     """E-mail goes out beside the step: the next step opens at once although the mail server
     accepted the connection and then said nothing at all."""
     import asyncio
@@ -60,16 +71,21 @@ async def test_a_mail_server_that_never_answers_holds_up_no_step(  # type: ignor
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    mailing = settings.with_changes(notify=NotifySettings(email=EmailSettings(enabled=True, host="127.0.0.1",
-                                                                              port=port, timeout=300)))
+    mailing = settings.with_changes(
+        notify=NotifySettings(email=EmailSettings(enabled=True, host="127.0.0.1", port=port, timeout=300))
+    )
     try:
         async with build_worker(temporal_client, mailing, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS):
-            handle = await start_probe(temporal_client, mailing.temporal.task_queue,
-                                       [approval_step(assignee_id=org["sales_south"]),
-                                        approval_step("finance", assignee_id=org["finance"])])
+            handle = await start_probe(
+                temporal_client,
+                mailing.temporal.task_queue,
+                [approval_step(assignee_id=org["sales_south"]), approval_step("finance", assignee_id=org["finance"])],
+            )
             await wait_for_step(handle, db, f"{handle.id}:approve")
-            await handle.execute_update("complete_task", TaskAction(
-                task_id=f"{handle.id}:approve", action="approve", actor=Actor(id=org["sales_south"])))
+            await handle.execute_update(
+                "complete_task",
+                TaskAction(task_id=f"{handle.id}:approve", action="approve", actor=Actor(id=org["sales_south"])),
+            )
             await wait_for_step(handle, db, f"{handle.id}:finance")  # bounded: ~10 s, not the mail timeout
             await handle.terminate("test finished")
     finally:

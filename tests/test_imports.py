@@ -35,13 +35,34 @@ from tests.test_pages import form_token, page_login
 
 Login = Callable[[str], Any]
 
-CUSTOMER_HEADER = ["外部编号", "客户名称", "区域", "行业", "规模", "联系人", "联系电话", "地址", "信用额度", "负责人",
-                   "标签", "备注"]
+CUSTOMER_HEADER = [
+    "外部编号",
+    "客户名称",
+    "区域",
+    "行业",
+    "规模",
+    "联系人",
+    "联系电话",
+    "地址",
+    "信用额度",
+    "负责人",
+    "标签",
+    "备注",
+]
 ORDER_HEADER = ["订单编号", "客户编号", "日期", "服务代码", "数量", "单价", "状态", "已收款", "负责人"]
 
 
-def customer_row(external_id: str, name: str, *, region: str = "华南", industry: str = "工业", size: str = "大",
-                 owner: str = "sales_south", credit: str = "50000", tags: str = "偏好夜间运输；大客户") -> list[str]:
+def customer_row(
+    external_id: str,
+    name: str,
+    *,
+    region: str = "华南",
+    industry: str = "工业",
+    size: str = "大",
+    owner: str = "sales_south",
+    credit: str = "50000",
+    tags: str = "偏好夜间运输；大客户",
+) -> list[str]:
     return [external_id, name, region, industry, size, "王经理", "13800000000", "广州市黄埔区", credit, owner, tags, ""]
 
 
@@ -75,17 +96,35 @@ async def upload(client: httpx.AsyncClient, kind: str, filename: str, data: byte
 
 def counts(db: Database) -> dict[str, int]:
     with db.session() as session:
-        return {model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
-                for model in (Customer, OwnershipChange, Order, OrderLine, Payment)}
+        return {
+            model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Customer, OwnershipChange, Order, OrderLine, Payment)
+        }
 
 
 def add_rule_and_services(db: Database, org: OrgFixture) -> None:
     with db.session() as session:
         session.add(TeamRule(region="华中", team_id=org.team_ids["south"], priority=10))
-        session.add(Service(code="FTL", name="整车运输", unit="车", list_price=Decimal("3000"),
-                            floor_price=Decimal("2500"), capacity_per_day=20))
-        session.add(Service(code="LTL", name="零担运输", unit="吨", list_price=Decimal("300"),
-                            floor_price=Decimal("250"), capacity_per_day=100))
+        session.add(
+            Service(
+                code="FTL",
+                name="整车运输",
+                unit="车",
+                list_price=Decimal("3000"),
+                floor_price=Decimal("2500"),
+                capacity_per_day=20,
+            )
+        )
+        session.add(
+            Service(
+                code="LTL",
+                name="零担运输",
+                unit="吨",
+                list_price=Decimal("300"),
+                floor_price=Decimal("250"),
+                capacity_per_day=100,
+            )
+        )
 
 
 def problems_by_row(body: dict[str, Any]) -> dict[tuple[int, str], str]:
@@ -95,14 +134,20 @@ def problems_by_row(body: dict[str, Any]) -> dict[tuple[int, str], str]:
 # ---------------------------------------------------------------- customers
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
 async def test_clean_chinese_csv_dry_run_then_commit_creates_customers_in_their_teams(
-        api: Login, org: OrgFixture, db: Database, encoding: str) -> None:
+    api: Login, org: OrgFixture, db: Database, encoding: str
+) -> None:
     add_rule_and_services(db, org)
     admin = await api("admin")
     checked = await upload(admin, "customers", "客户.csv", csv_bytes(CUSTOMER_HEADER, CLEAN_CUSTOMERS, encoding))
     assert checked.status_code == 201, checked.text
     body = checked.json()
-    assert (body["status"], body["total_rows"], body["error_rows"], body["problems"], body["problem_count"]) \
-        == ("checked", 4, 0, [], 0)
+    assert (body["status"], body["total_rows"], body["error_rows"], body["problems"], body["problem_count"]) == (
+        "checked",
+        4,
+        0,
+        [],
+        0,
+    )
     assert body["new_rows"] == 4 and body["skipped_rows"] == 0
     assert counts(db)["Customer"] == 0, "the dry run writes nothing but the job"
 
@@ -114,20 +159,25 @@ async def test_clean_chinese_csv_dry_run_then_commit_creates_customers_in_their_
         customers = {c.external_id: c for c in session.scalars(select(Customer))}
         south, east = org.team_ids["south"], org.team_ids["east"]
         assert {key: (c.team_id, c.owner_id) for key, c in customers.items()} == {
-            "C-001": (south, org["sales_south"]), "C-002": (south, org["sales_south2"]),
-            "C-003": (east, org["sales_east"]), "C-004": (south, None)}
+            "C-001": (south, org["sales_south"]),
+            "C-002": (south, org["sales_south2"]),
+            "C-003": (east, org["sales_east"]),
+            "C-004": (south, None),
+        }
         assert customers["C-001"].size == "large" and customers["C-002"].size == "medium"
         assert customers["C-001"].credit_limit == Decimal("50000.00")
         assert customers["C-001"].tags == ["偏好夜间运输", "大客户"] and customers["C-002"].tags == []
         moves = session.scalars(select(OwnershipChange)).all()
-        assert sorted(m.to_owner_id or 0 for m in moves) == sorted([org["sales_south"], org["sales_south2"],
-                                                                     org["sales_east"], 0])
+        assert sorted(m.to_owner_id or 0 for m in moves) == sorted(
+            [org["sales_south"], org["sales_south2"], org["sales_east"], 0]
+        )
         audits = session.scalars(select(AuditEntry).where(AuditEntry.action == "import.committed")).all()
         assert len(audits) == 1 and audits[0].detail["created"] == 4
 
 
 async def test_committing_twice_or_importing_the_same_file_again_adds_nothing(
-        api: Login, org: OrgFixture, db: Database) -> None:
+    api: Login, org: OrgFixture, db: Database
+) -> None:
     add_rule_and_services(db, org)
     manager = await api("admin")
     data = csv_bytes(CUSTOMER_HEADER, CLEAN_CUSTOMERS)
@@ -143,8 +193,10 @@ async def test_committing_twice_or_importing_the_same_file_again_adds_nothing(
     assert (await manager.post(f"/api/imports/{second['id']}/commit")).json()["status"] == "committed"
     assert counts(db) == before
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(AuditEntry)
-                              .where(AuditEntry.action == "import.committed")) == 2
+        assert (
+            session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import.committed"))
+            == 2
+        )
 
 
 async def test_wrong_headers_refuse_the_whole_file_and_write_nothing(api: Login, org: OrgFixture, db: Database) -> None:
@@ -162,7 +214,8 @@ async def test_wrong_headers_refuse_the_whole_file_and_write_nothing(api: Login,
 
 
 async def test_every_bad_row_is_reported_and_nothing_is_written_even_for_good_rows(
-        api: Login, org: OrgFixture, db: Database) -> None:
+    api: Login, org: OrgFixture, db: Database
+) -> None:
     admin = await api("admin")
     rows = [
         customer_row("C-001", "好客户"),
@@ -178,9 +231,14 @@ async def test_every_bad_row_is_reported_and_nothing_is_written_even_for_good_ro
     body = response.json()
     assert response.status_code == 201 and body["total_rows"] == 8 and body["error_rows"] == 6
     assert problems_by_row(body) == {
-        (3, "规模"): "bad_size", (4, "负责人"): "unknown_owner",
-        (6, "外部编号"): "duplicate", (7, "外部编号"): "duplicate", (8, "信用额度"): "too_many_decimals",
-        (9, "客户名称"): "required", (9, "区域"): "required"}
+        (3, "规模"): "bad_size",
+        (4, "负责人"): "unknown_owner",
+        (6, "外部编号"): "duplicate",
+        (7, "外部编号"): "duplicate",
+        (8, "信用额度"): "too_many_decimals",
+        (9, "客户名称"): "required",
+        (9, "区域"): "required",
+    }
     assert all(p["reason"] for p in body["problems"])
     refused = await admin.post(f"/api/imports/{body['id']}/commit")
     assert refused.status_code == 409 and refused.json()["error"]["details"]
@@ -191,8 +249,13 @@ async def test_reasons_come_in_the_readers_language(api: Login, org: OrgFixture)
     admin = await api("admin")
     data = csv_bytes(CUSTOMER_HEADER, [customer_row("C-1", "甲", size="巨大")])
     chinese = (await upload(admin, "customers", "a.csv", data)).json()["problems"][0]["reason"]
-    english = (await admin.post("/api/imports?kind=customers", headers={"Accept-Language": "en"},
-                                files={"file": ("a.csv", data, "text/csv")})).json()["problems"][0]["reason"]
+    english = (
+        await admin.post(
+            "/api/imports?kind=customers",
+            headers={"Accept-Language": "en"},
+            files={"file": ("a.csv", data, "text/csv")},
+        )
+    ).json()["problems"][0]["reason"]
     assert "小" in chinese and "规模" not in english and english.startswith("Use small, medium or large")
     assert chinese != english
 
@@ -221,8 +284,11 @@ async def test_sales_cannot_import(api: Login, org: OrgFixture, db: Database) ->
 
 async def test_a_sales_manager_imports_only_into_teams_they_manage(api: Login, org: OrgFixture, db: Database) -> None:
     manager = await api("manager_south")
-    rows = [customer_row("C-1", "本团队"), customer_row("C-2", "别的团队", region="华东", industry="零售", owner=""),
-            customer_row("C-3", "别的团队的人", owner="sales_east")]
+    rows = [
+        customer_row("C-1", "本团队"),
+        customer_row("C-2", "别的团队", region="华东", industry="零售", owner=""),
+        customer_row("C-3", "别的团队的人", owner="sales_east"),
+    ]
     body = (await upload(manager, "customers", "c.csv", csv_bytes(CUSTOMER_HEADER, rows))).json()
     assert problems_by_row(body) == {(3, "区域"): "team_not_yours", (4, "负责人"): "owner_outside_team"}
 
@@ -271,8 +337,9 @@ async def test_an_upload_over_the_limit_is_refused(org: OrgFixture, settings: Se
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
 
 
-async def test_progress_is_published_batch_by_batch(org: OrgFixture, db: Database,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_progress_is_published_batch_by_batch(
+    org: OrgFixture, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     admin = Viewer(id=org["admin"], roles=frozenset({"admin"}), team_id=None)
     rows = [customer_row(f"C-{n:05d}", f"客户{n}") for n in range(2_500)]
     data = csv_bytes(CUSTOMER_HEADER, rows)
@@ -323,9 +390,11 @@ async def test_orders_referencing_imported_customers_with_a_payment(api: Login, 
     add_rule_and_services(db, org)
     admin = await api("admin")
     await import_customers(admin)
-    rows = [["O-1", "C-001", "2024-03-05", "FTL", "2", "3000", "", "6000.00", ""],
-            ["O-2", "C-003", "2024/3/6", "LTL", "10", "280.50", "已取消", "", "sales_east"],
-            ["O-3", "C-004", "2024-04-01", "LTL", "1", "300", "approved", "100", "sales_south2"]]
+    rows = [
+        ["O-1", "C-001", "2024-03-05", "FTL", "2", "3000", "", "6000.00", ""],
+        ["O-2", "C-003", "2024/3/6", "LTL", "10", "280.50", "已取消", "", "sales_east"],
+        ["O-3", "C-004", "2024-04-01", "LTL", "1", "300", "approved", "100", "sales_south2"],
+    ]
     job = (await upload(admin, "orders", "orders.csv", csv_bytes(ORDER_HEADER, rows, "gb18030"))).json()
     assert job["problem_count"] == 0, job
     assert (await admin.post(f"/api/imports/{job['id']}/commit")).json()["status"] == "committed"
@@ -349,8 +418,10 @@ async def test_xlsx_orders_with_a_date_cell_and_a_text_date(api: Login, org: Org
     add_rule_and_services(db, org)
     admin = await api("admin")
     await import_customers(admin)
-    rows: list[list[Any]] = [["O-10", "C-001", datetime(2023, 11, 20), "FTL", 1, 2999.5, None, None, None],
-                             ["O-11", "C-002", "2023/12/01", "FTL", 3, "2800", "已批准", 8400, None]]
+    rows: list[list[Any]] = [
+        ["O-10", "C-001", datetime(2023, 11, 20), "FTL", 1, 2999.5, None, None, None],
+        ["O-11", "C-002", "2023/12/01", "FTL", 3, "2800", "已批准", 8400, None],
+    ]
     job = (await upload(admin, "orders", "订单.xlsx", xlsx_bytes(ORDER_HEADER, rows))).json()
     assert job["problem_count"] == 0, job
     assert (await admin.post(f"/api/imports/{job['id']}/commit")).status_code == 200
@@ -364,26 +435,36 @@ async def test_bad_order_rows_are_each_reported(api: Login, org: OrgFixture, db:
     add_rule_and_services(db, org)
     admin = await api("admin")
     await import_customers(admin)
-    rows = [["O-1", "C-001", "2024-03-05", "FTL", "1", "3000", "", "", ""],
-            ["O-2", "C-001", "2024-13-01", "FTL", "1", "3000", "", "", ""],
-            ["O-3", "C-001", "05/03/2024", "FTL", "1", "3000", "", "", ""],
-            ["O-4", "C-999", "2024-03-05", "FTL", "1", "3000", "", "", ""],
-            ["O-5", "C-001", "2024-03-05", "SHIP", "1", "3000", "", "", ""],
-            ["O-6", "C-004", "2024-03-05", "FTL", "1", "3000", "", "", ""],
-            ["O-7", "C-001", "2024-03-05", "FTL", "1.5", "3000", "pending", "4000", ""],
-            ["O-1", "C-001", "2024-03-05", "FTL", "1", "3000", "", "", ""]]
+    rows = [
+        ["O-1", "C-001", "2024-03-05", "FTL", "1", "3000", "", "", ""],
+        ["O-2", "C-001", "2024-13-01", "FTL", "1", "3000", "", "", ""],
+        ["O-3", "C-001", "05/03/2024", "FTL", "1", "3000", "", "", ""],
+        ["O-4", "C-999", "2024-03-05", "FTL", "1", "3000", "", "", ""],
+        ["O-5", "C-001", "2024-03-05", "SHIP", "1", "3000", "", "", ""],
+        ["O-6", "C-004", "2024-03-05", "FTL", "1", "3000", "", "", ""],
+        ["O-7", "C-001", "2024-03-05", "FTL", "1.5", "3000", "pending", "4000", ""],
+        ["O-1", "C-001", "2024-03-05", "FTL", "1", "3000", "", "", ""],
+    ]
     body = (await upload(admin, "orders", "orders.csv", csv_bytes(ORDER_HEADER, rows))).json()
     assert problems_by_row(body) == {
-        (2, "订单编号"): "duplicate", (3, "日期"): "bad_date", (4, "日期"): "bad_date",
-        (5, "客户编号"): "unknown_customer", (6, "服务代码"): "unknown_service", (7, "负责人"): "no_owner",
-        (8, "数量"): "bad_quantity", (8, "状态"): "bad_status", (9, "订单编号"): "duplicate"}
+        (2, "订单编号"): "duplicate",
+        (3, "日期"): "bad_date",
+        (4, "日期"): "bad_date",
+        (5, "客户编号"): "unknown_customer",
+        (6, "服务代码"): "unknown_service",
+        (7, "负责人"): "no_owner",
+        (8, "数量"): "bad_quantity",
+        (8, "状态"): "bad_status",
+        (9, "订单编号"): "duplicate",
+    }
     assert (await admin.post(f"/api/imports/{body['id']}/commit")).status_code == 409
     assert counts(db)["Order"] == 0
 
 
 # ---------------------------------------------------------------- the page
 async def test_the_page_checks_shows_the_report_and_commits_with_progress(
-        anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
+    anonymous: httpx.AsyncClient, org: OrgFixture, db: Database
+) -> None:
     add_rule_and_services(db, org)
     await page_login(anonymous, "manager_south")
     page = await anonymous.get("/imports")
@@ -391,14 +472,20 @@ async def test_the_page_checks_shows_the_report_and_commits_with_progress(
     token = form_token(page.text)
 
     rows = [customer_row("C-1", "甲"), customer_row("C-2", "乙", size="巨大")]
-    bad = await anonymous.post("/imports?kind=customers", data={"csrf_token": token},
-                               files={"file": ("c.csv", csv_bytes(CUSTOMER_HEADER, rows), "text/csv")})
+    bad = await anonymous.post(
+        "/imports?kind=customers",
+        data={"csrf_token": token},
+        files={"file": ("c.csv", csv_bytes(CUSTOMER_HEADER, rows), "text/csv")},
+    )
     assert bad.status_code == 303
     report = await anonymous.get(bad.headers["location"])
     assert "规模" in report.text and 'data-code="bad_size"' in report.text and "/commit" not in report.text
 
-    good = await anonymous.post("/imports?kind=customers", headers={"X-CSRF-Token": token, "HX-Request": "true"},
-                                files={"file": ("c.csv", csv_bytes(CUSTOMER_HEADER, rows[:1]), "text/csv")})
+    good = await anonymous.post(
+        "/imports?kind=customers",
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+        files={"file": ("c.csv", csv_bytes(CUSTOMER_HEADER, rows[:1]), "text/csv")},
+    )
     assert good.status_code == 200 and good.headers["HX-Redirect"].startswith("/imports/")
     job_url = good.headers["HX-Redirect"]
     ready = await anonymous.get(job_url)
@@ -411,8 +498,11 @@ async def test_the_page_checks_shows_the_report_and_commits_with_progress(
     assert done.status_code == 200 and "every 1s" not in done.text and 'class="success"' in done.text
     assert counts(db)["Customer"] == 1
 
-    wrong_type = await anonymous.post("/imports?kind=customers", headers={"X-CSRF-Token": token, "HX-Request": "true"},
-                                      files={"file": ("c.pdf", b"%PDF-1.4", "application/pdf")})
+    wrong_type = await anonymous.post(
+        "/imports?kind=customers",
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+        files={"file": ("c.pdf", b"%PDF-1.4", "application/pdf")},
+    )
     assert wrong_type.status_code == 415 and 'id="import-upload"' in wrong_type.text
 
 
@@ -422,15 +512,18 @@ async def test_sales_do_not_see_the_import_page(anonymous: httpx.AsyncClient, or
     assert 'href="/imports"' not in (await anonymous.get("/")).text
 
 
-
-@pytest.mark.parametrize(("filename", "data", "code"), [
-    ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 200, "unreadable"),
-    ("header-only.csv", ",".join(CUSTOMER_HEADER).encode("utf-8"), "no_rows"),
-    ("bom-only.csv", b"\xef\xbb\xbf\r\n", "bad_header"),
-    ("long-field.csv", ",".join(CUSTOMER_HEADER).encode() + b'\n"' + b"x" * 200_000 + b'"\n', "unreadable"),
-])
-async def test_unreadable_files_get_a_report_never_a_crash(api: Login, org: OrgFixture, filename: str, data: bytes,
-                                                           code: str) -> None:
+@pytest.mark.parametrize(
+    ("filename", "data", "code"),
+    [
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 200, "unreadable"),
+        ("header-only.csv", ",".join(CUSTOMER_HEADER).encode("utf-8"), "no_rows"),
+        ("bom-only.csv", b"\xef\xbb\xbf\r\n", "bad_header"),
+        ("long-field.csv", ",".join(CUSTOMER_HEADER).encode() + b'\n"' + b"x" * 200_000 + b'"\n', "unreadable"),
+    ],
+)
+async def test_unreadable_files_get_a_report_never_a_crash(
+    api: Login, org: OrgFixture, filename: str, data: bytes, code: str
+) -> None:
     admin = await api("admin")
     response = await upload(admin, "customers", filename, data)
     assert response.status_code == 201, response.text
@@ -456,7 +549,8 @@ async def test_unknown_jobs_and_bad_ids_are_not_found_or_invalid(api: Login, org
 
 
 async def test_the_report_lists_the_first_thousand_problems_and_counts_them_all(
-        api: Login, org: OrgFixture, db: Database) -> None:
+    api: Login, org: OrgFixture, db: Database
+) -> None:
     admin = await api("admin")
     rows = [customer_row(f"C-{n}", f"客户{n}", size="特大") for n in range(1_200)]
     body = (await upload(admin, "customers", "c.csv", csv_bytes(CUSTOMER_HEADER, rows))).json()

@@ -31,12 +31,18 @@ def csrf_header(html: str) -> dict[str, str]:
     return {"X-CSRF-Token": token.group(1), "HX-Request": "true"}
 
 
-async def test_inbox_shows_overdue_first_with_badges(anonymous: httpx.AsyncClient, worker: Worker,
-                                                     temporal_client: Client, settings: Settings, db: Database,
-                                                     org: OrgFixture) -> None:
+async def test_inbox_shows_overdue_first_with_badges(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     calm = await open_task(temporal_client, settings, db, key="approve", assignee_id=org["sales_south"])
-    late = await open_task(temporal_client, settings, db, key="approve", assignee_id=org["sales_south"],
-                           title="Check the late quote")
+    late = await open_task(
+        temporal_client, settings, db, key="approve", assignee_id=org["sales_south"], title="Check the late quote"
+    )
     with db.session() as session:
         task = session.get(Task, late)
         assert task is not None
@@ -51,27 +57,39 @@ async def test_inbox_shows_overdue_first_with_badges(anonymous: httpx.AsyncClien
 
 
 async def test_acting_from_the_task_page_answers_with_the_updated_panel(
-        anonymous: httpx.AsyncClient, worker: Worker, temporal_client: Client, settings: Settings, db: Database,
-        org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     await page_login(anonymous, "sales_south")
     page = await anonymous.get(f"/tasks/{task_id}")
     assert page.status_code == 200 and "审批订单 #7（团队经理）" in page.text
     headers = csrf_header(page.text)
-    refused = await anonymous.post(f"/tasks/{task_id}/complete", data={"action": "reject", "comment": " "},
-                                   headers=headers)
+    refused = await anonymous.post(
+        f"/tasks/{task_id}/complete", data={"action": "reject", "comment": " "}, headers=headers
+    )
     assert refused.status_code == 422
     assert "缺少必要信息" in refused.text and "<html" not in refused.text, "an inline fragment, not a page"
-    done = await anonymous.post(f"/tasks/{task_id}/complete", data={"action": "approve", "comment": "可以"},
-                                headers=headers)
+    done = await anonymous.post(
+        f"/tasks/{task_id}/complete", data={"action": "approve", "comment": "可以"}, headers=headers
+    )
     assert done.status_code == 200
     assert "已记录" in done.text
     assert 'name="action"' not in done.text, "no form once the task is closed"
 
 
-async def test_the_page_form_needs_its_csrf_token(anonymous: httpx.AsyncClient, worker: Worker,
-                                                  temporal_client: Client, settings: Settings, db: Database,
-                                                  org: OrgFixture) -> None:
+async def test_the_page_form_needs_its_csrf_token(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     await page_login(anonymous, "sales_south")
     response = await anonymous.post(f"/tasks/{task_id}/complete", data={"action": "approve"})
@@ -81,16 +99,27 @@ async def test_the_page_form_needs_its_csrf_token(anonymous: httpx.AsyncClient, 
         assert task is not None and task.status == "open"
 
 
-async def test_someone_elses_task_page_is_not_found(anonymous: httpx.AsyncClient, worker: Worker,
-                                                    temporal_client: Client, settings: Settings, db: Database,
-                                                    org: OrgFixture) -> None:
+async def test_someone_elses_task_page_is_not_found(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     await page_login(anonymous, "sales_east")
     assert (await anonymous.get(f"/tasks/{task_id}")).status_code == 404
 
 
-async def test_claiming_from_the_page(anonymous: httpx.AsyncClient, worker: Worker, temporal_client: Client,
-                                      settings: Settings, db: Database, org: OrgFixture) -> None:
+async def test_claiming_from_the_page(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, candidate_role="finance")
     await page_login(anonymous, "finance")
     page = await anonymous.get(f"/tasks/{task_id}")
@@ -102,18 +131,27 @@ async def test_claiming_from_the_page(anonymous: httpx.AsyncClient, worker: Work
         assert task is not None and task.assignee_id == org["finance"]
 
 
-async def test_setting_and_cancelling_a_delegate(anonymous: httpx.AsyncClient, org: OrgFixture,
-                                                 db: Database) -> None:
+async def test_setting_and_cancelling_a_delegate(anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
     await page_login(anonymous, "manager_south")
     page = await anonymous.get("/me/away")
     headers = csrf_header(page.text)
     start, end = date.today(), date.today() + timedelta(days=5)
-    bad = await anonymous.post("/me/away", headers=headers, data={
-        "delegate_id": org["sales_south"], "starts_on": end.isoformat(), "ends_on": start.isoformat()})
+    bad = await anonymous.post(
+        "/me/away",
+        headers=headers,
+        data={"delegate_id": org["sales_south"], "starts_on": end.isoformat(), "ends_on": start.isoformat()},
+    )
     assert bad.status_code == 422 and "结束日期早于开始日期" in bad.text
-    ok = await anonymous.post("/me/away", headers=headers, data={
-        "delegate_id": org["sales_south"], "starts_on": start.isoformat(), "ends_on": end.isoformat(),
-        "reason": "出差"})
+    ok = await anonymous.post(
+        "/me/away",
+        headers=headers,
+        data={
+            "delegate_id": org["sales_south"],
+            "starts_on": start.isoformat(),
+            "ends_on": end.isoformat(),
+            "reason": "出差",
+        },
+    )
     assert ok.status_code == 303
     with db.session() as session:
         rows = session.query(Delegation).filter(Delegation.employee_id == org["manager_south"]).all()
@@ -126,9 +164,14 @@ async def test_setting_and_cancelling_a_delegate(anonymous: httpx.AsyncClient, o
         assert row is not None and row.cancelled_at is not None, "kept for the record"
 
 
-async def test_the_task_trail_lists_what_happened(anonymous: httpx.AsyncClient, worker: Worker,
-                                                  temporal_client: Client, settings: Settings, db: Database,
-                                                  org: OrgFixture) -> None:
+async def test_the_task_trail_lists_what_happened(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     await page_login(anonymous, "sales_south")
     trail = await anonymous.get(f"/tasks/{task_id}/trail")

@@ -43,8 +43,11 @@ RECORDS = [
 
 def add_records(db: Database, org: OrgFixture) -> Records:
     """Plain ORM inserts: the database's own triggers and indexes must pick them up."""
-    owners = {"south_own": ("sales_south", "south"), "south_other": ("sales_south2", "south"),
-              "east": ("sales_east", "east")}
+    owners = {
+        "south_own": ("sales_south", "south"),
+        "south_other": ("sales_south2", "south"),
+        "east": ("sales_east", "east"),
+    }
     found = Records(ids={}, customers={})
     with db.session() as session:
         for key, (owner, team) in owners.items():
@@ -53,8 +56,14 @@ def add_records(db: Database, org: OrgFixture) -> Records:
             session.flush()
             found.customers[key] = customer.id
         for key, customer_key, author, day, summary, content in RECORDS:
-            row = Interaction(customer_id=found.customers[customer_key], employee_id=org[author], channel="wechat",
-                              summary=summary, content=content, occurred_at=START + timedelta(days=day))
+            row = Interaction(
+                customer_id=found.customers[customer_key],
+                employee_id=org[author],
+                channel="wechat",
+                summary=summary,
+                content=content,
+                occurred_at=START + timedelta(days=day),
+            )
             session.add(row)
             session.flush()
             found.ids[key] = row.id
@@ -77,20 +86,24 @@ def found_ids(db: Database, who: Viewer, q: str, **options: Any) -> list[int]:
 
 
 # ---------------------------------------------------------------- what matches
-@pytest.mark.parametrize(("q", "expected"), [
-    ("拼多多", {"pdd", "backdated"}),          # 3 characters
-    ("私人", {"pdd", "east"}),                 # 2 characters: the pair index
-    ("返点", {"pdd", "markup", "backdated", "team_mate"}),  # 2 characters, summary and content
-    ("私人微信", {"pdd", "east"}),             # 4 characters
-    ("discount", {"discount"}),               # an English word, any case
-    ("DISCOUNT", {"discount"}),
-    ("qq", {"discount"}),                     # a 2-letter word, case-folded
-    ("返点 拼多多", {"pdd", "backdated"}),     # every term must occur
-    ("私人 返点", {"pdd"}),
-    ("拼多多 discount", set()),
-])
-def test_chinese_substrings_and_english_words_match(db: Database, org: OrgFixture, records: Records, q: str,
-                                                    expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("拼多多", {"pdd", "backdated"}),  # 3 characters
+        ("私人", {"pdd", "east"}),  # 2 characters: the pair index
+        ("返点", {"pdd", "markup", "backdated", "team_mate"}),  # 2 characters, summary and content
+        ("私人微信", {"pdd", "east"}),  # 4 characters
+        ("discount", {"discount"}),  # an English word, any case
+        ("DISCOUNT", {"discount"}),
+        ("qq", {"discount"}),  # a 2-letter word, case-folded
+        ("返点 拼多多", {"pdd", "backdated"}),  # every term must occur
+        ("私人 返点", {"pdd"}),
+        ("拼多多 discount", set()),
+    ],
+)
+def test_chinese_substrings_and_english_words_match(
+    db: Database, org: OrgFixture, records: Records, q: str, expected: set[str]
+) -> None:
     head = viewer(org, "head", {"department_head"})
     assert set(found_ids(db, head, q)) == {records.ids[k] for k in expected}
 
@@ -114,8 +127,9 @@ def test_symbols_are_searched_literally(db: Database, org: OrgFixture, records: 
 def test_highlights_mark_each_match(db: Database, org: OrgFixture, records: Records) -> None:
     head = viewer(org, "head", {"department_head"})
     with db.session() as session:
-        hits, total = interaction_search.search(session, head, "拼多多 私人",
-                                                scope=SearchScope(customer_id=records.customers["south_own"]))
+        hits, total = interaction_search.search(
+            session, head, "拼多多 私人", scope=SearchScope(customer_id=records.customers["south_own"])
+        )
     assert int(total) == 1 and not total.capped  # type: ignore[attr-defined]
     summary, content = hits[0].highlights
     assert summary.field == "summary" and ("拼多多", True) in summary.segments
@@ -131,8 +145,11 @@ def test_edits_and_deletions_keep_the_index_in_step(db: Database, org: OrgFixtur
     """Records are append-only, but a correction by an administrator must not leave a stale index."""
     head = viewer(org, "head", {"department_head"})
     with db.session() as session:
-        session.execute(update(Interaction).where(Interaction.id == records.ids["east"])
-                        .values(summary="改为讨论冷链专线", occurred_at=START + timedelta(days=30)))
+        session.execute(
+            update(Interaction)
+            .where(Interaction.id == records.ids["east"])
+            .values(summary="改为讨论冷链专线", occurred_at=START + timedelta(days=30))
+        )
         session.execute(delete(Interaction).where(Interaction.id == records.ids["markup"]))
     assert found_ids(db, head, "独家代理") == [records.ids["east"]]  # still in the content
     assert found_ids(db, head, "华东零售") == []
@@ -141,13 +158,20 @@ def test_edits_and_deletions_keep_the_index_in_step(db: Database, org: OrgFixtur
     assert records.ids["markup"] not in found_ids(db, head, "返点")
 
 
-def test_the_migration_indexes_records_that_were_already_there(db: Database, org: OrgFixture,
-                                                                records: Records) -> None:
+def test_the_migration_indexes_records_that_were_already_there(db: Database, org: OrgFixture, records: Records) -> None:
     """The backfill must index exactly what the triggers index, or a later edit leaves stale entries."""
     head = viewer(org, "head", {"department_head"})
     with db.session() as session:
-        session.add(Interaction(customer_id=records.customers["east"], employee_id=org["sales_east"], channel="visit",
-                                summary="x", content="前" * 61 + "跨片\t尾 ab 😀表情", occurred_at=START))
+        session.add(
+            Interaction(
+                customer_id=records.customers["east"],
+                employee_id=org["sales_east"],
+                channel="visit",
+                summary="x",
+                content="前" * 61 + "跨片\t尾 ab 😀表情",
+                occurred_at=START,
+            )
+        )
     queries = ["拼多多", "私人", "返点", "50%_off", "qq", "%_", "跨片", "😀表", "ab"]
     before = {q: found_ids(db, head, q) for q in queries}
     assert all(before.values())
@@ -163,14 +187,13 @@ def test_the_migration_indexes_records_that_were_already_there(db: Database, org
 
 
 # ---------------------------------------------------------------- who sees what
-ROLES = ["sales_south", "sales_south2", "sales_east", "manager_south", "manager_east", "head", "admin", "finance",
-         "hr"]
+ROLES = ["sales_south", "sales_south2", "sales_east", "manager_south", "manager_east", "head", "admin", "finance", "hr"]
 
 
 async def test_search_answers_only_from_records_the_caller_may_see(api, records: Records) -> None:  # type: ignore[no-untyped-def]
     seen_by = {
-        "独家代理": {"sales_east", "manager_east", "head", "admin"},            # only in the east customer
-        "冷库扩建": {"sales_south2", "manager_south", "head", "admin"},         # a team mate's customer
+        "独家代理": {"sales_east", "manager_east", "head", "admin"},  # only in the east customer
+        "冷库扩建": {"sales_south2", "manager_south", "head", "admin"},  # a team mate's customer
         "拼多多": {"sales_south", "manager_south", "head", "admin"},
     }
     for username in ROLES:
@@ -185,16 +208,27 @@ async def test_search_answers_only_from_records_the_caller_may_see(api, records:
                 assert term not in response.text
 
 
-async def test_the_api_answer_has_the_documented_fields(api, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                         records: Records) -> None:
+async def test_the_api_answer_has_the_documented_fields(
+    api,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    records: Records,
+) -> None:
     client = await api("manager_south")
     response = await client.get("/api/interactions", params={"q": "私人微信"})
     assert response.status_code == 200
     body = response.json()
     assert body["total"] == 1 and body["total_capped"] is False
     item = body["items"][0]
-    assert set(item) >= {"id", "customer_id", "customer_name", "employee_id", "channel", "summary", "occurred_at",
-                         "highlights"}
+    assert set(item) >= {
+        "id",
+        "customer_id",
+        "customer_name",
+        "employee_id",
+        "channel",
+        "summary",
+        "occurred_at",
+        "highlights",
+    }
     assert item["customer_name"] == "客户-south_own" and item["occurred_at"].startswith("2026-03-02")
     assert item["employee_id"] == org["sales_south"] and item["author_name"] == "张伟"
     marked = [s["text"] for h in item["highlights"] for s in h["segments"] if s["match"]]
@@ -202,8 +236,9 @@ async def test_the_api_answer_has_the_documented_fields(api, org: OrgFixture,  #
 
 
 @pytest.mark.parametrize("few_records", [20_000, 0], ids=["reads their records", "filters the index stream"])
-def test_a_viewer_who_sees_few_matches_still_gets_every_one(db: Database, org: OrgFixture, records: Records,
-                                                            monkeypatch: pytest.MonkeyPatch, few_records: int) -> None:
+def test_a_viewer_who_sees_few_matches_still_gets_every_one(
+    db: Database, org: OrgFixture, records: Records, monkeypatch: pytest.MonkeyPatch, few_records: int
+) -> None:
     """When the newest matches are mostly someone else's, the search switches plans and stays exact."""
     monkeypatch.setattr(interaction_search, "PROBE_SIZE", 1)
     monkeypatch.setattr(interaction_search, "FEW_RECORDS", few_records)
@@ -213,11 +248,14 @@ def test_a_viewer_who_sees_few_matches_still_gets_every_one(db: Database, org: O
     assert found_ids(db, mine, "返点", offset=2) == [records.ids["backdated"]]
 
 
-@pytest.mark.parametrize(("probe", "few_records"), [(1500, 20_000), (1, 20_000), (1, 0)],
-                         ids=["the newest matches", "reads their records", "filters the index stream"])
+@pytest.mark.parametrize(
+    ("probe", "few_records"),
+    [(1500, 20_000), (1, 20_000), (1, 0)],
+    ids=["the newest matches", "reads their records", "filters the index stream"],
+)
 def test_a_search_is_narrowed_to_a_customer_an_author_and_a_span_of_time(
-        db: Database, org: OrgFixture, records: Records, monkeypatch: pytest.MonkeyPatch, probe: int,
-        few_records: int) -> None:
+    db: Database, org: OrgFixture, records: Records, monkeypatch: pytest.MonkeyPatch, probe: int, few_records: int
+) -> None:
     """Whatever plan finds the page, the scope keeps exactly the records inside it."""
     monkeypatch.setattr(interaction_search, "PROBE_SIZE", probe)
     monkeypatch.setattr(interaction_search, "FEW_RECORDS", few_records)
@@ -236,20 +274,25 @@ def test_a_search_is_narrowed_to_a_customer_an_author_and_a_span_of_time(
     assert within(author_id=org["sales_south"], since=START + day) == [ids["markup"], ids["pdd"]]
     assert within(since=START + 9 * day) == []
     mine = viewer(org, "sales_south", {"sales"}, "south")
-    assert found_ids(db, mine, "返点", scope=SearchScope(author_id=org["sales_south2"])) == [], \
+    assert found_ids(db, mine, "返点", scope=SearchScope(author_id=org["sales_south2"])) == [], (
         "a scope never widens what the reader may see"
+    )
 
 
-def test_counting_stops_at_the_cap(db: Database, org: OrgFixture, records: Records,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_counting_stops_at_the_cap(
+    db: Database, org: OrgFixture, records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(interaction_search, "COUNT_CAP", 2)
     with db.session() as session:
         hits, total = interaction_search.search(session, viewer(org, "head", {"department_head"}), "返点")
     assert len(hits) == 4 and int(total) == 2 and total.capped  # type: ignore[attr-defined]
 
 
-async def test_the_api_narrows_by_customer_author_and_company_dates(api, org: OrgFixture,  # type: ignore[no-untyped-def]
-                                                                     records: Records) -> None:
+async def test_the_api_narrows_by_customer_author_and_company_dates(
+    api,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    records: Records,
+) -> None:
     client = await api("manager_south")
 
     async def found(**params: object) -> list[int]:
@@ -264,8 +307,9 @@ async def test_the_api_narrows_by_customer_author_and_company_dates(api, org: Or
     assert await found(since="2026-03-02", until="2026-03-03") == [ids["team_mate"], ids["pdd"]]
     assert await found(until="2026-03-01") == [ids["backdated"]]
     assert await found(author_id=org["sales_south"], since="2026-03-02") == [ids["markup"], ids["pdd"]]
-    backwards = await client.get("/api/interactions", params={"q": "返点", "since": "2026-03-05",
-                                                              "until": "2026-03-01"})
+    backwards = await client.get(
+        "/api/interactions", params={"q": "返点", "since": "2026-03-05", "until": "2026-03-01"}
+    )
     assert backwards.status_code == 422 and backwards.json()["error"]["details"][0]["field"] == "until"
     for bad in ({"since": "yesterday"}, {"author_id": "0"}, {"customer_id": "x"}):
         assert (await client.get("/api/interactions", params={"q": "返点", **bad})).status_code == 422, bad
@@ -276,9 +320,33 @@ async def test_the_api_narrows_by_customer_author_and_company_dates(api, org: Or
 
 
 # ---------------------------------------------------------------- bad input
-@pytest.mark.parametrize("q", ["%", "_", "'", '"', "\\", "%%", "__", "''", '""', "\\\\", "%_'\"\\", "x" * 1000,
-                               "返" * 101, "'; DROP TABLE interactions; --", "NEAR(拼多多 私人)", '"unbalanced',
-                               "拼多多*", "AND OR NOT", "a\x00b", "拼多多 a", "  ", ""])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "%",
+        "_",
+        "'",
+        '"',
+        "\\",
+        "%%",
+        "__",
+        "''",
+        '""',
+        "\\\\",
+        "%_'\"\\",
+        "x" * 1000,
+        "返" * 101,
+        "'; DROP TABLE interactions; --",
+        "NEAR(拼多多 私人)",
+        '"unbalanced',
+        "拼多多*",
+        "AND OR NOT",
+        "a\x00b",
+        "拼多多 a",
+        "  ",
+        "",
+    ],
+)
 async def test_odd_queries_answer_normally_or_422_never_500(api, records: Records, q: str) -> None:  # type: ignore[no-untyped-def]
     client = await api("head")
     response = await client.get("/api/interactions", params={"q": q})
@@ -311,8 +379,9 @@ async def test_search_needs_a_login(anonymous: httpx.AsyncClient) -> None:
 
 
 # ---------------------------------------------------------------- the page
-async def test_the_search_page_updates_as_you_type_and_marks_matches(anonymous: httpx.AsyncClient,
-                                                                      records: Records) -> None:
+async def test_the_search_page_updates_as_you_type_and_marks_matches(
+    anonymous: httpx.AsyncClient, records: Records
+) -> None:
     await page_login(anonymous, "sales_south")
     page = await anonymous.get("/search")
     assert page.status_code == 200
@@ -328,26 +397,29 @@ async def test_the_search_page_updates_as_you_type_and_marks_matches(anonymous: 
     assert full.status_code == 200 and "<mark>拼多多</mark>" in full.text and 'value="拼多多"' in full.text
 
 
-async def test_each_result_names_its_author_and_the_page_filters(anonymous: httpx.AsyncClient, org: OrgFixture,
-                                                                  records: Records) -> None:
+async def test_each_result_names_its_author_and_the_page_filters(
+    anonymous: httpx.AsyncClient, org: OrgFixture, records: Records
+) -> None:
     await page_login(anonymous, "manager_south")
     every = await anonymous.get("/search", params={"q": "返点"}, headers={"HX-Request": "true"})
     hits = every.text.split('class="search-hit"')[1:]
     assert len(hits) == 4 and all("客户-south" in hit for hit in hits)
     assert sum("张伟" in hit for hit in hits) == 3 and sum("李娜" in hit for hit in hits) == 1, "who wrote each"
-    assert f'customer_id={records.customers["south_other"]}' in every.text, "a link to this customer's records only"
+    assert f"customer_id={records.customers['south_other']}" in every.text, "a link to this customer's records only"
 
     page = await anonymous.get("/search", params={"q": "返点", "author_id": str(org["sales_south2"])})
     assert page.status_code == 200 and "按季度结算" in page.text and "走拼多多渠道" not in page.text
     assert f'<option value="{org["sales_south2"]}" selected>李娜</option>' in page.text
     assert f'<option value="{org["sales_east"]}"' not in page.text, "only people of the reader's teams"
-    one = await anonymous.get("/search", params={"q": "返点", "customer_id": str(records.customers["south_own"]),
-                                                 "since": "2026-03-02"})
+    one = await anonymous.get(
+        "/search", params={"q": "返点", "customer_id": str(records.customers["south_own"]), "since": "2026-03-02"}
+    )
     assert "只看 客户-south_own" in one.text and 'value="2026-03-02"' in one.text
     assert one.text.count('class="search-hit"') == 2 and "补录" not in one.text
     assert 'href="/search?q=%E8%BF%94%E7%82%B9&amp;since=2026-03-02"' in one.text, "the customer filter comes off"
     hidden = await anonymous.get("/search", params={"q": "独家代理", "customer_id": str(records.customers["east"])})
     assert "客户-east" not in hidden.text and "没有包含这些词的记录" in hidden.text, "another team's: no filter"
-    backwards = await anonymous.get("/search", params={"q": "返点", "since": "2026-03-05", "until": "2026-03-01"},
-                                    headers={"HX-Request": "true"})
+    backwards = await anonymous.get(
+        "/search", params={"q": "返点", "since": "2026-03-05", "until": "2026-03-01"}, headers={"HX-Request": "true"}
+    )
     assert backwards.status_code == 200 and "结束日期早于开始日期" in backwards.text

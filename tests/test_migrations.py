@@ -14,8 +14,10 @@ from store.repo.interaction_search import is_search_object
 def test_migrated_schema_matches_the_models(db: Database) -> None:
     with db.engine.connect() as connection:
         # The keyword search's FTS tables and expression indexes live outside the models (migration 0004).
-        context = MigrationContext.configure(connection, opts={
-            "compare_type": True, "include_name": lambda name, _type, _parents: not is_search_object(name)})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_name": lambda name, _type, _parents: not is_search_object(name)},
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 

@@ -36,9 +36,12 @@ async def catcher(tmp_path: Path) -> AsyncIterator[int]:
 def settings(settings: Settings, catcher: int, tmp_path: Path) -> Settings:
     """E-mail goes to the mail catcher, as on a development stack."""
     assert settings.data_dir == tmp_path
-    return settings.with_changes(notify=NotifySettings(
-        email=EmailSettings(enabled=True, host="127.0.0.1", port=catcher, mail_catcher=True, timeout=5),
-        mail_catcher_port=catcher))
+    return settings.with_changes(
+        notify=NotifySettings(
+            email=EmailSettings(enabled=True, host="127.0.0.1", port=catcher, mail_catcher=True, timeout=5),
+            mail_catcher_port=catcher,
+        )
+    )
 
 
 # ---------------------------------------------------------------- API
@@ -61,12 +64,16 @@ async def test_the_api_lists_only_the_callers_own_notifications(api, db: Databas
 
 
 async def test_someone_elses_notification_is_not_found_and_stays_unread(  # type: ignore[no-untyped-def]
-        api, db: Database, org: OrgFixture) -> None:
+    api, db: Database, org: OrgFixture
+) -> None:
     others = write(db, org["sales_south2"])
     client = await api("sales_south")
 
-    for path in (f"/api/notifications/{others}/read", "/api/notifications/not-an-id/read",
-                 "/api/notifications/99999999/read"):
+    for path in (
+        f"/api/notifications/{others}/read",
+        "/api/notifications/not-an-id/read",
+        "/api/notifications/99999999/read",
+    ):
         response = await client.post(path)
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "not_found"
@@ -76,7 +83,8 @@ async def test_someone_elses_notification_is_not_found_and_stays_unread(  # type
 
 
 async def test_read_all_marks_only_the_callers_notifications(  # type: ignore[no-untyped-def]
-        api, db: Database, org: OrgFixture) -> None:
+    api, db: Database, org: OrgFixture
+) -> None:
     for _ in range(2):
         write(db, org["hr"])
     others = write(db, org["finance"])
@@ -95,8 +103,9 @@ async def page_login(client: httpx.AsyncClient, username: str) -> str:
     page = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token
-    response = await client.post("/login", data={"username": username, "password": PASSWORD,
-                                                 "csrf_token": token.group(1), "next": "/"})
+    response = await client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}
+    )
     assert response.status_code == 303
     home = await client.get("/")
     session_token = re.search(r'"X-CSRF-Token": "([^"]+)"', home.text)
@@ -110,15 +119,15 @@ def badge_count(html: str) -> int:
 
 
 async def test_the_bell_count_drops_when_a_notification_is_marked_read(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     first, second = write(db, org["manager_east"]), write(db, org["manager_east"], title="已逾期：客户交接")
     csrf = await page_login(anonymous, "manager_east")
     home = await anonymous.get("/")
     assert 'hx-get="/notifications/badge" hx-trigger="load, notifications-changed from:body, every 30s"' in home.text
     assert badge_count((await anonymous.get("/notifications/badge")).text) == 2
 
-    answer = await anonymous.post(f"/notifications/{second}/read",
-                                  headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+    answer = await anonymous.post(f"/notifications/{second}/read", headers={"HX-Request": "true", "X-CSRF-Token": csrf})
 
     assert answer.status_code == 200
     assert f'id="notification-{second}"' in answer.text and 'data-read="true"' in answer.text
@@ -129,20 +138,23 @@ async def test_the_bell_count_drops_when_a_notification_is_marked_read(
 
 
 async def test_marking_read_needs_the_csrf_token_and_ones_own_notification(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     mine, others = write(db, org["sales_east"]), write(db, org["sales_south"])
     csrf = await page_login(anonymous, "sales_east")
 
     forged = await anonymous.post(f"/notifications/{mine}/read", headers={"HX-Request": "true"})
-    not_mine = await anonymous.post(f"/notifications/{others}/read",
-                                    headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+    not_mine = await anonymous.post(
+        f"/notifications/{others}/read", headers={"HX-Request": "true", "X-CSRF-Token": csrf}
+    )
 
     assert forged.status_code == 403 and not_mine.status_code == 404
     assert badge_count((await anonymous.get("/notifications/badge")).text) == 1
 
 
 async def test_the_notifications_page_shows_shanghai_time(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     notification_id = write(db, org["finance"], title="佣金结算已开始")
     with db.session() as session:
         row = session.get(Notification, notification_id)
@@ -157,7 +169,8 @@ async def test_the_notifications_page_shows_shanghai_time(
 
 # ---------------------------------------------------------------- dev mailbox
 async def test_the_mail_catcher_keeps_mail_that_the_dev_mailbox_lists(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture, settings: Settings) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture, settings: Settings
+) -> None:
     emails = give_emails(db, org)
     notify = NotifyActivities(db, channels_for(settings.notify), "http://baton.test")
     older = write(db, org["sales_south"], title="新任务：交接客户档案", body="请整理张伟名下的客户档案。")
@@ -188,9 +201,11 @@ async def test_the_dev_mailbox_is_for_admins_only(anonymous: httpx.AsyncClient, 
 
 
 async def test_the_dev_mailbox_does_not_exist_when_mail_goes_to_a_real_server(
-        anonymous: httpx.AsyncClient, app, org: OrgFixture, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    app.state.settings = settings.with_changes(notify=NotifySettings(
-        email=EmailSettings(enabled=True, host="smtp.huatong.example", port=587)))
+    anonymous: httpx.AsyncClient, app, org: OrgFixture, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    app.state.settings = settings.with_changes(
+        notify=NotifySettings(email=EmailSettings(enabled=True, host="smtp.huatong.example", port=587))
+    )
     await page_login(anonymous, "admin")
     assert (await anonymous.get("/dev/mailbox")).status_code == 404
     assert "/dev/mailbox" not in (await anonymous.get("/notifications")).text

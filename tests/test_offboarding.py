@@ -20,8 +20,18 @@ from tests.support.orders import make_services, order_body
 from tests.support.org import PASSWORD, OrgFixture
 from tests.support.steps import wait_for_row
 
-SALES_ITEMS = ["customer_files", "open_orders", "followup_records", "competitor_contacts", "receivables",
-               "key_contacts", "contracts_quotes", "accounts_devices", "experience_notes", "customer_notice"]
+SALES_ITEMS = [
+    "customer_files",
+    "open_orders",
+    "followup_records",
+    "competitor_contacts",
+    "receivables",
+    "key_contacts",
+    "contracts_quotes",
+    "accounts_devices",
+    "experience_notes",
+    "customer_notice",
+]
 
 
 async def case_of(client: httpx.AsyncClient, case_id: int) -> dict:  # type: ignore[type-arg]
@@ -38,13 +48,16 @@ def error(response: httpx.Response) -> dict:  # type: ignore[type-arg]
     return response.json()["error"]  # type: ignore[no-any-return]
 
 
-async def test_the_whole_handover_of_a_ten_year_salesperson(
-        skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_the_whole_handover_of_a_ten_year_salesperson(skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     make_services(db)
     book = make_book(db, org, customers=30)
     hr, leaver = await skipping_api("hr"), await skipping_api("sales_south")
-    manager, finance, admin, head = (await skipping_api("manager_south"), await skipping_api("finance"),
-                                     await skipping_api("admin"), await skipping_api("head"))
+    manager, finance, admin, head = (
+        await skipping_api("manager_south"),
+        await skipping_api("finance"),
+        await skipping_api("admin"),
+        await skipping_api("head"),
+    )
     last_day = date.today() + timedelta(days=10)
     created = await start_case(hr, org["sales_south"], last_day)
     case_id = created["id"]
@@ -53,13 +66,16 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     # The freeze is on the moment the case exists: no new orders from the leaver.
     refused = await leaver.post("/api/orders", json=order_body(book.customers[2], [("LTL", 1, "95.00")]))
     assert refused.status_code == 422 and "employee_frozen" in codes(refused)
-    again = await hr.post("/api/offboardings", json={"employee_id": org["sales_south"], "reason": "x",
-                                                     "last_day": last_day.isoformat()})
+    again = await hr.post(
+        "/api/offboardings", json={"employee_id": org["sales_south"], "reason": "x", "last_day": last_day.isoformat()}
+    )
     assert again.status_code == 409 and error(again)["code"] == "already_offboarding"
 
     with db.session() as session:
-        told = Counter((n.recipient_id, n.message_id) for n in session.scalars(
-            select(Notification).where(Notification.process_id == created["workflow_id"])))
+        told = Counter(
+            (n.recipient_id, n.message_id)
+            for n in session.scalars(select(Notification).where(Notification.process_id == created["workflow_id"]))
+        )
     for watcher in ("manager_south", "head", "hr"):
         assert told[(org[watcher], STARTED)] == 1, f"{watcher} hears the handover started"
     assert told[(org["manager_south"], PENDING_ORDERS)] == 1, "the manager hears an order still waits"
@@ -67,7 +83,10 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     case = await case_of(leaver, case_id)
     assert [item["key"] for item in case["items"]] == SALES_ITEMS
     assert {review["role"]: review["status"] for review in case["reviews"]} == {
-        "department_head": "pending", "hr": "pending", "finance": "pending"}
+        "department_head": "pending",
+        "hr": "pending",
+        "finance": "pending",
+    }
     ends = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=UTC) + timedelta(hours=-8)
     for item in case["items"]:
         if item["key"] != "customer_notice":
@@ -76,9 +95,10 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     proposed = Counter(row["proposed_to_id"] for row in case["reassignments"])
     assert sum(proposed.values()) == 30 and set(proposed) == {org["sales_south2"], book.teammate}
     big_customer = next(r for r in case["reassignments"] if r["customer_id"] == book.customers[0])
-    assert proposed[big_customer["proposed_to_id"]] < proposed[({org["sales_south2"], book.teammate}
-                                                                - {big_customer["proposed_to_id"]}).pop()], \
-        "whoever takes the biggest customer gets fewer of the rest"
+    assert (
+        proposed[big_customer["proposed_to_id"]]
+        < proposed[({org["sales_south2"], book.teammate} - {big_customer["proposed_to_id"]}).pop()]
+    ), "whoever takes the biggest customer gets fewer of the rest"
     assert {"item_open", "plan_not_executed", "review_missing"} <= {b["code"] for b in case["blockers"]}
     blocked = await hr.post(f"/api/offboardings/{case_id}/complete")
     assert blocked.status_code == 409 and error(blocked)["code"] == "offboarding_blocked"
@@ -124,8 +144,9 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     assert (await act(admin, devices.id, "done", comment="电脑与企业微信账号已收回")).status_code == 200
 
     # The manager's plan: a bad one is refused whole, the proposal goes through.
-    plan_task = await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, PLAN_STEP),
-                                   lambda task: task.status == "open")
+    plan_task = await wait_for_row(
+        db, Task, task_id_of(created["workflow_id"], case_id, PLAN_STEP), lambda task: task.status == "open"
+    )
     assert plan_task.assignee_id == org["manager_south"] and len(plan_task.context["proposal"]) == 30
     bad = [{"customer_id": c, "to_id": org["sales_east"]} for c in book.customers[:-1]]
     refused_plan = await act(manager, plan_task.id, "approve", data={"assignments": bad})
@@ -137,8 +158,11 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     with db.session() as session:
         owners = Counter(session.scalars(select(Customer.owner_id).where(Customer.id.in_(book.customers))))
         assert owners == Counter(row["to_id"] for row in plan_task.context["proposal"])
-        moves = session.scalars(select(OwnershipChange).where(OwnershipChange.customer_id.in_(book.customers),
-                                                              OwnershipChange.from_owner_id == org["sales_south"]))
+        moves = session.scalars(
+            select(OwnershipChange).where(
+                OwnershipChange.customer_id.in_(book.customers), OwnershipChange.from_owner_id == org["sales_south"]
+            )
+        )
         assert len(list(moves)) == 30
         collectors = set(session.scalars(select(Order.collector_id).where(Order.id.in_(book.open_orders))))
         assert org["sales_south"] not in collectors and None not in collectors
@@ -152,16 +176,23 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
     await wait_for_case(db, case_id, "review")
 
     # Finance returns one item; the round is withdrawn and runs again after the rework.
-    first_round = {role: await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, review_step(role, 1)),
-                                            lambda task: task.status == "open")
-                   for role in ("department_head", "hr", "finance")}
+    first_round = {
+        role: await wait_for_row(
+            db,
+            Task,
+            task_id_of(created["workflow_id"], case_id, review_step(role, 1)),
+            lambda task: task.status == "open",
+        )
+        for role in ("department_head", "hr", "finance")
+    }
     assert first_round["department_head"].assignee_id == org["head"]
     assert (await act(head, first_round["department_head"].id, "approve")).status_code == 200
     assert error(await act(head, first_round["department_head"].id, "approve"))["code"] == "task_closed"
     no_items = await act(finance, first_round["finance"].id, "reject", comment="联系人不全")
     assert no_items.status_code == 422
-    rejected = await act(finance, first_round["finance"].id, "reject", comment="关键联系人缺电话",
-                         data={"items": ["key_contacts"]})
+    rejected = await act(
+        finance, first_round["finance"].id, "reject", comment="关键联系人缺电话", data={"items": ["key_contacts"]}
+    )
     assert rejected.status_code == 200, rejected.text
     case = await case_of(hr, case_id)
     assert case["status"] == "handover"
@@ -173,14 +204,20 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(
 
     await wait_for_case(db, case_id, "review")
     for role, client in (("department_head", head), ("hr", hr), ("finance", finance)):
-        task = await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, review_step(role, 2)),
-                                  lambda task: task.status == "open")
+        task = await wait_for_row(
+            db,
+            Task,
+            task_id_of(created["workflow_id"], case_id, review_step(role, 2)),
+            lambda task: task.status == "open",
+        )
         assert (await act(client, task.id, "approve")).status_code == 200
 
     # Clean: HR's final confirmation; the person has left.
     await wait_for_case(db, case_id, "final")
-    done = await hr.post(f"/api/offboardings/{case_id}/complete",
-                         json={"comment": "交接完成", "early": True, "early_reason": "交接提前完成"})
+    done = await hr.post(
+        f"/api/offboardings/{case_id}/complete",
+        json={"comment": "交接完成", "early": True, "early_reason": "交接提前完成"},
+    )
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed"
     case = await case_of(hr, case_id)

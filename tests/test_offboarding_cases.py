@@ -39,8 +39,7 @@ async def test_bad_starts_are_refused_with_nothing_recorded(api, db: Database, o
     cases = [
         (await hr.post("/api/offboardings", json=body(999999)), 422, "unknown_employee"),
         (await hr.post("/api/offboardings", json=body(org["sales_east"])), 422, "employee_departed"),
-        (await hr.post("/api/offboardings", json=body(org["sales_south"], last_day="2020-01-01")), 422,
-         "date_in_past"),
+        (await hr.post("/api/offboardings", json=body(org["sales_south"], last_day="2020-01-01")), 422, "date_in_past"),
         (await hr.post("/api/offboardings", json=body(org["sales_south"], reason="")), 422, None),
         (await hr.post("/api/offboardings", json=body(org["sales_south"], last_day="31/12/2026")), 422, None),
         (await (await api("sales_south2")).post("/api/offboardings", json=body(org["sales_south"])), 403, None),
@@ -57,12 +56,14 @@ async def test_bad_starts_are_refused_with_nothing_recorded(api, db: Database, o
         assert person is not None and person.status == "active" and not person.order_freeze
 
 
-async def test_hr_cancels_the_person_stays_and_history_is_kept(
-        skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_hr_cancels_the_person_stays_and_history_is_kept(skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     make_services(db)
     book = make_book(db, org, customers=4)
-    hr, manager, leaver = await skipping_api("hr"), await skipping_api("manager_south"), \
-        await skipping_api("sales_south")
+    hr, manager, leaver = (
+        await skipping_api("hr"),
+        await skipping_api("manager_south"),
+        await skipping_api("sales_south"),
+    )
     created = await start_case(manager, org["sales_south"])
     files = await item_task(db, created["id"], "customer_files")
     assert (await manager.post(f"/api/offboardings/{created['id']}/cancel", json={})).status_code == 403
@@ -96,8 +97,7 @@ async def test_hr_cancels_the_person_stays_and_history_is_kept(
     assert (await hr.get(f"/api/offboardings/{created['id']}")).json()["status"] == "cancelled"
 
 
-async def test_the_checklist_follows_the_admins_template(
-        skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_the_checklist_follows_the_admins_template(skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     admin, hr = await skipping_api("admin"), await skipping_api("hr")
     default = (await admin.get("/api/offboarding-templates/sales")).json()
     assert len(default["items"]) == 10
@@ -107,8 +107,12 @@ async def test_the_checklist_follows_the_admins_template(
     bad_kind = {"items": [{**default["items"][0], "evidence": "photo"}]}
     assert (await admin.put("/api/offboarding-templates/sales", json=bad_kind)).status_code == 422
     assert (await admin.put("/api/offboarding-templates/nobody", json=default)).status_code == 422
-    shorter = {"items": [*default["items"][:2], {"key": "vehicle_keys", "title": "归还车辆钥匙",
-                                                  "assignee": "manager", "evidence": "comment"}]}
+    shorter = {
+        "items": [
+            *default["items"][:2],
+            {"key": "vehicle_keys", "title": "归还车辆钥匙", "assignee": "manager", "evidence": "comment"},
+        ]
+    }
     saved = await admin.put("/api/offboarding-templates/sales", json=shorter)
     assert saved.status_code == 200, saved.text
     created = await start_case(hr, org["sales_south"])
@@ -118,13 +122,19 @@ async def test_the_checklist_follows_the_admins_template(
     assert keys.assignee_id == org["manager_south"] and keys.title == "归还车辆钥匙"
 
 
-def test_a_reassignment_failing_midway_moves_nothing(db: Database, org: OrgFixture,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reassignment_failing_midway_moves_nothing(
+    db: Database, org: OrgFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     book = make_book(db, org, customers=6)
     with db.session() as session:
-        case, leaver = open_case(session, actor=Viewer(org["hr"], frozenset({"hr"}), None),
-                                 employee_id=org["sales_south"], reason="x", last_day=date.today(),
-                                 today=date.today())
+        case, leaver = open_case(
+            session,
+            actor=Viewer(org["hr"], frozenset({"hr"}), None),
+            employee_id=org["sales_south"],
+            reason="x",
+            last_day=date.today(),
+            today=date.today(),
+        )
         handover.set_up(session, case, leaver)
         plan, case_id = reassignment.proposal(session, case.id), case.id
     real_record, calls = audit.record, []
@@ -140,13 +150,24 @@ def test_a_reassignment_failing_midway_moves_nothing(db: Database, org: OrgFixtu
         stored_case = session.get(Offboarding, case_id)
         person = session.get(Employee, org["sales_south"])
         assert stored_case is not None and person is not None
-        reassignment.execute(session, stored_case, person, org["manager_south"],
-                             [{"customer_id": int(row["customer_id"] or 0), "to_id": int(row["to_id"] or 0)}
-                              for row in plan], "交接")
+        reassignment.execute(
+            session,
+            stored_case,
+            person,
+            org["manager_south"],
+            [{"customer_id": int(row["customer_id"] or 0), "to_id": int(row["to_id"] or 0)} for row in plan],
+            "交接",
+        )
     with db.session() as session:
         owners = set(session.scalars(select(Customer.owner_id).where(Customer.id.in_(book.customers))))
         assert owners == {org["sales_south"]}, "three customers had moved before the failure; none stays moved"
-        assert session.scalar(select(func.count()).select_from(OwnershipChange).where(
-            OwnershipChange.from_owner_id == org["sales_south"])) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(OwnershipChange)
+                .where(OwnershipChange.from_owner_id == org["sales_south"])
+            )
+            == 0
+        )
         stored = session.get(Offboarding, case_id)
         assert stored is not None and stored.plan_executed_at is None

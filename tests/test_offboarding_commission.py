@@ -15,9 +15,13 @@ from tests.support.org import OrgFixture
 
 def held_fen(db: Database, settlement_id: int, run: int, employee_id: int) -> tuple[int, int]:
     with db.session() as session:
-        row = session.scalars(select(CommissionStatement).where(
-            CommissionStatement.settlement_id == settlement_id, CommissionStatement.run == run,
-            CommissionStatement.employee_id == employee_id)).one()
+        row = session.scalars(
+            select(CommissionStatement).where(
+                CommissionStatement.settlement_id == settlement_id,
+                CommissionStatement.run == run,
+                CommissionStatement.employee_id == employee_id,
+            )
+        ).one()
         return row.gross_fen, row.held_fen
 
 
@@ -35,8 +39,9 @@ def test_a_leavers_commission_on_a_half_paid_order_is_held_not_earned(db: Databa
     after_leaving = pay(db, owed, "2500.00", "2026-10-12")  # half paid now, the rest still owed
 
     august = settle(db, "2026-08", lock=True)
-    assert august.lines(db) == [(before, "held", "1000.00", "20.00", None)], \
+    assert august.lines(db) == [(before, "held", "1000.00", "20.00", None)], (
         "settled while she is leaving, on an order still owed: held, not paid out"
+    )
     september = settle(db, "2026-09", lock=True)
     assert september.lines(db) == [(while_leaving, "held", "1500.00", "30.00", None)]
     october = settle(db, "2026-10", lock=True)
@@ -45,7 +50,9 @@ def test_a_leavers_commission_on_a_half_paid_order_is_held_not_earned(db: Databa
 
     rest = pay(db, owed, "5000.00", "2026-11-05")
     november = settle(db, "2026-11")
-    assert november.lines(db) == [(rest, "earned", "5000.00", "100.00", None),
-                                  (before, "released", "0.00", "20.00", None),
-                                  (while_leaving, "released", "0.00", "30.00", None),
-                                  (after_leaving, "released", "0.00", "50.00", None)]
+    assert november.lines(db) == [
+        (rest, "earned", "5000.00", "100.00", None),
+        (before, "released", "0.00", "20.00", None),
+        (while_leaving, "released", "0.00", "30.00", None),
+        (after_leaving, "released", "0.00", "50.00", None),
+    ]

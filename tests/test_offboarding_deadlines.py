@@ -21,19 +21,25 @@ PAST_LAST_DAY = "%(person)s's last working day has passed and the handover still
 
 def task_notices(db: Database, task_id: str) -> Counter[tuple[int, str]]:
     with db.session() as session:
-        return Counter((n.recipient_id, n.kind) for n in session.scalars(
-            select(Notification).where(Notification.task_id == task_id)))
+        return Counter(
+            (n.recipient_id, n.kind)
+            for n in session.scalars(select(Notification).where(Notification.task_id == task_id))
+        )
 
 
 def last_day_notices(db: Database) -> Counter[int]:
     with db.session() as session:
-        return Counter(session.scalars(select(Notification.recipient_id).where(
-            Notification.message_id == PAST_LAST_DAY)))
+        return Counter(
+            session.scalars(select(Notification.recipient_id).where(Notification.message_id == PAST_LAST_DAY))
+        )
 
 
 async def test_an_unfinished_item_reminds_then_flags_then_escalates(
-        skipping_api, time_skipping_env: WorkflowEnvironment, db: Database,  # type: ignore[no-untyped-def]
-        org: OrgFixture) -> None:
+    skipping_api,
+    time_skipping_env: WorkflowEnvironment,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     make_book(db, org, customers=3)
     hr = await skipping_api("hr")
     created = await start_case(hr, org["sales_south"], date.today() + timedelta(days=40))
@@ -54,8 +60,11 @@ async def test_an_unfinished_item_reminds_then_flags_then_escalates(
 
 
 async def test_past_the_last_day_the_head_and_hr_hear_daily_until_it_is_cancelled(
-        skipping_api, time_skipping_env: WorkflowEnvironment, db: Database,  # type: ignore[no-untyped-def]
-        org: OrgFixture) -> None:
+    skipping_api,
+    time_skipping_env: WorkflowEnvironment,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     make_book(db, org, customers=2)
     hr = await skipping_api("hr")
     created = await start_case(hr, org["sales_south"], date.today())

@@ -29,10 +29,10 @@ async def ready_to_confirm(api, db: Database, org: OrgFixture, last_day: date) -
     case_id = created["id"]
     clients = {"leaver": await api("sales_south"), "finance": await api("finance"), "admin": await api("admin")}
     await do_items(db, clients, case_id, book, org["sales_south"], (*LEAVER_ITEMS, "receivables", "accounts_devices"))
-    plan = await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, PLAN_STEP),
-                              lambda task: task.status == "open")
-    approved = await act(await api("manager_south"), plan.id, "approve",
-                         data={"assignments": plan.context["proposal"]})
+    plan = await wait_for_row(
+        db, Task, task_id_of(created["workflow_id"], case_id, PLAN_STEP), lambda task: task.status == "open"
+    )
+    approved = await act(await api("manager_south"), plan.id, "approve", data={"assignments": plan.context["proposal"]})
     assert approved.status_code == 200, approved.text
     await do_items(db, clients, case_id, book, org["sales_south"], ("customer_notice",))
     await wait_for_case(db, case_id, "review")
@@ -45,14 +45,19 @@ async def ready_to_confirm(api, db: Database, org: OrgFixture, last_day: date) -
 
 def completion_audit(db: Database, case_id: int) -> dict:  # type: ignore[type-arg]
     with db.session() as session:
-        entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "offboarding",
-                                                         AuditEntry.entity_id == str(case_id),
-                                                         AuditEntry.action == "offboarding.completed")).one()
+        entry = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity == "offboarding",
+                AuditEntry.entity_id == str(case_id),
+                AuditEntry.action == "offboarding.completed",
+            )
+        ).one()
         return dict(entry.detail or {})
 
 
 async def test_confirming_before_the_last_working_day_needs_an_early_departure_and_why(
-        api, worker: Worker, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    api, worker: Worker, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     last_day = date.today() + timedelta(days=14)
     case_id = await ready_to_confirm(api, db, org, last_day)
     hr = await api("hr")
@@ -69,8 +74,10 @@ async def test_confirming_before_the_last_working_day_needs_an_early_departure_a
         person = session.get(Employee, org["sales_south"])
         assert person is not None and person.status == "offboarding", "nothing was recorded"
 
-    done = await hr.post(f"/api/offboardings/{case_id}/complete",
-                         json={"comment": "交接完成", "early": True, "early_reason": "员工提前入职新公司"})
+    done = await hr.post(
+        f"/api/offboardings/{case_id}/complete",
+        json={"comment": "交接完成", "early": True, "early_reason": "员工提前入职新公司"},
+    )
     assert done.status_code == 200 and done.json()["status"] == "completed", done.text
     detail = completion_audit(db, case_id)
     assert detail["early"] is True and detail["early_reason"] == "员工提前入职新公司"
@@ -78,7 +85,8 @@ async def test_confirming_before_the_last_working_day_needs_an_early_departure_a
 
 
 async def test_on_the_last_working_day_the_plain_confirmation_goes_through(
-        api, worker: Worker, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    api, worker: Worker, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     case_id = await ready_to_confirm(api, db, org, date.today())
     done = await (await api("hr")).post(f"/api/offboardings/{case_id}/complete", json={"comment": "交接完成"})
     assert done.status_code == 200, done.text
@@ -86,7 +94,8 @@ async def test_on_the_last_working_day_the_plain_confirmation_goes_through(
 
 
 async def test_the_page_asks_for_the_early_departure_and_the_case_keeps_why(
-        anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     last_day = date.today() + timedelta(days=7)
     case_id = await ready_to_confirm(api, db, org, last_day)
     await login_as(anonymous, "hr")
@@ -94,13 +103,18 @@ async def test_the_page_asks_for_the_early_departure_and_the_case_keeps_why(
     decision = section(page.text, "hr-actions")
     assert f"最后工作日为 {last_day.isoformat()}：现在确认即为提前离职" in decision and 'name="early"' in decision
     token = form_token(page.text)
-    refused = await anonymous.post(f"/offboardings/{case_id}/complete", headers=htmx(page.text),
-                                   data={"csrf_token": token, "comment": "交接完成", "early_reason": "提前入职"})
+    refused = await anonymous.post(
+        f"/offboardings/{case_id}/complete",
+        headers=htmx(page.text),
+        data={"csrf_token": token, "comment": "交接完成", "early_reason": "提前入职"},
+    )
     assert refused.status_code == 409 and 'data-code="early_departure"' in section(refused.text, "hr-actions")
     assert 'value="提前入职"' in refused.text, "what was typed stays in the form"
-    confirmed = await anonymous.post(f"/offboardings/{case_id}/complete", headers=htmx(page.text),
-                                     data={"csrf_token": token, "comment": "交接完成", "early": "1",
-                                           "early_reason": "提前入职"})
+    confirmed = await anonymous.post(
+        f"/offboardings/{case_id}/complete",
+        headers=htmx(page.text),
+        data={"csrf_token": token, "comment": "交接完成", "early": "1", "early_reason": "提前入职"},
+    )
     assert confirmed.status_code == 200 and 'data-status="completed"' in confirmed.text
     await wait_for_case(db, case_id, "completed")
     timeline = (await anonymous.get(f"/offboardings/{case_id}")).text

@@ -37,7 +37,7 @@ def section(html: str, element_id: str) -> str:
     for tag in re.finditer(rf"<(/?){found.group(1)}\b", html[start:]):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
-            return html[start:start + tag.end()]
+            return html[start : start + tag.end()]
     return html[start:]
 
 
@@ -51,16 +51,21 @@ async def started(api, org: OrgFixture, db: Database, customers: int = 4) -> tup
     return created["id"], book
 
 
-async def test_the_list_and_the_start_form(anonymous: httpx.AsyncClient, worker: Worker, org: OrgFixture,
-                                           db: Database) -> None:
+async def test_the_list_and_the_start_form(
+    anonymous: httpx.AsyncClient, worker: Worker, org: OrgFixture, db: Database
+) -> None:
     make_book(db, org, customers=2)
     await login_as(anonymous, "manager_south")
     page = await anonymous.get("/offboardings")
     assert page.status_code == 200 and "发起离职交接" in page.text and 'href="/offboardings"' in page.text
     starter = section(page.text, "start-form")
     assert "张伟" in starter and "李娜" in starter and "王芳" not in starter, "only the people I manage"
-    form = {"csrf_token": form_token(page.text), "employee_id": str(org["sales_south"]), "reason": "个人原因",
-            "last_day": (date.today() - timedelta(days=1)).isoformat()}
+    form = {
+        "csrf_token": form_token(page.text),
+        "employee_id": str(org["sales_south"]),
+        "reason": "个人原因",
+        "last_day": (date.today() - timedelta(days=1)).isoformat(),
+    }
     past = await anonymous.post("/offboardings", data=form, headers=htmx(page.text))
     assert past.status_code == 422 and "最后工作日已经过去" in past.text and "<html" not in past.text
     assert 'id="start-form"' in past.text and 'value="个人原因"' in past.text, "the form keeps what was typed"
@@ -83,8 +88,13 @@ async def test_the_list_and_the_start_form(anonymous: httpx.AsyncClient, worker:
     assert f'href="{case_url}"' not in others.text and 'id="start-form"' not in others.text
 
 
-async def test_the_case_page_for_the_leaver_and_for_others(anonymous: httpx.AsyncClient, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                           org: OrgFixture, db: Database) -> None:
+async def test_the_case_page_for_the_leaver_and_for_others(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+    db: Database,
+) -> None:
     case_id, _book = await started(api, org, db)
     await item_task(db, case_id, "customer_files")
     await login_as(anonymous, "sales_south")
@@ -94,8 +104,18 @@ async def test_the_case_page_for_the_leaver_and_for_others(anonymous: httpx.Asyn
     assert page.status_code == 200
     html = page.text
     assert html.index("您还需要完成的事项") < html.index("交接清单"), "the leaver's own items come first"
-    for title in ("客户资料移交", "未完成订单确认", "客户跟进记录上传", "竞争对手接触情况说明", "应收账款确认",
-                  "客户关键联系人交接", "合同与报价单移交", "账号与设备归还", "业务经验沉淀", "客户交接确认函"):
+    for title in (
+        "客户资料移交",
+        "未完成订单确认",
+        "客户跟进记录上传",
+        "竞争对手接触情况说明",
+        "应收账款确认",
+        "客户关键联系人交接",
+        "合同与报价单移交",
+        "账号与设备归还",
+        "业务经验沉淀",
+        "客户交接确认函",
+    ):
         assert title in section(html, "checklist"), title
     assert 'value="0" max="10"' in html and "0 / 10" in html
     blockers = section(html, "summary")
@@ -119,7 +139,8 @@ async def test_the_case_page_for_the_leaver_and_for_others(anonymous: httpx.Asyn
 
 
 async def test_items_are_done_from_the_page_and_refusals_show_at_the_item(
-        anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     case_id, book = await started(api, org, db)
     await login_as(anonymous, "sales_south")
     page = await anonymous.get(f"/offboardings/{case_id}")
@@ -131,8 +152,12 @@ async def test_items_are_done_from_the_page_and_refusals_show_at_the_item(
     assert 'data-code="task_incomplete"' in form and "请至少上传一个文件作为证明" in form
 
     orders = await item_task(db, case_id, "open_orders")
-    plans = {"csrf_token": token, "action": "done", "customer_id": [str(c) for c in book.customers[:2]],
-             "collection_plan": ["李娜月底前催收", ""]}
+    plans = {
+        "csrf_token": token,
+        "action": "done",
+        "customer_id": [str(c) for c in book.customers[:2]],
+        "collection_plan": ["李娜月底前催收", ""],
+    }
     missing = await post_step(anonymous, case_id, orders.id, plans, htmx(page.text))
     assert missing.status_code == 422 and "华南客户01有限公司: 请说明此客户的未结订单由谁、如何回款" in missing.text
     assert 'value="李娜月底前催收"' in missing.text and missing.text.count("has-problem") == 1
@@ -143,11 +168,13 @@ async def test_items_are_done_from_the_page_and_refusals_show_at_the_item(
     assert "华南客户03有限公司: 交接开始以来没有跟进记录" in section(nobody.text, f"task-{followups.id}")
 
     contacts = await item_task(db, case_id, "key_contacts")
-    no_comment = await post_step(anonymous, case_id, contacts.id, {"csrf_token": token, "action": "done"},
-                                 htmx(page.text))
+    no_comment = await post_step(
+        anonymous, case_id, contacts.id, {"csrf_token": token, "action": "done"}, htmx(page.text)
+    )
     assert no_comment.status_code == 422 and "请在备注中说明交接了什么" in no_comment.text
-    done = await post_step(anonymous, case_id, contacts.id,
-                           {"csrf_token": token, "action": "done", "comment": "关键联系人已录入客户资料"})
+    done = await post_step(
+        anonymous, case_id, contacts.id, {"csrf_token": token, "action": "done", "comment": "关键联系人已录入客户资料"}
+    )
     assert done.status_code == 303 and done.headers["location"].startswith(f"/offboardings/{case_id}#task-")
     after = await anonymous.get(f"/offboardings/{case_id}")
     card = item_card(after.text, "key_contacts")
@@ -159,21 +186,28 @@ async def test_items_are_done_from_the_page_and_refusals_show_at_the_item(
 
     await login_as(anonymous, "sales_south2")
     own_page = await anonymous.get("/offboardings")
-    stranger = await anonymous.post(f"/offboardings/{case_id}/tasks/{files.id}", data={"action": "done"},
-                                    headers=htmx(own_page.text))
+    stranger = await anonymous.post(
+        f"/offboardings/{case_id}/tasks/{files.id}", data={"action": "done"}, headers=htmx(own_page.text)
+    )
     assert stranger.status_code == 404, "not their case: as if it did not exist"
 
 
-async def test_the_plan_from_the_page_then_sign_offs_and_hr(anonymous: httpx.AsyncClient, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                                            org: OrgFixture, db: Database) -> None:
+async def test_the_plan_from_the_page_then_sign_offs_and_hr(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+    db: Database,
+) -> None:
     case_id, book = await started(api, org, db, customers=3)
     clients = {"leaver": await api("sales_south"), "finance": await api("finance"), "admin": await api("admin")}
     await do_items(db, clients, case_id, book, org["sales_south"], (*LEAVER_ITEMS, "receivables", "accounts_devices"))
 
     await login_as(anonymous, "hr")
     page = await anonymous.get(f"/offboardings/{case_id}")
-    blocked = await anonymous.post(f"/offboardings/{case_id}/complete", data={"csrf_token": form_token(page.text)},
-                                   headers=htmx(page.text))
+    blocked = await anonymous.post(
+        f"/offboardings/{case_id}/complete", data={"csrf_token": form_token(page.text)}, headers=htmx(page.text)
+    )
     assert blocked.status_code == 409 and "离职交接还不能完成" in blocked.text
     assert "客户分配方案尚未执行" in section(blocked.text, "hr-actions")
 
@@ -181,8 +215,12 @@ async def test_the_plan_from_the_page_then_sign_offs_and_hr(anonymous: httpx.Asy
     page = await anonymous.get(f"/offboardings/{case_id}")
     plan_task = task_id_of(f"offboarding-{org['sales_south']}", case_id, PLAN_STEP)
     token = form_token(page.text)
-    choices = {"csrf_token": token, "action": "approve", "customer_id": [str(c) for c in book.customers],
-               "to_id": ["", str(book.teammate), str(book.teammate)]}
+    choices = {
+        "csrf_token": token,
+        "action": "approve",
+        "customer_id": [str(c) for c in book.customers],
+        "to_id": ["", str(book.teammate), str(book.teammate)],
+    }
     refused = await post_step(anonymous, case_id, plan_task, choices, htmx(page.text))
     assert refused.status_code == 422 and "华南客户00有限公司: 请选择接手人" in refused.text
     choices["to_id"] = [str(org["sales_south2"]), str(book.teammate), str(book.teammate)]
@@ -190,10 +228,15 @@ async def test_the_plan_from_the_page_then_sign_offs_and_hr(anonymous: httpx.Asy
     assert approved.status_code == 200, approved.text
     assert "方案已执行" in section(approved.text, "plan") and "已移交" in section(approved.text, "plan")
     with db.session() as session:
-        owners = {customer.id: customer.owner_id for customer in session.scalars(
-            select(Customer).where(Customer.id.in_(book.customers)))}
-    assert owners == {book.customers[0]: org["sales_south2"], book.customers[1]: book.teammate,
-                      book.customers[2]: book.teammate}
+        owners = {
+            customer.id: customer.owner_id
+            for customer in session.scalars(select(Customer).where(Customer.id.in_(book.customers)))
+        }
+    assert owners == {
+        book.customers[0]: org["sales_south2"],
+        book.customers[1]: book.teammate,
+        book.customers[2]: book.teammate,
+    }
 
     await login_as(anonymous, "sales_south2")
     inbox = await anonymous.get("/notifications")
@@ -214,9 +257,15 @@ async def test_the_plan_from_the_page_then_sign_offs_and_hr(anonymous: httpx.Asy
     await wait_for_case(db, case_id, "final")
     page = await anonymous.get(f"/offboardings/{case_id}")  # hr, last logged in
     assert section(page.text, "reviews").count("已签字") == 3
-    confirmed = await anonymous.post(f"/offboardings/{case_id}/complete",
-                                     data={"csrf_token": form_token(page.text), "comment": "交接完成", "early": "1",
-                                           "early_reason": "交接已全部完成，提前离职"})
+    confirmed = await anonymous.post(
+        f"/offboardings/{case_id}/complete",
+        data={
+            "csrf_token": form_token(page.text),
+            "comment": "交接完成",
+            "early": "1",
+            "early_reason": "交接已全部完成，提前离职",
+        },
+    )
     assert confirmed.status_code == 303
     await wait_for_case(db, case_id, "completed")
 
@@ -232,14 +281,20 @@ async def test_the_plan_from_the_page_then_sign_offs_and_hr(anonymous: httpx.Asy
     assert "孙丽 于" in section(report.text, "report-final") and "交接完成" in section(report.text, "report-final")
 
 
-async def test_hr_cancels_from_the_page(anonymous: httpx.AsyncClient, worker: Worker, api,  # type: ignore[no-untyped-def]
-                                        org: OrgFixture, db: Database) -> None:
+async def test_hr_cancels_from_the_page(
+    anonymous: httpx.AsyncClient,
+    worker: Worker,
+    api,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+    db: Database,
+) -> None:
     case_id, _book = await started(api, org, db, customers=2)
     await login_as(anonymous, "hr")
     page = await anonymous.get(f"/offboardings/{case_id}")
     assert "确认离职" in section(page.text, "hr-actions")
-    cancelled = await anonymous.post(f"/offboardings/{case_id}/cancel", headers=htmx(page.text),
-                                     data={"reason": "员工决定留下"})
+    cancelled = await anonymous.post(
+        f"/offboardings/{case_id}/cancel", headers=htmx(page.text), data={"reason": "员工决定留下"}
+    )
     assert cancelled.status_code == 200 and 'data-status="cancelled"' in cancelled.text
     assert 'id="hr-actions"' not in cancelled.text and "<html" not in cancelled.text
     await wait_for_case(db, case_id, "cancelled")
@@ -251,14 +306,17 @@ async def test_hr_cancels_from_the_page(anonymous: httpx.AsyncClient, worker: Wo
 
 def test_a_notification_links_only_inside_baton() -> None:
     def row(link: str) -> dict[str, object]:
-        return notification_row(Notification(id=1, kind="info", title="t", body="", read=False, created_at=utcnow(),
-                                             params={"link": link})).params
+        return notification_row(
+            Notification(id=1, kind="info", title="t", body="", read=False, created_at=utcnow(), params={"link": link})
+        ).params
+
     assert row("/customers/7") == {"link": "/customers/7"}
     assert row("//evil.example/x") == {} and row("https://evil.example") == {} and row("javascript:alert(1)") == {}
 
 
-async def test_hr_home_lists_running_handovers_with_their_cases(anonymous: httpx.AsyncClient, worker: Worker,
-                                                                api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+async def test_hr_home_lists_running_handovers_with_their_cases(
+    anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     case_id, _book = await started(api, org, db)
     await login_as(anonymous, "hr")
     home = await anonymous.get("/")

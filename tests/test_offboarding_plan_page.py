@@ -27,12 +27,20 @@ def row_of(html: str, customer_id: int) -> str:
 
 
 async def test_the_table_shows_revenue_and_what_is_owed_and_the_summary_follows_the_selects(
-        anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
+    anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     book = make_book(db, org, customers=3)
     with db.session() as session:  # older than twelve months: owed still, but not this year's revenue
-        session.add(Order(customer_id=book.customers[0], owner_id=org["sales_south"], status="approved",
-                          total=Decimal("7000.00"), requested_date=date.today() - timedelta(days=400),
-                          created_at=utcnow() - timedelta(days=400)))
+        session.add(
+            Order(
+                customer_id=book.customers[0],
+                owner_id=org["sales_south"],
+                status="approved",
+                total=Decimal("7000.00"),
+                requested_date=date.today() - timedelta(days=400),
+                created_at=utcnow() - timedelta(days=400),
+            )
+        )
     case_id = (await start_case(await api("hr"), org["sales_south"]))["id"]
     await login_as(anonymous, "manager_south")
     page = await anonymous.get(f"/offboardings/{case_id}")
@@ -40,15 +48,19 @@ async def test_the_table_shows_revenue_and_what_is_owed_and_the_summary_follows_
     assert "近12个月营收" in plan and "尚欠金额" in plan
     first = row_of(plan, book.customers[0])
     assert re.search(r'<td class="num">¥80,000\.00</td>\s*<td class="num">¥57,000\.00</td>', first), first
-    assert re.search(r'<td class="num">¥0\.00</td>\s*<td class="num">¥0\.00</td>', row_of(plan, book.customers[1])), \
+    assert re.search(r'<td class="num">¥0\.00</td>\s*<td class="num">¥0\.00</td>', row_of(plan, book.customers[1])), (
         "an order awaiting approval is neither revenue nor owed yet"
+    )
     assert 'hx-trigger="change"' in plan and f'hx-post="/offboardings/{case_id}/plan-load"' in plan
 
     summary = section(plan, "plan-load")
     assert summary.count("<li") == 2, "the proposal shares the three customers between two teammates"
 
-    everyone_to_wang = {"csrf_token": form_token(page.text), "customer_id": [str(c) for c in book.customers],
-                        "to_id": [str(book.teammate)] * 3}
+    everyone_to_wang = {
+        "csrf_token": form_token(page.text),
+        "customer_id": [str(c) for c in book.customers],
+        "to_id": [str(book.teammate)] * 3,
+    }
     changed = await anonymous.post(f"/offboardings/{case_id}/plan-load", data=everyone_to_wang, headers=htmx(page.text))
     assert changed.status_code == 200 and "<html" not in changed.text
     load = section(changed.text, "plan-load")
@@ -56,8 +68,10 @@ async def test_the_table_shows_revenue_and_what_is_owed_and_the_summary_follows_
     assert "尚欠 ¥57,000.00" in load and "李娜" not in load
 
     one_open = {**everyone_to_wang, "to_id": ["", str(book.teammate), str(org["sales_south2"])]}
-    partly = section((await anonymous.post(f"/offboardings/{case_id}/plan-load", data=one_open,
-                                           headers=htmx(page.text))).text, "plan-load")
+    partly = section(
+        (await anonymous.post(f"/offboardings/{case_id}/plan-load", data=one_open, headers=htmx(page.text))).text,
+        "plan-load",
+    )
     assert "王强</strong>:\n    1 个客户" in partly and "李娜</strong>:\n    1 个客户" in partly
 
     await login_as(anonymous, "sales_east")

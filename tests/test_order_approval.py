@@ -24,8 +24,9 @@ def setup(db: Database, org: OrgFixture) -> CustomerSet:
     return make_customers(db, org)
 
 
-async def approve(client: httpx.AsyncClient, task_id: str, verb: str = "approve",
-                  comment: str | None = None) -> httpx.Response:
+async def approve(
+    client: httpx.AsyncClient, task_id: str, verb: str = "approve", comment: str | None = None
+) -> httpx.Response:
     body = {"action": verb, **({"comment": comment} if comment else {})}
     return await client.post(f"/api/tasks/{task_id}/complete", json=body)
 
@@ -37,15 +38,23 @@ def booked(db: Database, code: str = "LTL") -> int:
 
 def notified(db: Database, recipient: int) -> list[str]:
     with db.session() as session:
-        return [n.message_id or "" for n in session.scalars(
-            select(Notification).where(Notification.recipient_id == recipient, Notification.task_id.is_(None)))]
+        return [
+            n.message_id or ""
+            for n in session.scalars(
+                select(Notification).where(Notification.recipient_id == recipient, Notification.task_id.is_(None))
+            )
+        ]
 
 
 async def test_manager_then_finance_approve_and_the_order_is_confirmed(
-        skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    skipping_api, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     customers = setup(db, org)
-    sales, manager, finance = await skipping_api("sales_south"), await skipping_api("manager_south"), \
-        await skipping_api("finance")
+    sales, manager, finance = (
+        await skipping_api("sales_south"),
+        await skipping_api("manager_south"),
+        await skipping_api("finance"),
+    )
     created = await sales.post("/api/orders", json=order_body(customers.own, [("LTL", 10, "95.00")]))
     assert created.status_code == 201, created.text
     order = created.json()
@@ -66,7 +75,9 @@ async def test_manager_then_finance_approve_and_the_order_is_confirmed(
     seen = (await sales.get(f"/api/orders/{order['id']}")).json()
     assert seen["status"] == "approved" and seen["current_step"] is None and seen["total"] == "950.00"
     assert [(a["step"], a["actor_id"], a["decision"]) for a in seen["approvals"]] == [
-        ("manager", org["manager_south"], "approve"), ("finance", org["finance"], "approve")]
+        ("manager", org["manager_south"], "approve"),
+        ("finance", org["finance"], "approve"),
+    ]
     assert booked(db) == 10, "an approved order keeps its capacity"
     assert "Order #%(order)s for %(customer)s is approved." in notified(db, org["sales_south"])
 
@@ -87,8 +98,7 @@ async def test_a_large_total_adds_the_department_head(skipping_api, db: Database
     assert [a["step"] for a in order["approvals"]] == ["manager", "head", "finance"]
 
 
-async def test_a_deep_discount_adds_the_department_head_and_warns(
-        skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_a_deep_discount_adds_the_department_head_and_warns(skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     customers = setup(db, org)
     sales = await skipping_api("sales_south")
     # 85.00 is above the floor (80.00) but 15% under list (100.00).
@@ -113,8 +123,10 @@ async def test_reject_revise_and_resubmit_then_approve(skipping_api, db: Databas
     assert booked(db) == 0, "a rejected order gives its capacity back"
     assert "Order #%(order)s for %(customer)s was rejected: %(comment)s" in notified(db, org["sales_south"])
 
-    revised = await sales.post(f"/api/orders/{created['id']}/resubmit",
-                               json={"lines": [{"service": "LTL", "quantity": 20, "unit_price": "98.00"}]})
+    revised = await sales.post(
+        f"/api/orders/{created['id']}/resubmit",
+        json={"lines": [{"service": "LTL", "quantity": 20, "unit_price": "98.00"}]},
+    )
     assert revised.status_code == 200, revised.text
     assert revised.json()["status"] == "pending_approval" and revised.json()["revision"] == 2
     assert revised.json()["total"] == "1960.00"
@@ -126,15 +138,21 @@ async def test_reject_revise_and_resubmit_then_approve(skipping_api, db: Databas
     order = (await sales.get(f"/api/orders/{created['id']}")).json()
     assert order["status"] == "approved" and order["revision"] == 2
     assert [(a["revision"], a["step"], a["decision"]) for a in order["approvals"]] == [
-        (1, "manager", "reject"), (2, "manager", "approve"), (2, "finance", "approve")]
+        (1, "manager", "reject"),
+        (2, "manager", "approve"),
+        (2, "finance", "approve"),
+    ]
 
-    again = await sales.post(f"/api/orders/{created['id']}/resubmit",
-                             json={"lines": [{"service": "LTL", "quantity": 1, "unit_price": "98.00"}]})
+    again = await sales.post(
+        f"/api/orders/{created['id']}/resubmit",
+        json={"lines": [{"service": "LTL", "quantity": 1, "unit_price": "98.00"}]},
+    )
     assert again.status_code == 409 and again.json()["error"]["code"] == "order_not_editable"
 
 
 async def test_an_undecided_order_expires_and_releases_its_capacity(
-        skipping_api, time_skipping_env: WorkflowEnvironment, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    skipping_api, time_skipping_env: WorkflowEnvironment, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     customers = setup(db, org)
     sales = await skipping_api("sales_south")
     created = (await sales.post("/api/orders", json=order_body(customers.own, [("LTL", 40, "95.00")]))).json()
@@ -154,7 +172,8 @@ async def test_an_undecided_order_expires_and_releases_its_capacity(
 
 
 async def test_the_owner_cancels_a_pending_order_and_nobody_else_can(
-        skipping_api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    skipping_api, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     customers = setup(db, org)
     sales = await skipping_api("sales_south")
     created = (await sales.post("/api/orders", json=order_body(customers.own))).json()
@@ -178,7 +197,8 @@ async def test_the_owner_cancels_a_pending_order_and_nobody_else_can(
 
 
 async def test_a_slow_manager_is_reminded_then_escalated_to_the_head_who_may_approve(
-        skipping_api, time_skipping_env: WorkflowEnvironment, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    skipping_api, time_skipping_env: WorkflowEnvironment, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     customers = setup(db, org)
     sales = await skipping_api("sales_south")
     created = (await sales.post("/api/orders", json=order_body(customers.own))).json()
@@ -187,8 +207,10 @@ async def test_a_slow_manager_is_reminded_then_escalated_to_the_head_who_may_app
     # order.manager_approval: due in 8 h, reminder 2 h before, overdue every 4 h, escalation a day late.
     await time_skipping_env.fast_forward(handle, timedelta(hours=32, minutes=1))
     with db.session() as session:
-        kinds = Counter((n.recipient_id, n.kind) for n in session.scalars(
-            select(Notification).where(Notification.task_id == task.id)))
+        kinds = Counter(
+            (n.recipient_id, n.kind)
+            for n in session.scalars(select(Notification).where(Notification.task_id == task.id))
+        )
         escalated = session.get(Task, task.id)
     assert kinds[(org["manager_south"], "reminder")] == 1
     assert kinds[(org["manager_south"], "overdue")] >= 2 and kinds[(org["head"], "overdue")] >= 1

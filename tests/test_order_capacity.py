@@ -18,16 +18,28 @@ RACERS = 20
 
 
 async def test_twenty_parallel_orders_for_the_last_slot_book_it_once(  # type: ignore[no-untyped-def]
-        api, worker, db: Database, org: OrgFixture) -> None:
+    api, worker, db: Database, org: OrgFixture
+) -> None:
     make_services(db)
     customers = make_customers(db, org)
     with db.session() as session:  # each racer orders for its own customer, so only capacity decides
         template = session.get(Customer, customers.own)
         assert template is not None
-        own = [Customer(name=f"客户{i}", owner_id=org["sales_south"], team_id=template.team_id,
-                        region=template.region, industry=template.industry, size=template.size,
-                        contact_name="王", contact_phone="1", address="广州", credit_limit=Decimal("100000"))
-               for i in range(RACERS)]
+        own = [
+            Customer(
+                name=f"客户{i}",
+                owner_id=org["sales_south"],
+                team_id=template.team_id,
+                region=template.region,
+                industry=template.industry,
+                size=template.size,
+                contact_name="王",
+                contact_phone="1",
+                address="广州",
+                credit_limit=Decimal("100000"),
+            )
+            for i in range(RACERS)
+        ]
         session.add_all(own)
         session.flush()
         customer_ids = [c.id for c in own]
@@ -36,9 +48,12 @@ async def test_twenty_parallel_orders_for_the_last_slot_book_it_once(  # type: i
     first = await sales.post("/api/orders", json=order_body(customers.own, [("FTL", 4, "4500.00")], days=5))
     assert first.status_code == 201
 
-    answers = await asyncio.gather(*[
-        sales.post("/api/orders", json=order_body(customer, [("FTL", 1, "4500.00")], days=5))
-        for customer in customer_ids])
+    answers = await asyncio.gather(
+        *[
+            sales.post("/api/orders", json=order_body(customer, [("FTL", 1, "4500.00")], days=5))
+            for customer in customer_ids
+        ]
+    )
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [201] + [422] * (RACERS - 1), [a.text for a in answers if a.status_code not in (201, 422)]
     refused = [a.json()["error"]["details"] for a in answers if a.status_code == 422]
@@ -55,7 +70,8 @@ async def test_twenty_parallel_orders_for_the_last_slot_book_it_once(  # type: i
 
 
 async def test_a_rejected_order_frees_its_capacity_and_a_resubmission_takes_it_again(  # type: ignore[no-untyped-def]
-        api, worker, db: Database, org: OrgFixture) -> None:
+    api, worker, db: Database, org: OrgFixture
+) -> None:
     make_services(db)
     customers = make_customers(db, org)
     sales = await api("sales_south")
@@ -70,11 +86,15 @@ async def test_a_rejected_order_frees_its_capacity_and_a_resubmission_takes_it_a
     taken = await sales.post("/api/orders", json=order_body(customers.own, [("FTL", 1, "4500.00")]))
     assert taken.status_code == 201, "the rejected order's trucks are free"
 
-    revised = await sales.post(f"/api/orders/{created['id']}/resubmit",
-                               json={"lines": [{"service": "FTL", "quantity": 5, "unit_price": "4500.00"}]})
+    revised = await sales.post(
+        f"/api/orders/{created['id']}/resubmit",
+        json={"lines": [{"service": "FTL", "quantity": 5, "unit_price": "4500.00"}]},
+    )
     assert [d["code"] for d in revised.json()["error"]["details"]] == ["no_capacity"]
     order = (await sales.get(f"/api/orders/{created['id']}")).json()
     assert order["status"] == "rejected" and order["revision"] == 1, "a refused revision changes nothing"
-    fits = await sales.post(f"/api/orders/{created['id']}/resubmit",
-                            json={"lines": [{"service": "FTL", "quantity": 4, "unit_price": "4500.00"}]})
+    fits = await sales.post(
+        f"/api/orders/{created['id']}/resubmit",
+        json={"lines": [{"service": "FTL", "quantity": 4, "unit_price": "4500.00"}]},
+    )
     assert fits.status_code == 200 and fits.json()["revision"] == 2, fits.text

@@ -27,9 +27,17 @@ def freeze(db: Database, org: OrgFixture, *, with_case: bool = True) -> None:
         assert employee is not None
         employee.order_freeze, employee.status = True, "offboarding"
         if with_case:
-            session.add(Offboarding(employee_id=employee.id, open_for=employee.id, workflow_id="offboarding-1",
-                                    reason="个人原因", last_day=LAST_DAY, manager_id=org["manager_south"],
-                                    started_by=org["hr"]))
+            session.add(
+                Offboarding(
+                    employee_id=employee.id,
+                    open_for=employee.id,
+                    workflow_id="offboarding-1",
+                    reason="个人原因",
+                    last_day=LAST_DAY,
+                    manager_id=org["manager_south"],
+                    started_by=org["hr"],
+                )
+            )
 
 
 def orders_count(db: Database) -> int:
@@ -38,7 +46,8 @@ def orders_count(db: Database) -> int:
 
 
 async def test_a_frozen_leaver_is_told_why_and_whom_to_ask_instead_of_the_form(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     make_services(db)
     customers: CustomerSet = make_customers(db, org)
     await login_as(anonymous, "sales_south")
@@ -57,8 +66,9 @@ async def test_a_frozen_leaver_is_told_why_and_whom_to_ask_instead_of_the_form(
     assert orders_count(db) == 1, "only make_customers' order: nothing was reserved"
 
 
-async def test_a_freeze_without_a_case_still_says_whom_to_ask(anonymous: httpx.AsyncClient, db: Database,
-                                                              org: OrgFixture) -> None:
+async def test_a_freeze_without_a_case_still_says_whom_to_ask(
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     make_services(db)
     make_customers(db, org)
     freeze(db, org, with_case=False)
@@ -69,8 +79,12 @@ async def test_a_freeze_without_a_case_still_says_whom_to_ask(anonymous: httpx.A
     assert 'name="customer_id"' in (await anonymous.get("/orders/new")).text, "a colleague still orders"
 
 
-async def test_the_api_still_refuses_a_frozen_leavers_order(api, worker: Worker, db: Database,  # type: ignore[no-untyped-def]
-                                                           org: OrgFixture) -> None:
+async def test_the_api_still_refuses_a_frozen_leavers_order(
+    api,
+    worker: Worker,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     make_services(db)
     customers = make_customers(db, org)
     freeze(db, org)

@@ -25,8 +25,14 @@ from tests.support.workflows import SUPPORT_WORKFLOWS
 
 
 async def test_a_retry_after_an_outage_starts_cleanly_under_a_new_id(  # type: ignore[no-untyped-def]
-        api, app, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture,
-        activity_executor: concurrent.futures.ThreadPoolExecutor) -> None:
+    api,
+    app,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+    activity_executor: concurrent.futures.ThreadPoolExecutor,
+) -> None:
     make_services(db)
     customers = make_customers(db, org)
     app.state.settings = settings.with_changes(action_timeout=1.5)
@@ -40,8 +46,7 @@ async def test_a_retry_after_an_outage_starts_cleanly_under_a_new_id(  # type: i
     app.state.settings = settings
     abandoned = temporal_client.get_workflow_handle(f"order-{max(before) + 1}")
     try:
-        async with build_worker(temporal_client, settings, db, activity_executor,
-                                extra_workflows=SUPPORT_WORKFLOWS):
+        async with build_worker(temporal_client, settings, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS):
             retried = await sales.post("/api/orders", json=order_body(customers.own))
             assert retried.status_code == 201, retried.text
             assert retried.json()["id"] > max(before) + 1, "the first attempt's id is never handed out again"
@@ -56,8 +61,13 @@ def test_an_order_id_is_never_handed_out_twice(db: Database, org: OrgFixture) ->
     seen = []
     for _ in range(3):
         with db.session() as session:
-            draft = order_repo.reserve_draft(session, owner_id=org["sales_south"], customer_id=customers.own,
-                                             requested_date=date(2030, 1, 2), note="")
+            draft = order_repo.reserve_draft(
+                session,
+                owner_id=org["sales_south"],
+                customer_id=customers.own,
+                requested_date=date(2030, 1, 2),
+                note="",
+            )
             seen.append(draft.id)
         with db.session() as session:
             order_repo.discard_draft(session, draft.id)
@@ -65,7 +75,8 @@ def test_an_order_id_is_never_handed_out_twice(db: Database, org: OrgFixture) ->
 
 
 async def test_an_id_whose_process_already_runs_is_skipped(  # type: ignore[no-untyped-def]
-        api, worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture) -> None:
+    api, worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     """A database restored from an older backup may hand out an id whose process still runs in the
     engine: the salesperson's order goes under the next id instead of failing."""
     from schemas.orders import OrderStart
@@ -76,8 +87,9 @@ async def test_an_id_whose_process_already_runs_is_skipped(  # type: ignore[no-u
     with db.session() as session:
         taken = max(session.scalars(select(Order.id))) + 1
         start = OrderStart(order_id=taken, owner_id=org["sales_south"], policies=policies.snapshot(session))
-    stranger = await temporal_client.start_workflow("OrderApproval", start, id=f"order-{taken}",
-                                                    task_queue=f"{settings.temporal.task_queue}-elsewhere")
+    stranger = await temporal_client.start_workflow(
+        "OrderApproval", start, id=f"order-{taken}", task_queue=f"{settings.temporal.task_queue}-elsewhere"
+    )
     try:
         created = await (await api("sales_south")).post("/api/orders", json=order_body(customers.own))
         assert created.status_code == 201, created.text

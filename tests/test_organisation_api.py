@@ -11,13 +11,23 @@ from tests.support.org import OrgFixture
 
 async def test_hr_creates_a_team_whose_manager_joins_it(api, org: OrgFixture, db: Database) -> None:  # type: ignore[no-untyped-def]
     hr = await api("hr")
-    manager = await hr.post("/api/employees", json={
-        "username": "qian.feng", "name": "钱峰", "password": "long-enough-1", "roles": ["sales_manager"],
-        "team_id": None, "manager_id": org["head"]})
+    manager = await hr.post(
+        "/api/employees",
+        json={
+            "username": "qian.feng",
+            "name": "钱峰",
+            "password": "long-enough-1",
+            "roles": ["sales_manager"],
+            "team_id": None,
+            "manager_id": org["head"],
+        },
+    )
     assert manager.status_code == 201, manager.text
     assert manager.json()["status"] == "active" and manager.json()["order_freeze"] is False
-    team = await hr.post("/api/teams", json={"name": "华北区电商客户团队", "region": "华北", "industry": "电商",
-                                             "manager_id": manager.json()["id"]})
+    team = await hr.post(
+        "/api/teams",
+        json={"name": "华北区电商客户团队", "region": "华北", "industry": "电商", "manager_id": manager.json()["id"]},
+    )
     assert team.status_code == 201
     detail = await hr.get(f"/api/employees/{manager.json()['id']}")
     assert detail.json()["team_id"] == team.json()["id"]
@@ -28,8 +38,10 @@ async def test_hr_creates_a_team_whose_manager_joins_it(api, org: OrgFixture, db
 
 async def test_taken_username_is_409(api, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     admin = await api("admin")
-    response = await admin.post("/api/employees", json={
-        "username": "sales_south", "name": "重名", "password": "long-enough-1", "roles": ["sales"]})
+    response = await admin.post(
+        "/api/employees",
+        json={"username": "sales_south", "name": "重名", "password": "long-enough-1", "roles": ["sales"]},
+    )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "username_taken"
 
@@ -38,8 +50,10 @@ async def test_unknown_role_is_422_and_nothing_is_created(api, org: OrgFixture, 
     admin = await api("admin")
     with db.session() as session:
         before = session.scalar(select(func.count()).select_from(Employee))
-    response = await admin.post("/api/employees", json={
-        "username": "new.person", "name": "新人", "password": "long-enough-1", "roles": ["boss"]})
+    response = await admin.post(
+        "/api/employees",
+        json={"username": "new.person", "name": "新人", "password": "long-enough-1", "roles": ["boss"]},
+    )
     assert response.status_code == 422
     assert any(d["field"].startswith("roles") for d in response.json()["error"]["details"])
     with db.session() as session:
@@ -48,9 +62,16 @@ async def test_unknown_role_is_422_and_nothing_is_created(api, org: OrgFixture, 
 
 async def test_unknown_team_is_422(api, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     admin = await api("admin")
-    response = await admin.post("/api/employees", json={
-        "username": "new.person", "name": "新人", "password": "long-enough-1", "roles": ["sales"],
-        "team_id": 99999})
+    response = await admin.post(
+        "/api/employees",
+        json={
+            "username": "new.person",
+            "name": "新人",
+            "password": "long-enough-1",
+            "roles": ["sales"],
+            "team_id": 99999,
+        },
+    )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "team_id"
 
@@ -102,28 +123,38 @@ async def test_only_admin_makes_someone_an_admin(api, org: OrgFixture, db: Datab
     created = await admin.post("/api/employees", json=body)
     assert created.status_code == 201
     with db.session() as session:
-        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "employee.created")
-                                .order_by(AuditEntry.id.desc())).first()
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "employee.created").order_by(AuditEntry.id.desc())
+        ).first()
         assert entry is not None and entry.actor_id == org["admin"] and entry.detail["roles"] == ["admin"]
 
 
 async def test_roles_that_break_separation_of_duties_are_refused(  # type: ignore[no-untyped-def]
-        api, org: OrgFixture, db: Database) -> None:
+    api, org: OrgFixture, db: Database
+) -> None:
     admin = await api("admin")
     for roles in (["finance", "sales_manager", "department_head"], ["finance", "sales"], ["finance", "hr"]):
-        response = await admin.post("/api/employees", json={"username": "mixed", "name": "混合", "roles": roles,
-                                                            "password": "long-enough-1"})
+        response = await admin.post(
+            "/api/employees", json={"username": "mixed", "name": "混合", "roles": roles, "password": "long-enough-1"}
+        )
         assert response.status_code == 422, roles
         assert {d["code"] for d in response.json()["error"]["details"]} == {"conflicting_roles"}
-    allowed = await admin.post("/api/employees", json={
-        "username": "seller.boss", "name": "卖货经理", "roles": ["sales", "sales_manager"],
-        "password": "long-enough-1"})
+    allowed = await admin.post(
+        "/api/employees",
+        json={
+            "username": "seller.boss",
+            "name": "卖货经理",
+            "roles": ["sales", "sales_manager"],
+            "password": "long-enough-1",
+        },
+    )
     assert allowed.status_code == 201, "a manager who also sells is an ordinary company's shape"
 
 
 async def test_a_username_differing_only_in_case_is_taken(api, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     admin = await api("admin")
-    response = await admin.post("/api/employees", json={"username": "Admin", "name": "冒充", "roles": ["sales"],
-                                                        "password": "long-enough-1"})
+    response = await admin.post(
+        "/api/employees", json={"username": "Admin", "name": "冒充", "roles": ["sales"], "password": "long-enough-1"}
+    )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "username_taken"

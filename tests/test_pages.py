@@ -20,8 +20,9 @@ def form_token(html: str) -> str:
 
 async def page_login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
     page = await client.get("/login")
-    return await client.post("/login", data={"username": username, "password": password,
-                                             "csrf_token": form_token(page.text), "next": "/"})
+    return await client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": form_token(page.text), "next": "/"}
+    )
 
 
 async def test_login_page_is_chinese_by_default(anonymous: httpx.AsyncClient) -> None:
@@ -35,12 +36,20 @@ async def test_login_page_in_english_when_the_browser_asks(anonymous: httpx.Asyn
     assert "Log in to Baton" in page.text
 
 
-@pytest.mark.parametrize(("username", "heading"), [
-    ("sales_south", "我的工作台"), ("manager_south", "我的团队"), ("head", "销售部概览"),
-    ("hr", "人员与交接"), ("finance", "财务"), ("admin", "系统管理"),
-])
-async def test_each_role_lands_on_its_home_page(anonymous: httpx.AsyncClient, org: OrgFixture,
-                                                username: str, heading: str) -> None:
+@pytest.mark.parametrize(
+    ("username", "heading"),
+    [
+        ("sales_south", "我的工作台"),
+        ("manager_south", "我的团队"),
+        ("head", "销售部概览"),
+        ("hr", "人员与交接"),
+        ("finance", "财务"),
+        ("admin", "系统管理"),
+    ],
+)
+async def test_each_role_lands_on_its_home_page(
+    anonymous: httpx.AsyncClient, org: OrgFixture, username: str, heading: str
+) -> None:
     response = await page_login(anonymous, username)
     assert response.status_code == 303 and response.headers["location"] == "/"
     home = await anonymous.get("/")
@@ -49,7 +58,8 @@ async def test_each_role_lands_on_its_home_page(anonymous: httpx.AsyncClient, or
 
 
 async def test_wrong_password_on_the_page_shows_the_error_and_sets_no_session(
-        anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
+    anonymous: httpx.AsyncClient, org: OrgFixture, db: Database
+) -> None:
     response = await page_login(anonymous, "sales_south", "wrong-password")
     assert response.status_code == 401
     assert "用户名或密码错误" in response.text
@@ -58,8 +68,9 @@ async def test_wrong_password_on_the_page_shows_the_error_and_sets_no_session(
         assert session.query(AuthToken).count() == 0
 
 
-async def test_login_form_without_csrf_token_is_refused(anonymous: httpx.AsyncClient, org: OrgFixture,
-                                                        db: Database) -> None:
+async def test_login_form_without_csrf_token_is_refused(
+    anonymous: httpx.AsyncClient, org: OrgFixture, db: Database
+) -> None:
     await anonymous.get("/login")
     response = await anonymous.post("/login", data={"username": "hr", "password": PASSWORD})
     assert response.status_code == 403
@@ -68,8 +79,7 @@ async def test_login_form_without_csrf_token_is_refused(anonymous: httpx.AsyncCl
         assert session.query(AuthToken).count() == 0
 
 
-async def test_forged_csrf_token_changes_nothing(anonymous: httpx.AsyncClient, org: OrgFixture,
-                                                 db: Database) -> None:
+async def test_forged_csrf_token_changes_nothing(anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
     await page_login(anonymous, "hr")
     response = await anonymous.post("/language", data={"language": "en", "csrf_token": "forged"})
     assert response.status_code == 403
@@ -83,13 +93,13 @@ async def test_htmx_header_token_is_accepted(anonymous: httpx.AsyncClient, org: 
     home = await anonymous.get("/")
     token = re.search(r'"X-CSRF-Token": "([^"]+)"', home.text)
     assert token
-    response = await anonymous.post("/language", data={"language": "en"},
-                                    headers={"X-CSRF-Token": token.group(1)})
+    response = await anonymous.post("/language", data={"language": "en"}, headers={"X-CSRF-Token": token.group(1)})
     assert response.status_code == 303
 
 
-async def test_language_switch_is_remembered_for_the_person(anonymous: httpx.AsyncClient, org: OrgFixture,
-                                                            db: Database) -> None:
+async def test_language_switch_is_remembered_for_the_person(
+    anonymous: httpx.AsyncClient, org: OrgFixture, db: Database
+) -> None:
     await page_login(anonymous, "finance")
     home = await anonymous.get("/")
     await anonymous.post("/language", data={"language": "en", "back": "/", "csrf_token": form_token(home.text)})
@@ -107,9 +117,15 @@ async def test_pages_redirect_to_login_and_back(anonymous: httpx.AsyncClient, or
 
 async def test_login_never_redirects_off_site(anonymous: httpx.AsyncClient, org: OrgFixture) -> None:
     page = await anonymous.get("/login")
-    response = await anonymous.post("/login", data={"username": "hr", "password": PASSWORD,
-                                                    "csrf_token": form_token(page.text),
-                                                    "next": "https://evil.example/"})
+    response = await anonymous.post(
+        "/login",
+        data={
+            "username": "hr",
+            "password": PASSWORD,
+            "csrf_token": form_token(page.text),
+            "next": "https://evil.example/",
+        },
+    )
     assert response.headers["location"] == "/"
 
 

@@ -24,8 +24,15 @@ async def test_hr_sees_the_directory_and_others_do_not(anonymous: httpx.AsyncCli
 async def test_adding_a_colleague_from_the_page(anonymous: httpx.AsyncClient, org: OrgFixture, db: Database) -> None:
     await page_login(anonymous, "admin")
     page = await anonymous.get("/admin/employees")
-    fields = {"csrf_token": form_token(page.text), "name": "冯涛", "username": "feng.tao",
-              "password": "long-enough-1", "role": "sales", "team_id": "", "manager_id": str(org["manager_east"])}
+    fields = {
+        "csrf_token": form_token(page.text),
+        "name": "冯涛",
+        "username": "feng.tao",
+        "password": "long-enough-1",
+        "role": "sales",
+        "team_id": "",
+        "manager_id": str(org["manager_east"]),
+    }
     added = await anonymous.post("/admin/employees", data=fields)
     assert added.status_code == 303
     with db.session() as session:

@@ -38,15 +38,18 @@ def of_kind(events: list[ProcessEvent], kind: HistoryKind) -> list[ProcessEvent]
 
 
 def decisions(events: list[ProcessEvent]) -> list[tuple[str | None, int | None, str | None]]:
-    return [(event.task_id.split(":", 1)[1] if event.task_id else None, event.actor_id, event.decision)
-            for event in of_kind(events, HistoryKind.task_completed)]
+    return [
+        (event.task_id.split(":", 1)[1] if event.task_id else None, event.actor_id, event.decision)
+        for event in of_kind(events, HistoryKind.task_completed)
+    ]
 
 
 # ---------------------------------------------------------------- recorded histories
 def test_every_recorded_history_reads_in_order_from_start_to_end() -> None:
     for path in sorted(HISTORIES.glob("*.json")):
-        events = translate(WorkflowHistory.from_json(path.stem.split("--", 1)[1],
-                                                     path.read_text(encoding="utf-8")).events)
+        events = translate(
+            WorkflowHistory.from_json(path.stem.split("--", 1)[1], path.read_text(encoding="utf-8")).events
+        )
         assert events[0].kind == HistoryKind.started, path.name
         assert events[-1].kind == HistoryKind.completed, path.name
         ids = [event.event_id for event in events]
@@ -56,18 +59,28 @@ def test_every_recorded_history_reads_in_order_from_start_to_end() -> None:
 def test_order_approval_manager_rejects_then_approves_and_finance_approves() -> None:
     events = recorded("OrderApproval")
     assert events[0].actor_id == SALES_SOUTH and events[0].process == "OrderApproval"
-    assert decisions(events) == [("r1-manager", MANAGER_SOUTH, "reject"), ("r2-manager", MANAGER_SOUTH, "approve"),
-                                 ("r2-finance", FINANCE, "approve")]
+    assert decisions(events) == [
+        ("r1-manager", MANAGER_SOUTH, "reject"),
+        ("r2-manager", MANAGER_SOUTH, "approve"),
+        ("r2-finance", FINANCE, "approve"),
+    ]
     rejection = of_kind(events, HistoryKind.task_completed)[0]
     assert rejection.comment == "请按合同价"
     created = of_kind(events, HistoryKind.task_created)
     assert [(event.task_id, event.assignee_id) for event in created] == [
-        ("order-2:r1-manager", MANAGER_SOUTH), ("order-2:r2-manager", MANAGER_SOUTH), ("order-2:r2-finance", None)]
+        ("order-2:r1-manager", MANAGER_SOUTH),
+        ("order-2:r2-manager", MANAGER_SOUTH),
+        ("order-2:r2-finance", None),
+    ]
     assert all(event.due_at is not None for event in created)
     assert created[0].title == ("Approve order #%(order)s (team manager)", {"order": "2"})
     statuses = [(event.status, event.actor_id) for event in of_kind(events, HistoryKind.status_changed)]
-    assert statuses == [("pending_approval", SALES_SOUTH), ("rejected", MANAGER_SOUTH),
-                        ("pending_approval", SALES_SOUTH), ("approved", FINANCE)]
+    assert statuses == [
+        ("pending_approval", SALES_SOUTH),
+        ("rejected", MANAGER_SOUTH),
+        ("pending_approval", SALES_SOUTH),
+        ("approved", FINANCE),
+    ]
     assert [event.task_id for event in of_kind(events, HistoryKind.reminder_sent)] == ["order-2:r1-manager"]
     assert events[-1].status == "approved"
 
@@ -85,7 +98,8 @@ def test_offboarding_finance_returns_items_and_hr_confirms() -> None:
     assert (final.task_id, final.actor_id, final.decision) == ("offboarding-7:c1-final", HR, "complete")
     escalations = of_kind(events, HistoryKind.escalated)
     assert [(event.task_id, event.assignee_id, event.to_id) for event in escalations] == [
-        ("offboarding-7:c1-reassignment-plan", MANAGER_SOUTH, HEAD)], "the second level had nobody above"
+        ("offboarding-7:c1-reassignment-plan", MANAGER_SOUTH, HEAD)
+    ], "the second level had nobody above"
     statuses = [(event.status, event.actor_id) for event in of_kind(events, HistoryKind.status_changed)]
     assert statuses == [("review", None), ("handover", None), ("review", None), ("final", None), ("completed", HR)]
     assert of_kind(events, HistoryKind.reminder_sent) and of_kind(events, HistoryKind.overdue_notice)
@@ -95,18 +109,33 @@ def test_commission_dispute_recompute_finance_reject_then_approve() -> None:
     events = recorded("CommissionSettlement")
     assert events[0].actor_id == FINANCE
     changes = [(event.status, event.actor_id) for event in of_kind(events, HistoryKind.status_changed)]
-    assert changes == [("employee_review", None), ("disputed", SALES_SOUTH), ("computing", FINANCE),
-                       ("employee_review", None), ("manager_review", None), ("dispute_adjusted", MANAGER_SOUTH),
-                       ("finance_review", None), ("manager_review", None), ("finance_review", None),
-                       ("locked", FINANCE)]
+    assert changes == [
+        ("employee_review", None),
+        ("disputed", SALES_SOUTH),
+        ("computing", FINANCE),
+        ("employee_review", None),
+        ("manager_review", None),
+        ("dispute_adjusted", MANAGER_SOUTH),
+        ("finance_review", None),
+        ("manager_review", None),
+        ("finance_review", None),
+        ("locked", FINANCE),
+    ]
     dispute = of_kind(events, HistoryKind.status_changed)[1]
     assert dispute.comment == "老客户费率" and dispute.data["payment_id"] == 1
-    assert decisions(events) == [("r1-team-1", MANAGER_SOUTH, "approve"), ("r1-team-2", MANAGER_EAST, "approve"),
-                                 ("r1-finance", FINANCE, "reject"), ("r2-team-1", MANAGER_SOUTH, "approve"),
-                                 ("r2-team-2", MANAGER_EAST, "approve"), ("r2-finance", FINANCE, "approve")]
+    assert decisions(events) == [
+        ("r1-team-1", MANAGER_SOUTH, "approve"),
+        ("r1-team-2", MANAGER_EAST, "approve"),
+        ("r1-finance", FINANCE, "reject"),
+        ("r2-team-1", MANAGER_SOUTH, "approve"),
+        ("r2-team-2", MANAGER_EAST, "approve"),
+        ("r2-finance", FINANCE, "approve"),
+    ]
     review = of_kind(events, HistoryKind.task_created)[0]
-    assert review.title == ("Review %(team)s's commission for %(period)s",
-                            {"period": "2026-10", "team": "华南区工业客户团队"})
+    assert review.title == (
+        "Review %(team)s's commission for %(period)s",
+        {"period": "2026-10", "team": "华南区工业客户团队"},
+    )
     assert events[-1].status == "locked"
 
 
@@ -120,11 +149,17 @@ def test_step_probe_reminds_flags_overdue_and_escalates_in_both_task_write_style
         assert [event.sequence for event in notices] == list(range(1, len(notices) + 1)) and len(notices) >= 2
         escalation = of_kind(events, HistoryKind.escalated)
         assert [(event.assignee_id, event.to_id) for event in escalation] == [(SALES_SOUTH, MANAGER_SOUTH)]
-        assert kinds.index(HistoryKind.reminder_sent) < kinds.index(HistoryKind.overdue_notice) \
-            < kinds.index(HistoryKind.escalated) < kinds.index(HistoryKind.task_completed)
+        assert (
+            kinds.index(HistoryKind.reminder_sent)
+            < kinds.index(HistoryKind.overdue_notice)
+            < kinds.index(HistoryKind.escalated)
+            < kinds.index(HistoryKind.task_completed)
+        )
         # Older runs close the task with a normal activity as well: one decision each, not two.
         assert [(actor, decision) for _, actor, decision in decisions(events)] == [
-            (MANAGER_SOUTH, "approve"), (FINANCE, "reject")], name
+            (MANAGER_SOUTH, "approve"),
+            (FINANCE, "reject"),
+        ], name
 
 
 def test_summaries_read_in_the_readers_language() -> None:
@@ -158,8 +193,9 @@ def test_every_event_of_every_process_reads_without_a_placeholder() -> None:
         token = i18n.current_language.set(language)
         try:
             for path in sorted(HISTORIES.glob("*.json")):
-                events = translate(WorkflowHistory.from_json(path.stem.split("--", 1)[1],
-                                                             path.read_text(encoding="utf-8")).events)
+                events = translate(
+                    WorkflowHistory.from_json(path.stem.split("--", 1)[1], path.read_text(encoding="utf-8")).events
+                )
                 for event in events:
                     summary = wording.summary(event)
                     assert "%(" not in summary and summary, f"{path.name} {language} {event.kind}: {summary}"
@@ -170,9 +206,12 @@ def test_every_event_of_every_process_reads_without_a_placeholder() -> None:
     assert kinds == set(HistoryKind), "the recorded processes between them show every kind of event"
 
     started = {name: wording.summary(recorded(name)[0]) for name in PROCESSES}
-    assert started == {"OrderApproval": "订单 #2 已提交审批", "Offboarding": "张伟 的离职交接已开始",
-                       "CommissionSettlement": "2026-10 提成结算已开始",
-                       "AlertFollowUp": "预警 #1 的跟进已开始：佛山美达电器有限公司"}
+    assert started == {
+        "OrderApproval": "订单 #2 已提交审批",
+        "Offboarding": "张伟 的离职交接已开始",
+        "CommissionSettlement": "2026-10 提成结算已开始",
+        "AlertFollowUp": "预警 #1 的跟进已开始：佛山美达电器有限公司",
+    }
     token = i18n.current_language.set("en")
     try:
         assert wording.summary(recorded("OrderApproval")[0]) == "Order #2 submitted for approval"
@@ -182,8 +221,11 @@ def test_every_event_of_every_process_reads_without_a_placeholder() -> None:
         acknowledged = of_kind(alert, HistoryKind.task_completed)[0]
         assert wording.summary(acknowledged).startswith("Acknowledged: “Customer gone silent: 佛山美达电器有限公司”")
         assert wording.summary(alert[-1]) == "Process finished: Resolved"
-        rejection = next(event for event in of_kind(recorded("Offboarding"), HistoryKind.task_completed)
-                         if event.decision == "reject")
+        rejection = next(
+            event
+            for event in of_kind(recorded("Offboarding"), HistoryKind.task_completed)
+            if event.decision == "reject"
+        )
         assert wording.summary(rejection).endswith("Returned for rework: Hand over customers' key contacts")
         assert wording.summary(recorded("RiskScan")[-1]) == "Process finished"
     finally:
@@ -193,8 +235,10 @@ def test_every_event_of_every_process_reads_without_a_placeholder() -> None:
 def test_long_histories_page_without_gaps_or_repeats() -> None:
     from schemas.history import RawEvent
 
-    events = [RawEvent(event_id=number, at=event.at, type="x") for number, event in
-              enumerate(recorded("Offboarding"), start=1)]
+    events = [
+        RawEvent(event_id=number, at=event.at, type="x")
+        for number, event in enumerate(recorded("Offboarding"), start=1)
+    ]
     seen, token = [], None
     while True:
         page, token = page_of(events, token, 7)
@@ -222,7 +266,8 @@ async def start_order(api, db: Database, org: OrgFixture) -> str:  # type: ignor
 
 
 async def test_participants_managers_hr_and_admin_read_a_live_order_others_do_not(
-        api, worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    api, worker, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     workflow_id = await start_order(api, db, org)
     url = f"/api/processes/{workflow_id}/history"
     owner = await (await api("sales_south")).get(url)
@@ -249,14 +294,15 @@ async def test_participants_managers_hr_and_admin_read_a_live_order_others_do_no
         assert hidden.json() == unknown.json(), "a hidden process answers exactly as an unknown one"
 
 
-async def test_a_live_history_starts_with_the_order_it_is_about(
-        api, worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_a_live_history_starts_with_the_order_it_is_about(api, worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     workflow_id = await start_order(api, db, org)
     order_id = workflow_id.split("-", 1)[1]
     owner = await api("sales_south")
     url = f"/api/processes/{workflow_id}/history"
-    for language, first in (("zh-CN", f"订单 #{order_id} 已提交审批"),
-                            ("en", f"Order #{order_id} submitted for approval")):
+    for language, first in (
+        ("zh-CN", f"订单 #{order_id} 已提交审批"),
+        ("en", f"Order #{order_id} submitted for approval"),
+    ):
         body = (await owner.get(url, headers={"Accept-Language": language})).json()
         assert body["events"][0]["summary"] == first
         assert all("%(" not in event["summary"] for event in body["events"]), body["events"]
@@ -289,12 +335,15 @@ async def test_paging_and_the_raw_toggle(api, worker, db: Database, org: OrgFixt
     raw = (await hr.get(url, params={"raw": "true", "page_size": 500})).json()
     assert raw["events"] == [] and raw["raw_events"][0]["type"] == "WorkflowExecutionStarted"
     assert [event["event_id"] for event in raw["raw_events"]] == list(range(1, len(raw["raw_events"]) + 1))
-    assert any(event["type"] == "WorkflowExecutionUpdateAccepted" and event["description"] == "complete_task"
-               for event in raw["raw_events"])
+    assert any(
+        event["type"] == "WorkflowExecutionUpdateAccepted" and event["description"] == "complete_task"
+        for event in raw["raw_events"]
+    )
 
 
 async def test_the_page_fragment_has_the_toggle_and_the_web_ui_link(
-        app, api, worker, db: Database, org: OrgFixture, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    app, api, worker, db: Database, org: OrgFixture, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
     workflow_id = await start_order(api, db, org)
     dev_server = settings.temporal.__class__(**{**settings.temporal.__dict__, "address": None})
     app.state.settings = settings.with_changes(temporal=dev_server)  # the Web UI address is known

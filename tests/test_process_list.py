@@ -29,13 +29,30 @@ def make_processes(db: Database, org: OrgFixture) -> dict[str, Any]:
         assert order is not None
         order.status, order.workflow_id = "pending_approval", f"order-{waiting}"
         order.created_at = utcnow() - timedelta(days=40)
-        session.add(Task(id=f"order-{waiting}:r1-manager", workflow_id=f"order-{waiting}", process="order",
-                         process_id=str(waiting), kind="order_approval", title="审批订单",
-                         assignee_id=org["manager_south"], actions=["approve", "reject"], status="open",
-                         overdue=True, due_at=utcnow() - timedelta(hours=3)))
-        session.add(Offboarding(employee_id=org["sales_south2"], open_for=org["sales_south2"],
-                                workflow_id=f"offboarding-{org['sales_south2']}",
-                                last_day=date.today() + timedelta(days=9), manager_id=org["manager_south"]))
+        session.add(
+            Task(
+                id=f"order-{waiting}:r1-manager",
+                workflow_id=f"order-{waiting}",
+                process="order",
+                process_id=str(waiting),
+                kind="order_approval",
+                title="审批订单",
+                assignee_id=org["manager_south"],
+                actions=["approve", "reject"],
+                status="open",
+                overdue=True,
+                due_at=utcnow() - timedelta(hours=3),
+            )
+        )
+        session.add(
+            Offboarding(
+                employee_id=org["sales_south2"],
+                open_for=org["sales_south2"],
+                workflow_id=f"offboarding-{org['sales_south2']}",
+                last_day=date.today() + timedelta(days=9),
+                manager_id=org["manager_south"],
+            )
+        )
     return {"south": south, "east": east, "waiting": waiting}
 
 
@@ -52,8 +69,13 @@ def ids(body: dict[str, Any]) -> set[str]:
 
 async def test_each_person_sees_the_processes_they_may(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
     made = make_processes(db, org)
-    everything = {f"order-{made['south']}", f"order-{made['east']}", f"order-{made['waiting']}",
-                  f"offboarding-{org['sales_south2']}", "commission-2026-10"}
+    everything = {
+        f"order-{made['south']}",
+        f"order-{made['east']}",
+        f"order-{made['waiting']}",
+        f"offboarding-{org['sales_south2']}",
+        "commission-2026-10",
+    }
     for who in ("admin", "head", "finance"):
         body = await listed(await api(who))
         assert ids(body) == everything and body["total"] == 5, who
@@ -97,13 +119,19 @@ async def test_pages_are_newest_first_and_bad_filters_are_refused(api, db: Datab
     assert len(pages) == 5 and len({item["workflow_id"] for item in pages}) == 5
     starts = [item["started_at"] for item in pages]
     assert starts == sorted(starts, reverse=True)
-    for params in ({"type": "holiday"}, {"limit": "0"}, {"since": "yesterday"}, {"status": "DROP TABLE"},
-                   {"person_id": "99999999999"}):
+    for params in (
+        {"type": "holiday"},
+        {"limit": "0"},
+        {"since": "yesterday"},
+        {"status": "DROP TABLE"},
+        {"person_id": "99999999999"},
+    ):
         assert (await admin.get("/api/processes", params=params)).status_code == 422, params
 
 
 async def test_the_process_list_page_filters_and_links_to_each_case(
-        anonymous: httpx.AsyncClient, db: Database, org: OrgFixture) -> None:
+    anonymous: httpx.AsyncClient, db: Database, org: OrgFixture
+) -> None:
     made = make_processes(db, org)
     await login_as(anonymous, "manager_south")
     page = await anonymous.get("/processes")

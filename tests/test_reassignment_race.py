@@ -23,11 +23,13 @@ def test_a_move_over_an_owner_its_author_never_saw_is_refused(db: Database, org:
         seen = late.get(Customer, customers.own)  # the manager's page shows 张伟 as the owner
         assert seen is not None and seen.owner_id == org["sales_south"]
         with db.session() as first:
-            customer_repo.reassign(first, actor=head, customer_ids=[customers.own], to_owner_id=org["sales_south2"],
-                                   reason="总部调整")
+            customer_repo.reassign(
+                first, actor=head, customer_ids=[customers.own], to_owner_id=org["sales_south2"], reason="总部调整"
+            )
         try:
-            customer_repo.reassign(late, actor=manager, customer_ids=[customers.own],
-                                   to_owner_id=org["manager_south"], reason="团队内调整")
+            customer_repo.reassign(
+                late, actor=manager, customer_ids=[customers.own], to_owner_id=org["manager_south"], reason="团队内调整"
+            )
         except CustomerMoved:
             late.rollback()
         else:
@@ -45,8 +47,10 @@ async def test_two_reassignments_over_http_at_once_one_wins(api, db: Database, o
     head, manager = await api("head"), await api("manager_south")
     answers = await asyncio.gather(
         head.post(f"/api/customers/{customers.own}/reassign", json={"owner_id": org["sales_south2"], "reason": "甲"}),
-        manager.post(f"/api/customers/{customers.own}/reassign", json={"owner_id": org["sales_south2"],
-                                                                        "reason": "乙"}))
+        manager.post(
+            f"/api/customers/{customers.own}/reassign", json={"owner_id": org["sales_south2"], "reason": "乙"}
+        ),
+    )
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses in ([200, 200], [200, 409]), statuses
     with db.session() as session:

@@ -14,15 +14,30 @@ from tests.test_pages import page_login
 
 
 async def test_finance_reads_the_money_of_a_customer_but_none_of_its_conversations(  # type: ignore[no-untyped-def]
-        api, anonymous, db: Database, org: OrgFixture) -> None:
+    api, anonymous, db: Database, org: OrgFixture
+) -> None:
     customers = make_customers(db, org)
     with db.session() as session:
-        session.add(Interaction(customer_id=customers.other, employee_id=org["sales_east"], channel="wechat",
-                                summary="客户私下提到想换供应商", occurred_at=utcnow(), by_owner=True))
-        session.add(Complaint(customer_id=customers.other, recorded_by=org["sales_east"], summary="到货延误",
-                              occurred_at=utcnow()))
-        session.add(CustomerContact(customer_id=customers.other, name="钱总", phone="13900000000", is_key=True,
-                                    notes="只接受微信"))
+        session.add(
+            Interaction(
+                customer_id=customers.other,
+                employee_id=org["sales_east"],
+                channel="wechat",
+                summary="客户私下提到想换供应商",
+                occurred_at=utcnow(),
+                by_owner=True,
+            )
+        )
+        session.add(
+            Complaint(
+                customer_id=customers.other, recorded_by=org["sales_east"], summary="到货延误", occurred_at=utcnow()
+            )
+        )
+        session.add(
+            CustomerContact(
+                customer_id=customers.other, name="钱总", phone="13900000000", is_key=True, notes="只接受微信"
+            )
+        )
     finance = await api("finance")
     view = (await finance.get(f"/api/customers/{customers.other}")).json()
     assert view["orders"] and view["receivables"] == "12000.00", "finance still reads what is owed"

@@ -39,9 +39,12 @@ async def test_a_changed_command_sequence_is_caught(tmp_path: Path) -> None:
 
     path = next(p for p in HISTORIES if p.stem.startswith("StepProbe--"))
     events = json.loads(path.read_text(encoding="utf-8"))
-    scheduled = [i for i, e in enumerate(events["events"])
-                 if e.get("eventType") in ("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED", "ActivityTaskScheduled")
-                 and "tasks.remind" in json.dumps(e)]
+    scheduled = [
+        i
+        for i, e in enumerate(events["events"])
+        if e.get("eventType") in ("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED", "ActivityTaskScheduled")
+        and "tasks.remind" in json.dumps(e)
+    ]
     assert scheduled, "the recorded run sent a reminder"
     events["events"][scheduled[0]]["activityTaskScheduledEventAttributes"]["activityType"]["name"] = "tasks.other"
     history = WorkflowHistory.from_json(workflow_id_of(path), json.dumps(events))

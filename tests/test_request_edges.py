@@ -27,12 +27,27 @@ async def _aborted(app: Any, cookies: httpx.Cookies, token: str, path: str, cont
     """Send the request's headers, then hang up before its body: what a browser does when a
     person navigates away while an HTMX form post is still on its way."""
     cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
-    scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-             "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-             "query_string": b"", "server": ("baton.test", 80), "client": ("127.0.0.1", 50000),
-             "headers": [(b"host", b"baton.test"), (b"cookie", cookie.encode()), (b"hx-request", b"true"),
-                         (b"x-csrf-token", token.encode()), (b"content-type", content_type.encode()),
-                         (b"content-length", b"4000")]}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "server": ("baton.test", 80),
+        "client": ("127.0.0.1", 50000),
+        "headers": [
+            (b"host", b"baton.test"),
+            (b"cookie", cookie.encode()),
+            (b"hx-request", b"true"),
+            (b"x-csrf-token", token.encode()),
+            (b"content-type", content_type.encode()),
+            (b"content-length", b"4000"),
+        ],
+    }
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -47,8 +62,8 @@ async def _aborted(app: Any, cookies: httpx.Cookies, token: str, path: str, cont
 
 @pytest.mark.parametrize("path", ["/commission/plan", "/tasks/order-1:r1-manager/complete"])
 async def test_a_client_that_hangs_up_mid_request_is_not_an_error(
-        app: Any, anonymous: httpx.AsyncClient, org: OrgFixture, caplog: pytest.LogCaptureFixture,
-        path: str) -> None:
+    app: Any, anonymous: httpx.AsyncClient, org: OrgFixture, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
     token = await page_login(anonymous, "finance")
     with caplog.at_level(logging.INFO):
         sent = await _aborted(app, anonymous.cookies, token, path, "application/x-www-form-urlencoded")

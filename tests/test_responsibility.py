@@ -28,36 +28,64 @@ def team(session, company: OrgFixture, key: str) -> Team:  # type: ignore[no-unt
 
 
 async def test_a_team_created_without_a_department_joins_the_department_its_managers_head_leads(
-        second_api, db: Database, second_company: SecondCompany) -> None:  # type: ignore[no-untyped-def]
+    second_api, db: Database, second_company: SecondCompany
+) -> None:  # type: ignore[no-untyped-def]
     company = second_company
     with db.session() as session:
         department = {key: team(session, company, key).department_id for key in company.team_ids}
-        heads = {key: session.get(Department, value).head_id if value else None  # type: ignore[union-attr]
-                 for key, value in department.items()}
+        heads = {
+            key: session.get(Department, value).head_id if value else None  # type: ignore[union-attr]
+            for key, value in department.items()
+        }
     assert department["s1"] == department["s2"] and department["s1"] != department["n1"]
-    assert heads == {"s1": company["head_south"], "s2": company["head_south"], "n1": company["head_north"],
-                     "w": None}, "two departments, each its own head; a manager nobody manages has none"
+    assert heads == {
+        "s1": company["head_south"],
+        "s2": company["head_south"],
+        "n1": company["head_north"],
+        "w": None,
+    }, "two departments, each its own head; a manager nobody manages has none"
 
     admin = await second_api("admin")
-    new_manager = await admin.post("/api/employees", json={
-        "username": "mgr_n2", "name": "袁野", "password": PASSWORD, "roles": ["sales_manager"],
-        "manager_id": company["head_north"]})
-    created = await admin.post("/api/teams", json={"name": "东北工业组", "region": "东北", "industry": "工业",
-                                                   "manager_id": new_manager.json()["id"]})
+    new_manager = await admin.post(
+        "/api/employees",
+        json={
+            "username": "mgr_n2",
+            "name": "袁野",
+            "password": PASSWORD,
+            "roles": ["sales_manager"],
+            "manager_id": company["head_north"],
+        },
+    )
+    created = await admin.post(
+        "/api/teams",
+        json={"name": "东北工业组", "region": "东北", "industry": "工业", "manager_id": new_manager.json()["id"]},
+    )
     assert created.status_code == 201, created.text
     assert created.json()["department_id"] == department["n1"], "the department 魏强 leads"
 
-    head_west = await admin.post("/api/employees", json={
-        "username": "head_west", "name": "秦岚", "password": PASSWORD, "roles": ["department_head"]})
-    west_manager = await admin.post("/api/employees", json={
-        "username": "mgr_w2", "name": "牛犇", "password": PASSWORD, "roles": ["sales_manager"],
-        "manager_id": head_west.json()["id"]})
-    west = await admin.post("/api/teams", json={"name": "西北工业组", "region": "西北", "industry": "工业",
-                                                "manager_id": west_manager.json()["id"]})
+    head_west = await admin.post(
+        "/api/employees",
+        json={"username": "head_west", "name": "秦岚", "password": PASSWORD, "roles": ["department_head"]},
+    )
+    west_manager = await admin.post(
+        "/api/employees",
+        json={
+            "username": "mgr_w2",
+            "name": "牛犇",
+            "password": PASSWORD,
+            "roles": ["sales_manager"],
+            "manager_id": head_west.json()["id"],
+        },
+    )
+    west = await admin.post(
+        "/api/teams",
+        json={"name": "西北工业组", "region": "西北", "industry": "工业", "manager_id": west_manager.json()["id"]},
+    )
     with db.session() as session:
         new_department = session.get(Department, west.json()["department_id"])
-        assert new_department is not None and new_department.head_id == head_west.json()["id"], \
+        assert new_department is not None and new_department.head_id == head_west.json()["id"], (
             "a head who leads no department yet gets one, named after her"
+        )
         assert new_department.name == "秦岚"
 
 
@@ -95,8 +123,11 @@ def test_each_person_gets_their_own_manager_and_head(db: Database, second_compan
     with db.session() as session:
         for username, names in expected.items():
             employee = person(session, company, username)
-            found = (who.manager_of(session, employee), who.department_head_of(session, employee),
-                     *who.order_approvers(session, employee))
+            found = (
+                who.manager_of(session, employee),
+                who.department_head_of(session, employee),
+                *who.order_approvers(session, employee),
+            )
             assert found == tuple(company[name] if name else None for name in names), username
 
 
@@ -109,8 +140,9 @@ def test_escalation_climbs_from_whoever_the_task_belongs_to(db: Database, second
             return [names[p] for p in who.escalation_chain(session, Task(**task))]
 
     assert chain(assignee_id=company["s1a"]) == ["mgr_s1", "head_south"]
-    assert chain(assignee_id=company["n1b"], delegated_from_id=company["mgr_n1"]) == ["head_north", "gm"], \
+    assert chain(assignee_id=company["n1b"], delegated_from_id=company["mgr_n1"]) == ["head_north", "gm"], (
         "a task delegated while 蒋丽 is away climbs her chain, not her deputy's"
+    )
     assert chain(assignee_id=company["head_north"]) == ["gm"]
     assert chain(assignee_id=company["head_south"]) == [], "nobody above 韩雪: no escalation"
     assert chain(assignee_id=company["mgr_w"]) == [] and chain(assignee_id=company["stray"]) == []
@@ -120,7 +152,8 @@ def test_escalation_climbs_from_whoever_the_task_belongs_to(db: Database, second
 
 
 def test_a_manager_nobody_manages_escalates_to_the_head_recorded_for_the_department(
-        db: Database, org: OrgFixture) -> None:
+    db: Database, org: OrgFixture
+) -> None:
     with db.session() as session:
         manager = person(session, org, "manager_south")
         manager.manager_id = None
@@ -143,7 +176,8 @@ def test_someone_who_left_is_passed_over_for_the_next_one_up(db: Database, secon
 
 
 def test_a_customer_belongs_to_its_owners_team_and_a_pool_lead_to_the_team_the_rules_gave_it(
-        db: Database, second_company: SecondCompany) -> None:
+    db: Database, second_company: SecondCompany
+) -> None:
     company = second_company
     with db.session() as session:
         owned = session.get(Customer, company.customers["s2a"])
@@ -155,7 +189,8 @@ def test_a_customer_belongs_to_its_owners_team_and_a_pool_lead_to_the_team_the_r
 
 
 def test_an_alert_is_followed_up_by_the_manager_of_the_person_it_is_about(
-        db: Database, second_company: SecondCompany) -> None:
+    db: Database, second_company: SecondCompany
+) -> None:
     company = second_company
     customer, employee = SubjectType.customer, SubjectType.employee
     with db.session() as session:
@@ -177,7 +212,8 @@ def test_an_alert_is_followed_up_by_the_manager_of_the_person_it_is_about(
 
 
 async def test_a_person_s_record_is_open_to_their_own_managers_not_the_other_department(
-        second_api, second_company: SecondCompany) -> None:  # type: ignore[no-untyped-def]
+    second_api, second_company: SecondCompany
+) -> None:  # type: ignore[no-untyped-def]
     for username, status in (("mgr_s1", 200), ("head_south", 200), ("head_north", 404), ("mgr_s2", 404)):
         response = await (await second_api(username)).get(f"/api/employees/{second_company['s1a']}")
         assert response.status_code == status, username

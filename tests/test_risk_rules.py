@@ -39,14 +39,18 @@ def books(db: Database, org: OrgFixture) -> Books:
 
 
 # ----------------------------------------------------------------------------- contact_drop
-@pytest.mark.parametrize(("per_week", "raised"), [
-    ([1, 5, 5, 5, 5], True),  # baseline exactly 5 a week, down to 1
-    ([2, 5, 5, 5, 5], False),  # down to 2: above "≤ 1"
-    ([0, 5, 5, 5, 4], False),  # baseline 4.75 a week: never was busy enough
-    ([0, 8, 2, 6, 4], True),  # an average, not every week
-])
-def test_contact_drop_at_its_threshold(db: Database, org: OrgFixture, books: Books, per_week: list[int],
-                                       raised: bool) -> None:
+@pytest.mark.parametrize(
+    ("per_week", "raised"),
+    [
+        ([1, 5, 5, 5, 5], True),  # baseline exactly 5 a week, down to 1
+        ([2, 5, 5, 5, 5], False),  # down to 2: above "≤ 1"
+        ([0, 5, 5, 5, 4], False),  # baseline 4.75 a week: never was busy enough
+        ([0, 8, 2, 6, 4], True),  # an average, not every week
+    ],
+)
+def test_contact_drop_at_its_threshold(
+    db: Database, org: OrgFixture, books: Books, per_week: list[int], raised: bool
+) -> None:
     customer = books.customer("sales_south")
     books.weekly_contacts("sales_south", customer, per_week)
     findings = found(db, AlertRule.contact_drop, ContactDrop())
@@ -57,8 +61,9 @@ def test_contact_drop_at_its_threshold(db: Database, org: OrgFixture, books: Boo
         assert weeks[-1]["week_from"] == "2026-11-17"  # the last 7 days, labelled by their first company day
 
 
-def test_contact_drop_counts_the_week_to_the_minute_and_only_salespeople(db: Database, org: OrgFixture,
-                                                                         books: Books) -> None:
+def test_contact_drop_counts_the_week_to_the_minute_and_only_salespeople(
+    db: Database, org: OrgFixture, books: Books
+) -> None:
     customer = books.customer("sales_south")
     books.weekly_contacts("sales_south", customer, [0, 6, 6, 6, 6])
     books.contacts("sales_south", customer, [AT - timedelta(days=7), AT - timedelta(days=7, minutes=-1)])
@@ -68,15 +73,19 @@ def test_contact_drop_counts_the_week_to_the_minute_and_only_salespeople(db: Dat
 
 
 # ----------------------------------------------------------------------------- orders_declining
-@pytest.mark.parametrize(("values", "raised"), [
-    (["10000", "9000", "8000", "8000.00"], False),  # flat in October: not three falls
-    (["10000", "9000", "8000", "7999.99"], True),
-    (["10000", "9500", "9000", "8000.01"], False),  # 19.9999 % down: under the 20 % asked for
-    (["10000", "9500", "9000", "8000.00"], True),  # exactly 20 % down
-    (["0", "0", "0", "0"], False),
-])
-def test_orders_declining_three_months_in_a_row(db: Database, org: OrgFixture, books: Books, values: list[str],
-                                                raised: bool) -> None:
+@pytest.mark.parametrize(
+    ("values", "raised"),
+    [
+        (["10000", "9000", "8000", "8000.00"], False),  # flat in October: not three falls
+        (["10000", "9000", "8000", "7999.99"], True),
+        (["10000", "9500", "9000", "8000.01"], False),  # 19.9999 % down: under the 20 % asked for
+        (["10000", "9500", "9000", "8000.00"], True),  # exactly 20 % down
+        (["0", "0", "0", "0"], False),
+    ],
+)
+def test_orders_declining_three_months_in_a_row(
+    db: Database, org: OrgFixture, books: Books, values: list[str], raised: bool
+) -> None:
     customer = books.customer("sales_south")
     for month, value in zip((7, 8, 9, 10), values, strict=True):
         if Decimal(value):
@@ -86,8 +95,9 @@ def test_orders_declining_three_months_in_a_row(db: Database, org: OrgFixture, b
     findings = found(db, AlertRule.orders_declining, OrdersDeclining())
     assert (customer in findings) is raised
     if raised:
-        assert findings[customer]["months"] == [{"month": f"2026-{m:02d}", "value": f"{Decimal(v):.2f}"}
-                                                for m, v in zip((7, 8, 9, 10), values, strict=True)]
+        assert findings[customer]["months"] == [
+            {"month": f"2026-{m:02d}", "value": f"{Decimal(v):.2f}"} for m, v in zip((7, 8, 9, 10), values, strict=True)
+        ]
 
 
 def test_orders_declining_uses_company_months(db: Database, org: OrgFixture, books: Books) -> None:
@@ -115,8 +125,9 @@ def test_repeated_complaints_within_sixty_days(db: Database, books: Books) -> No
 
 # ----------------------------------------------------------------------------- unassigned_contacts
 @pytest.mark.parametrize(("contacts", "raised"), [(5, False), (6, True)])
-def test_contacts_with_others_customers(db: Database, org: OrgFixture, books: Books, contacts: int,
-                                        raised: bool) -> None:
+def test_contacts_with_others_customers(
+    db: Database, org: OrgFixture, books: Books, contacts: int, raised: bool
+) -> None:
     theirs = books.customer("sales_south", name="佛山美达电器有限公司")
     pool, own = books.customer(None), books.customer("sales_east", team="east")
     books.contacts("sales_east", theirs, [books.ago(1 + i) for i in range(contacts)], by_owner=False)
@@ -128,14 +139,16 @@ def test_contacts_with_others_customers(db: Database, org: OrgFixture, books: Bo
     if raised:
         detail = findings[org["sales_east"]]
         assert detail["count"] == 6 and len(detail["contacts"]) == 6
-        assert detail["customers"] == {str(theirs): {"customer_name": "佛山美达电器有限公司", "owner_name": "张伟",
-                                                     "count": 6}}
+        assert detail["customers"] == {
+            str(theirs): {"customer_name": "佛山美达电器有限公司", "owner_name": "张伟", "count": 6}
+        }
 
 
 # ----------------------------------------------------------------------------- revenue_concentration
 @pytest.mark.parametrize(("theirs", "raised"), [("15000.00", False), ("15000.02", True)])
-def test_revenue_concentration_over_fifteen_percent(db: Database, org: OrgFixture, books: Books, theirs: str,
-                                                    raised: bool) -> None:
+def test_revenue_concentration_over_fifteen_percent(
+    db: Database, org: OrgFixture, books: Books, theirs: str, raised: bool
+) -> None:
     big, rest = books.customer("sales_south"), books.customer("sales_south2")
     books.order(big, "sales_south", theirs, books.ago(100))
     books.order(rest, "sales_south2", str(Decimal("100000.00") - Decimal(theirs)), books.ago(30))
@@ -152,8 +165,11 @@ def test_revenue_concentration_over_fifteen_percent(db: Database, org: OrgFixtur
 # ----------------------------------------------------------------------------- customer_silent
 def test_customer_silent_for_ninety_days(db: Database, books: Books) -> None:
     silent, spoken = books.customer("sales_south"), books.customer("sales_south")
-    ordered, pool, new = books.customer("sales_south"), books.customer(None), books.customer("sales_south",
-                                                                                             created_days_ago=89)
+    ordered, pool, new = (
+        books.customer("sales_south"),
+        books.customer(None),
+        books.customer("sales_south", created_days_ago=89),
+    )
     books.contacts("sales_south", silent, [books.ago(90, seconds=1)])
     books.contacts("sales_south", spoken, [books.ago(90)])
     books.order(ordered, "sales_south", "100", books.ago(30))
@@ -185,13 +201,13 @@ def _scan(db: Database, at: datetime, name: str) -> list[int]:
     """One step of a scan for ``customer_silent`` at ``at``: the alerts it raised."""
     with db.session() as session:
         scan = alerts.begin_scan(session, workflow_id=name, trigger="manual", started_by=None, at=at, rules=1)
-        raised = alerts.apply_rule(session, scan_id=scan.id, rule=AlertRule.customer_silent, position=0, at=at,
-                                   timezone="Asia/Shanghai")
+        raised = alerts.apply_rule(
+            session, scan_id=scan.id, rule=AlertRule.customer_silent, position=0, at=at, timezone="Asia/Shanghai"
+        )
         return [alert.alert_id for alert in raised]
 
 
-def test_an_open_alert_is_marked_while_its_condition_is_gone_and_never_raised_twice(db: Database,
-                                                                                  books: Books) -> None:
+def test_an_open_alert_is_marked_while_its_condition_is_gone_and_never_raised_twice(db: Database, books: Books) -> None:
     silent = books.customer("sales_south")
     books.contacts("sales_south", silent, [books.ago(100)])
     [alert_id] = _scan(db, AT, "scan-1")

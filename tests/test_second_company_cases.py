@@ -23,29 +23,42 @@ from tests.support.second_company import SecondCompany
 from tests.support.steps import wait_for_row, wait_for_task
 from tests.test_commission_settlement import team_task
 
-ONE_ITEM = {"items": [{"key": "key_contacts", "title": "交接关键联系人", "assignee": "employee",
-                       "evidence": "comment"}]}
+ONE_ITEM = {
+    "items": [{"key": "key_contacts", "title": "交接关键联系人", "assignee": "employee", "evidence": "comment"}]
+}
 
 
 async def test_an_offboarding_in_the_south_is_told_to_and_signed_off_by_the_souths_own_head(
-        second_skipping_api, db: Database, second_company: SecondCompany) -> None:  # type: ignore[no-untyped-def]
+    second_skipping_api, db: Database, second_company: SecondCompany
+) -> None:  # type: ignore[no-untyped-def]
     api, company = second_skipping_api, second_company
     admin, hr = await api("admin"), await api("hr")
     assert (await admin.put("/api/offboarding-templates/sales", json=ONE_ITEM)).status_code == 200
     created = await start_case(hr, company["s1b"], date.today() + timedelta(days=7))
     case_id = created["id"]
     with db.session() as session:
-        told = set(session.scalars(select(Notification.recipient_id).where(
-            Notification.process_id == created["workflow_id"], Notification.message_id == STARTED)))
+        told = set(
+            session.scalars(
+                select(Notification.recipient_id).where(
+                    Notification.process_id == created["workflow_id"], Notification.message_id == STARTED
+                )
+            )
+        )
     assert told == {company["mgr_s1"], company["head_south"], company["hr"]}, "the north hears nothing of it"
 
     item = await item_task(db, case_id, "key_contacts")
     assert item.assignee_id == company["s1b"]
     assert (await act(await api("s1b"), item.id, "done", comment="客户联系人已交给吴婷")).status_code == 200
     await wait_for_case(db, case_id, "review")
-    reviews = {role: await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, review_step(role, 1)),
-                                        lambda task: task.status == "open")
-               for role in ("department_head", "hr", "finance")}
+    reviews = {
+        role: await wait_for_row(
+            db,
+            Task,
+            task_id_of(created["workflow_id"], case_id, review_step(role, 1)),
+            lambda task: task.status == "open",
+        )
+        for role in ("department_head", "hr", "finance")
+    }
     assert reviews["department_head"].assignee_id == company["head_south"]
     assert (reviews["hr"].candidate_role, reviews["finance"].candidate_role) == ("hr", "finance")
     assert (await act(await api("head_north"), reviews["department_head"].id, "approve")).status_code in (403, 404)
@@ -55,8 +68,11 @@ async def test_an_offboarding_in_the_south_is_told_to_and_signed_off_by_the_sout
 
 
 async def test_each_team_manager_reviews_their_own_teams_commission(
-        second_skipping_api, time_skipping_env: WorkflowEnvironment, db: Database,  # type: ignore[no-untyped-def]
-        second_company: SecondCompany) -> None:
+    second_skipping_api,
+    time_skipping_env: WorkflowEnvironment,
+    db: Database,  # type: ignore[no-untyped-def]
+    second_company: SecondCompany,
+) -> None:
     api, company = second_skipping_api, second_company
     period = last_period()
     finance = await api("finance")
@@ -67,8 +83,7 @@ async def test_each_team_manager_reviews_their_own_teams_commission(
     assert (await finance.post("/api/commission/settlements", json={"period": period})).status_code == 201
     await wait_for_settlement(db, period, "employee_review")
     workflow_id = f"commission-{period}"
-    await time_skipping_env.fast_forward(time_skipping_env.client.get_workflow_handle(workflow_id),
-                                         timedelta(days=10))
+    await time_skipping_env.fast_forward(time_skipping_env.client.get_workflow_handle(workflow_id), timedelta(days=10))
     tasks = {key: await team_task(db, workflow_id, company.team_ids[key]) for key in ("s1", "s2", "n1", "w")}
     assert {key: (task.assignee_id, task.delegated_from_id) for key, task in tasks.items()} == {
         "s1": (company["mgr_s1"], None),
@@ -86,11 +101,14 @@ async def test_each_team_manager_reviews_their_own_teams_commission(
 
 
 async def test_each_alert_is_followed_up_by_the_manager_of_the_person_it_is_about(
-        second_skipping_api, db: Database, second_company: SecondCompany) -> None:  # type: ignore[no-untyped-def]
+    second_skipping_api, db: Database, second_company: SecondCompany
+) -> None:  # type: ignore[no-untyped-def]
     api, company = second_skipping_api, second_company
     books = Books(db, company, now=utcnow())
-    silent = {seller: books.customer(seller, team=team) for seller, team in
-              (("s1a", "s1"), ("n1a", "n1"), ("solo", None), ("mgr_s2", "s2"))}
+    silent = {
+        seller: books.customer(seller, team=team)
+        for seller, team in (("s1a", "s1"), ("n1a", "n1"), ("solo", None), ("mgr_s2", "s2"))
+    }
     for seller, customer in silent.items():
         books.contacts(seller, customer, [books.ago(200)])
     concentrated = books.customer("mgr_s2", team="s2")  # 冯刚 alone brings all of the year's revenue

@@ -41,15 +41,17 @@ async def refused(client: httpx.AsyncClient, task_id: str) -> bool:
 
 
 async def test_a_large_order_goes_to_the_head_of_the_sellers_own_department(
-        second_skipping_api, db: Database, second_company: SecondCompany) -> None:  # type: ignore[no-untyped-def]
+    second_skipping_api, db: Database, second_company: SecondCompany
+) -> None:  # type: ignore[no-untyped-def]
     api, company = second_skipping_api, second_company
     await ready(api, db)
     north = await place(await api("n1a"), company.customers["n1a"], LARGE)
     south = await place(await api("s1a"), company.customers["s1a"], LARGE)
 
     manager_step = await wait_for_approval(db, north["id"], "manager")
-    assert (manager_step.assignee_id, manager_step.delegated_from_id) == (company["n1b"], company["mgr_n1"]), \
+    assert (manager_step.assignee_id, manager_step.delegated_from_id) == (company["n1b"], company["mgr_n1"]), (
         "蒋丽 is away: 韩梅 acts for her"
+    )
     assert (await act(await api("n1b"), manager_step.id, "approve")).status_code == 200
     head_step = await wait_for_approval(db, north["id"], "head")
     assert head_step.assignee_id == company["head_north"], "the north's head, not the first head the company has"
@@ -67,7 +69,8 @@ async def test_a_large_order_goes_to_the_head_of_the_sellers_own_department(
 
 
 async def test_nobody_approves_their_own_order_not_a_manager_who_sells_nor_an_acting_manager(
-        second_skipping_api, db: Database, second_company: SecondCompany) -> None:  # type: ignore[no-untyped-def]
+    second_skipping_api, db: Database, second_company: SecondCompany
+) -> None:  # type: ignore[no-untyped-def]
     api, company = second_skipping_api, second_company
     await ready(api, db)
     seller_manager = await api("mgr_s2")
@@ -77,8 +80,9 @@ async def test_nobody_approves_their_own_order_not_a_manager_who_sells_nor_an_ac
     assert await refused(seller_manager, manager_step.id)
     assert (await act(await api("head_south"), manager_step.id, "approve")).status_code == 200
     head_step = await wait_for_approval(db, own["id"], "head")
-    assert head_step.assignee_id is None and head_step.candidate_role == "department_head", \
+    assert head_step.assignee_id is None and head_step.candidate_role == "department_head", (
         "韩雪 already approved one step and nobody is above her: another head takes the head step"
+    )
     assert await refused(await api("head_south"), head_step.id)
     assert (await act(await api("head_north"), head_step.id, "approve")).status_code == 200
     await wait_for_approval(db, own["id"], "finance")
@@ -86,15 +90,17 @@ async def test_nobody_approves_their_own_order_not_a_manager_who_sells_nor_an_ac
     acting = await api("n1b")
     hers = await place(acting, company.customers["n1b"], SMALL)
     step = await wait_for_approval(db, hers["id"], "manager")
-    assert (step.assignee_id, step.delegated_from_id) == (company["mgr_n1"], None), \
+    assert (step.assignee_id, step.delegated_from_id) == (company["mgr_n1"], None), (
         "韩梅 acts for 蒋丽, but not on her own order: it stays with 蒋丽"
+    )
     assert await refused(acting, step.id)
     inbox = (await acting.get("/api/tasks?status=open")).json()["items"]
     assert step.id not in [task["id"] for task in inbox]
 
 
 async def test_a_salesperson_without_a_team_still_has_a_chain(
-        second_skipping_api, db: Database, second_company: SecondCompany) -> None:  # type: ignore[no-untyped-def]
+    second_skipping_api, db: Database, second_company: SecondCompany
+) -> None:  # type: ignore[no-untyped-def]
     api, company = second_skipping_api, second_company
     await ready(api, db)
     solo = await place(await api("solo"), company.customers["solo"], LARGE)
@@ -111,8 +117,11 @@ async def test_a_salesperson_without_a_team_still_has_a_chain(
 
 
 async def test_an_overdue_step_climbs_from_whoever_it_belongs_to(
-        second_skipping_api, time_skipping_env: WorkflowEnvironment, db: Database,  # type: ignore[no-untyped-def]
-        second_company: SecondCompany) -> None:
+    second_skipping_api,
+    time_skipping_env: WorkflowEnvironment,
+    db: Database,  # type: ignore[no-untyped-def]
+    second_company: SecondCompany,
+) -> None:
     api, company, env = second_skipping_api, second_company, time_skipping_env
     await ready(api, db)
     north = await place(await api("n1a"), company.customers["n1a"], LARGE)

@@ -27,8 +27,9 @@ async def test_pages_work_under_the_policy(page, live_server: str, db, org: OrgF
     make_services(db)
     customers = make_customers(db, org)
     refused: list[str] = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     await page.goto(f"{live_server}/login")
     await page.get_by_label("用户名").fill("sales_south")
     await page.get_by_label("密码").fill(PASSWORD)

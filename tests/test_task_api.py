@@ -27,8 +27,14 @@ async def open_task(client: Client, settings: Settings, db: Database, **spec: An
     return task_id
 
 
-async def test_inbox_lists_my_tasks_with_their_deadline(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                        settings: Settings, db: Database, org: OrgFixture) -> None:
+async def test_inbox_lists_my_tasks_with_their_deadline(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     mine = await (await api("sales_south")).get("/api/tasks?status=open")
     assert mine.status_code == 200
@@ -44,24 +50,34 @@ async def test_inbox_lists_my_tasks_with_their_deadline(api, worker: Worker, tem
 
 
 async def test_completing_returns_the_closed_task_and_a_retry_applies_once(
-        api, worker: Worker, temporal_client: Client, settings: Settings, db: Database,  # type: ignore[no-untyped-def]
-        org: OrgFixture) -> None:
+    api,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,  # type: ignore[no-untyped-def]
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     client = await api("sales_south")
     first, second = await asyncio.gather(
         client.post(f"/api/tasks/{task_id}/complete", json={"action": "approve", "comment": "同意"}),
-        client.post(f"/api/tasks/{task_id}/complete", json={"action": "approve", "comment": "同意"}))
+        client.post(f"/api/tasks/{task_id}/complete", json={"action": "approve", "comment": "同意"}),
+    )
     assert first.status_code == second.status_code == 200, (first.text, second.text)
     assert first.json()["task"]["status"] == "done" and first.json()["task"]["completed_by"] == org["sales_south"]
     await wait_for_task(db, task_id, status="done")
     with db.session() as session:
-        completions = session.query(AuditEntry).filter(AuditEntry.entity_id == task_id,
-                                                       AuditEntry.action == "task.completed").count()
+        completions = (
+            session.query(AuditEntry)
+            .filter(AuditEntry.entity_id == task_id, AuditEntry.action == "task.completed")
+            .count()
+        )
     assert completions == 1
 
 
 async def test_someone_who_may_not_see_the_task_gets_404_for_every_verb_and_nothing_is_recorded(  # type: ignore[no-untyped-def]
-        api, worker: Worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture) -> None:
+    api, worker: Worker, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     outsider = await api("sales_east")
     missing = await outsider.post("/api/tasks/no-such-task/complete", json={"action": "approve"})
@@ -69,8 +85,9 @@ async def test_someone_who_may_not_see_the_task_gets_404_for_every_verb_and_noth
         response = await outsider.post(f"/api/tasks/{task_id}/{verb}", json=body)
         assert response.status_code == 404, verb
         assert response.json() == missing.json(), "a hidden task answers exactly as a missing one"
-    upload = await outsider.post(f"/api/tasks/{task_id}/attachments",
-                                 files={"file": ("a.pdf", b"%PDF-1.4", "application/pdf")})
+    upload = await outsider.post(
+        f"/api/tasks/{task_id}/attachments", files={"file": ("a.pdf", b"%PDF-1.4", "application/pdf")}
+    )
     assert upload.status_code == 404
     seen_by_hr = await (await api("hr")).post(f"/api/tasks/{task_id}/complete", json={"action": "approve"})
     assert seen_by_hr.status_code == 403 and seen_by_hr.json()["error"]["code"] == "not_your_task"
@@ -79,9 +96,14 @@ async def test_someone_who_may_not_see_the_task_gets_404_for_every_verb_and_noth
         assert task is not None and task.status == "open"
 
 
-async def test_reject_without_comment_and_unknown_action_are_422(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                                  settings: Settings, db: Database,
-                                                                  org: OrgFixture) -> None:
+async def test_reject_without_comment_and_unknown_action_are_422(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     client = await api("sales_south")
     reject = await client.post(f"/api/tasks/{task_id}/complete", json={"action": "reject"})
@@ -93,8 +115,14 @@ async def test_reject_without_comment_and_unknown_action_are_422(api, worker: Wo
     assert missing.status_code == 404
 
 
-async def test_a_closed_task_answers_409(api, worker: Worker, temporal_client: Client, settings: Settings,  # type: ignore[no-untyped-def]
-                                         db: Database, org: OrgFixture) -> None:
+async def test_a_closed_task_answers_409(
+    api,
+    worker: Worker,
+    temporal_client: Client,
+    settings: Settings,  # type: ignore[no-untyped-def]
+    db: Database,
+    org: OrgFixture,
+) -> None:
     task_id = await open_task(temporal_client, settings, db, assignee_id=org["sales_south"])
     client = await api("sales_south")
     assert (await client.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"})).status_code == 200
@@ -107,21 +135,35 @@ async def test_a_closed_task_answers_409(api, worker: Worker, temporal_client: C
     assert prying.status_code == 404 and prying.json() == missing.json(), "no decision or decider leaks"
 
 
-async def test_two_people_racing_for_a_role_task_one_wins(api, worker: Worker, temporal_client: Client,  # type: ignore[no-untyped-def]
-                                                          settings: Settings, db: Database,
-                                                          org: OrgFixture) -> None:
+async def test_two_people_racing_for_a_role_task_one_wins(
+    api,
+    worker: Worker,
+    temporal_client: Client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     from store.models import Employee
     from tests.support.org import password_hash
 
     with db.session() as session:
-        session.add(Employee(username="finance2", name="吴倩", password_hash=password_hash(), roles=["finance"],
-                             status="active", order_freeze=False))
+        session.add(
+            Employee(
+                username="finance2",
+                name="吴倩",
+                password_hash=password_hash(),
+                roles=["finance"],
+                status="active",
+                order_freeze=False,
+            )
+        )
     task_id = await open_task(temporal_client, settings, db, candidate_role="finance")
     one, two = await api("finance"), await api("finance2")
     assert (await one.get("/api/tasks")).json()["total"] == 1, "a role task is in every holder's inbox"
     answers = await asyncio.gather(
         one.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"}),
-        two.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"}))
+        two.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"}),
+    )
     codes = sorted(a.status_code for a in answers)
     assert codes == [200, 409], [a.text for a in answers]
     loser = next(a for a in answers if a.status_code == 409)
@@ -129,15 +171,28 @@ async def test_two_people_racing_for_a_role_task_one_wins(api, worker: Worker, t
     assert loser.json()["error"]["details"][0]["status"] == "done", "the loser sees the current state"
 
 
-async def test_claiming_a_role_task_takes_it_out_of_the_others_inbox(api, worker: Worker,  # type: ignore[no-untyped-def]
-                                                                     temporal_client: Client, settings: Settings,
-                                                                     db: Database, org: OrgFixture) -> None:
+async def test_claiming_a_role_task_takes_it_out_of_the_others_inbox(
+    api,
+    worker: Worker,  # type: ignore[no-untyped-def]
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,
+) -> None:
     from store.models import Employee
     from tests.support.org import password_hash
 
     with db.session() as session:
-        session.add(Employee(username="finance2", name="吴倩", password_hash=password_hash(), roles=["finance"],
-                             status="active", order_freeze=False))
+        session.add(
+            Employee(
+                username="finance2",
+                name="吴倩",
+                password_hash=password_hash(),
+                roles=["finance"],
+                status="active",
+                order_freeze=False,
+            )
+        )
     task_id = await open_task(temporal_client, settings, db, candidate_role="finance")
     one, two = await api("finance"), await api("finance2")
     claimed = await one.post(f"/api/tasks/{task_id}/claim")
@@ -159,8 +214,14 @@ async def test_claiming_a_role_task_takes_it_out_of_the_others_inbox(api, worker
 
 
 async def test_worker_down_answers_503_and_the_late_update_is_never_applied(
-        api, temporal_client: Client, settings: Settings, db: Database, org: OrgFixture,  # type: ignore[no-untyped-def]
-        activity_executor: concurrent.futures.ThreadPoolExecutor, app) -> None:  # type: ignore[no-untyped-def]
+    api,
+    temporal_client: Client,
+    settings: Settings,
+    db: Database,
+    org: OrgFixture,  # type: ignore[no-untyped-def]
+    activity_executor: concurrent.futures.ThreadPoolExecutor,
+    app,
+) -> None:  # type: ignore[no-untyped-def]
     app.state.settings = settings.with_changes(action_timeout=1.5)
     running = build_worker(temporal_client, settings, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS)
     async with running:

@@ -31,12 +31,15 @@ def facts_of(html: str) -> str:
 
 def shown(facts: str) -> list[str]:
     """The facts as read: every label and value, tags stripped."""
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", part)).strip()
-            for part in re.findall(r"<d[td][^>]*>(.*?)</d[td]>", facts, re.S)]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", part)).strip()
+        for part in re.findall(r"<d[td][^>]*>(.*?)</d[td]>", facts, re.S)
+    ]
 
 
 async def test_an_approval_task_names_the_order_customer_seller_money_and_company_time(
-        api, anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    api, anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     make_services(db)
     customers = make_customers(db, org)
     seller = await api("sales_south")
@@ -63,13 +66,15 @@ async def test_an_approval_task_names_the_order_customer_seller_money_and_compan
 
 
 async def test_a_reassignment_task_names_the_leaver_and_each_customers_proposed_owner(
-        api, anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]
+    api, anonymous: httpx.AsyncClient, worker: Worker, db: Database, org: OrgFixture
+) -> None:  # type: ignore[no-untyped-def]
     book = make_book(db, org, customers=3)
     created = await start_case(await api("hr"), org["sales_south"])
     case_id = created["id"]
     item = await item_task(db, case_id, "customer_files")
-    plan = await wait_for_row(db, Task, task_id_of(created["workflow_id"], case_id, PLAN_STEP),
-                              lambda row: row.status == "open")
+    plan = await wait_for_row(
+        db, Task, task_id_of(created["workflow_id"], case_id, PLAN_STEP), lambda row: row.status == "open"
+    )
     with db.session() as session:
         first = session.get(Customer, book.customers[0])
         assert first is not None

@@ -17,7 +17,8 @@ def code_messages() -> set[str]:
     found: set[str] = set()
     for folder in ("web", "schemas", "store", "baton", "activities", "workflows"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-                ROOT / folder, method_map=METHODS, options_map=OPTIONS, keywords=KEYWORDS):
+            ROOT / folder, method_map=METHODS, options_map=OPTIONS, keywords=KEYWORDS
+        ):
             if isinstance(message, str) and message:
                 found.add(message)
             elif isinstance(message, tuple) and message[0]:
@@ -28,7 +29,10 @@ def code_messages() -> set[str]:
 def test_every_message_has_a_chinese_translation() -> None:
     with (ROOT / "web/locales/zh_CN/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="zh_CN")
-    translated = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog
-                  if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)}
+    translated = {
+        m.id[0] if isinstance(m.id, tuple) else m.id
+        for m in catalog
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
     missing = sorted(code_messages() - translated)
     assert not missing, f"untranslated: {missing}"

@@ -34,11 +34,18 @@ async def start_scan(request: Request, principal: Principal) -> WorkflowHandle[o
         client = await engine_handle(request).client(timeout=settings.action_timeout)
         if not await worker_alive(client, settings.temporal.task_queue):
             raise EngineUnavailable()  # nobody would run it: say so now, not after the wait
-        return await asyncio.wait_for(client.start_workflow(
-            "RiskScan", ScanStart(trigger="manual", started_by=principal.id), id=workflow_id,
-            task_queue=settings.temporal.task_queue, result_type=ScanOut,
-            search_attributes=search.process_attributes("risk_scan", "manual", "running"),
-            rpc_timeout=timedelta(seconds=settings.action_timeout)), timeout=settings.action_timeout)
+        return await asyncio.wait_for(
+            client.start_workflow(
+                "RiskScan",
+                ScanStart(trigger="manual", started_by=principal.id),
+                id=workflow_id,
+                task_queue=settings.temporal.task_queue,
+                result_type=ScanOut,
+                search_attributes=search.process_attributes("risk_scan", "manual", "running"),
+                rpc_timeout=timedelta(seconds=settings.action_timeout),
+            ),
+            timeout=settings.action_timeout,
+        )
     except (TimeoutError, RPCError) as exc:
         raise EngineUnavailable() from exc
 

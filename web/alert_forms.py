@@ -26,20 +26,26 @@ from web.order_labels import translated
 EXPLANATIONS: dict[AlertRule, str] = {
     AlertRule.contact_drop: N_(
         "A salesperson who used to be busy with customers has gone quiet: at most %(drop_to)s contacts in the "
-        "last 7 days, after the %(baseline_weeks)s weeks before averaged at least %(baseline_min)s a week."),
+        "last 7 days, after the %(baseline_weeks)s weeks before averaged at least %(baseline_min)s a week."
+    ),
     AlertRule.orders_declining: N_(
         "A customer is slipping away: the value of its approved orders fell %(months)s months in a row and "
-        "ended at least %(min_drop_pct)s%% below where it started."),
+        "ended at least %(min_drop_pct)s%% below where it started."
+    ),
     AlertRule.repeated_complaints: N_(
-        "A customer is unhappy: %(min_complaints)s or more complaints within %(days)s days."),
+        "A customer is unhappy: %(min_complaints)s or more complaints within %(days)s days."
+    ),
     AlertRule.unassigned_contacts: N_(
         "A salesperson is working someone else's accounts: more than %(max_contacts)s contacts within %(days)s "
-        "days with customers another salesperson owns (leads from the pool do not count)."),
+        "days with customers another salesperson owns (leads from the pool do not count)."
+    ),
     AlertRule.revenue_concentration: N_(
         "Too much business hangs on one person: the customers a salesperson owns bring more than "
-        "%(share_pct)s%% of the company's approved order value of the last %(months)s months."),
+        "%(share_pct)s%% of the company's approved order value of the last %(months)s months."
+    ),
     AlertRule.customer_silent: N_(
-        "A customer nobody talks to any more: an assigned customer with no contact and no order for %(days)s days."),
+        "A customer nobody talks to any more: an assigned customer with no contact and no order for %(days)s days."
+    ),
 }
 
 THRESHOLD_LABELS: dict[tuple[AlertRule, str], str] = {
@@ -76,8 +82,10 @@ class ThresholdInput:
 def _bounds(rule: AlertRule, name: str) -> tuple[str, str, str]:
     """``min``, ``max`` and ``step`` of a threshold's input: a strict bound moves in by one step."""
     info = THRESHOLDS[rule].model_fields[name]
-    places = next((getattr(m, "decimal_places", None) for m in info.metadata
-                   if getattr(m, "decimal_places", None) is not None), None)
+    places = next(
+        (getattr(m, "decimal_places", None) for m in info.metadata if getattr(m, "decimal_places", None) is not None),
+        None,
+    )
     step = Decimal(1).scaleb(-places) if info.annotation is Decimal and places else Decimal(1)
     low = high = None
     for bound in info.metadata:
@@ -110,8 +118,10 @@ def explanation(settings: RuleSettings) -> str:
 def read_rule(rule: AlertRule, form: FormData) -> dict[str, Any]:
     """The card as typed: on or off, the severity, each threshold's text (blank stays blank, so the
     schema says what it expects rather than the old value silently coming back)."""
-    body: dict[str, Any] = {"enabled": str(form.get("enabled") or "") in ("on", "true", "1"),
-                            "severity": str(form.get("severity") or "").strip()}
+    body: dict[str, Any] = {
+        "enabled": str(form.get("enabled") or "") in ("on", "true", "1"),
+        "severity": str(form.get("severity") or "").strip(),
+    }
     for name in THRESHOLDS[rule].model_fields:
         value = form.get(name)
         body[name] = value.strip() if isinstance(value, str) else ""

@@ -77,8 +77,12 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
         if owns_db:
             database.dispose()
 
-    app = FastAPI(title="Baton", version="0.1.0", lifespan=lifespan,
-                  description="Processes that keep customers, orders and money with the company.")
+    app = FastAPI(
+        title="Baton",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Processes that keep customers, orders and money with the company.",
+    )
     app.state.settings = settings
     app.state.db = database
     app.state.engine = EngineHandle(settings, temporal)
@@ -89,9 +93,18 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(favicon.router)
-    for router in (health.router, api_accounts.router, api_org.router, api_tasks.router, pages_accounts.router,
-                   pages_home.router, api_policies.router, pages_policies.router, pages_tasks.router,
-                   pages_people.router):
+    for router in (
+        health.router,
+        api_accounts.router,
+        api_org.router,
+        api_tasks.router,
+        pages_accounts.router,
+        pages_home.router,
+        api_policies.router,
+        pages_policies.router,
+        pages_tasks.router,
+        pages_people.router,
+    ):
         app.include_router(router)
     for router in (api_notifications.router, pages_notifications.router, pages_dev_mailbox.router):
         app.include_router(router)
@@ -114,8 +127,13 @@ def create_app(settings: Settings, *, db: Database | None = None, temporal: Clie
 
     app.include_router(api_processes.router)
     app.include_router(pages_process_history.router)
-    for router in (pages_orders.router, pages_offboardings.router, pages_order_approvals.router,
-                   pages_payments.router, pages_commission.router):
+    for router in (
+        pages_orders.router,
+        pages_offboardings.router,
+        pages_order_approvals.router,
+        pages_payments.router,
+        pages_commission.router,
+    ):
         app.include_router(router)
 
     app.include_router(api_audit.router)

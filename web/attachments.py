@@ -146,15 +146,18 @@ class _MultipartUpload:
         self._uploads_dir, self._max_bytes = uploads_dir, max_bytes
         self._events: list[tuple[str, bytes]] = []
         record = self._events.append
-        self._parser = MultipartParser(boundary, callbacks={
-            "on_part_begin": lambda: record(("part", b"")),
-            "on_header_field": lambda data, start, end: record(("name", data[start:end])),
-            "on_header_value": lambda data, start, end: record(("value", data[start:end])),
-            "on_header_end": lambda: record(("header", b"")),
-            "on_headers_finished": lambda: record(("body", b"")),
-            "on_part_data": lambda data, start, end: record(("data", data[start:end])),
-            "on_part_end": lambda: record(("end", b"")),
-        })
+        self._parser = MultipartParser(
+            boundary,
+            callbacks={
+                "on_part_begin": lambda: record(("part", b"")),
+                "on_header_field": lambda data, start, end: record(("name", data[start:end])),
+                "on_header_value": lambda data, start, end: record(("value", data[start:end])),
+                "on_header_end": lambda: record(("header", b"")),
+                "on_headers_finished": lambda: record(("body", b"")),
+                "on_part_data": lambda data, start, end: record(("data", data[start:end])),
+                "on_part_end": lambda: record(("end", b"")),
+            },
+        )
         self.file: IncomingFile | None = None
         self._in_file = self._file_complete = False
         self._headers: dict[bytes, bytes] = {}
@@ -209,8 +212,9 @@ class _MultipartUpload:
         if not self._in_file or raw_name is None:
             return
         if self.file is not None:
-            raise InvalidInput(details=[{"field": "file", "code": "one_file",
-                                         "message": N_("Upload one file at a time.")}])
+            raise InvalidInput(
+                details=[{"field": "file", "code": "one_file", "message": N_("Upload one file at a time.")}]
+            )
         self.file = IncomingFile(self._uploads_dir, _decode_filename(raw_name), self._max_bytes)
 
 
@@ -278,23 +282,35 @@ def download(uploads_dir: Path, *, sha256: str, filename: str, content_type: str
     if not path.is_file():
         log.error("attachment content %s is missing from %s", sha256, uploads_dir)
         raise NotFound()
-    headers = {"Content-Disposition": content_disposition(filename), "X-Content-Type-Options": "nosniff",
-               "Cache-Control": "private, no-store", "Content-Security-Policy": "default-src 'none'; sandbox"}
+    headers = {
+        "Content-Disposition": content_disposition(filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
     return FileResponse(path, media_type=content_type, headers=headers)
 
 
 # ---------------------------------------------------------------- evidence on tasks (API and pages)
 def attachment_out(row: Attachment) -> AttachmentOut:
-    return AttachmentOut(id=row.id, filename=row.filename, size=row.size, sha256=row.sha256,
-                         content_type=row.content_type, task_id=row.task_id, uploaded_by=row.uploaded_by,
-                         created_at=row.created_at)
+    return AttachmentOut(
+        id=row.id,
+        filename=row.filename,
+        size=row.size,
+        sha256=row.sha256,
+        content_type=row.content_type,
+        task_id=row.task_id,
+        uploaded_by=row.uploaded_by,
+        created_at=row.created_at,
+    )
 
 
 def _check_may_upload(request: Request, principal: Principal, task_id: str) -> None:
     """Checked before a byte of the body is read, so a refused person costs no upload."""
     with get_db(request).session() as session:
-        task = task_repo.visible(session, task_id, employee_id=principal.id, roles=principal.roles,
-                                 team_id=principal.team_id)
+        task = task_repo.visible(
+            session, task_id, employee_id=principal.id, roles=principal.roles, team_id=principal.team_id
+        )
         if task is None:  # hidden answers as missing
             raise NotFound()
         if not task_repo.is_holder(task, principal.id, principal.roles, principal.team_id):
@@ -308,13 +324,21 @@ def _record(request: Request, principal: Principal, task_id: str, stored: Stored
         task = task_repo.get(session, task_id)
         if task is None or task.status != "open":  # closed while the file was arriving
             raise TaskClosed()
-        row = attachment_repo.add_to_task(session, task, filename=stored.filename, content_type=stored.content_type,
-                                          size=stored.size, sha256=stored.sha256, uploaded_by=principal.id)
+        row = attachment_repo.add_to_task(
+            session,
+            task,
+            filename=stored.filename,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=principal.id,
+        )
         return attachment_out(row)
 
 
-async def attach_to_task(request: Request, principal: Principal, task_id: str, *,
-                         body_parsed: bool = False) -> AttachmentOut:
+async def attach_to_task(
+    request: Request, principal: Principal, task_id: str, *, body_parsed: bool = False
+) -> AttachmentOut:
     """The holder adds one evidence file to an open task."""
     await run_in_threadpool(_check_may_upload, request, principal, task_id)
     settings = request.app.state.settings
@@ -325,8 +349,9 @@ async def attach_to_task(request: Request, principal: Principal, task_id: str, *
 
 def task_attachments(request: Request, principal: Principal, task_id: str) -> list[AttachmentOut]:
     with get_db(request).session() as session:
-        task = task_repo.visible(session, task_id, employee_id=principal.id, roles=principal.roles,
-                                            team_id=principal.team_id)
+        task = task_repo.visible(
+            session, task_id, employee_id=principal.id, roles=principal.roles, team_id=principal.team_id
+        )
         if task is None:
             raise NotFound()
         return [attachment_out(row) for row in attachment_repo.for_task(session, task.id)]
@@ -334,9 +359,11 @@ def task_attachments(request: Request, principal: Principal, task_id: str) -> li
 
 def attachment_download(request: Request, principal: Principal, attachment_id: int) -> FileResponse:
     with get_db(request).session() as session:
-        row = attachment_repo.visible(session, attachment_id, employee_id=principal.id, roles=principal.roles,
-                                      team_id=principal.team_id)
+        row = attachment_repo.visible(
+            session, attachment_id, employee_id=principal.id, roles=principal.roles, team_id=principal.team_id
+        )
         if row is None:
             raise NotFound()
-    return download(request.app.state.settings.uploads_dir, sha256=row.sha256, filename=row.filename,
-                    content_type=row.content_type)
+    return download(
+        request.app.state.settings.uploads_dir, sha256=row.sha256, filename=row.filename, content_type=row.content_type
+    )

@@ -34,14 +34,32 @@ from web.order_labels import translated
 from web.process_history_text import DECISION_LABELS, STATUS_LABELS
 from web.templating import ROLE_LABELS, format_money, local_time
 
-PEOPLE_FIELDS = frozenset({"assignee_id", "delegated_from_id", "manager_id", "employee_id", "delegate_id",
-                           "owner_id", "recipients", "to", "from", "to_id", "from_id"})
+PEOPLE_FIELDS = frozenset(
+    {
+        "assignee_id",
+        "delegated_from_id",
+        "manager_id",
+        "employee_id",
+        "delegate_id",
+        "owner_id",
+        "recipients",
+        "to",
+        "from",
+        "to_id",
+        "from_id",
+    }
+)
 MONEY_FIELDS = frozenset({"amount", "total", "unit_price"})
 TIME_FIELDS = frozenset({"due_at", "paid_at", "at"})
 DURATION_FIELDS = frozenset({"due_in", "remind_before", "repeat_every", "escalate_after"})
 ITEM_FIELDS = frozenset({"key", "items", "returned_items"})
-CODE_LABELS: dict[str, str] = {**VALUE_LABELS, **DECISION_LABELS, **STATUS_LABELS, **KIND_LABELS,
-                               **{str(key): value for key, value in SEVERITY_LABELS.items()}}
+CODE_LABELS: dict[str, str] = {
+    **VALUE_LABELS,
+    **DECISION_LABELS,
+    **STATUS_LABELS,
+    **KIND_LABELS,
+    **{str(key): value for key, value in SEVERITY_LABELS.items()},
+}
 _DURATION = TypeAdapter(timedelta)
 LIST_JOIN = "、"
 
@@ -72,15 +90,27 @@ def _ints(value: Any) -> list[int]:
 
 def _mentioned(entries: Iterable[AuditEntry]) -> dict[str, set[Any]]:
     """Every id the entries name, by the kind of record it is."""
-    wanted: dict[str, set[Any]] = {kind: set() for kind in (
-        "people", "accounts", "customers", "teams", "orders", "tasks", "cases", "alerts")}
-    by_entity = {"employee": "people", "customer": "customers", "team": "teams", "task": "tasks",
-                 "offboarding": "cases", "alert": "alerts", "order": "orders", "account": "accounts"}
+    wanted: dict[str, set[Any]] = {
+        kind: set() for kind in ("people", "accounts", "customers", "teams", "orders", "tasks", "cases", "alerts")
+    }
+    by_entity = {
+        "employee": "people",
+        "customer": "customers",
+        "team": "teams",
+        "task": "tasks",
+        "offboarding": "cases",
+        "alert": "alerts",
+        "order": "orders",
+        "account": "accounts",
+    }
     for entry in entries:
         kind = by_entity.get(entry.entity)
         if kind is not None:
-            record_id: Any = entry.entity_id if kind in ("tasks", "accounts") else (
-                int(entry.entity_id) if entry.entity_id.isdigit() else None)
+            record_id: Any = (
+                entry.entity_id
+                if kind in ("tasks", "accounts")
+                else (int(entry.entity_id) if entry.entity_id.isdigit() else None)
+            )
             if record_id is not None:
                 wanted[kind].add(record_id)
         if entry.actor_id is not None:
@@ -269,21 +299,40 @@ class AuditWording:
             if isinstance(before, dict) or isinstance(after, dict):  # a first version has nothing before it
                 before, after = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
                 changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
-                shown = [DetailLine(self.label(entry, key), self.value(entry, key, after.get(key)),
-                                    self.value(entry, key, before.get(key))) for key in sorted(changed)]
+                shown = [
+                    DetailLine(
+                        self.label(entry, key),
+                        self.value(entry, key, after.get(key)),
+                        self.value(entry, key, before.get(key)),
+                    )
+                    for key in sorted(changed)
+                ]
                 lines += [line for line in shown if line.value != line.before]  # None and {} both read "—"
             else:
-                lines.append(DetailLine(self.label(entry, "value"), self.value(entry, "value", after),
-                                        self.value(entry, "value", before)))
-        lines += [DetailLine(self.label(entry, key), self.value(entry, key, value)) for key, value in detail.items()
-                  if key not in ("before", "after") and key not in changed and value not in (None, "", [], {})]
+                lines.append(
+                    DetailLine(
+                        self.label(entry, "value"),
+                        self.value(entry, "value", after),
+                        self.value(entry, "value", before),
+                    )
+                )
+        lines += [
+            DetailLine(self.label(entry, key), self.value(entry, key, value))
+            for key, value in detail.items()
+            if key not in ("before", "after") and key not in changed and value not in (None, "", [], {})
+        ]
         return lines
 
     def view(self, entry: AuditEntry) -> EntryView:
         record, link = self.record(entry)
-        return EntryView(entry=entry, actor=self.person(entry.actor_id) if entry.actor_id is not None else None,
-                         action=gettext_(action_label(entry.action)), record=record, link=link,
-                         lines=self.lines(entry))
+        return EntryView(
+            entry=entry,
+            actor=self.person(entry.actor_id) if entry.actor_id is not None else None,
+            action=gettext_(action_label(entry.action)),
+            record=record,
+            link=link,
+            lines=self.lines(entry),
+        )
 
 
 def entry_views(session: Session, entries: list[AuditEntry], timezone: str) -> list[EntryView]:

@@ -20,8 +20,11 @@ ACTION_CODE = re.compile(r"[a-z_]+(\.[a-z_0-9]+)*\.?")
 
 
 def _problem(field: str) -> InvalidInput:
-    return InvalidInput(details=[{"field": field, "code": "invalid",
-                                  "message": N_("Give a date (YYYY-MM-DD) or a time with its date.")}])
+    return InvalidInput(
+        details=[
+            {"field": field, "code": "invalid", "message": N_("Give a date (YYYY-MM-DD) or a time with its date.")}
+        ]
+    )
 
 
 def parse_bound(text: str | None, timezone: str, field: str, *, end: bool) -> datetime | None:
@@ -58,12 +61,23 @@ def parse_action(text: str | None) -> tuple[str, ...] | None:
     return ((text,) if ACTION_CODE.fullmatch(text) else ()) + actions_matching(text)
 
 
-def audit_filter(timezone: str, *, entity: str | None = None, entity_id: str | None = None,
-                 actor_id: str | None = None, action: str | None = None, since: str | None = None,
-                 until: str | None = None) -> AuditFilter:
+def audit_filter(
+    timezone: str,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor_id: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> AuditFilter:
     """The filters as typed. A process's record (an order, a case) also finds the entries of its
     tasks: a manager's approval is on the order's log (store/repo/audit_log.py)."""
-    return AuditFilter(entity=(entity or "").strip() or None, entity_id=(entity_id or "").strip() or None,
-                       actor_id=parse_actor(actor_id), actions=parse_action(action),
-                       since=parse_bound(since, timezone, "since", end=False),
-                       until=parse_bound(until, timezone, "until", end=True))
+    return AuditFilter(
+        entity=(entity or "").strip() or None,
+        entity_id=(entity_id or "").strip() or None,
+        actor_id=parse_actor(actor_id),
+        actions=parse_action(action),
+        since=parse_bound(since, timezone, "since", end=False),
+        until=parse_bound(until, timezone, "until", end=True),
+    )

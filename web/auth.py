@@ -50,10 +50,16 @@ class Principal:
 
     @classmethod
     def of(cls, employee: Employee, token: AuthToken | None = None) -> Principal:
-        return cls(id=employee.id, username=employee.username, name=employee.name,
-                   roles=frozenset(employee.roles or []), team_id=employee.team_id,
-                   manager_id=employee.manager_id, language=employee.language,
-                   csrf_token=token.csrf_token if token else None)
+        return cls(
+            id=employee.id,
+            username=employee.username,
+            name=employee.name,
+            roles=frozenset(employee.roles or []),
+            team_id=employee.team_id,
+            manager_id=employee.manager_id,
+            language=employee.language,
+            csrf_token=token.csrf_token if token else None,
+        )
 
 
 def get_db(request: Request) -> Database:

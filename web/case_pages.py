@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-PROCESS_PAGES = {"order": "/orders/{}", "offboarding": "/offboardings/{}", "commission": "/commission/{}",
-                 "alert": "/alerts/{}"}
+PROCESS_PAGES = {
+    "order": "/orders/{}",
+    "offboarding": "/offboardings/{}",
+    "commission": "/commission/{}",
+    "alert": "/alerts/{}",
+}
 NOTIFICATIONS_PAGE = "/notifications"
 
 

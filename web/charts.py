@@ -42,9 +42,29 @@ from web.chart_parts import (
     truncate,
 )
 
-__all__ = ["PALETTE", "Bar", "BarChart", "Column", "ColumnChart", "Datum", "Label", "LegendEntry", "Line",
-           "Reference", "ReferenceMark", "Segment", "Series", "Stack", "Tick", "bar_chart", "column_chart",
-           "plain", "stacked_column_chart", "text_width", "truncate"]
+__all__ = [
+    "PALETTE",
+    "Bar",
+    "BarChart",
+    "Column",
+    "ColumnChart",
+    "Datum",
+    "Label",
+    "LegendEntry",
+    "Line",
+    "Reference",
+    "ReferenceMark",
+    "Segment",
+    "Series",
+    "Stack",
+    "Tick",
+    "bar_chart",
+    "column_chart",
+    "plain",
+    "stacked_column_chart",
+    "text_width",
+    "truncate",
+]
 
 PALETTE = ("#1f5fa8", "#e08a1e", "#2e8b57", "#b3261e", "#6a4c93", "#5f7d95")
 GAP = 6.0
@@ -84,8 +104,16 @@ class Reference:
 
 
 # ----------------------------------------------------------------------------- horizontal bars
-def bar_chart(data: Sequence[Datum], *, width: float = 360, row_height: float = 24, font_size: float = 12,
-              color: str = PALETTE[0], reference: Reference | None = None, label_share: float = 0.38) -> BarChart:
+def bar_chart(
+    data: Sequence[Datum],
+    *,
+    width: float = 360,
+    row_height: float = 24,
+    font_size: float = 12,
+    color: str = PALETTE[0],
+    reference: Reference | None = None,
+    label_share: float = 0.38,
+) -> BarChart:
     """Label → value as horizontal bars (revenue by team, share by salesperson); the largest value
     (or the reference, when larger) spans the bar area. Labels take at most ``label_share`` of the
     width; the values' texts always fit whole (the chart widens for very long ones)."""
@@ -103,34 +131,65 @@ def bar_chart(data: Sequence[Datum], *, width: float = 360, row_height: float = 
         row = top + index * row_height
         length = area * magnitude(datum.value) / scale
         baseline = rounded(row + row_height / 2 + font_size * 0.35)
-        bars.append(Bar(x=rounded(left), y=rounded(row + (row_height - bar_height) / 2), width=rounded(length),
-                        height=rounded(bar_height), color=color,
-                        label=Label(0.0, baseline, truncate(datum.label, label_room, font_size)),
-                        value=Label(rounded(left + length + 4), baseline, text), title=f"{datum.label}: {text}"))
+        bars.append(
+            Bar(
+                x=rounded(left),
+                y=rounded(row + (row_height - bar_height) / 2),
+                width=rounded(length),
+                height=rounded(bar_height),
+                color=color,
+                label=Label(0.0, baseline, truncate(datum.label, label_room, font_size)),
+                value=Label(rounded(left + length + 4), baseline, text),
+                title=f"{datum.label}: {text}",
+            )
+        )
     height = top + max(len(data), 1) * row_height + 4
     mark = None
     if reference is not None:
         x = rounded(left + area * magnitude(reference.value) / scale)
         start = centred_start(reference.label, x, font_size, 0.0, width)
-        mark = ReferenceMark(Line(x, rounded(top - 2), x, rounded(height - 2)),
-                             Label(start, rounded(font_size), reference.label), reference.label)
-    return BarChart(width=rounded(width), height=rounded(height), font_size=font_size, bars=tuple(bars),
-                    reference=mark)
+        mark = ReferenceMark(
+            Line(x, rounded(top - 2), x, rounded(height - 2)),
+            Label(start, rounded(font_size), reference.label),
+            reference.label,
+        )
+    return BarChart(width=rounded(width), height=rounded(height), font_size=font_size, bars=tuple(bars), reference=mark)
 
 
 # ----------------------------------------------------------------------------- columns over time
-def column_chart(data: Sequence[Datum], *, color: str = PALETTE[0], width: float = 360, height: float = 220,
-                 font_size: float = 11, reference: Reference | None = None,
-                 tick_text: Callable[[float], str] | None = None) -> ColumnChart:
+def column_chart(
+    data: Sequence[Datum],
+    *,
+    color: str = PALETTE[0],
+    width: float = 360,
+    height: float = 220,
+    font_size: float = 11,
+    reference: Reference | None = None,
+    tick_text: Callable[[float], str] | None = None,
+) -> ColumnChart:
     """One value per period (weekly counts, monthly revenue) as columns, oldest first."""
     stacks = [Stack(datum.label, (datum.value,), datum.text) for datum in data]
-    return stacked_column_chart(stacks, [Series("", color)], width=width, height=height, font_size=font_size,
-                                reference=reference, tick_text=tick_text)
+    return stacked_column_chart(
+        stacks,
+        [Series("", color)],
+        width=width,
+        height=height,
+        font_size=font_size,
+        reference=reference,
+        tick_text=tick_text,
+    )
 
 
-def stacked_column_chart(stacks: Sequence[Stack], series: Sequence[Series], *, width: float = 360,
-                         height: float = 220, font_size: float = 11, reference: Reference | None = None,
-                         tick_text: Callable[[float], str] | None = None) -> ColumnChart:
+def stacked_column_chart(
+    stacks: Sequence[Stack],
+    series: Sequence[Series],
+    *,
+    width: float = 360,
+    height: float = 220,
+    font_size: float = 11,
+    reference: Reference | None = None,
+    tick_text: Callable[[float], str] | None = None,
+) -> ColumnChart:
     """Columns split by series (alerts per week by severity) with a legend when there are two or
     more series, an axis of round ticks (whole numbers when every value is whole; ``tick_text``
     formats them) and an optional horizontal reference line."""
@@ -149,9 +208,13 @@ def stacked_column_chart(stacks: Sequence[Stack], series: Sequence[Series], *, w
     def y_of(value: float) -> float:
         return plot_bottom - (plot_bottom - plot_top) * value / top_value
 
-    ticks = tuple(Tick(Line(rounded(plot_left), rounded(y_of(value)), rounded(plot_right), rounded(y_of(value))),
-                       Label(rounded(plot_left - 4), rounded(y_of(value) + font_size * 0.35), text, "end"))
-                  for value, text in zip(tick_values, tick_texts, strict=True))
+    ticks = tuple(
+        Tick(
+            Line(rounded(plot_left), rounded(y_of(value)), rounded(plot_right), rounded(y_of(value))),
+            Label(rounded(plot_left - 4), rounded(y_of(value) + font_size * 0.35), text, "end"),
+        )
+        for value, text in zip(tick_values, tick_texts, strict=True)
+    )
     slot = (plot_right - plot_left) / max(len(stacks), 1)
     bar_width = min(slot * 0.7, 48.0)
     every = _label_spacing([stack.label for stack in stacks], slot, font_size)
@@ -163,8 +226,15 @@ def stacked_column_chart(stacks: Sequence[Stack], series: Sequence[Series], *, w
         for value, part in zip(stack.values, series, strict=True):
             if magnitude(value) > 0:
                 above = below + magnitude(value)
-                segments.append(Segment(rounded(left), rounded(y_of(above)), rounded(bar_width),
-                                        rounded(y_of(below) - y_of(above)), part.color))
+                segments.append(
+                    Segment(
+                        rounded(left),
+                        rounded(y_of(above)),
+                        rounded(bar_width),
+                        rounded(y_of(below) - y_of(above)),
+                        part.color,
+                    )
+                )
                 below = above
         text = stack.text or plain(total)
         fits = text_width(text, font_size) <= slot - 2
@@ -172,8 +242,9 @@ def stacked_column_chart(stacks: Sequence[Stack], series: Sequence[Series], *, w
         label = None
         if (len(stacks) - 1 - index) % every == 0:
             short = truncate(stack.label, slot * every - 4, font_size)
-            label = Label(centred_start(short, centre, font_size, 0.0, width), rounded(plot_bottom + font_size + 3),
-                          short)
+            label = Label(
+                centred_start(short, centre, font_size, 0.0, width), rounded(plot_bottom + font_size + 3), short
+            )
         parts = ", ".join(f"{part.name} {plain(value)}" for value, part in zip(stack.values, series, strict=True))
         title = f"{stack.label}: {text}" + (f" ({parts})" if len(series) > 1 else "")
         columns.append(Column(tuple(segments), label, shown, title))
@@ -181,12 +252,21 @@ def stacked_column_chart(stacks: Sequence[Stack], series: Sequence[Series], *, w
     if reference is not None:
         y = rounded(y_of(magnitude(reference.value)))
         label_y = y - 3 if y - 3 >= font_size else y + font_size + 1
-        mark = ReferenceMark(Line(rounded(plot_left), y, rounded(plot_right), y),
-                             Label(rounded(plot_right), rounded(label_y), reference.label, "end"), reference.label)
-    return ColumnChart(width=rounded(width), height=rounded(height), font_size=font_size, columns=tuple(columns),
-                       ticks=ticks, axis=Line(rounded(plot_left), rounded(plot_bottom), rounded(plot_right),
-                                              rounded(plot_bottom)),
-                       reference=mark, legend=legend)
+        mark = ReferenceMark(
+            Line(rounded(plot_left), y, rounded(plot_right), y),
+            Label(rounded(plot_right), rounded(label_y), reference.label, "end"),
+            reference.label,
+        )
+    return ColumnChart(
+        width=rounded(width),
+        height=rounded(height),
+        font_size=font_size,
+        columns=tuple(columns),
+        ticks=ticks,
+        axis=Line(rounded(plot_left), rounded(plot_bottom), rounded(plot_right), rounded(plot_bottom)),
+        reference=mark,
+        legend=legend,
+    )
 
 
 def _label_spacing(labels: Sequence[str], slot: float, font_size: float) -> int:
@@ -198,8 +278,9 @@ def _label_spacing(labels: Sequence[str], slot: float, font_size: float) -> int:
     return every
 
 
-def _legend(series: Sequence[Series], width: float, height: float,
-            font_size: float) -> tuple[tuple[LegendEntry, ...], float]:
+def _legend(
+    series: Sequence[Series], width: float, height: float, font_size: float
+) -> tuple[tuple[LegendEntry, ...], float]:
     """Swatches and names along the chart's bottom edge, wrapping to another row when one is full;
     and the height the legend takes."""
     size, row_height = font_size - 1, font_size + GAP
@@ -212,7 +293,13 @@ def _legend(series: Sequence[Series], width: float, height: float,
         placed.append((x, row, part))
         x += needed
     taken = (row + 1) * row_height
-    return tuple(LegendEntry(rounded(x), rounded(height - taken + row * row_height + 3), size, part.color,
-                             Label(rounded(x + size + 4), rounded(height - taken + row * row_height + 2 + size),
-                                   part.name))
-                 for x, row, part in placed), taken
+    return tuple(
+        LegendEntry(
+            rounded(x),
+            rounded(height - taken + row * row_height + 3),
+            size,
+            part.color,
+            Label(rounded(x + size + 4), rounded(height - taken + row * row_height + 2 + size), part.name),
+        )
+        for x, row, part in placed
+    ), taken

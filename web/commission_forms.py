@@ -54,8 +54,9 @@ class PlanForm:
 
     def padded(self) -> PlanForm:
         """With empty rows to add tiers and service rates without JavaScript."""
-        return replace(self, tiers=self.tiers + [("", "")] * SPARE_ROWS,
-                       services=self.services + [("", "")] * SPARE_ROWS)
+        return replace(
+            self, tiers=self.tiers + [("", "")] * SPARE_ROWS, services=self.services + [("", "")] * SPARE_ROWS
+        )
 
 
 def _text(form: FormData, name: str) -> str:
@@ -70,8 +71,12 @@ def _rows(form: FormData, first: str, second: str) -> list[tuple[str, str]]:
 
 
 def read_plan(form: FormData) -> PlanForm:
-    return PlanForm(tiers=_rows(form, "tier_from", "tier_rate"), services=_rows(form, "service_code", "service_rate"),
-                    effective_from=_text(form, "effective_from"), hold_days=_text(form, "hold_forfeit_days"))
+    return PlanForm(
+        tiers=_rows(form, "tier_from", "tier_rate"),
+        services=_rows(form, "service_code", "service_rate"),
+        effective_from=_text(form, "effective_from"),
+        hold_days=_text(form, "hold_forfeit_days"),
+    )
 
 
 def percent_of(rate: str | Decimal) -> str:
@@ -95,15 +100,22 @@ def plan_body(typed: PlanForm) -> PlanIn:
     """The page takes rates in per cent; the plan (and the API) keeps them as fractions."""
     problems: list[dict[str, Any]] = [
         {"field": f"tiers.{row}.rate", "code": "percent", "message": RATE, "row": row}
-        for row, (_start, rate) in enumerate(typed.tiers) if fraction_of(rate) is None]
+        for row, (_start, rate) in enumerate(typed.tiers)
+        if fraction_of(rate) is None
+    ]
     if any(fraction_of(rate) is None for _code, rate in typed.services):
         problems.append({"field": "service_rates", "code": "percent", "message": RATE})
     if problems:
         raise InvalidInput(details=problems)
-    return validated(PlanIn, {
-        "tiers": [{"from": as_typed(start), "rate": fraction_of(rate)} for start, rate in typed.tiers],
-        "service_rates": {code: fraction_of(rate) for code, rate in typed.services},
-        "effective_from": typed.effective_from or None, "hold_forfeit_days": typed.hold_days or None})
+    return validated(
+        PlanIn,
+        {
+            "tiers": [{"from": as_typed(start), "rate": fraction_of(rate)} for start, rate in typed.tiers],
+            "service_rates": {code: fraction_of(rate) for code, rate in typed.services},
+            "effective_from": typed.effective_from or None,
+            "hold_forfeit_days": typed.hold_days or None,
+        },
+    )
 
 
 def period_body(period: str) -> str:
@@ -134,8 +146,11 @@ def validated(model: type[Body], fields: dict[str, Any]) -> Body:
             name = next((part for part in reversed(location) if part in FIELD_PROBLEMS), "")
             cause = (error.get("ctx") or {}).get("error")
             money = money_problem(error)  # an amount, in the words of every money field
-            message = str(cause) if error["type"] == "value_error" and cause else FIELD_PROBLEMS.get(
-                name, N_("Some fields are not valid."))
+            message = (
+                str(cause)
+                if error["type"] == "value_error" and cause
+                else FIELD_PROBLEMS.get(name, N_("Some fields are not valid."))
+            )
             where = ".".join(str(part) for part in error["loc"]) or "body"
             problem: dict[str, Any] = {"field": where, "code": error["type"], "message": message, **(money or {})}
             message = problem["message"]

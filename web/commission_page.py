@@ -43,24 +43,38 @@ from web.engine import company_today
 
 MANAGERS = ("finance", "admin")  # open settlements, keep the plan, recompute, export
 REVIEW_KINDS = ("commission_review", "commission_approval")
-STATUS_LABELS = {"computing": N_("Computing"), "employee_review": N_("Employees reviewing"),
-                 "manager_review": N_("Managers reviewing"), "finance_review": N_("Finance reviewing"),
-                 "locked": N_("Locked")}
-KIND_LABELS = {"earned": N_("Earned"), "clawback": N_("Clawed back"), "held": N_("Held"),
-               "released": N_("Released"), "forfeited": N_("Forfeited"), "adjustment": N_("Adjustment")}
+STATUS_LABELS = {
+    "computing": N_("Computing"),
+    "employee_review": N_("Employees reviewing"),
+    "manager_review": N_("Managers reviewing"),
+    "finance_review": N_("Finance reviewing"),
+    "locked": N_("Locked"),
+}
+KIND_LABELS = {
+    "earned": N_("Earned"),
+    "clawback": N_("Clawed back"),
+    "held": N_("Held"),
+    "released": N_("Released"),
+    "forfeited": N_("Forfeited"),
+    "adjustment": N_("Adjustment"),
+}
 # What each kind of line means for the person reading their statement.
-KIND_MEANINGS = {"earned": N_("Commission on money collected."),
-                 "clawback": N_("A refund takes back what its payment earned."),
-                 "held": N_("Held: the order is not fully paid yet; it is paid out once it is."),
-                 "released": N_("Released: the order is now fully paid, so the held commission is paid out."),
-                 "forfeited": N_("Forfeited: the order was not paid in full within the plan's days."),
-                 "adjustment": N_("Added or taken off after a dispute or a correction.")}
+KIND_MEANINGS = {
+    "earned": N_("Commission on money collected."),
+    "clawback": N_("A refund takes back what its payment earned."),
+    "held": N_("Held: the order is not fully paid yet; it is paid out once it is."),
+    "released": N_("Released: the order is now fully paid, so the held commission is paid out."),
+    "forfeited": N_("Forfeited: the order was not paid in full within the plan's days."),
+    "adjustment": N_("Added or taken off after a dispute or a correction."),
+}
 DISPUTE_LABELS = {"open": N_("Disputed"), "adjusted": N_("Adjusted"), "rejected": N_("Dispute rejected")}
 # Why the owner of a statement cannot dispute its lines now.
-CLOSED_REASONS = {SettlementStatus.computing: N_("The statement is being computed; check back shortly."),
-                  SettlementStatus.manager_review: ReviewClosed.message,
-                  SettlementStatus.finance_review: ReviewClosed.message,
-                  SettlementStatus.locked: SettlementLocked.message}
+CLOSED_REASONS = {
+    SettlementStatus.computing: N_("The statement is being computed; check back shortly."),
+    SettlementStatus.manager_review: ReviewClosed.message,
+    SettlementStatus.finance_review: ReviewClosed.message,
+    SettlementStatus.locked: SettlementLocked.message,
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +98,12 @@ def rate_percent(rate: str | Decimal) -> str:
 
 def install(environment: Environment) -> None:
     """The label filters the commission templates use."""
-    for name, labels in (("settlement_status_label", STATUS_LABELS), ("line_kind_label", KIND_LABELS),
-                         ("line_kind_meaning", KIND_MEANINGS), ("dispute_status_label", DISPUTE_LABELS)):
+    for name, labels in (
+        ("settlement_status_label", STATUS_LABELS),
+        ("line_kind_label", KIND_LABELS),
+        ("line_kind_meaning", KIND_MEANINGS),
+        ("dispute_status_label", DISPUTE_LABELS),
+    ):
         environment.filters[name] = lambda value, labels=labels: labels.get(str(value), value or "—")
     environment.filters["rate_percent"] = rate_percent
 
@@ -94,8 +112,12 @@ def install(environment: Environment) -> None:
 def list_context(request: Request, user: Principal) -> dict[str, Any]:
     with get_db(request).session() as session:
         rows = settlement_views.list_settlements(session, viewer_of(user))
-    return {"rows": rows, "may_manage": user.has(*MANAGERS), "refusal": None,
-            "period": previous_period(period_of(company_today(request)))}
+    return {
+        "rows": rows,
+        "may_manage": user.has(*MANAGERS),
+        "refusal": None,
+        "period": previous_period(period_of(company_today(request))),
+    }
 
 
 def plan_context(request: Request) -> dict[str, Any]:
@@ -114,8 +136,9 @@ def plan_context(request: Request) -> dict[str, Any]:
 def save_plan(request: Request, user: Principal, typed: PlanForm) -> int:
     body = plan_body(typed)
     with get_db(request).session() as session:
-        saved = commission_plans.save(session, actor_id=user.id, plan=body,
-                                      current_period=period_of(company_today(request)))
+        saved = commission_plans.save(
+            session, actor_id=user.id, plan=body, current_period=period_of(company_today(request))
+        )
         return saved.version
 
 
@@ -133,7 +156,8 @@ def progress_context(request: Request, user: Principal, period: str, after_run: 
         if row.status != SettlementStatus.computing.value and row.run > after_run:
             return None
         if not user.has(*settlement_views.EVERY_STATEMENT) and not settlement_views.statements(
-                session, row, viewer_of(user)):
+            session, row, viewer_of(user)
+        ):
             raise SettlementNotFound()
         return {"settlement": {"period": row.period, "progress": row.progress}, "after_run": after_run}
 
@@ -148,26 +172,55 @@ def settlement_context(request: Request, user: Principal, period: str, after_run
             raise SettlementNotFound()
         reviews = _reviews(session, user, row, {statement.team_id for statement in view.statements})
         disputes = _disputes(session, user, row, view, reviews)
-        names = employee_names(session, {person for person in (
-            *(d.dispute.resolved_by for d in disputes), *(r.task.completed_by for r in reviews),
-            *(r.task.assignee_id for r in reviews), *(r.task.delegated_from_id for r in reviews))
-            if person is not None})
+        names = employee_names(
+            session,
+            {
+                person
+                for person in (
+                    *(d.dispute.resolved_by for d in disputes),
+                    *(r.task.completed_by for r in reviews),
+                    *(r.task.assignee_id for r in reviews),
+                    *(r.task.delegated_from_id for r in reviews),
+                )
+                if person is not None
+            },
+        )
     may_recompute = user.has(*MANAGERS) and view.status in RECOMPUTABLE
-    forms = ({r.task.id for r in reviews if r.mine} | {f"dispute-{d.dispute.id}" for d in disputes if d.resolvable}
-             | ({"recompute"} if may_recompute else set()))
-    return {"settlement": view, "period": period, "reviews": reviews, "disputes": disputes, "names": names,
-            "may_manage": user.has(*MANAGERS), "may_recompute": may_recompute, "forms": forms,
-            "computing": view.status == SettlementStatus.computing or row.run <= after_run, "after_run": after_run,
-            "own_statement": any(s.employee_id == user.id for s in view.statements),
-            "refusal": None, "typed": {}, "notice": None, "oob": False}
+    forms = (
+        {r.task.id for r in reviews if r.mine}
+        | {f"dispute-{d.dispute.id}" for d in disputes if d.resolvable}
+        | ({"recompute"} if may_recompute else set())
+    )
+    return {
+        "settlement": view,
+        "period": period,
+        "reviews": reviews,
+        "disputes": disputes,
+        "names": names,
+        "may_manage": user.has(*MANAGERS),
+        "may_recompute": may_recompute,
+        "forms": forms,
+        "computing": view.status == SettlementStatus.computing or row.run <= after_run,
+        "after_run": after_run,
+        "own_statement": any(s.employee_id == user.id for s in view.statements),
+        "refusal": None,
+        "typed": {},
+        "notice": None,
+        "oob": False,
+    }
 
 
 def _reviews(session: Session, user: Principal, row: CommissionSettlement, teams: set[int | None]) -> list[ReviewView]:
     """The review tasks of the latest round (withdrawn ones left out): every one for those who
     read every statement, else those of the teams whose statements the reader reads and their own."""
-    tasks = [task for task in session.scalars(
-        select(Task).where(Task.workflow_id == row.workflow_id, Task.kind.in_(REVIEW_KINDS),
-                           Task.status != "cancelled").order_by(Task.created_at, Task.id))]
+    tasks = [
+        task
+        for task in session.scalars(
+            select(Task)
+            .where(Task.workflow_id == row.workflow_id, Task.kind.in_(REVIEW_KINDS), Task.status != "cancelled")
+            .order_by(Task.created_at, Task.id)
+        )
+    ]
     latest = max(((task.context or {}).get("round", 0) for task in tasks), default=0)
     everything = user.has(*settlement_views.EVERY_STATEMENT)
     found = []
@@ -179,27 +232,43 @@ def _reviews(session: Session, user: Principal, row: CommissionSettlement, teams
     return found
 
 
-def _disputes(session: Session, user: Principal, row: CommissionSettlement, view: SettlementOut,
-              reviews: list[ReviewView]) -> list[DisputeView]:
+def _disputes(
+    session: Session, user: Principal, row: CommissionSettlement, view: SettlementOut, reviews: list[ReviewView]
+) -> list[DisputeView]:
     """Disputes on the statements the reader may read, open ones first."""
     readable = {statement.employee_id: statement.employee_name for statement in view.statements}
-    rows = list(session.scalars(select(CommissionDispute).where(
-        CommissionDispute.settlement_id == row.id, CommissionDispute.employee_id.in_(list(readable)))
-        .order_by(CommissionDispute.id)))
+    rows = list(
+        session.scalars(
+            select(CommissionDispute)
+            .where(CommissionDispute.settlement_id == row.id, CommissionDispute.employee_id.in_(list(readable)))
+            .order_by(CommissionDispute.id)
+        )
+    )
     lines = settlement_views.lines_of(session, row, sorted({d.employee_id for d in rows}))
-    by_line = {(employee, line.payment_id, line.kind.value): line for employee, found in lines.items()
-               for line in found}
-    adjusted = dict(session.execute(select(CommissionAdjustment.dispute_id, CommissionAdjustment.commission_fen)
-                                    .where(CommissionAdjustment.dispute_id.in_([d.id for d in rows]))).all())
+    by_line = {
+        (employee, line.payment_id, line.kind.value): line for employee, found in lines.items() for line in found
+    }
+    adjusted = dict(
+        session.execute(
+            select(CommissionAdjustment.dispute_id, CommissionAdjustment.commission_fen).where(
+                CommissionAdjustment.dispute_id.in_([d.id for d in rows])
+            )
+        ).all()
+    )
     reviewing = {(r.task.context or {}).get("team_id") for r in reviews if r.mine and r.task.kind == REVIEW_KINDS[0]}
     in_review = view.status == SettlementStatus.manager_review
-    found = [DisputeView(
-        dispute=settlement_views.dispute_out(d), employee_name=readable[d.employee_id],
-        line=by_line.get((d.employee_id, d.payment_id, d.kind)),
-        adjustment=from_fen(adjusted[d.id]) if d.id in adjusted else None,
-        resolvable=in_review and d.status == DisputeStatus.open.value and (
-            d.team_id in reviewing if d.team_id is not None else user.has(*UNTEAMED_RESOLVERS)))
-        for d in rows]
+    found = [
+        DisputeView(
+            dispute=settlement_views.dispute_out(d),
+            employee_name=readable[d.employee_id],
+            line=by_line.get((d.employee_id, d.payment_id, d.kind)),
+            adjustment=from_fen(adjusted[d.id]) if d.id in adjusted else None,
+            resolvable=in_review
+            and d.status == DisputeStatus.open.value
+            and (d.team_id in reviewing if d.team_id is not None else user.has(*UNTEAMED_RESOLVERS)),
+        )
+        for d in rows
+    ]
     return sorted(found, key=lambda d: d.dispute.status != DisputeStatus.open)
 
 
@@ -216,8 +285,9 @@ def review_task(request: Request, user: Principal, period: str, task_id: str) ->
 
 
 # ----------------------------------------------------------------------------- one statement
-def statement_context(request: Request, user: Principal, period: str, employee_id: int,
-                      *, own: bool = False) -> dict[str, Any]:
+def statement_context(
+    request: Request, user: Principal, period: str, employee_id: int, *, own: bool = False
+) -> dict[str, Any]:
     """One statement with its lines; the owner may dispute lines while the review window is open.
     Someone else's statement the reader may not read is answered as missing."""
     with get_db(request).session() as session:
@@ -227,10 +297,16 @@ def statement_context(request: Request, user: Principal, period: str, employee_i
     if statement is None and not own:
         raise NotFound()
     mine = statement is not None and statement.employee_id == user.id
-    return {"settlement": view, "period": period, "statement": statement,
-            "may_dispute": mine and view.status == SettlementStatus.employee_review,
-            "closed_reason": CLOSED_REASONS.get(view.status) if mine else None, "refusal": None, "typed": {},
-            "stray": False}
+    return {
+        "settlement": view,
+        "period": period,
+        "statement": statement,
+        "may_dispute": mine and view.status == SettlementStatus.employee_review,
+        "closed_reason": CLOSED_REASONS.get(view.status) if mine else None,
+        "refusal": None,
+        "typed": {},
+        "stray": False,
+    }
 
 
 def line_of(context: dict[str, Any], payment_id: int | None, kind: str) -> LineOut | None:

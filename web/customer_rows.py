@@ -46,8 +46,9 @@ def row_offers(session: Session, viewer: Viewer, rows: Sequence[Customer], since
     }
 
 
-def owner_groups(people: Sequence[Employee], team_names: dict[int, str],
-                 first_team: int | None) -> list[tuple[str, list[Employee]]]:
+def owner_groups(
+    people: Sequence[Employee], team_names: dict[int, str], first_team: int | None
+) -> list[tuple[str, list[Employee]]]:
     """People to choose an owner from, by team, ``first_team`` (the customer's) first, then by
     team name; people in no team last."""
     groups: dict[int | None, list[Employee]] = {}

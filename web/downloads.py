@@ -12,11 +12,16 @@ from typing import Literal
 from starlette.responses import Response
 
 FileFormat = Literal["csv", "xlsx"]
-CONTENT_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8",
-                                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def attachment(content: bytes, file_format: str, name: str) -> Response:
     """``content`` offered as ``<name>.<file_format>``."""
-    return Response(content, media_type=CONTENT_TYPES[file_format],
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
+    return Response(
+        content,
+        media_type=CONTENT_TYPES[file_format],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'},
+    )

@@ -16,8 +16,12 @@ from web.i18n import ngettext_ as ngettext  # pybabel extracts plural messages u
 # What a zero means differs per field; "0 hours" would say none of it.
 ZERO_MEANINGS = {"remind_before": N_("No reminder"), "repeat_every": N_("Only once"), "escalate_after": N_("Never")}
 # The units a duration is typed in, largest first.
-UNITS = {"days": (timedelta(days=1), N_("days")), "hours": (timedelta(hours=1), N_("hours")),
-         "minutes": (timedelta(minutes=1), N_("minutes")), "seconds": (timedelta(seconds=1), N_("seconds"))}
+UNITS = {
+    "days": (timedelta(days=1), N_("days")),
+    "hours": (timedelta(hours=1), N_("hours")),
+    "minutes": (timedelta(minutes=1), N_("minutes")),
+    "seconds": (timedelta(seconds=1), N_("seconds")),
+}
 EVERYDAY_UNITS = ("days", "hours", "minutes")  # seconds are offered only to a value that needs them
 WHOLE_NUMBER_MESSAGE = N_("Enter a whole number, 0 or more.")
 HUGE = 1_000_000  # of any unit: already longer than any policy may be, and far from overflowing
@@ -52,8 +56,10 @@ def readable_duration(value: timedelta, field: str, calendar: str) -> str:
         return ngettext("%(num)s working day", "%(num)s working days", value.days)
     minutes, seconds = divmod(value.seconds, 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [ngettext("%(num)s day", "%(num)s days", value.days) if value.days else "",
-             ngettext("%(num)s hour", "%(num)s hours", hours) if hours else "",
-             ngettext("%(num)s minute", "%(num)s minutes", minutes) if minutes else "",
-             ngettext("%(num)s second", "%(num)s seconds", seconds) if seconds else ""]
+    parts = [
+        ngettext("%(num)s day", "%(num)s days", value.days) if value.days else "",
+        ngettext("%(num)s hour", "%(num)s hours", hours) if hours else "",
+        ngettext("%(num)s minute", "%(num)s minutes", minutes) if minutes else "",
+        ngettext("%(num)s second", "%(num)s seconds", seconds) if seconds else "",
+    ]
     return " ".join(part for part in parts if part) or iso_duration(value)

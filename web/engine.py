@@ -89,8 +89,17 @@ def refusal(exc: WorkflowUpdateFailedError, refusals: dict[str, type[BatonError]
     return BatonError(str(cause or exc))
 
 
-async def execute_update(request: Request, workflow_id: str, update: str, argument: Any, *, update_id: str,
-                         result_type: type, refusals: dict[str, type[BatonError]], closed: BatonError) -> Any:
+async def execute_update(
+    request: Request,
+    workflow_id: str,
+    update: str,
+    argument: Any,
+    *,
+    update_id: str,
+    result_type: type,
+    refusals: dict[str, type[BatonError]],
+    closed: BatonError,
+) -> Any:
     """Send a Workflow Update, bounded by ``action_timeout``: refusals map to their errors, a
     finished process to ``closed``, and no answer in time to 503 — but only once the action's fence
     says it was not applied, so a person told 503 never finds it done later (the process refuses
@@ -104,9 +113,11 @@ async def execute_update(request: Request, workflow_id: str, update: str, argume
         client = await engine_handle(request).client(timeout=timeout)
         handle = client.get_workflow_handle(workflow_id)
         result = await asyncio.wait_for(
-            handle.execute_update(update, argument, id=attempt, result_type=result_type,
-                                  rpc_timeout=timedelta(seconds=timeout)),
-            timeout=timeout)
+            handle.execute_update(
+                update, argument, id=attempt, result_type=result_type, rpc_timeout=timedelta(seconds=timeout)
+            ),
+            timeout=timeout,
+        )
     except WorkflowUpdateFailedError as exc:
         raise refusal(exc, refusals) from exc
     except RPCError as exc:
@@ -124,10 +135,17 @@ def _attempt_id(request: Request, update_id: str) -> str:
         return action_fences.attempt_id(session, update_id)
 
 
-async def after_giving_up(request: Request, workflow_id: str, attempt: str, result_type: type,
-                           refusals: dict[str, type[BatonError]], cause: BaseException) -> Any:
+async def after_giving_up(
+    request: Request,
+    workflow_id: str,
+    attempt: str,
+    result_type: type,
+    refusals: dict[str, type[BatonError]],
+    cause: BaseException,
+) -> Any:
     """No answer in time: fence the action off and answer 503, unless the process applied it
     first — then wait once more for its answer, or say it is recorded and still completing."""
+
     def abandon() -> bool:
         with get_db(request).session() as session:
             return action_fences.abandon(session, attempt)

@@ -52,19 +52,28 @@ def error_body(code: str, message: str, details: list[dict[str, Any]] | None = N
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
-def error_response(request: Request, status: int, code: str, message: str,
-                   details: list[dict[str, Any]] | None = None, params: dict[str, Any] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    params: dict[str, Any] | None = None,
+) -> Response:
     """Translate first, then fill in parameters, so messages with values translate too."""
     text = translate(message, **(params or {}))
-    translated = [{**d, "message": translate(d["message"], **(d.get("params") or {}))}
-                  if isinstance(d.get("message"), str) else d for d in details or []]
+    translated = [
+        {**d, "message": translate(d["message"], **(d.get("params") or {}))} if isinstance(d.get("message"), str) else d
+        for d in details or []
+    ]
     if is_api(request):
         return JSONResponse(error_body(code, text, translated), status_code=status)
     from web.templating import render
 
     template = "partials/error.html" if request.headers.get("hx-request") else "error.html"
-    return render(request, template, {"status": status, "code": code, "message": text,
-                                      "details": translated}, status_code=status)
+    return render(
+        request, template, {"status": status, "code": code, "message": text, "details": translated}, status_code=status
+    )
 
 
 def _field_details(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -111,9 +120,19 @@ def install(app: FastAPI) -> None:
         """A number or text the database cannot hold (an id past 32 bits in a body): bad input,
         and the unit of work rolled back, so nothing was written."""
         log.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
-        return error_response(request, 422, "invalid_input", N_("Some fields are not valid."),
-                              [{"field": "body", "code": "out_of_range",
-                                "message": N_("A number or text here is larger than Baton can keep.")}])
+        return error_response(
+            request,
+            422,
+            "invalid_input",
+            N_("Some fields are not valid."),
+            [
+                {
+                    "field": "body",
+                    "code": "out_of_range",
+                    "message": N_("A number or text here is larger than Baton can keep."),
+                }
+            ],
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

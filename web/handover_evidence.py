@@ -35,9 +35,17 @@ def check(session: Session, task: Task, body: CompleteTaskIn) -> None:
     case = session.get(Offboarding, context.get("offboarding_id"))
     if case is None:
         return
-    problems = evidence_problems(session, EvidenceCheck(
-        offboarding_id=case.id, employee_id=case.employee_id, started_at=case.started_at,
-        kind="plan" if plan else "item", evidence=None if plan else Evidence(context["evidence"]), task_id=task.id,
-        data=body.data))
+    problems = evidence_problems(
+        session,
+        EvidenceCheck(
+            offboarding_id=case.id,
+            employee_id=case.employee_id,
+            started_at=case.started_at,
+            kind="plan" if plan else "item",
+            evidence=None if plan else Evidence(context["evidence"]),
+            task_id=task.id,
+            data=body.data,
+        ),
+    )
     if problems:
         raise TaskIncomplete(details=problems)

@@ -30,18 +30,27 @@ def throttled(session: Session, settings: Settings, username: str, client: str) 
     """Whether this client must wait before trying this account again."""
     window = timedelta(minutes=settings.login_window_minutes)
     limit = settings.login_max_failures
-    return (auth_repo.recent_failures(session, window, username=username, client=client) >= limit
-            or auth_repo.recent_failures(session, window, client=client) >= limit * CLIENT_FACTOR)
+    return (
+        auth_repo.recent_failures(session, window, username=username, client=client) >= limit
+        or auth_repo.recent_failures(session, window, client=client) >= limit * CLIENT_FACTOR
+    )
 
 
-def authenticate(session: Session, settings: Settings, username: str, password: str,
-                 channel: str = "page", client: str = "") -> Employee:
+def authenticate(
+    session: Session, settings: Settings, username: str, password: str, channel: str = "page", client: str = ""
+) -> Employee:
     """The employee behind the credentials; every success and failure is in the audit log
     (``channel``: ``page`` or ``api``), a failure with why, which only HR and admin read."""
     username = username.strip()
     if throttled(session, settings, username, client):
-        audit.record(session, actor_id=None, action="account.login_throttled", entity="account",
-                     entity_id=username[:64], detail={"channel": channel, "client": client})
+        audit.record(
+            session,
+            actor_id=None,
+            action="account.login_throttled",
+            entity="account",
+            entity_id=username[:64],
+            detail={"channel": channel, "client": client},
+        )
         session.commit()
         raise TooManyAttempts()
     employee = employee_by_username(session, username)
@@ -49,13 +58,25 @@ def authenticate(session: Session, settings: Settings, username: str, password: 
     if employee is None or not valid or employee.status == "departed":
         auth_repo.record_failure(session, username, client)
         reason = "unknown_user" if employee is None else "wrong_password" if not valid else "departed"
-        audit.record(session, actor_id=None, action="account.login_failed", entity="account",
-                     entity_id=username[:64], detail={"channel": channel, "reason": reason, "client": client})
+        audit.record(
+            session,
+            actor_id=None,
+            action="account.login_failed",
+            entity="account",
+            entity_id=username[:64],
+            detail={"channel": channel, "reason": reason, "client": client},
+        )
         session.commit()  # the failure counts even though the request fails
         raise InvalidCredentials()
     auth_repo.clear_failures(session, username, client)
-    audit.record(session, actor_id=employee.id, action="account.login", entity="account",
-                 entity_id=employee.username, detail={"channel": channel})
+    audit.record(
+        session,
+        actor_id=employee.id,
+        action="account.login",
+        entity="account",
+        entity_id=employee.username,
+        detail={"channel": channel},
+    )
     return employee
 
 

@@ -21,11 +21,17 @@ from web.csrf import CSRF_COOKIE
 # Scripts only from Baton itself (no inline script, no eval: HTMX attributes and baton.js do the
 # work); inline style attributes stay allowed (HTMX's indicator style, server-drawn charts). No
 # framing by other sites, no plugins, forms post only to Baton.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin",
-                    "x-frame-options": "DENY", "content-security-policy": CONTENT_SECURITY_POLICY}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+}
 
 
 class RequestContext:
@@ -43,9 +49,11 @@ class RequestContext:
             cookies.load(headers.get("cookie", ""))
         except Exception:  # a malformed Cookie header is treated as no cookies
             cookies = SimpleCookie()
-        language = (i18n.normalise_language(cookies["baton_lang"].value if "baton_lang" in cookies else None)
-                    or i18n.negotiate(headers.get("accept-language"))
-                    or self.settings.default_language)
+        language = (
+            i18n.normalise_language(cookies["baton_lang"].value if "baton_lang" in cookies else None)
+            or i18n.negotiate(headers.get("accept-language"))
+            or self.settings.default_language
+        )
         has_csrf_cookie = CSRF_COOKIE in cookies
         state = scope.setdefault("state", {})
 
@@ -56,13 +64,15 @@ class RequestContext:
                     if name not in response_headers:
                         response_headers[name] = value
                 if state.get(STATE_KEY):  # counts this request changed: the badges refresh now
-                    response_headers["hx-trigger"] = trigger_header(response_headers.get("hx-trigger"),
-                                                                    state[STATE_KEY])
+                    response_headers["hx-trigger"] = trigger_header(
+                        response_headers.get("hx-trigger"), state[STATE_KEY]
+                    )
                 new_cookie = state.get("new_csrf_cookie")
                 if new_cookie and not has_csrf_cookie:
                     secure = "; Secure" if self.settings.secure_cookies else ""
                     response_headers.append(
-                        "set-cookie", f"{CSRF_COOKIE}={new_cookie}; HttpOnly; Path=/; SameSite=lax{secure}")
+                        "set-cookie", f"{CSRF_COOKIE}={new_cookie}; HttpOnly; Path=/; SameSite=lax{secure}"
+                    )
             await send(message)
 
         token = i18n.current_language.set(language)

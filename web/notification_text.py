@@ -63,6 +63,13 @@ def email_text(notification: Notification, language: str, web_url: str | None, p
 
 
 def notification_out(notification: Notification, language: str) -> NotificationOut:
-    return NotificationOut(id=notification.id, kind=notification.kind, task_id=notification.task_id,
-                           process_id=notification.process_id, title=localised_title(notification, language),
-                           body=notification.body or "", created_at=notification.created_at, read=notification.read)
+    return NotificationOut(
+        id=notification.id,
+        kind=notification.kind,
+        task_id=notification.task_id,
+        process_id=notification.process_id,
+        title=localised_title(notification, language),
+        body=notification.body or "",
+        created_at=notification.created_at,
+        read=notification.read,
+    )

@@ -23,14 +23,24 @@ MESSAGE = N_("Text may not contain the NUL character.")
 
 
 def _refusal() -> Message:
-    body = {"error": {"code": "invalid_input", "message": gettext_(N_("Some fields are not valid.")),
-                      "details": [{"field": "body", "code": "nul_character", "message": gettext_(MESSAGE)}]}}
+    body = {
+        "error": {
+            "code": "invalid_input",
+            "message": gettext_(N_("Some fields are not valid.")),
+            "details": [{"field": "body", "code": "nul_character", "message": gettext_(MESSAGE)}],
+        }
+    }
     return {"type": "http.response.body", "body": json.dumps(body, ensure_ascii=False).encode("utf-8")}
 
 
 async def _refuse(send: Send) -> None:
-    await send({"type": "http.response.start", "status": 422,
-                "headers": [(b"content-type", b"application/json; charset=utf-8")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [(b"content-type", b"application/json; charset=utf-8")],
+        }
+    )
     await send(_refusal())
 
 

@@ -56,28 +56,53 @@ async def start_offboarding(request: Request, principal: Principal, body: Offboa
     def reserve() -> tuple[Offboarding, OffboardingStart]:
         with db.session() as session:
             case, employee = case_repo.open_case(
-                session, actor=viewer_of(principal), employee_id=body.employee_id, reason=body.reason,
-                last_day=body.last_day, today=company_today(request))
+                session,
+                actor=viewer_of(principal),
+                employee_id=body.employee_id,
+                reason=body.reason,
+                last_day=body.last_day,
+                today=company_today(request),
+            )
             return case, OffboardingStart(
-                offboarding_id=case.id, employee_id=employee.id, employee_name=employee.name,
-                started_by=principal.id, started_at=case.started_at,
-                last_day_ends=last_day_ends(request, body.last_day), policies=policies.snapshot(session))
+                offboarding_id=case.id,
+                employee_id=employee.id,
+                employee_name=employee.name,
+                started_by=principal.id,
+                started_at=case.started_at,
+                last_day_ends=last_day_ends(request, body.last_day),
+                policies=policies.snapshot(session),
+            )
 
     case, start = await run_in_threadpool(reserve)
     settings = request.app.state.settings
     try:
         client = await engine_handle(request).client(timeout=settings.action_timeout)
         operation: WithStartWorkflowOperation[OffboardingStart, OffboardingState] = WithStartWorkflowOperation(
-            "Offboarding", start, id=case.workflow_id, task_queue=settings.temporal.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            search_attributes=search.process_attributes("offboarding", start.employee_name, "handover"))
+            "Offboarding",
+            start,
+            id=case.workflow_id,
+            task_queue=settings.temporal.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            search_attributes=search.process_attributes("offboarding", start.employee_name, "handover"),
+        )
         await asyncio.wait_for(
             client.execute_update_with_start_workflow(
-                "started", start_workflow_operation=operation, id=f"{case.workflow_id}:started:{uuid.uuid4().hex[:12]}",
-                result_type=OffboardingState, rpc_timeout=timedelta(seconds=settings.action_timeout)),
-            timeout=settings.action_timeout)
-    except (TimeoutError, RPCError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
-            EngineUnavailable) as exc:
+                "started",
+                start_workflow_operation=operation,
+                id=f"{case.workflow_id}:started:{uuid.uuid4().hex[:12]}",
+                result_type=OffboardingState,
+                rpc_timeout=timedelta(seconds=settings.action_timeout),
+            ),
+            timeout=settings.action_timeout,
+        )
+    except (
+        TimeoutError,
+        RPCError,
+        WorkflowUpdateFailedError,
+        WorkflowUpdateRPCTimeoutOrCancelledError,
+        EngineUnavailable,
+    ) as exc:
         await _discard(request, case.id)
         raise EngineUnavailable() from exc
     return OffboardingCreated(id=case.id, workflow_id=case.workflow_id, status=OffboardingStatus.handover)
@@ -104,26 +129,55 @@ async def _case_for_hr(request: Request, principal: Principal, case_id: int) -> 
     return case
 
 
-async def complete_offboarding(request: Request, principal: Principal, case_id: int, comment: str | None, *,
-                               early: bool = False, early_reason: str | None = None) -> OffboardingState:
+async def complete_offboarding(
+    request: Request,
+    principal: Principal,
+    case_id: int,
+    comment: str | None,
+    *,
+    early: bool = False,
+    early_reason: str | None = None,
+) -> OffboardingState:
     """HR's final confirmation; refused with every blocker while anything is open, and before the
     last working day unless confirmed as an early departure with its reason."""
-    return await _hr_acts(request, principal, case_id, "complete",
-                          CompleteRequest(actor=actor_of(principal), comment=comment, early=early,
-                                          early_reason=(early_reason or "").strip() or None,
-                                          expires_at=action_deadline(request)))
+    return await _hr_acts(
+        request,
+        principal,
+        case_id,
+        "complete",
+        CompleteRequest(
+            actor=actor_of(principal),
+            comment=comment,
+            early=early,
+            early_reason=(early_reason or "").strip() or None,
+            expires_at=action_deadline(request),
+        ),
+    )
 
 
 async def cancel_offboarding(request: Request, principal: Principal, case_id: int, reason: str) -> OffboardingState:
-    return await _hr_acts(request, principal, case_id, "cancel",
-                          CancelRequest(actor=actor_of(principal), reason=reason, expires_at=action_deadline(request)))
+    return await _hr_acts(
+        request,
+        principal,
+        case_id,
+        "cancel",
+        CancelRequest(actor=actor_of(principal), reason=reason, expires_at=action_deadline(request)),
+    )
 
 
-async def _hr_acts(request: Request, principal: Principal, case_id: int, update: str,
-                   argument: CompleteRequest | CancelRequest) -> OffboardingState:
+async def _hr_acts(
+    request: Request, principal: Principal, case_id: int, update: str, argument: CompleteRequest | CancelRequest
+) -> OffboardingState:
     """One update id per case and verb: a double click applies once."""
     case = await _case_for_hr(request, principal, case_id)
     state: OffboardingState = await execute_update(
-        request, case.workflow_id, update, argument, update_id=f"{case.workflow_id}:{case.id}:{update}",
-        result_type=OffboardingState, refusals=OFFBOARDING_REFUSALS, closed=OffboardingClosed())
+        request,
+        case.workflow_id,
+        update,
+        argument,
+        update_id=f"{case.workflow_id}:{case.id}:{update}",
+        result_type=OffboardingState,
+        refusals=OFFBOARDING_REFUSALS,
+        closed=OffboardingClosed(),
+    )
     return state

@@ -22,9 +22,11 @@ from schemas.offboarding import OffboardingIn
 from schemas.tasks import CompleteTaskIn
 from store.models import Task
 
-START_PROBLEMS = {"employee_id": N_("Choose the person who is leaving."),
-                  "reason": N_("Give the reason (up to 500 characters)."),
-                  "last_day": N_("Give the last working day.")}
+START_PROBLEMS = {
+    "employee_id": N_("Choose the person who is leaving."),
+    "reason": N_("Give the reason (up to 500 characters)."),
+    "last_day": N_("Give the last working day."),
+}
 TOO_LONG = N_("The comment is too long.")
 Body = TypeVar("Body", bound=BaseModel)
 
@@ -60,8 +62,13 @@ def read_step(form: FormData) -> Submitted:
     plans = {customer_id: plan for raw, plan in owing if (customer_id := record_id(raw)) is not None}
     choices = zip(_texts(form, "customer_id"), _texts(form, "to_id"), strict=False)
     successors = {customer_id: record_id(to) for raw, to in choices if (customer_id := record_id(raw)) is not None}
-    return Submitted(comment=_text(form, "comment"), declaration=_text(form, "declaration"), plans=plans,
-                     successors=successors, items=[key for key in _texts(form, "items") if key])
+    return Submitted(
+        comment=_text(form, "comment"),
+        declaration=_text(form, "declaration"),
+        plans=plans,
+        successors=successors,
+        items=[key for key in _texts(form, "items") if key],
+    )
 
 
 def step_body(task: Task, action: str, submitted: Submitted) -> CompleteTaskIn:
@@ -71,21 +78,31 @@ def step_body(task: Task, action: str, submitted: Submitted) -> CompleteTaskIn:
     if task.kind == "handover_item" and evidence == "declaration":
         data["declaration"] = submitted.declaration
     elif task.kind == "handover_item" and evidence == "orders":
-        data["customers"] = [{"customer_id": customer_id, "collection_plan": plan}
-                             for customer_id, plan in submitted.plans.items()]
+        data["customers"] = [
+            {"customer_id": customer_id, "collection_plan": plan} for customer_id, plan in submitted.plans.items()
+        ]
     elif task.kind == "reassignment_plan":
-        data["assignments"] = [{"customer_id": customer_id, "to_id": to_id}
-                               for customer_id, to_id in submitted.successors.items()]
+        data["assignments"] = [
+            {"customer_id": customer_id, "to_id": to_id} for customer_id, to_id in submitted.successors.items()
+        ]
     elif task.kind == "offboarding_review" and action == "reject":
         data["items"] = submitted.items
-    return checked(CompleteTaskIn, {"action": action, "comment": submitted.comment or None, "data": data},
-                   {"comment": TOO_LONG})
+    return checked(
+        CompleteTaskIn, {"action": action, "comment": submitted.comment or None, "data": data}, {"comment": TOO_LONG}
+    )
 
 
 def start_body(form: FormData) -> OffboardingIn:
     day = _text(form, "last_day")
-    return checked(OffboardingIn, {"employee_id": record_id(_text(form, "employee_id")) or 0,
-                                   "reason": _text(form, "reason"), "last_day": day or None}, START_PROBLEMS)
+    return checked(
+        OffboardingIn,
+        {
+            "employee_id": record_id(_text(form, "employee_id")) or 0,
+            "reason": _text(form, "reason"),
+            "last_day": day or None,
+        },
+        START_PROBLEMS,
+    )
 
 
 def checked(model: type[Body], fields: dict[str, Any], messages: dict[str, str]) -> Body:
@@ -96,6 +113,8 @@ def checked(model: type[Body], fields: dict[str, Any], messages: dict[str, str])
         problems: dict[str, dict[str, str]] = {}
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "body"
-            problems.setdefault(name, {"field": name, "code": error["type"],
-                                       "message": messages.get(name, N_("Some fields are not valid."))})
+            problems.setdefault(
+                name,
+                {"field": name, "code": error["type"], "message": messages.get(name, N_("Some fields are not valid."))},
+            )
         raise InvalidInput(details=list(problems.values())) from exc

@@ -18,13 +18,20 @@ from schemas.errors import N_
 from web.i18n import gettext_
 from web.order_labels import problem_text, translated
 
-CASE_STATUS_LABELS = {"handover": N_("Handing over"), "review": N_("In review"),
-                      "final": N_("Awaiting final confirmation"), "completed": N_("Completed"),
-                      "cancelled": N_("Cancelled")}
+CASE_STATUS_LABELS = {
+    "handover": N_("Handing over"),
+    "review": N_("In review"),
+    "final": N_("Awaiting final confirmation"),
+    "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"),
+}
 LIST_FILTERS = {"open": N_("In progress"), **CASE_STATUS_LABELS}
 ITEM_STATUS_LABELS = {"open": N_("Not done"), "done": N_("Completed"), "returned": N_("Returned for rework")}
-REVIEW_STATUS_LABELS = {"pending": N_("Awaiting sign-off"), "approved": N_("Signed off"),
-                        "rejected": N_("Returned for rework")}
+REVIEW_STATUS_LABELS = {
+    "pending": N_("Awaiting sign-off"),
+    "approved": N_("Signed off"),
+    "rejected": N_("Returned for rework"),
+}
 PARTY_LABELS = {"department_head": N_("Department head"), "hr": N_("HR"), "finance": N_("Finance")}
 MOVE_LABELS = {"proposed": N_("Proposed"), "executed": N_("Moved"), "cancelled": N_("Not moved")}
 EVIDENCE_HINTS = {
@@ -36,8 +43,10 @@ EVIDENCE_HINTS = {
 }
 BLOCKER_TEXTS = {"item_open": N_("Not done: %(item)s"), "review_missing": N_("Sign-off missing: %(party)s")}
 ITEM_PROBLEMS = {"comment_required": N_("Say in the comment what you handed over.")}
-STEP_PROBLEMS = {"items_required": N_("Name the checklist items that must be redone."),
-                 "declaration_required": N_("Write the declaration.")}
+STEP_PROBLEMS = {
+    "items_required": N_("Name the checklist items that must be redone."),
+    "declaration_required": N_("Write the declaration."),
+}
 
 
 def blocker_text(blocker: Mapping[str, Any], item_titles: Mapping[str, str]) -> str:
@@ -67,7 +76,12 @@ def step_problem_text(detail: Mapping[str, Any], kind: str, customers: Mapping[i
 
 def install(environment: Environment) -> None:
     """The label filters the offboarding templates use."""
-    for name, labels in (("case_status_label", CASE_STATUS_LABELS), ("item_status_label", ITEM_STATUS_LABELS),
-                         ("review_status_label", REVIEW_STATUS_LABELS), ("party_label", PARTY_LABELS),
-                         ("move_label", MOVE_LABELS), ("evidence_hint", EVIDENCE_HINTS)):
+    for name, labels in (
+        ("case_status_label", CASE_STATUS_LABELS),
+        ("item_status_label", ITEM_STATUS_LABELS),
+        ("review_status_label", REVIEW_STATUS_LABELS),
+        ("party_label", PARTY_LABELS),
+        ("move_label", MOVE_LABELS),
+        ("evidence_hint", EVIDENCE_HINTS),
+    ):
         environment.filters[name] = lambda value, labels=labels: labels.get(value, value or "—")

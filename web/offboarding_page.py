@@ -47,18 +47,28 @@ class Refusal:
     customer_ids: frozenset[int] = frozenset()
 
 
-def refusal_of(exc: BatonError, where: str, kind: str = "", customers: Mapping[int, str] | None = None,
-               item_titles: Mapping[str, str] | None = None) -> Refusal:
+def refusal_of(
+    exc: BatonError,
+    where: str,
+    kind: str = "",
+    customers: Mapping[int, str] | None = None,
+    item_titles: Mapping[str, str] | None = None,
+) -> Refusal:
     details = [d for d in exc.details if isinstance(d, dict)]
     if exc.code == "offboarding_blocked":
         problems = [blocker_text(d, item_titles or {}) for d in details]
     else:
         problems = [step_problem_text(d, kind, customers or {}) for d in details if d.get("code")]
     message = translated(exc.message, exc.params)
-    return Refusal(where=where, code=exc.code, status=exc.status if exc.status >= 400 else 422, message=message,
-                   problems=tuple(problem for problem in problems if problem != message),
-                   order_ids=frozenset(d["order_id"] for d in details if isinstance(d.get("order_id"), int)),
-                   customer_ids=frozenset(d["customer_id"] for d in details if isinstance(d.get("customer_id"), int)))
+    return Refusal(
+        where=where,
+        code=exc.code,
+        status=exc.status if exc.status >= 400 else 422,
+        message=message,
+        problems=tuple(problem for problem in problems if problem != message),
+        order_ids=frozenset(d["order_id"] for d in details if isinstance(d.get("order_id"), int)),
+        customer_ids=frozenset(d["customer_id"] for d in details if isinstance(d.get("customer_id"), int)),
+    )
 
 
 @dataclass
@@ -96,28 +106,45 @@ def _items(session: Session, user: Principal, view: OffboardingOut, tasks: dict[
     items = []
     for item in view.items:
         current = tasks.get(item.task_id or "")
-        items.append(ItemView(item=item, task=current, mine=item.status != ItemStatus.done and _holds(user, current),
-                              files=[f for task_id in rounds.get(item.key, []) for f in files.get(task_id, [])],
-                              plans=_collection_plans(item.data, customers, orders)))
+        items.append(
+            ItemView(
+                item=item,
+                task=current,
+                mine=item.status != ItemStatus.done and _holds(user, current),
+                files=[f for task_id in rounds.get(item.key, []) for f in files.get(task_id, [])],
+                plans=_collection_plans(item.data, customers, orders),
+            )
+        )
     return items
 
 
 def _plan_names(session: Session, view: OffboardingOut) -> tuple[dict[int, str], dict[int, str]]:
     """Who the items' collection plans name: customer id → name, order id → its customer's name."""
-    rows = [row for item in view.items for key in ("customers", "orders") for row in item.data.get(key) or []
-            if isinstance(row, dict)]
-    orders = pages_repo.orders_with_customers(session, [row["order_id"] for row in rows
-                                                         if isinstance(row.get("order_id"), int)])
-    customers = pages_repo.customer_names(session, [row["customer_id"] for row in rows
-                                                    if isinstance(row.get("customer_id"), int)])
+    rows = [
+        row
+        for item in view.items
+        for key in ("customers", "orders")
+        for row in item.data.get(key) or []
+        if isinstance(row, dict)
+    ]
+    orders = pages_repo.orders_with_customers(
+        session, [row["order_id"] for row in rows if isinstance(row.get("order_id"), int)]
+    )
+    customers = pages_repo.customer_names(
+        session, [row["customer_id"] for row in rows if isinstance(row.get("customer_id"), int)]
+    )
     return customers, {order_id: name for order_id, (_order, name) in orders.items()}
 
 
-def _collection_plans(data: Mapping[str, Any], customers: Mapping[int, str],
-                      orders: Mapping[int, str]) -> list[tuple[str, str]]:
+def _collection_plans(
+    data: Mapping[str, Any], customers: Mapping[int, str], orders: Mapping[int, str]
+) -> list[tuple[str, str]]:
     """An item's collection plans as they were given: per customer, or per order with its customer."""
-    plans = [(customers.get(row["customer_id"], ""), str(row.get("collection_plan") or ""))
-             for row in data.get("customers") or [] if isinstance(row, dict) and row.get("customer_id") is not None]
+    plans = [
+        (customers.get(row["customer_id"], ""), str(row.get("collection_plan") or ""))
+        for row in data.get("customers") or []
+        if isinstance(row, dict) and row.get("customer_id") is not None
+    ]
     for row in data.get("orders") or []:
         if isinstance(row, dict) and row.get("order_id") is not None:
             label, customer = gettext_(N_("Order #%(order)s"), order=row["order_id"]), orders.get(row["order_id"], "")
@@ -129,10 +156,14 @@ def _form_data(session: Session, case: Offboarding, items: list[ItemView]) -> di
     """What the open items' forms list: the leaver's customers still owing money (with their owed
     orders), the customers not yet contacted."""
     wanted = {item.item.evidence.value for item in items if item.item.status != ItemStatus.done}
-    owing = owed_by_customer(session, case.employee_id) \
-        if "orders" in wanted and any(item.mine for item in items) else []
-    missing = handover.customers_without_followup(session, case.employee_id, case.started_at) \
-        if "followups" in wanted and case.open_for is not None else []
+    owing = (
+        owed_by_customer(session, case.employee_id) if "orders" in wanted and any(item.mine for item in items) else []
+    )
+    missing = (
+        handover.customers_without_followup(session, case.employee_id, case.started_at)
+        if "followups" in wanted and case.open_for is not None
+        else []
+    )
     return {"owing": owing, "missing_followups": missing}
 
 
@@ -142,33 +173,61 @@ def case_context(session: Session, user: Principal, case: Offboarding, zone: Zon
     tasks = pages_repo.case_tasks(session, case)
     items = _items(session, user, view, tasks)
     titles = {item.key: item.title for item in view.items}
-    reviews = [ReviewView(review=row, task=task, mine=_holds(user, task),
-                          returned=titles_of(row.returned_items, titles))
-               for row in case_repo.reviews_of(session, case.id) for task in [tasks.get(row.task_id or "")]]
+    reviews = [
+        ReviewView(review=row, task=task, mine=_holds(user, task), returned=titles_of(row.returned_items, titles))
+        for row in case_repo.reviews_of(session, case.id)
+        for task in [tasks.get(row.task_id or "")]
+    ]
     plan_task = tasks.get(plan_task_id(case))
     plan = plan_view(session, case, view, plan_task, _holds(user, plan_task), zone)
     entries = pages_repo.case_timeline(session, case, tasks)
-    people = {case.employee_id, case.started_by, case.completed_by, case.cancelled_by,
-              *(i.assignee_id for i in view.items), *(i.done_by for i in view.items),
-              *(r.reviewer_id for r in view.reviews), *(r.to_id for r in view.reassignments),
-              *(held for r in reviews if r.task for held in (r.task.assignee_id, r.task.delegated_from_id)),
-              *(r.proposed_to_id for r in view.reassignments), *timeline_people(entries)}
+    people = {
+        case.employee_id,
+        case.started_by,
+        case.completed_by,
+        case.cancelled_by,
+        *(i.assignee_id for i in view.items),
+        *(i.done_by for i in view.items),
+        *(r.reviewer_id for r in view.reviews),
+        *(r.to_id for r in view.reassignments),
+        *(held for r in reviews if r.task for held in (r.task.assignee_id, r.task.delegated_from_id)),
+        *(r.proposed_to_id for r in view.reassignments),
+        *timeline_people(entries),
+    }
     names = case_repo.employee_names(session, {person for person in people if person is not None})
     names.update({person.id: person.name for person in plan.successors})
     moved = sum(1 for row in view.reassignments if row.status == "executed")
     leaver_view = user.id == case.employee_id
     may_decide = user.has("hr") and not leaver_view and case.open_for is not None
-    forms = {task.id for task in (*(i.task for i in items if i.mine), *(r.task for r in reviews if r.mine),
-                                  plan.task if plan.editable else None) if task is not None}
+    forms = {
+        task.id
+        for task in (
+            *(i.task for i in items if i.mine),
+            *(r.task for r in reviews if r.mine),
+            plan.task if plan.editable else None,
+        )
+        if task is not None
+    }
     return {
-        "case": view, "names": names, "items": items, "item_titles": titles, "reviews": reviews, "plan": plan,
-        "done": sum(1 for item in view.items if item.status == ItemStatus.done), "total": len(view.items),
+        "case": view,
+        "names": names,
+        "items": items,
+        "item_titles": titles,
+        "reviews": reviews,
+        "plan": plan,
+        "done": sum(1 for item in view.items if item.status == ItemStatus.done),
+        "total": len(view.items),
         "blockers": [blocker_text(blocker, titles) for blocker in view.blockers],
-        "todo": [item for item in items if item.mine] if leaver_view else [], "leaver_view": leaver_view,
-        "may_decide": may_decide, "forms": forms | ({"complete", "cancel"} if may_decide else set()),
-        "timeline": case_events(case, entries, names, titles, moved), "entries": entries,
+        "todo": [item for item in items if item.mine] if leaver_view else [],
+        "leaver_view": leaver_view,
+        "may_decide": may_decide,
+        "forms": forms | ({"complete", "cancel"} if may_decide else set()),
+        "timeline": case_events(case, entries, names, titles, moved),
+        "entries": entries,
         "customer_names": {row.customer_id: row.customer_name for row in view.reassignments},
-        "refusal": None, "submitted": None, **_form_data(session, case, items),
+        "refusal": None,
+        "submitted": None,
+        **_form_data(session, case, items),
     }
 
 
@@ -183,10 +242,17 @@ def sign_offs(entries: list[tuple[Any, Task | None]], titles: Mapping[str, str])
     for entry, _task in entries:
         if entry.entity == "offboarding" and entry.action.startswith("offboarding.review_"):
             detail = entry.detail or {}
-            found.append({"party": detail.get("role"), "round": detail.get("round"), "at": entry.at,
-                          "actor_id": entry.actor_id, "approved": entry.action.endswith("approved"),
-                          "comment": detail.get("comment") or "",
-                          "returned": titles_of(detail.get("returned_items"), titles)})
+            found.append(
+                {
+                    "party": detail.get("role"),
+                    "round": detail.get("round"),
+                    "at": entry.at,
+                    "actor_id": entry.actor_id,
+                    "approved": entry.action.endswith("approved"),
+                    "comment": detail.get("comment") or "",
+                    "returned": titles_of(detail.get("returned_items"), titles),
+                }
+            )
     return found
 
 
@@ -194,7 +260,11 @@ def final_confirmation(entries: list[tuple[Any, Task | None]]) -> dict[str, Any]
     for entry, _task in entries:
         if entry.entity == "offboarding" and entry.action == "offboarding.completed":
             detail = entry.detail or {}
-            return {"at": entry.at, "actor_id": entry.actor_id, "comment": detail.get("comment") or "",
-                    "early_reason": detail.get("early_reason") or "", "last_day": detail.get("last_day") or ""}
+            return {
+                "at": entry.at,
+                "actor_id": entry.actor_id,
+                "comment": detail.get("comment") or "",
+                "early_reason": detail.get("early_reason") or "",
+                "last_day": detail.get("last_day") or "",
+            }
     return None
-

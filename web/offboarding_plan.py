@@ -56,8 +56,9 @@ def revenue_window(zone: ZoneInfo, now: datetime | None = None) -> tuple[datetim
     return months_back(until, REVENUE_MONTHS, zone), until
 
 
-def successor_load(choices: Iterable[tuple[int, int | None]],
-                   figures: Mapping[int, CustomerFigures]) -> list[SuccessorLoad]:
+def successor_load(
+    choices: Iterable[tuple[int, int | None]], figures: Mapping[int, CustomerFigures]
+) -> list[SuccessorLoad]:
     """Per successor chosen (customer id → successor id), most customers first."""
     found: dict[int, tuple[int, Decimal, Decimal]] = {}
     for customer_id, person_id in choices:
@@ -70,22 +71,30 @@ def successor_load(choices: Iterable[tuple[int, int | None]],
     return sorted(loads, key=lambda load: (-load.customers, load.person_id))
 
 
-def plan_view(session: Session, case: Offboarding, view: OffboardingOut, task: Task | None, editable: bool,
-              zone: ZoneInfo) -> PlanView:
+def plan_view(
+    session: Session, case: Offboarding, view: OffboardingOut, task: Task | None, editable: bool, zone: ZoneInfo
+) -> PlanView:
     leaver = session.get(Employee, case.employee_id)
     successors = reassignment.successors_for(session, leaver) if editable and leaver is not None else []
     figures = customer_figures(session, [row.customer_id for row in view.reassignments], *revenue_window(zone))
     live = [(row.customer_id, row.to_id) for row in view.reassignments if row.status != "cancelled"]
-    return PlanView(task=task, editable=editable, rows=view.reassignments, successors=successors, figures=figures,
-                    load=successor_load(live, figures))
+    return PlanView(
+        task=task,
+        editable=editable,
+        rows=view.reassignments,
+        successors=successors,
+        figures=figures,
+        load=successor_load(live, figures),
+    )
 
 
 def plan_task_id(case: Offboarding) -> str:
     return task_id_of(case.workflow_id, case.id, PLAN_STEP)
 
 
-def chosen_load(session: Session, view: OffboardingOut, chosen: Mapping[int, int | None],
-                zone: ZoneInfo) -> list[SuccessorLoad]:
+def chosen_load(
+    session: Session, view: OffboardingOut, chosen: Mapping[int, int | None], zone: ZoneInfo
+) -> list[SuccessorLoad]:
     """The summary for the successors chosen in the form so far (only the case's own customers
     count; a customer left out of the form keeps its planned successor)."""
     rows = [row for row in view.reassignments if row.status != "cancelled"]

@@ -35,8 +35,7 @@ def _case_text(entry: AuditEntry, item_titles: Mapping[str, str]) -> str:
     detail = entry.detail or {}
     key = str(detail.get("key") or "")
     role = str(detail.get("role") or "")
-    params = {**detail, "item": gettext_(item_titles.get(key, key)),
-              "party": gettext_(PARTY_LABELS.get(role, role))}
+    params = {**detail, "item": gettext_(item_titles.get(key, key)), "party": gettext_(PARTY_LABELS.get(role, role))}
     if entry.action == "offboarding.completed" and detail.get("early_reason"):
         return translated(EARLY_COMPLETED, params)
     return translated(CASE_EVENTS[entry.action], params)
@@ -52,24 +51,37 @@ def _task_text(entry: AuditEntry, task: Task | None, names: Mapping[int, str]) -
     return f"{task_title(task)} · {text}" if task is not None else text
 
 
-def case_events(case: Offboarding, entries: list[tuple[AuditEntry, Task | None]], names: Mapping[int, str],
-                item_titles: Mapping[str, str], moved: int) -> list[TimelineEvent]:
+def case_events(
+    case: Offboarding,
+    entries: list[tuple[AuditEntry, Task | None]],
+    names: Mapping[int, str],
+    item_titles: Mapping[str, str],
+    moved: int,
+) -> list[TimelineEvent]:
     """The timeline, oldest first. Each decision is one line with its comment: an item done, a
     sign-off and the confirmation are the case's own events, so their tasks' completions are left
     out; the plan's execution (one audit entry per customer, kept on the customers) is one line
     after the plan's approval."""
     events = []
-    plan_line = TimelineEvent(at=case.plan_executed_at, text=gettext_(PLAN_EXECUTED, count=moved), actor="",
-                              comment="") if case.plan_executed_at is not None else None
+    plan_line = (
+        TimelineEvent(at=case.plan_executed_at, text=gettext_(PLAN_EXECUTED, count=moved), actor="", comment="")
+        if case.plan_executed_at is not None
+        else None
+    )
     for entry, task in entries:
         own = entry.entity == "offboarding"
         decided = task.kind if entry.action == "task.completed" and task is not None else None
         if (own and entry.action not in CASE_EVENTS) or decided in SAID_BY_THE_CASE:
             continue
         text = _case_text(entry, item_titles) if own else _task_text(entry, task, names)
-        events.append(TimelineEvent(at=entry.at, text=text,
-                                    actor=names.get(entry.actor_id, "") if entry.actor_id else "",
-                                    comment=_comment(entry, task)))
+        events.append(
+            TimelineEvent(
+                at=entry.at,
+                text=text,
+                actor=names.get(entry.actor_id, "") if entry.actor_id else "",
+                comment=_comment(entry, task),
+            )
+        )
         if plan_line is not None and decided == PLAN_KIND:
             events.append(plan_line)
             plan_line = None

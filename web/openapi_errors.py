@@ -47,11 +47,18 @@ def document_errors(app: FastAPI) -> None:
             return app.openapi_schema
         schema = generate()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, definition in ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}").get(
-                "$defs", {}).items():
+        for name, definition in (
+            ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}).items()
+        ):
             components.setdefault(name, definition)
-        components.setdefault("ErrorOut", {k: v for k, v in ErrorOut.model_json_schema(
-            ref_template="#/components/schemas/{model}").items() if k != "$defs"})
+        components.setdefault(
+            "ErrorOut",
+            {
+                k: v
+                for k, v in ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}").items()
+                if k != "$defs"
+            },
+        )
         body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for path, operations in schema.get("paths", {}).items():
             if not path.startswith("/api/"):

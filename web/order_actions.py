@@ -54,16 +54,19 @@ from web.auth import Principal, get_db, viewer_of
 from web.engine import action_deadline, after_giving_up, company_today, engine_handle, execute_update, refusal
 
 
-def _input_problems(request: Request, requested_date: date, lines: list[OrderLineIn],
-                    known_services: set[str]) -> list[dict[str, str]]:
+def _input_problems(
+    request: Request, requested_date: date, lines: list[OrderLineIn], known_services: set[str]
+) -> list[dict[str, str]]:
     problems = []
     if requested_date < company_today(request):
-        problems.append({"field": "requested_date", "code": "date_in_past",
-                         "message": N_("The requested date is in the past.")})
+        problems.append(
+            {"field": "requested_date", "code": "date_in_past", "message": N_("The requested date is in the past.")}
+        )
     for index, line in enumerate(lines):
         if line.service not in known_services:
-            problems.append({"field": f"lines.{index}.service", "code": "unknown_service",
-                             "message": N_("No such service.")})
+            problems.append(
+                {"field": f"lines.{index}.service", "code": "unknown_service", "message": N_("No such service.")}
+            )
     return problems
 
 
@@ -95,35 +98,63 @@ async def _submit_once(request: Request, principal: Principal, body: OrderIn) ->
     def reserve() -> tuple[Order, str, OrderStart]:
         with db.session() as session:
             customer = session.get(Customer, body.customer_id)
-            problems = [] if customer is not None and customer.deleted_at is None else [
-                {"field": "customer_id", "code": "unknown_customer", "message": N_("No such customer.")}]
+            problems = (
+                []
+                if customer is not None and customer.deleted_at is None
+                else [{"field": "customer_id", "code": "unknown_customer", "message": N_("No such customer.")}]
+            )
             known = set(order_repo.services_by_code(session, sorted({line.service for line in body.lines})))
             problems += _input_problems(request, body.requested_date, body.lines, known)
             if problems:
                 raise InvalidInput(details=problems)
             assert customer is not None
-            order = order_repo.reserve_draft(session, owner_id=principal.id, customer_id=customer.id,
-                                             requested_date=body.requested_date, note=body.note)
-            return order, customer.name, OrderStart(order_id=order.id, owner_id=principal.id,
-                                                    policies=policies.snapshot(session))
+            order = order_repo.reserve_draft(
+                session,
+                owner_id=principal.id,
+                customer_id=customer.id,
+                requested_date=body.requested_date,
+                note=body.note,
+            )
+            return (
+                order,
+                customer.name,
+                OrderStart(order_id=order.id, owner_id=principal.id, policies=policies.snapshot(session)),
+            )
 
     order, subject, start = await run_in_threadpool(reserve)
-    submission = Submission(order_id=order.id, revision=1, actor=Actor(id=principal.id), lines=body.lines,
-                            requested_date=body.requested_date, note=body.note, expires_at=action_deadline(request))
+    submission = Submission(
+        order_id=order.id,
+        revision=1,
+        actor=Actor(id=principal.id),
+        lines=body.lines,
+        requested_date=body.requested_date,
+        note=body.note,
+        expires_at=action_deadline(request),
+    )
     settings = request.app.state.settings
     workflow_id = f"order-{order.id}"
     update_id = f"{workflow_id}:submit:1:{uuid.uuid4().hex[:12]}"
     try:
         client = await engine_handle(request).client(timeout=settings.action_timeout)
         operation: WithStartWorkflowOperation[OrderStart, OrderState] = WithStartWorkflowOperation(
-            "OrderApproval", start, id=workflow_id, task_queue=settings.temporal.task_queue,
+            "OrderApproval",
+            start,
+            id=workflow_id,
+            task_queue=settings.temporal.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            search_attributes=search.process_attributes("order", subject, "submitted"))
+            search_attributes=search.process_attributes("order", subject, "submitted"),
+        )
         result: SubmissionResult = await asyncio.wait_for(
             client.execute_update_with_start_workflow(
-                "submit", submission, start_workflow_operation=operation, id=update_id,
-                result_type=SubmissionResult, rpc_timeout=timedelta(seconds=settings.action_timeout)),
-            timeout=settings.action_timeout)
+                "submit",
+                submission,
+                start_workflow_operation=operation,
+                id=update_id,
+                result_type=SubmissionResult,
+                rpc_timeout=timedelta(seconds=settings.action_timeout),
+            ),
+            timeout=settings.action_timeout,
+        )
     except WorkflowUpdateFailedError as exc:
         await _discard(request, order.id)
         raise refusal(exc, ORDER_REFUSALS) from exc
@@ -153,6 +184,7 @@ async def _discard(request: Request, order_id: int) -> None:
 
 async def _own_order(request: Request, principal: Principal, order_id: int) -> Order:
     """The caller's own order (404 when they may not see it, 403 when it is someone else's)."""
+
     def read() -> Order:
         with get_db(request).session() as session:
             return order_repo.visible(session, viewer_of(principal), order_id)
@@ -178,16 +210,28 @@ async def resubmit_order(request: Request, principal: Principal, order_id: int, 
     if problems:
         raise InvalidInput(details=problems)
     revision = order.revision + 1
-    submission = Submission(order_id=order.id, revision=revision, actor=Actor(id=principal.id), lines=body.lines,
-                            requested_date=requested_date,
-                            note=order.note if body.note is None else body.note, expires_at=action_deadline(request))
+    submission = Submission(
+        order_id=order.id,
+        revision=revision,
+        actor=Actor(id=principal.id),
+        lines=body.lines,
+        requested_date=requested_date,
+        note=order.note if body.note is None else body.note,
+        expires_at=action_deadline(request),
+    )
     # A double click sends the same revision twice and it applies once; a changed revision after a
     # refused one is a new update (Temporal would answer a repeated id with the earlier outcome).
     content = hashlib.sha256(submission.model_dump_json(include={"lines", "requested_date", "note"}).encode())
     result: SubmissionResult = await execute_update(
-        request, order.workflow_id, "submit", submission,
+        request,
+        order.workflow_id,
+        "submit",
+        submission,
         update_id=f"{order.workflow_id}:submit:{revision}:{content.hexdigest()[:16]}",
-        result_type=SubmissionResult, refusals=ORDER_REFUSALS, closed=OrderNotEditable())
+        result_type=SubmissionResult,
+        refusals=ORDER_REFUSALS,
+        closed=OrderNotEditable(),
+    )
     if not result.accepted:
         raise _submission_refused(result)
     return result.revision
@@ -195,12 +239,19 @@ async def resubmit_order(request: Request, principal: Principal, order_id: int, 
 
 async def cancel_order(request: Request, principal: Principal, order_id: int, reason: str = "") -> OrderState:
     order = await _own_order(request, principal, order_id)
-    if order.status not in (OrderStatus.pending_approval.value, OrderStatus.rejected.value) \
-            or order.workflow_id is None:
+    if (
+        order.status not in (OrderStatus.pending_approval.value, OrderStatus.rejected.value)
+        or order.workflow_id is None
+    ):
         raise OrderNotCancellable()
     state: OrderState = await execute_update(
-        request, order.workflow_id, "cancel",
+        request,
+        order.workflow_id,
+        "cancel",
         CancelRequest(actor=Actor(id=principal.id), reason=reason, expires_at=action_deadline(request)),
-        update_id=f"{order.workflow_id}:cancel", result_type=OrderState, refusals=ORDER_REFUSALS,
-        closed=OrderNotCancellable())
+        update_id=f"{order.workflow_id}:cancel",
+        result_type=OrderState,
+        refusals=ORDER_REFUSALS,
+        closed=OrderNotCancellable(),
+    )
     return state

@@ -26,9 +26,11 @@ from store.models import Service
 from web.i18n import gettext_
 from web.order_labels import problem_text
 
-FIELD_PROBLEMS = {"service": N_("Choose a service."),
-                  "quantity": N_("Enter a whole number from 1 to %(max)s."),
-                  "unit_price": N_("Enter the unit price.")}
+FIELD_PROBLEMS = {
+    "service": N_("Choose a service."),
+    "quantity": N_("Enter a whole number from 1 to %(max)s."),
+    "unit_price": N_("Enter the unit price."),
+}
 
 
 @dataclass
@@ -101,8 +103,11 @@ def _line_of(detail: dict[str, Any]) -> int | None:
 
 
 def _field_problem(name: str) -> str:
-    return gettext_(FIELD_PROBLEMS[name], max=f"{MAX_QUANTITY:,}") if name == "quantity" \
+    return (
+        gettext_(FIELD_PROBLEMS[name], max=f"{MAX_QUANTITY:,}")
+        if name == "quantity"
         else gettext_(FIELD_PROBLEMS[name])
+    )
 
 
 def _read_line(line: DraftLine, services: dict[str, Service], *, strict: bool) -> OrderLineIn | None:
@@ -112,8 +117,11 @@ def _read_line(line: DraftLine, services: dict[str, Service], *, strict: bool) -
     wrong: set[str] = set() if line.price_list is not None or not (strict or line.service) else {"service"}
     said: dict[str, str] = {}  # a price's problem in the words of every money field
     try:
-        parsed = OrderLineIn(service=line.service or "-", quantity=line.quantity.strip() or "0",  # type: ignore[arg-type]
-                             unit_price=as_typed(line.unit_price) or "0")  # type: ignore[arg-type]
+        parsed = OrderLineIn(
+            service=line.service or "-",
+            quantity=line.quantity.strip() or "0",  # type: ignore[arg-type]
+            unit_price=as_typed(line.unit_price) or "0",  # type: ignore[arg-type]
+        )
     except ValidationError as exc:
         parsed = None
         for error in exc.errors():
@@ -124,16 +132,18 @@ def _read_line(line: DraftLine, services: dict[str, Service], *, strict: bool) -
                     said[str(error["loc"][0])] = problem_text(money)
     if not strict:
         wrong = {name for name in wrong if getattr(line, name)}
-    line.problems = [said.get(name) or _field_problem(name) for name in ("service", "quantity", "unit_price")
-                     if name in wrong]
+    line.problems = [
+        said.get(name) or _field_problem(name) for name in ("service", "quantity", "unit_price") if name in wrong
+    ]
     if parsed is None or "service" in wrong or line.price_list is None:
         return None
     line.amount = (parsed.unit_price * parsed.quantity).quantize(Decimal("0.01"))
     return parsed
 
 
-def read_draft(form: FormData, services: dict[str, Service], *, add: bool = False,
-               remove: int | None = None) -> OrderDraft:
+def read_draft(
+    form: FormData, services: dict[str, Service], *, add: bool = False, remove: int | None = None
+) -> OrderDraft:
     """The editor as posted, with a blank line added or one removed, amounts worked out."""
     rows = list(zip(form.getlist("service"), form.getlist("quantity"), form.getlist("unit_price"), strict=False))
     lines = [DraftLine(str(s), str(q), str(p)) for s, q, p in rows[:MAX_LINES]]
@@ -141,19 +151,33 @@ def read_draft(form: FormData, services: dict[str, Service], *, add: bool = Fals
         del lines[remove]
     if add and len(lines) < MAX_LINES:
         lines.append(DraftLine())
-    draft = OrderDraft(lines=lines or [DraftLine()], customer_id=str(form.get("customer_id") or ""),
-                       requested_date=str(form.get("requested_date") or ""), note=str(form.get("note") or ""))
+    draft = OrderDraft(
+        lines=lines or [DraftLine()],
+        customer_id=str(form.get("customer_id") or ""),
+        requested_date=str(form.get("requested_date") or ""),
+        note=str(form.get("note") or ""),
+    )
     for line in draft.lines:
         _read_line(line, services, strict=False)
     return draft
 
 
-def draft_of(lines: list[dict[str, Any]], services: dict[str, Service], *, customer_id: str = "",
-             requested_date: str = "", note: str = "") -> OrderDraft:
+def draft_of(
+    lines: list[dict[str, Any]],
+    services: dict[str, Service],
+    *,
+    customer_id: str = "",
+    requested_date: str = "",
+    note: str = "",
+) -> OrderDraft:
     """An order's stored lines back in the editor (revise and resubmit), or a fresh one-line form."""
-    draft = OrderDraft(lines=[DraftLine(str(line["service"]), str(line["quantity"]), f"{line['unit_price']:.2f}")
-                              for line in lines] or [DraftLine()], customer_id=customer_id,
-                       requested_date=requested_date, note=note)
+    draft = OrderDraft(
+        lines=[DraftLine(str(line["service"]), str(line["quantity"]), f"{line['unit_price']:.2f}") for line in lines]
+        or [DraftLine()],
+        customer_id=customer_id,
+        requested_date=requested_date,
+        note=note,
+    )
     for line in draft.lines:
         _read_line(line, services, strict=False)
     return draft

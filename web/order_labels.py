@@ -16,16 +16,22 @@ from schemas.errors import N_
 from web.i18n import gettext_
 
 STEP_LABELS = {"manager": N_("Team manager"), "head": N_("Department head"), "finance": N_("Finance")}
-WARNING_LABELS = {"close_to_credit_limit": N_("Close to the credit limit (%(used)s used)"),
-                  "unusual_discount": N_("Unusual discount: %(services)s"),
-                  "new_customer": N_("New customer")}
+WARNING_LABELS = {
+    "close_to_credit_limit": N_("Close to the credit limit (%(used)s used)"),
+    "unusual_discount": N_("Unusual discount: %(services)s"),
+    "new_customer": N_("New customer"),
+}
 DECISION_LABELS = {"approve": N_("Approved"), "reject": N_("Rejected")}
 PAYMENT_KIND_LABELS = {"payment": N_("Payment"), "refund": N_("Refund")}
-ORDER_EVENTS = {"order.submitted": N_("Submitted for approval (revision %(revision)s)"),
-                "order.approved": N_("Order approved"), "order.rejected": N_("Order rejected"),
-                "order.expired": N_("Expired without a decision"), "order.cancelled": N_("Order cancelled"),
-                "payment.payment": N_("Payment recorded: %(amount)s"),
-                "payment.refund": N_("Refund recorded: %(amount)s")}
+ORDER_EVENTS = {
+    "order.submitted": N_("Submitted for approval (revision %(revision)s)"),
+    "order.approved": N_("Order approved"),
+    "order.rejected": N_("Order rejected"),
+    "order.expired": N_("Expired without a decision"),
+    "order.cancelled": N_("Order cancelled"),
+    "payment.payment": N_("Payment recorded: %(amount)s"),
+    "payment.refund": N_("Refund recorded: %(amount)s"),
+}
 # Problems whose source writes plain English (the human-step validator), by their stable code.
 PROBLEM_MESSAGES = {"comment_required": N_("Write why you reject: a comment is required.")}
 

@@ -56,6 +56,12 @@ def _comment(entry: AuditEntry) -> str:
 
 
 def timeline(entries: list[tuple[AuditEntry, Task | None]], names: Mapping[int, str]) -> list[TimelineEvent]:
-    return [TimelineEvent(at=entry.at, text=event_text(entry, task, names),
-                          actor=names.get(entry.actor_id, "") if entry.actor_id else "", comment=_comment(entry))
-            for entry, task in entries]
+    return [
+        TimelineEvent(
+            at=entry.at,
+            text=event_text(entry, task, names),
+            actor=names.get(entry.actor_id, "") if entry.actor_id else "",
+            comment=_comment(entry),
+        )
+        for entry, task in entries
+    ]

@@ -24,16 +24,20 @@ from web.order_form import record_id
 from web.order_labels import problem_text
 from web.templating import format_money
 
-FIELD_PROBLEMS = {"order_id": N_("Enter the order number."),
-                  "kind": N_("Choose payment or refund."),
-                  "amount": N_("Enter the amount."),
-                  "paid_at": N_("Enter when the money was paid."),
-                  "note": N_("The note is too long.")}
+FIELD_PROBLEMS = {
+    "order_id": N_("Enter the order number."),
+    "kind": N_("Choose payment or refund."),
+    "amount": N_("Enter the amount."),
+    "paid_at": N_("Enter when the money was paid."),
+    "note": N_("The note is too long."),
+}
 INVALID = N_("Some fields are not valid.")
 EARLIEST_YEAR = 1970
-RECORDED = {"payment": N_("Payment of %(amount)s recorded on order #%(order)s."),
-            "advance": N_("Advance payment of %(amount)s recorded on order #%(order)s."),
-            "refund": N_("Refund of %(amount)s recorded on order #%(order)s.")}
+RECORDED = {
+    "payment": N_("Payment of %(amount)s recorded on order #%(order)s."),
+    "advance": N_("Advance payment of %(amount)s recorded on order #%(order)s."),
+    "refund": N_("Refund of %(amount)s recorded on order #%(order)s."),
+}
 STILL_OWED = N_("%(recorded)s The order still owes %(owed)s.")
 
 
@@ -65,9 +69,14 @@ def _paid_at(value: str, timezone: str) -> datetime | None:
 
 def payment_in(form: PaymentForm, timezone: str) -> PaymentIn:
     """The form as the API body; each field that does not read well is named."""
-    values: dict[str, Any] = {"order_id": record_id(form.order_id), "kind": form.kind,
-                              "amount": as_typed(form.amount), "paid_at": _paid_at(form.paid_at, timezone),
-                              "note": form.note.strip(), "advance": bool(form.advance)}
+    values: dict[str, Any] = {
+        "order_id": record_id(form.order_id),
+        "kind": form.kind,
+        "amount": as_typed(form.amount),
+        "paid_at": _paid_at(form.paid_at, timezone),
+        "note": form.note.strip(),
+        "advance": bool(form.advance),
+    }
     try:
         return PaymentIn.model_validate(values)
     except ValidationError as exc:
@@ -75,8 +84,9 @@ def payment_in(form: PaymentForm, timezone: str) -> PaymentIn:
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else ""
             money = money_problem(error) if form.amount.strip() else None
-            problems.setdefault(name, {"field": name, "code": "invalid",
-                                       "message": FIELD_PROBLEMS.get(name, INVALID), **(money or {})})
+            problems.setdefault(
+                name, {"field": name, "code": "invalid", "message": FIELD_PROBLEMS.get(name, INVALID), **(money or {})}
+            )
         raise PaymentInvalid(details=list(problems.values())) from exc
 
 
@@ -92,13 +102,17 @@ def by_field(details: list[dict[str, Any]]) -> dict[str, list[str]]:
 def money_section(user: Principal, order: dict[str, Any], payments: list[Payment]) -> dict[str, Any]:
     """What an order page's money section needs: its payments and, for finance on an approved
     order, an empty form to record one."""
-    return {"payments": payments, "payment_form": PaymentForm(order_id=str(order["id"])),
-            "may_record_payment": user.has(Role.finance) and order["status"] == OrderStatus.approved.value}
+    return {
+        "payments": payments,
+        "payment_form": PaymentForm(order_id=str(order["id"])),
+        "may_record_payment": user.has(Role.finance) and order["status"] == OrderStatus.approved.value,
+    }
 
 
 def recorded_text(payment: Payment, owed: Any = None) -> str:
     """E.g. "Payment of ¥5,000.00 recorded on order #12. The order still owes ¥7,000.00."."""
     kind = "advance" if payment.advance else payment.kind
-    text = gettext_(RECORDED.get(kind, RECORDED["payment"]), amount=format_money(payment.amount),
-                    order=payment.order_id)
+    text = gettext_(
+        RECORDED.get(kind, RECORDED["payment"]), amount=format_money(payment.amount), order=payment.order_id
+    )
     return gettext_(STILL_OWED, recorded=text, owed=format_money(owed)) if owed is not None else text

@@ -37,12 +37,14 @@ LOCAL_ACTIVITY_MARKER = "core_local_activity"
 OPEN_TASK_PREFIX = "open task: "
 # Stages a process enters by itself when the previous step is done: nobody "changed" them, even
 # when the step that finished was someone's action.
-PROCESS_STAGES = frozenset({"handover", "review", "final", "computing", "employee_review", "manager_review",
-                            "finance_review"})
+PROCESS_STAGES = frozenset(
+    {"handover", "review", "final", "computing", "employee_review", "manager_review", "finance_review"}
+)
 FINAL_TASK_SUFFIX = "-final"  # the offboarding's last step, which the ``complete`` update decides
 RUNNING = "running"  # the status a process starts with before it names a stage of its own
 CASE_PREFIX = re.compile(r"^c\d+-")  # an offboarding step carries its case: ``c1-key_contacts``
 ITEM_ROUND = re.compile(r"-r\d+$")  # and a checklist item's later rounds: ``c1-key_contacts-r2``
+
 
 @dataclass
 class ProcessEvent:
@@ -103,8 +105,9 @@ class Translator:
 
     # ------------------------------------------------------------------ helpers
     def emit(self, event: TemporalEvent, kind: HistoryKind, **fields: Any) -> ProcessEvent:
-        item = ProcessEvent(event_id=event.event_id, at=event.event_time.ToDatetime().replace(tzinfo=UTC),
-                            kind=kind, **fields)
+        item = ProcessEvent(
+            event_id=event.event_id, at=event.event_time.ToDatetime().replace(tzinfo=UTC), kind=kind, **fields
+        )
         self.out.append(item)
         if self.running and kind in (HistoryKind.task_completed, HistoryKind.status_changed):
             self.updates[self.running[-1]].events.append(item)
@@ -133,16 +136,25 @@ class Translator:
         attributes = event.workflow_execution_started_event_attributes
         start = as_dict(first(attributes.input))
         alert = as_dict(start.get("alert"))  # a follow-up carries the alert it is about
-        for source, key, param in ((start, "order_id", "order"), (start, "employee_name", "person"),
-                                   (start, "period", "period"), (alert, "alert_id", "alert"),
-                                   (alert, "subject", "subject")):
+        for source, key, param in (
+            (start, "order_id", "order"),
+            (start, "employee_name", "person"),
+            (start, "period", "period"),
+            (alert, "alert_id", "alert"),
+            (alert, "subject", "subject"),
+        ):
             if source.get(key) is not None:
                 self.params[param] = str(source[key])
         status = attributes.search_attributes.indexed_fields.get(STATUS_ATTRIBUTE)
         self.status = decode(status) if status is not None else None
         actor = start.get("started_by", start.get("owner_id"))
-        self.emit(event, HistoryKind.started, actor_id=actor if isinstance(actor, int) else None,
-                  process=attributes.workflow_type.name, data=dict(self.params))
+        self.emit(
+            event,
+            HistoryKind.started,
+            actor_id=actor if isinstance(actor, int) else None,
+            process=attributes.workflow_type.name,
+            data=dict(self.params),
+        )
 
     def on_activity_scheduled(self, event: TemporalEvent) -> None:
         attributes = event.activity_task_scheduled_event_attributes
@@ -155,8 +167,11 @@ class Translator:
         if activity == "tasks.open":
             request = as_dict(argument)
             spec = as_dict(request.get("spec"))
-            title = (str(spec["title"]), {**self.params, **as_dict(spec.get("title_params"))}) \
-                if spec.get("title") else None
+            title = (
+                (str(spec["title"]), {**self.params, **as_dict(spec.get("title_params"))})
+                if spec.get("title")
+                else None
+            )
             self.task_opened(event, as_dict(result), title, spec.get("candidate_role"))
         elif activity == "tasks.close":
             self.task_closed(event, as_dict(argument))
@@ -178,20 +193,31 @@ class Translator:
             return
         opened = as_dict(first(details["result"]))
         summary = summary_of(event)
-        title = self.title_of(summary[len(OPEN_TASK_PREFIX):], str(opened.get("task_id", ""))) \
-            if summary.startswith(OPEN_TASK_PREFIX) else None
+        title = (
+            self.title_of(summary[len(OPEN_TASK_PREFIX) :], str(opened.get("task_id", "")))
+            if summary.startswith(OPEN_TASK_PREFIX)
+            else None
+        )
         self.task_opened(event, opened, title, None)
 
-    def task_opened(self, event: TemporalEvent, opened: dict[str, Any], title: tuple[str, dict[str, str]] | None,
-                    role: Any) -> None:
+    def task_opened(
+        self, event: TemporalEvent, opened: dict[str, Any], title: tuple[str, dict[str, str]] | None, role: Any
+    ) -> None:
         task_id = opened.get("task_id")
         if not isinstance(task_id, str):
             return
         holder = opened.get("assignee_id")
         self.tasks[task_id] = _Task(title=title, holder_id=holder)
-        self.emit(event, HistoryKind.task_created, task_id=task_id, title=title, assignee_id=holder,
-                  candidate_role=role if isinstance(role, str) else None, due_at=parse_time(opened.get("due_at")),
-                  data={"delegated_from_id": opened["delegated_from_id"]} if opened.get("delegated_from_id") else {})
+        self.emit(
+            event,
+            HistoryKind.task_created,
+            task_id=task_id,
+            title=title,
+            assignee_id=holder,
+            candidate_role=role if isinstance(role, str) else None,
+            due_at=parse_time(opened.get("due_at")),
+            data={"delegated_from_id": opened["delegated_from_id"]} if opened.get("delegated_from_id") else {},
+        )
 
     def task_closed(self, event: TemporalEvent, request: dict[str, Any]) -> None:
         """Histories from before decisions were recorded inside the update close the row with a
@@ -201,18 +227,29 @@ class Translator:
         if not decision or not isinstance(task_id, str) or task_id in self.decided:
             return
         self.decided.add(task_id)
-        self.emit(event, HistoryKind.task_completed, actor_id=decision.get("actor_id"), task_id=task_id,
-                  title=self._task_title(task_id), decision=decision.get("action"), comment=decision.get("comment"),
-                  attachment_ids=list(decision.get("attachment_ids") or []), data=as_dict(decision.get("data")),
-                  returned=self._item_titles(as_dict(decision.get("data")).get("items")))
+        self.emit(
+            event,
+            HistoryKind.task_completed,
+            actor_id=decision.get("actor_id"),
+            task_id=task_id,
+            title=self._task_title(task_id),
+            decision=decision.get("action"),
+            comment=decision.get("comment"),
+            attachment_ids=list(decision.get("attachment_ids") or []),
+            data=as_dict(decision.get("data")),
+            returned=self._item_titles(as_dict(decision.get("data")).get("items")),
+        )
 
     def deadline(self, event: TemporalEvent, activity: str, notice: dict[str, Any], outcome: dict[str, Any]) -> None:
         task_id = notice.get("task_id")
         if not isinstance(task_id, str):
             return
         task = self.tasks.get(task_id)
-        common: dict[str, Any] = {"task_id": task_id, "title": task.title if task else None,
-                                  "assignee_id": task.holder_id if task else None}
+        common: dict[str, Any] = {
+            "task_id": task_id,
+            "title": task.title if task else None,
+            "assignee_id": task.holder_id if task else None,
+        }
         if activity == "tasks.remind":
             self.emit(event, HistoryKind.reminder_sent, **common)
         elif activity == "tasks.overdue_notice":
@@ -237,26 +274,45 @@ class Translator:
             if task is not None:
                 task.holder_id = None if argument.get("release") else actor
         elif update.name == "dispute":
-            self.emit(event, HistoryKind.status_changed, actor_id=actor, status="disputed",
-                      comment=argument.get("comment"),
-                      data={key: argument[key] for key in ("payment_id", "kind", "team_id") if key in argument})
+            self.emit(
+                event,
+                HistoryKind.status_changed,
+                actor_id=actor,
+                status="disputed",
+                comment=argument.get("comment"),
+                data={key: argument[key] for key in ("payment_id", "kind", "team_id") if key in argument},
+            )
         elif update.name == "resolve_dispute":
-            self.emit(event, HistoryKind.status_changed, actor_id=actor, status=f"dispute_{argument.get('decision')}",
-                      comment=argument.get("reason"),
-                      data={key: argument[key] for key in ("dispute_id", "amount", "team_id") if key in argument})
+            self.emit(
+                event,
+                HistoryKind.status_changed,
+                actor_id=actor,
+                status=f"dispute_{argument.get('decision')}",
+                comment=argument.get("reason"),
+                data={key: argument[key] for key in ("dispute_id", "amount", "team_id") if key in argument},
+            )
         elif update.name == "recompute":
             self.status = "computing"
             self.emit(event, HistoryKind.status_changed, actor_id=actor, status="computing")
 
-    def decision(self, event: TemporalEvent, actor: int | None, argument: dict[str, Any], task_id: str | None,
-                 action: Any) -> None:
+    def decision(
+        self, event: TemporalEvent, actor: int | None, argument: dict[str, Any], task_id: str | None, action: Any
+    ) -> None:
         if task_id:
             self.decided.add(task_id)
         data = as_dict(argument.get("data"))
-        self.emit(event, HistoryKind.task_completed, actor_id=actor, task_id=task_id,
-                  title=self._task_title(task_id), decision=action if isinstance(action, str) else None,
-                  comment=argument.get("comment"), attachment_ids=list(argument.get("attachment_ids") or []),
-                  data=data, returned=self._item_titles(data.get("items")))
+        self.emit(
+            event,
+            HistoryKind.task_completed,
+            actor_id=actor,
+            task_id=task_id,
+            title=self._task_title(task_id),
+            decision=action if isinstance(action, str) else None,
+            comment=argument.get("comment"),
+            attachment_ids=list(argument.get("attachment_ids") or []),
+            data=data,
+            returned=self._item_titles(data.get("items")),
+        )
 
     def _item_titles(self, keys: Any) -> list[tuple[str, dict[str, str]] | str]:
         """The checklist items a sign-off sends back, by their task titles (the key when unknown)."""
@@ -299,8 +355,13 @@ class Translator:
         if update is not None and by_person and update.name != "complete_task":
             # what the person wrote: a cancellation's reason, a submission's note for the approvers
             comment = update.argument.get("reason") or update.argument.get("comment") or update.argument.get("note")
-        self.emit(event, HistoryKind.status_changed, actor_id=update.actor_id if update and by_person else None,
-                  status=status, comment=comment)
+        self.emit(
+            event,
+            HistoryKind.status_changed,
+            actor_id=update.actor_id if update and by_person else None,
+            status=status,
+            comment=comment,
+        )
 
     def on_closed(self, event: TemporalEvent) -> None:
         outcome = {

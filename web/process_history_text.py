@@ -26,12 +26,14 @@ from web.order_labels import translated
 from web.process_history import ProcessEvent
 from web.templating import ORDER_STATUS_LABELS, ROLE_LABELS
 
-STARTED = {"OrderApproval": N_("Order #%(order)s submitted for approval"),
-           "Offboarding": N_("Offboarding of %(person)s started"),
-           "CommissionSettlement": N_("Commission settlement for %(period)s started"),
-           "CommissionMonthly": N_("Monthly commission run started"),
-           "AlertFollowUp": N_("Follow-up of alert #%(alert)s started: %(subject)s"),
-           "RiskScan": N_("Risk scan started")}
+STARTED = {
+    "OrderApproval": N_("Order #%(order)s submitted for approval"),
+    "Offboarding": N_("Offboarding of %(person)s started"),
+    "CommissionSettlement": N_("Commission settlement for %(period)s started"),
+    "CommissionMonthly": N_("Monthly commission run started"),
+    "AlertFollowUp": N_("Follow-up of alert #%(alert)s started: %(subject)s"),
+    "RiskScan": N_("Risk scan started"),
+}
 PROCESS_STARTED = N_("Process started")
 TASK_FOR_PERSON = N_("Task “%(title)s” for %(holder)s, due %(due)s")
 TASK_FOR_ROLE = N_("Task “%(title)s” for any %(role)s, due %(due)s")
@@ -54,12 +56,22 @@ FINISHED_PLAIN = N_("Process finished")
 A_TASK = N_("a task")
 SOMEONE = N_("someone")
 
-DECISION_LABELS = {"approve": N_("Approved"), "reject": N_("Rejected"), "done": N_("Done"),
-                   "complete": N_("Departure confirmed"), "acknowledge": N_("Acknowledged"),
-                   "resolve": N_("Resolved")}
+DECISION_LABELS = {
+    "approve": N_("Approved"),
+    "reject": N_("Rejected"),
+    "done": N_("Done"),
+    "complete": N_("Departure confirmed"),
+    "acknowledge": N_("Acknowledged"),
+    "resolve": N_("Resolved"),
+}
 END_LABELS = {"failed": N_("Failed"), "terminated": N_("Stopped in the engine"), "timed_out": N_("Timed out")}
-STATUS_LABELS: dict[str, str] = {**ORDER_STATUS_LABELS, **CASE_STATUS_LABELS, **SETTLEMENT_STATUS_LABELS,
-                                 **ALERT_STATUS_LABELS, **END_LABELS}
+STATUS_LABELS: dict[str, str] = {
+    **ORDER_STATUS_LABELS,
+    **CASE_STATUS_LABELS,
+    **SETTLEMENT_STATUS_LABELS,
+    **ALERT_STATUS_LABELS,
+    **END_LABELS,
+}
 
 
 @dataclass(frozen=True)
@@ -143,8 +155,11 @@ class Wording:
 
     def decided(self, event: ProcessEvent) -> str:
         decision, title = _label(DECISION_LABELS, event.decision), self.title(event)
-        text = gettext_(DECIDED_WITH_COMMENT, decision=decision, title=title, comment=event.comment) \
-            if event.comment else gettext_(DECIDED, decision=decision, title=title)
+        text = (
+            gettext_(DECIDED_WITH_COMMENT, decision=decision, title=title, comment=event.comment)
+            if event.comment
+            else gettext_(DECIDED, decision=decision, title=title)
+        )
         if event.decision == "reject" and event.returned:
             items = [item if isinstance(item, str) else translated(item[0], item[1]) for item in event.returned]
             text += "; " + gettext_(RETURNED_ITEMS, items="、".join(items))
@@ -155,11 +170,16 @@ class Wording:
     def status_changed(self, event: ProcessEvent) -> str:
         status, data, comment = event.status or "", event.data, event.comment or ""
         if status == "disputed":
-            return gettext_(DISPUTED, payment=data.get("payment_id", ""), kind=_label(KIND_LABELS, data.get("kind")),
-                            comment=comment)
+            return gettext_(
+                DISPUTED,
+                payment=data.get("payment_id", ""),
+                kind=_label(KIND_LABELS, data.get("kind")),
+                comment=comment,
+            )
         if status == "dispute_adjusted":
-            return gettext_(DISPUTE_ADJUSTED, dispute=data.get("dispute_id", ""), amount=data.get("amount", ""),
-                            comment=comment)
+            return gettext_(
+                DISPUTE_ADJUSTED, dispute=data.get("dispute_id", ""), amount=data.get("amount", ""), comment=comment
+            )
         if status == "dispute_rejected":
             return gettext_(DISPUTE_REJECTED, dispute=data.get("dispute_id", ""), comment=comment)
         if status == "computing" and event.actor_id is not None:
@@ -171,9 +191,20 @@ class Wording:
 def history_event(event: ProcessEvent, wording: Wording) -> HistoryEvent:
     """The API's view of one event, its summary in the current reader's language."""
     return HistoryEvent(
-        event_id=event.event_id, at=event.at, kind=event.kind, actor_id=event.actor_id,
+        event_id=event.event_id,
+        at=event.at,
+        kind=event.kind,
+        actor_id=event.actor_id,
         actor_name=wording.name(event.actor_id) if event.actor_id is not None else None,
-        summary=wording.summary(event), task_id=event.task_id, assignee_id=event.assignee_id,
+        summary=wording.summary(event),
+        task_id=event.task_id,
+        assignee_id=event.assignee_id,
         candidate_role=wording.role(event) if event.kind == HistoryKind.task_created else None,
-        due_at=event.due_at, decision=event.decision, comment=event.comment,
-        attachment_ids=list(event.attachment_ids), data=dict(event.data), to_id=event.to_id, status=event.status)
+        due_at=event.due_at,
+        decision=event.decision,
+        comment=event.comment,
+        attachment_ids=list(event.attachment_ids),
+        data=dict(event.data),
+        to_id=event.to_id,
+        status=event.status,
+    )

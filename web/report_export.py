@@ -31,45 +31,89 @@ class Section:
 
 def sections(report: CustomerDistribution) -> list[Section]:
     money, share = gettext_("Revenue (CNY)"), gettext_("Share of revenue (%)")
-    found = [Section(gettext_("Summary"), [gettext_("Quarter"), gettext_("From"), gettext_("End date"),
-                                            gettext_("Customers"), gettext_("Customers who ordered"), money],
-                     [[report.quarter, report.starts_on, report.ends_on, report.customers, report.ordered,
-                       report.revenue]])]
+    found = [
+        Section(
+            gettext_("Summary"),
+            [
+                gettext_("Quarter"),
+                gettext_("From"),
+                gettext_("End date"),
+                gettext_("Customers"),
+                gettext_("Customers who ordered"),
+                money,
+            ],
+            [[report.quarter, report.starts_on, report.ends_on, report.customers, report.ordered, report.revenue]],
+        )
+    ]
     for dimension in Dimension:
-        found.append(Section(gettext_(SECTION_TITLES[dimension]),
-                             [dimension_label(dimension), gettext_("Customers"), gettext_("Customers who ordered"),
-                              money, share],
-                             [[row_label(dimension, row), row.customers, row.ordered, row.revenue, row.share_pct]
-                              for row in report.distribution(dimension).rows]))
+        found.append(
+            Section(
+                gettext_(SECTION_TITLES[dimension]),
+                [dimension_label(dimension), gettext_("Customers"), gettext_("Customers who ordered"), money, share],
+                [
+                    [row_label(dimension, row), row.customers, row.ordered, row.revenue, row.share_pct]
+                    for row in report.distribution(dimension).rows
+                ],
+            )
+        )
     concentration = report.concentration
-    found.append(Section(gettext_("Revenue concentration"), [gettext_("Salesperson"), money, share],
-                         [[person.name, person.revenue, person.share_pct] for person in concentration.salespeople]))
+    found.append(
+        Section(
+            gettext_("Revenue concentration"),
+            [gettext_("Salesperson"), money, share],
+            [[person.name, person.revenue, person.share_pct] for person in concentration.salespeople],
+        )
+    )
     top: list[list[Cell]] = [[c.name, c.revenue, c.share_pct] for c in concentration.top_customers]
-    top += [[gettext_("Top 10 customers' share"), None, concentration.top10_share_pct],
-            [gettext_("Largest customer's share"), None, concentration.largest_customer_share_pct]]
+    top += [
+        [gettext_("Top 10 customers' share"), None, concentration.top10_share_pct],
+        [gettext_("Largest customer's share"), None, concentration.largest_customer_share_pct],
+    ]
     found.append(Section(gettext_("Top 10 customers"), [gettext_("Customer"), money, share], top))
     trailing = concentration.trailing
-    window = gettext_("%(from)s to %(to)s", **{
-        "from": company_day(trailing.since, report.timezone).isoformat(),
-        "to": company_day(trailing.until, report.timezone, exclusive_end=True).isoformat()})
+    window = gettext_(
+        "%(from)s to %(to)s",
+        **{
+            "from": company_day(trailing.since, report.timezone).isoformat(),
+            "to": company_day(trailing.until, report.timezone, exclusive_end=True).isoformat(),
+        },
+    )
     people: list[list[Cell]] = [
         [p.name, p.revenue, p.share_pct, gettext_("Yes") if p.above_threshold else gettext_("No")]
-        for p in trailing.salespeople]
+        for p in trailing.salespeople
+    ]
     people.append([gettext_("Period"), window])
-    found.append(Section(
-        gettext_("Share of company revenue, last %(months)s months", months=trailing.months),
-        [gettext_("Salesperson"), money, gettext_("Share of company revenue (%)"),
-         gettext_("Above the %(share)s%% threshold", share=trailing.threshold_pct)], people))
+    found.append(
+        Section(
+            gettext_("Share of company revenue, last %(months)s months", months=trailing.months),
+            [
+                gettext_("Salesperson"),
+                money,
+                gettext_("Share of company revenue (%)"),
+                gettext_("Above the %(share)s%% threshold", share=trailing.threshold_pct),
+            ],
+            people,
+        )
+    )
     silent = report.no_follow_up
     rows: list[list[Cell]] = [
-        [c.name, c.owner_name, c.team_name or "",
-         company_day(c.last_contact_at, report.timezone) if c.last_contact_at else gettext_("Never contacted")]
-        for c in silent.customers]
+        [
+            c.name,
+            c.owner_name,
+            c.team_name or "",
+            company_day(c.last_contact_at, report.timezone) if c.last_contact_at else gettext_("Never contacted"),
+        ]
+        for c in silent.customers
+    ]
     if silent.count > len(silent.customers):
         rows.append([gettext_("%(shown)s of %(count)s listed", shown=len(silent.customers), count=silent.count)])
-    found.append(Section(gettext_("Customers without follow-up"),
-                         [gettext_("Customer"), gettext_("Salesperson"), gettext_("Team"), gettext_("Last contact")],
-                         rows))
+    found.append(
+        Section(
+            gettext_("Customers without follow-up"),
+            [gettext_("Customer"), gettext_("Salesperson"), gettext_("Team"), gettext_("Last contact")],
+            rows,
+        )
+    )
     return found
 
 

@@ -25,12 +25,20 @@ from web.i18n import gettext_
 from web.templating import SIZE_LABELS, format_money
 
 # What the page calls each dimension's section and chart.
-SECTION_TITLES = {Dimension.team: N_("By team"), Dimension.owner: N_("By salesperson"),
-                  Dimension.region: N_("By region"), Dimension.industry: N_("By industry"),
-                  Dimension.size: N_("By size")}
-CHART_TITLES = {Dimension.team: N_("Revenue by team"), Dimension.owner: N_("Revenue by salesperson"),
-                Dimension.region: N_("Revenue by region"), Dimension.industry: N_("Revenue by industry"),
-                Dimension.size: N_("Revenue by size")}
+SECTION_TITLES = {
+    Dimension.team: N_("By team"),
+    Dimension.owner: N_("By salesperson"),
+    Dimension.region: N_("By region"),
+    Dimension.industry: N_("By industry"),
+    Dimension.size: N_("By size"),
+}
+CHART_TITLES = {
+    Dimension.team: N_("Revenue by team"),
+    Dimension.owner: N_("Revenue by salesperson"),
+    Dimension.region: N_("Revenue by region"),
+    Dimension.industry: N_("Revenue by industry"),
+    Dimension.size: N_("Revenue by size"),
+}
 PICKER_QUARTERS = 8  # the current quarter and the seven before it
 
 
@@ -68,20 +76,31 @@ def money_and_share(revenue: Decimal, share: Decimal) -> str:
 def charts(report: CustomerDistribution) -> dict[str, BarChart]:
     """One revenue chart per dimension, then the concentration: the quarter's share per
     salesperson, the top customers, and the trailing share against the risk rule's threshold."""
-    found = {dimension.value: bar_chart([Datum(row_label(dimension, row), row.revenue,
-                                               money_and_share(row.revenue, row.share_pct))
-                                         for row in report.distribution(dimension).rows])
-             for dimension in Dimension}
+    found = {
+        dimension.value: bar_chart(
+            [
+                Datum(row_label(dimension, row), row.revenue, money_and_share(row.revenue, row.share_pct))
+                for row in report.distribution(dimension).rows
+            ]
+        )
+        for dimension in Dimension
+    }
     concentration = report.concentration
-    found["salespeople"] = bar_chart([Datum(person.name, person.share_pct, percent(person.share_pct))
-                                      for person in concentration.salespeople])
-    found["top_customers"] = bar_chart([Datum(customer.name, customer.share_pct, percent(customer.share_pct))
-                                        for customer in concentration.top_customers])
+    found["salespeople"] = bar_chart(
+        [Datum(person.name, person.share_pct, percent(person.share_pct)) for person in concentration.salespeople]
+    )
+    found["top_customers"] = bar_chart(
+        [
+            Datum(customer.name, customer.share_pct, percent(customer.share_pct))
+            for customer in concentration.top_customers
+        ]
+    )
     trailing = concentration.trailing
     threshold = gettext_("Threshold %(share)s", share=percent(trailing.threshold_pct))
-    found["trailing"] = bar_chart([Datum(person.name, person.share_pct, percent(person.share_pct))
-                                   for person in trailing.salespeople],
-                                  reference=Reference(trailing.threshold_pct, threshold))
+    found["trailing"] = bar_chart(
+        [Datum(person.name, person.share_pct, percent(person.share_pct)) for person in trailing.salespeople],
+        reference=Reference(trailing.threshold_pct, threshold),
+    )
     return found
 
 

@@ -11,12 +11,14 @@ from store.repo.interaction_scope import SearchScope
 from web.engine import company_days
 
 
-def search_scope(request: Request, customer_id: int | None, author_id: int | None, since: date | None,
-                 until: date | None) -> SearchScope:
+def search_scope(
+    request: Request, customer_id: int | None, author_id: int | None, since: date | None, until: date | None
+) -> SearchScope:
     """The narrowing a reader asked for, company dates as instants; a span that ends before it starts
     is refused rather than answered with nothing."""
     if since and until and until < since:
-        raise InvalidInput(details=[{"field": "until", "code": "before_since",
-                                     "message": N_("The end is before the start.")}])
+        raise InvalidInput(
+            details=[{"field": "until", "code": "before_since", "message": N_("The end is before the start.")}]
+        )
     start, end = company_days(request, since, until)
     return SearchScope(customer_id=customer_id, author_id=author_id, since=start, until=end)

@@ -26,8 +26,9 @@ from web.order_labels import DECISION_LABELS, PAYMENT_KIND_LABELS, step_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-_environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(),
-                           extensions=["jinja2.ext.i18n"])
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
+)
 templates = Jinja2Templates(env=_environment)
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda message: i18n.gettext_(message),
@@ -66,15 +67,30 @@ def due_soon(task: Any, within: timedelta = timedelta(hours=24)) -> bool:
     return due is not None and due - utcnow() <= within
 
 
-ROLE_LABELS = {"sales": N_("salesperson"), "sales_manager": N_("sales manager"),
-               "department_head": N_("department head"), "hr": N_("HR"), "finance": N_("finance"),
-               "admin": N_("administrator")}
+ROLE_LABELS = {
+    "sales": N_("salesperson"),
+    "sales_manager": N_("sales manager"),
+    "department_head": N_("department head"),
+    "hr": N_("HR"),
+    "finance": N_("finance"),
+    "admin": N_("administrator"),
+}
 
 
-CHANNEL_LABELS = {"phone": N_("Phone"), "wechat": N_("WeChat"), "email": N_("E-mail"), "visit": N_("Visit"),
-                  "other": N_("Other")}
-ORDER_STATUS_LABELS = {"pending_approval": N_("Awaiting approval"), "approved": N_("Approved"),
-                       "rejected": N_("Rejected"), "expired": N_("Expired"), "cancelled": N_("Cancelled")}
+CHANNEL_LABELS = {
+    "phone": N_("Phone"),
+    "wechat": N_("WeChat"),
+    "email": N_("E-mail"),
+    "visit": N_("Visit"),
+    "other": N_("Other"),
+}
+ORDER_STATUS_LABELS = {
+    "pending_approval": N_("Awaiting approval"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "expired": N_("Expired"),
+    "cancelled": N_("Cancelled"),
+}
 SIZE_LABELS = {"small": N_("Small"), "medium": N_("Medium"), "large": N_("Large")}
 STATUS_LABELS = {"active": N_("Active"), "offboarding": N_("In offboarding"), "departed": N_("Departed")}
 
@@ -97,8 +113,7 @@ templates.env.filters["alert_rule_label"] = lambda rule: RULE_LABELS.get(rule, r
 templates.env.filters["severity_label"] = lambda severity: SEVERITY_LABELS.get(severity, severity)
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     principal = session_principal(request)
     settings = request.app.state.settings
     base: dict[str, Any] = {

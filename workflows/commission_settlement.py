@@ -63,8 +63,12 @@ with workflow.unsafe.imports_passed_through():
 
 COMPUTE_TIMEOUT = timedelta(hours=1)
 COMPUTE_HEARTBEAT = timedelta(minutes=2)
-COMPUTE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=5),
-                            maximum_attempts=5, non_retryable_error_types=["NoCommissionPlan"])
+COMPUTE_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=5),
+    maximum_interval=timedelta(minutes=5),
+    maximum_attempts=5,
+    non_retryable_error_types=["NoCommissionPlan"],
+)
 TEAM_TITLE = N_("Review %(team)s's commission for %(period)s")
 FINANCE_TITLE = N_("Approve the commission settlement for %(period)s")
 NO_TEAM = "none"
@@ -114,24 +118,34 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         await self._set_status(SettlementStatus.computing)
         self._run += 1
         result: ComputeResult = await workflow.execute_activity(
-            "commission.compute", ComputeRequest(settlement_id=self._start.settlement_id, run=self._run),
-            result_type=ComputeResult, start_to_close_timeout=COMPUTE_TIMEOUT, heartbeat_timeout=COMPUTE_HEARTBEAT,
-            retry_policy=COMPUTE_RETRY, summary=f"compute every statement of {self._start.period}, run {self._run}")
+            "commission.compute",
+            ComputeRequest(settlement_id=self._start.settlement_id, run=self._run),
+            result_type=ComputeResult,
+            start_to_close_timeout=COMPUTE_TIMEOUT,
+            heartbeat_timeout=COMPUTE_HEARTBEAT,
+            retry_policy=COMPUTE_RETRY,
+            summary=f"compute every statement of {self._start.period}, run {self._run}",
+        )
         self._teams = result.teams
 
     async def _employee_review(self) -> None:
         opened: ReviewOpened = await workflow.execute_local_activity(
-            "commission.open_review", self._change(SettlementStatus.employee_review), result_type=ReviewOpened,
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            summary="tell each salesperson their statement is ready")
+            "commission.open_review",
+            self._change(SettlementStatus.employee_review),
+            result_type=ReviewOpened,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary="tell each salesperson their statement is ready",
+        )
         self._status = SettlementStatus.employee_review
         self._upsert_status()
         self.send_later(opened.notified)
         remaining = opened.ends_at - workflow.now()
         if remaining > timedelta(0):
             with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(lambda: self._recompute, timeout=remaining,
-                                              timeout_summary="the employees' review window closes")
+                await workflow.wait_condition(
+                    lambda: self._recompute, timeout=remaining, timeout_summary="the employees' review window closes"
+                )
 
     async def _manager_review(self) -> None:
         self._round += 1
@@ -141,18 +155,30 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
 
     async def _finance_review(self) -> SettlementStatus:
         await self._set_status(SettlementStatus.finance_review)
-        spec = self._spec(f"r{self._round}-finance", "commission_approval", FINANCE_TITLE, ["approve", "reject"],
-                          role="finance", context={"round": self._round})
+        spec = self._spec(
+            f"r{self._round}-finance",
+            "commission_approval",
+            FINANCE_TITLE,
+            ["approve", "reject"],
+            role="finance",
+            context={"round": self._round},
+        )
         decision = await self.human_step(spec, self._start.policies.get("commission.review"))
         if decision is not None and decision.action == "approve":
             return SettlementStatus.locked  # recorded inside the deciding update
         return SettlementStatus.manager_review
 
     async def _team_step(self, team: TeamReview) -> None:
-        spec = self._spec(f"r{self._round}-team-{team.team_id}", "commission_review", TEAM_TITLE, ["approve"],
-                          person=team.reviewer_id, role=None if team.reviewer_id else NOBODY_NAMED_QUEUE,
-                          context={"team_id": team.team_id, "team": team.team_name, "round": self._round},
-                          title_params={"team": team.team_name})
+        spec = self._spec(
+            f"r{self._round}-team-{team.team_id}",
+            "commission_review",
+            TEAM_TITLE,
+            ["approve"],
+            person=team.reviewer_id,
+            role=None if team.reviewer_id else NOBODY_NAMED_QUEUE,
+            context={"team_id": team.team_id, "team": team.team_name, "round": self._round},
+            title_params={"team": team.team_name},
+        )
         await self.human_step(spec, self._start.policies.get("commission.review"))
 
     # ----------------------------------------------------------------- decisions on steps
@@ -160,8 +186,13 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         if step.spec.kind == "commission_review":
             team_id = step.spec.context["team_id"]
             if any(team == team_id for team in self._disputes.values()):
-                return [{"field": "disputes", "code": "disputes_open",
-                         "message": N_("Resolve every dispute of the team first.")}]
+                return [
+                    {
+                        "field": "disputes",
+                        "code": "disputes_open",
+                        "message": N_("Resolve every dispute of the team first."),
+                    }
+                ]
         return []
 
     def on_decision(self, step: OpenStep, decision: TaskDecision) -> None:
@@ -180,8 +211,13 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             if self._status != SettlementStatus.employee_review:  # the window closed meanwhile
                 raise rejection("review_closed", "The statement review window is closed.")
             dispute_id: int = await workflow.execute_local_activity(
-                "commission.dispute", request, result_type=int, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY, summary=f"dispute: payment {request.payment_id}")
+                "commission.dispute",
+                request,
+                result_type=int,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+                summary=f"dispute: payment {request.payment_id}",
+            )
         self._disputes[dispute_id] = request.team_id
         return dispute_id
 
@@ -199,8 +235,12 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         self._disputes.pop(request.dispute_id, None)
         async with self._handler_lock:
             await workflow.execute_local_activity(
-                "commission.resolve", request, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-                summary=f"dispute {request.dispute_id}: {request.decision.value}")
+                "commission.resolve",
+                request,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+                summary=f"dispute {request.dispute_id}: {request.decision.value}",
+            )
         return self._state()
 
     @resolve_dispute.validator
@@ -240,8 +280,13 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
     def _may_resolve(self, actor: Actor, team_id: int | None) -> bool:
         if team_id is None:
             return bool(set(UNTEAMED_RESOLVERS) & set(actor.roles))
-        return any(step.spec.kind == "commission_review" and step.spec.context["team_id"] == team_id
-                   and not step.closed and may_act(step, actor) for step in self._steps.values())
+        return any(
+            step.spec.kind == "commission_review"
+            and step.spec.context["team_id"] == team_id
+            and not step.closed
+            and may_act(step, actor)
+            for step in self._steps.values()
+        )
 
     def _refuse_late(self, expires_at: datetime | None) -> None:
         if expires_at is not None and workflow.now() > expires_at:
@@ -254,35 +299,70 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         for team in self._disputes.values():
             key = str(team) if team is not None else NO_TEAM
             open_disputes[key] = open_disputes.get(key, 0) + 1
-        return SettlementState(status=self._status, run=self._run, round=self._round,
-                               teams_approved=sorted(self._approved), open_disputes=open_disputes)
+        return SettlementState(
+            status=self._status,
+            run=self._run,
+            round=self._round,
+            teams_approved=sorted(self._approved),
+            open_disputes=open_disputes,
+        )
 
-    def _change(self, status: SettlementStatus, actor_id: int | None = None, comment: str | None = None
-                ) -> StatusChange:
-        return StatusChange(settlement_id=self._start.settlement_id, status=status, actor_id=actor_id, comment=comment,
-                            at=workflow.now())
+    def _change(
+        self, status: SettlementStatus, actor_id: int | None = None, comment: str | None = None
+    ) -> StatusChange:
+        return StatusChange(
+            settlement_id=self._start.settlement_id,
+            status=status,
+            actor_id=actor_id,
+            comment=comment,
+            at=workflow.now(),
+        )
 
-    async def _set_status(self, status: SettlementStatus, *, actor_id: int | None = None,
-                          comment: str | None = None) -> None:
+    async def _set_status(
+        self, status: SettlementStatus, *, actor_id: int | None = None, comment: str | None = None
+    ) -> None:
         self._status = status
         notified: list[int] = await workflow.execute_local_activity(
-            "commission.status", self._change(status, actor_id, comment), result_type=list[int],
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"status: {status.value}")
+            "commission.status",
+            self._change(status, actor_id, comment),
+            result_type=list[int],
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=f"status: {status.value}",
+        )
         self._upsert_status()
         self.send_later(notified)
 
     def _upsert_status(self) -> None:
         workflow.upsert_search_attributes([search.STATUS.value_set(self._status.value)])
 
-    def _spec(self, key: str, kind: str, title: str, actions: list[str], *, person: int | None = None,
-              role: str | None = None, context: dict[str, object] | None = None,
-              title_params: dict[str, str] | None = None) -> StepSpec:
+    def _spec(
+        self,
+        key: str,
+        kind: str,
+        title: str,
+        actions: list[str],
+        *,
+        person: int | None = None,
+        role: str | None = None,
+        context: dict[str, object] | None = None,
+        title_params: dict[str, str] | None = None,
+    ) -> StepSpec:
         return StepSpec(
-            key=key, kind=kind, title=title, title_params={"period": self._start.period, **(title_params or {})},
-            process=Process.commission, process_id=self._start.period, subject=self._start.period,
-            assignee_id=person, candidate_role=None if person else role, actions=actions,
-            policy_key="commission.review", comment_required_for=["reject"],
-            context={"period": self._start.period, **(context or {})})
+            key=key,
+            kind=kind,
+            title=title,
+            title_params={"period": self._start.period, **(title_params or {})},
+            process=Process.commission,
+            process_id=self._start.period,
+            subject=self._start.period,
+            assignee_id=person,
+            candidate_role=None if person else role,
+            actions=actions,
+            policy_key="commission.review",
+            comment_required_for=["reject"],
+            context={"period": self._start.period, **(context or {})},
+        )
 
 
 @workflow.defn(name="CommissionMonthly")
@@ -292,14 +372,23 @@ class CommissionMonthlyWorkflow:
     @workflow.run
     async def run(self) -> str | None:
         start: SettlementStart | None = await workflow.execute_activity(
-            "commission.open_period", workflow.now(), result_type=SettlementStart | None,  # type: ignore[arg-type]
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary="open last month")
+            "commission.open_period",
+            workflow.now(),
+            result_type=SettlementStart | None,  # type: ignore[arg-type]
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary="open last month",
+        )
         if start is None:
             return None
         period = start.period
         with contextlib.suppress(WorkflowAlreadyStartedError):  # finance started it first
             await workflow.start_child_workflow(
-                CommissionSettlementWorkflow.run, start, id=f"commission-{period}",
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE, parent_close_policy=ParentClosePolicy.ABANDON,
-                search_attributes=search.process_attributes("commission", period, "computing"))
+                CommissionSettlementWorkflow.run,
+                start,
+                id=f"commission-{period}",
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                search_attributes=search.process_attributes("commission", period, "computing"),
+            )
         return period

@@ -69,9 +69,16 @@ async def deliver(notification_ids: list[int]) -> None:
     """Send new notifications over the outside channels (e-mail, WeCom), each once."""
     if not notification_ids:
         return
-    sends = [workflow.execute_activity("notify.deliver", notification_id, schedule_to_close_timeout=DELIVERY_WINDOW,
-                                       retry_policy=ACTIVITY_RETRY, summary="deliver notification")
-             for notification_id in notification_ids]
+    sends = [
+        workflow.execute_activity(
+            "notify.deliver",
+            notification_id,
+            schedule_to_close_timeout=DELIVERY_WINDOW,
+            retry_policy=ACTIVITY_RETRY,
+            summary="deliver notification",
+        )
+        for notification_id in notification_ids
+    ]
     for outcome in await asyncio.gather(*sends, return_exceptions=True):
         if isinstance(outcome, BaseException):
             workflow.logger.warning("notification delivery gave up: %s", outcome)
@@ -102,9 +109,13 @@ class OpenStep:
     def state(self) -> TaskState:
         status = TaskStatus.done if self.decision else TaskStatus.cancelled if self.cancelled else TaskStatus.open
         return TaskState(
-            task_id=self.opened.task_id, status=status, assignee_id=self.opened.assignee_id,
-            candidate_role=self.spec.candidate_role, escalated_to=list(self.escalated_to),
-            due_at=self.opened.due_at, overdue=self.overdue,
+            task_id=self.opened.task_id,
+            status=status,
+            assignee_id=self.opened.assignee_id,
+            candidate_role=self.spec.candidate_role,
+            escalated_to=list(self.escalated_to),
+            due_at=self.opened.due_at,
+            overdue=self.overdue,
             decision=self.decision.action if self.decision else None,
             completed_by=self.decision.actor_id if self.decision else None,
         )
@@ -133,8 +144,9 @@ def action_problems(step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
     """What is missing from an otherwise allowed action; process workflows add their own."""
     problems = []
     if action.action in step.spec.comment_required_for and not (action.comment or "").strip():
-        problems.append({"field": "comment", "code": "comment_required",
-                         "message": N_("A comment is required for this decision.")})
+        problems.append(
+            {"field": "comment", "code": "comment_required", "message": N_("A comment is required for this decision.")}
+        )
     return problems
 
 
@@ -191,8 +203,13 @@ class HumanStepsWorkflow:
         if info is None or not workflow.patched(DURABLE_ACCEPTANCE):
             return
         allowed: bool = await workflow.execute_activity(
-            "actions.fence", info.id, result_type=bool, start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY, summary="action accepted")
+            "actions.fence",
+            info.id,
+            result_type=bool,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary="action accepted",
+        )
         if not allowed:
             raise rejection("action_expired", "The action arrived too late and was not recorded.")
 
@@ -210,8 +227,14 @@ class HumanStepsWorkflow:
         if step.closed:  # decided or withdrawn while this action was being accepted
             raise rejection("task_closed", "This task is already closed.")
         decision = TaskDecision(
-            task_id=action.task_id, action=action.action, actor_id=action.actor.id, comment=action.comment,
-            data=action.data, attachment_ids=action.attachment_ids, decided_at=workflow.now())
+            task_id=action.task_id,
+            action=action.action,
+            actor_id=action.actor.id,
+            comment=action.comment,
+            data=action.data,
+            attachment_ids=action.attachment_ids,
+            decided_at=workflow.now(),
+        )
         step.decision = decision
         self.on_decision(step, decision)
         if workflow.patched(LOCAL_TASK_WRITES):
@@ -228,9 +251,11 @@ class HumanStepsWorkflow:
         if not may_act(step, action.actor):
             raise rejection("not_your_task", "This task is not yours.")
         if action.action not in step.spec.actions:
-            raise rejection("invalid_action", "Unknown action for this task.",
-                            [{"field": "action", "code": "unknown_action",
-                              "message": f"Allowed: {', '.join(step.spec.actions)}"}])
+            raise rejection(
+                "invalid_action",
+                "Unknown action for this task.",
+                [{"field": "action", "code": "unknown_action", "message": f"Allowed: {', '.join(step.spec.actions)}"}],
+            )
         problems = action_problems(step, action) + self.extra_problems(step, action)
         if problems:
             raise rejection("task_incomplete", "Some required information is missing.", problems)
@@ -245,8 +270,13 @@ class HumanStepsWorkflow:
             raise rejection("task_claimed", "Someone else has claimed this task.")
         step.opened = step.opened.model_copy(update={"assignee_id": None if request.release else request.actor.id})
         async with self._handler_lock:
-            await workflow.execute_activity("tasks.claim", request, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                                            retry_policy=ACTIVITY_RETRY, summary="record claim")
+            await workflow.execute_activity(
+                "tasks.claim",
+                request,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+                summary="record claim",
+            )
         return step.state()
 
     @claim_task.validator
@@ -285,12 +315,18 @@ class HumanStepsWorkflow:
         process withdrew the step meanwhile with :meth:`cancel_step`."""
         info = workflow.info()
         task_id = f"{info.workflow_id}:{spec.key}"
-        request = OpenTaskRequest(workflow_id=info.workflow_id, task_id=task_id, spec=spec, policy=policy,
-                                  opened_at=workflow.now())
+        request = OpenTaskRequest(
+            workflow_id=info.workflow_id, task_id=task_id, spec=spec, policy=policy, opened_at=workflow.now()
+        )
         run = workflow.execute_local_activity if workflow.patched(LOCAL_TASK_WRITES) else workflow.execute_activity
         opened: OpenedTask = await run(
-            "tasks.open", request, result_type=OpenedTask, start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY, summary=f"open task: {spec.title}")
+            "tasks.open",
+            request,
+            result_type=OpenedTask,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=f"open task: {spec.title}",
+        )
         step = OpenStep(spec=spec, opened=opened)
         self._steps[task_id] = step
         if not self.still_wanted(spec):
@@ -314,15 +350,20 @@ class HumanStepsWorkflow:
             return
         step.cancelled = True
         await workflow.execute_activity(
-            "tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.cancelled, reason=reason),
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary="cancel task")
+            "tasks.close",
+            CloseTaskRequest(task_id=task_id, status=TaskStatus.cancelled, reason=reason),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary="cancel task",
+        )
 
 
 class DeadlineClock:
     """The timer loop of one open step: reminder, overdue notices, escalations, in time order."""
 
-    def __init__(self, step: OpenStep, policy: DeadlinePolicy, workflow_id: str,
-                 send: Callable[[list[int]], Awaitable[None]]) -> None:
+    def __init__(
+        self, step: OpenStep, policy: DeadlinePolicy, workflow_id: str, send: Callable[[list[int]], Awaitable[None]]
+    ) -> None:
         self.step = step
         self.send = send
         self.policy = policy
@@ -355,15 +396,20 @@ class DeadlineClock:
             if remaining > timedelta(0):
                 with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(
-                        lambda: step.closed, timeout=remaining,
-                        timeout_summary=f"{kind} for {step.spec.title}")
+                        lambda: step.closed, timeout=remaining, timeout_summary=f"{kind} for {step.spec.title}"
+                    )
                 continue
             await self.fire(kind)
 
     async def fire(self, kind: str) -> None:
         step = self.step
-        event = DeadlineEvent(task_id=step.opened.task_id, workflow_id=self.workflow_id, sequence=self.notices,
-                              level=self.escalations + 1, notify_hr=step.spec.notify_hr_when_overdue)
+        event = DeadlineEvent(
+            task_id=step.opened.task_id,
+            workflow_id=self.workflow_id,
+            sequence=self.notices,
+            level=self.escalations + 1,
+            notify_hr=step.spec.notify_hr_when_overdue,
+        )
         title = step.spec.title % step.spec.title_params if step.spec.title_params else step.spec.title
         if kind == "reminder":
             self.reminded = True
@@ -384,13 +430,22 @@ class DeadlineClock:
 
 async def _close_task(task_id: str, decision: TaskDecision, *, local: bool) -> None:
     run = workflow.execute_local_activity if local else workflow.execute_activity
-    await run("tasks.close", CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
-              start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-              summary=f"close task: {decision.action}")
+    await run(
+        "tasks.close",
+        CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY,
+        summary=f"close task: {decision.action}",
+    )
 
 
 async def _deadline_activity(name: str, event: DeadlineEvent, summary: str) -> DeadlineOutcome:
     result: DeadlineOutcome = await workflow.execute_activity(
-        name, event, result_type=DeadlineOutcome, start_to_close_timeout=ACTIVITY_TIMEOUT,
-        retry_policy=ACTIVITY_RETRY, summary=summary)
+        name,
+        event,
+        result_type=DeadlineOutcome,
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY,
+        summary=summary,
+    )
     return result

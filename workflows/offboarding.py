@@ -103,9 +103,13 @@ class OffboardingWorkflow(HumanStepsWorkflow):
     @workflow.run
     async def run(self, start: OffboardingStart) -> OffboardingState:
         handover: Handover | None = await workflow.execute_local_activity(
-            "offboarding.begin", start, result_type=Handover | None,  # type: ignore[arg-type]
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            summary="freeze orders, lay out the checklist, propose successors")
+            "offboarding.begin",
+            start,
+            result_type=Handover | None,  # type: ignore[arg-type]
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary="freeze orders, lay out the checklist, propose successors",
+        )
         if handover is None:  # withdrawn before it began
             self._cancelled = True
             return self._state()
@@ -147,38 +151,66 @@ class OffboardingWorkflow(HumanStepsWorkflow):
 
     async def _final_step(self) -> None:
         await self._set_status(OffboardingStatus.final)
-        spec = self._spec(FINAL_STEP, "offboarding_final", FINAL_TITLE, ["complete"], "offboarding.final",
-                          role="hr", comment_required=[])
+        spec = self._spec(
+            FINAL_STEP,
+            "offboarding_final",
+            FINAL_TITLE,
+            ["complete"],
+            "offboarding.final",
+            role="hr",
+            comment_required=[],
+        )
         self._final_task = self._task_id(spec.key)
         await self.human_step(spec, self._policy("offboarding.final"))  # the decision records completion
 
     # ----------------------------------------------------------------- the steps
     async def _item_step(self, key: str) -> None:
         item, round_ = self._plans[key], self._rounds[key]
-        spec = self._spec(item_step(key, round_), "handover_item", item.title, ["done"],
-                          "offboarding.item", person=item.assignee_id, role=item.candidate_role,
-                          comment_required=["done"] if item.evidence == Evidence.comment else [],
-                          context={"item": key, "round": round_, "evidence": item.evidence.value})
-        await self.human_step(spec.model_copy(update={"due_not_after": self._start.last_day_ends}),
-                              self._policy("offboarding.item"))
+        spec = self._spec(
+            item_step(key, round_),
+            "handover_item",
+            item.title,
+            ["done"],
+            "offboarding.item",
+            person=item.assignee_id,
+            role=item.candidate_role,
+            comment_required=["done"] if item.evidence == Evidence.comment else [],
+            context={"item": key, "round": round_, "evidence": item.evidence.value},
+        )
+        await self.human_step(
+            spec.model_copy(update={"due_not_after": self._start.last_day_ends}), self._policy("offboarding.item")
+        )
 
     async def _plan_step(self, handover: Handover) -> None:
         if handover.customers == 0:
             await self._execute_plan([], self._start.started_by)
             return
-        spec = self._spec(PLAN_STEP, "reassignment_plan", PLAN_TITLE, ["approve"],
-                          "offboarding.reassignment", person=handover.manager_id,
-                          role=None if handover.manager_id else NOBODY_NAMED_QUEUE, comment_required=[],
-                          context={"proposal": handover.proposal})
+        spec = self._spec(
+            PLAN_STEP,
+            "reassignment_plan",
+            PLAN_TITLE,
+            ["approve"],
+            "offboarding.reassignment",
+            person=handover.manager_id,
+            role=None if handover.manager_id else NOBODY_NAMED_QUEUE,
+            comment_required=[],
+            context={"proposal": handover.proposal},
+        )
         await self.human_step(spec, self._policy("offboarding.reassignment"))
 
     async def _review_step(self, role: ReviewRole, round_: int) -> None:
         assert self._handover is not None
         person = self._handover.head_id if role == ReviewRole.department_head else None
-        spec = self._spec(review_step(role.value, round_), "offboarding_review", REVIEW_TITLES[role],
-                          ["approve", "reject"], "offboarding.review", person=person,
-                          role=None if person else role.value,
-                          context={"role": role.value, "round": round_, "items": list(self._items)})
+        spec = self._spec(
+            review_step(role.value, round_),
+            "offboarding_review",
+            REVIEW_TITLES[role],
+            ["approve", "reject"],
+            "offboarding.review",
+            person=person,
+            role=None if person else role.value,
+            context={"role": role.value, "round": round_, "items": list(self._items)},
+        )
         await self.human_step(spec, self._policy("offboarding.review"))
 
     async def _last_day_watch(self) -> None:
@@ -188,8 +220,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         while not self._closed():
             if wait > timedelta(0):
                 with contextlib.suppress(TimeoutError):
-                    await workflow.wait_condition(self._closed, timeout=wait,
-                                                  timeout_summary="last working day check")
+                    await workflow.wait_condition(self._closed, timeout=wait, timeout_summary="last working day check")
             if self._closed():
                 return
             blockers = self._blockers()
@@ -198,8 +229,11 @@ class OffboardingWorkflow(HumanStepsWorkflow):
                 notified: list[int] = await workflow.execute_local_activity(
                     "offboarding.last_day_notice",
                     LastDayNotice(offboarding_id=self._start.offboarding_id, day=day, blockers=len(blockers)),
-                    result_type=list[int], start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-                    summary=f"past the last working day, notice {day}")
+                    result_type=list[int],
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                    summary=f"past the last working day, notice {day}",
+                )
                 await deliver(notified)
             wait = LAST_DAY_REPEAT
 
@@ -209,16 +243,29 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         if kind == "handover_item" and self._plans[step.spec.context["item"]].evidence == Evidence.declaration:
             declaration = action.data.get("declaration")
             if not isinstance(declaration, str) or not declaration.strip():
-                return [{"field": "data.declaration", "code": "declaration_required",
-                         "message": N_("Write the declaration.")}]
+                return [
+                    {
+                        "field": "data.declaration",
+                        "code": "declaration_required",
+                        "message": N_("Write the declaration."),
+                    }
+                ]
         if kind == "offboarding_final" and action.action == "complete":
             return self._early_problems(action.data.get("early") is True, action.data.get("early_reason"), "data.")
         if kind == "offboarding_review" and action.action == "reject":
             returned = action.data.get("items")
-            if not isinstance(returned, list) or not returned or \
-                    not all(isinstance(key, str) and key in self._items for key in returned):
-                return [{"field": "data.items", "code": "items_required",
-                         "message": N_("Name the checklist items that must be redone.")}]
+            if (
+                not isinstance(returned, list)
+                or not returned
+                or not all(isinstance(key, str) and key in self._items for key in returned)
+            ):
+                return [
+                    {
+                        "field": "data.items",
+                        "code": "items_required",
+                        "message": N_("Name the checklist items that must be redone."),
+                    }
+                ]
         return []
 
     def on_decision(self, step: OpenStep, decision: TaskDecision) -> None:
@@ -239,24 +286,44 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         context, offboarding_id = step.spec.context, self._start.offboarding_id
         if step.spec.kind == "offboarding_final":
             early = decision.data.get("early") is True and self._before_last_day()
-            await self._set_status(OffboardingStatus.completed, actor_id=decision.actor_id, comment=decision.comment,
-                                   early_reason=str(decision.data.get("early_reason") or "").strip() if early else None)
+            await self._set_status(
+                OffboardingStatus.completed,
+                actor_id=decision.actor_id,
+                comment=decision.comment,
+                early_reason=str(decision.data.get("early_reason") or "").strip() if early else None,
+            )
         elif step.spec.kind == "handover_item":
-            done = ItemDone(offboarding_id=offboarding_id, key=context["item"], round=context["round"],
-                            task_id=step.opened.task_id, actor_id=decision.actor_id, comment=decision.comment,
-                            data=decision.data)
+            done = ItemDone(
+                offboarding_id=offboarding_id,
+                key=context["item"],
+                round=context["round"],
+                task_id=step.opened.task_id,
+                actor_id=decision.actor_id,
+                comment=decision.comment,
+                data=decision.data,
+            )
             await self._write("offboarding.item_done", done, f"item done: {context['item']}")
         elif step.spec.kind == "reassignment_plan":
-            assignments = [{"customer_id": row["customer_id"], "to_id": row["to_id"]}
-                           for row in decision.data["assignments"]]
+            assignments = [
+                {"customer_id": row["customer_id"], "to_id": row["to_id"]} for row in decision.data["assignments"]
+            ]
             await self._execute_plan(assignments, decision.actor_id)
         elif step.spec.kind == "offboarding_review":
             approved = decision.action == "approve"
-            await self._write("offboarding.review", ReviewDecision(
-                offboarding_id=offboarding_id, role=ReviewRole(context["role"]), round=context["round"],
-                task_id=step.opened.task_id, actor_id=decision.actor_id, approved=approved,
-                comment=decision.comment, returned_items=[] if approved else list(decision.data["items"])),
-                f"sign-off {context['role']}: {decision.action}")
+            await self._write(
+                "offboarding.review",
+                ReviewDecision(
+                    offboarding_id=offboarding_id,
+                    role=ReviewRole(context["role"]),
+                    round=context["round"],
+                    task_id=step.opened.task_id,
+                    actor_id=decision.actor_id,
+                    approved=approved,
+                    comment=decision.comment,
+                    returned_items=[] if approved else list(decision.data["items"]),
+                ),
+                f"sign-off {context['role']}: {decision.action}",
+            )
             if not approved:  # the round is over: the others sign the reworked case
                 for other in list(self._steps.values()):
                     if other.spec.kind == "offboarding_review" and not other.closed:
@@ -264,11 +331,18 @@ class OffboardingWorkflow(HumanStepsWorkflow):
 
     async def _execute_plan(self, assignments: list[dict[str, int]], actor_id: int) -> None:
         notified: list[int] = await workflow.execute_local_activity(
-            "offboarding.execute_plan", PlanExecution(offboarding_id=self._start.offboarding_id,
-                                                      employee_id=self._start.employee_id, actor_id=actor_id,
-                                                      assignments=assignments),
-            result_type=list[int], start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            summary=f"move {len(assignments)} customers to their successors")
+            "offboarding.execute_plan",
+            PlanExecution(
+                offboarding_id=self._start.offboarding_id,
+                employee_id=self._start.employee_id,
+                actor_id=actor_id,
+                assignments=assignments,
+            ),
+            result_type=list[int],
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=f"move {len(assignments)} customers to their successors",
+        )
         self._plan_executed = True
         self._spawn(deliver(notified))
         for key, item in self._plans.items():
@@ -289,8 +363,12 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         if step is None or step.closed:
             raise rejection("offboarding_closed", "This offboarding is already closed.")
         early = {"early": True, "early_reason": request.early_reason} if request.early else {}
-        await self.decide(step, TaskAction(task_id=step.opened.task_id, action="complete", actor=request.actor,
-                                           comment=request.comment, data=early))
+        await self.decide(
+            step,
+            TaskAction(
+                task_id=step.opened.task_id, action="complete", actor=request.actor, comment=request.comment, data=early
+            ),
+        )
         return self._state()
 
     @complete.validator
@@ -298,8 +376,11 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         self._refuse(request.actor, request.expires_at)
         blockers = self._blockers()
         if blockers:
-            raise rejection("offboarding_blocked", "The offboarding cannot be completed yet.",
-                            [blocker.detail() for blocker in blockers])
+            raise rejection(
+                "offboarding_blocked",
+                "The offboarding cannot be completed yet.",
+                [blocker.detail() for blocker in blockers],
+            )
         early = self._early_problems(request.early, request.early_reason, "")
         if early:
             raise rejection(early[0]["code"], early[0]["message"], early)
@@ -353,9 +434,14 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         return blockers_of(self._items, self._plan_executed, self._reviews, self._status)
 
     def _state(self) -> OffboardingState:
-        return OffboardingState(status=self._status, review_round=self._review_round,
-                                plan_executed=self._plan_executed, items=dict(self._items),
-                                reviews=dict(self._reviews), blockers=self._blockers())
+        return OffboardingState(
+            status=self._status,
+            review_round=self._review_round,
+            plan_executed=self._plan_executed,
+            items=dict(self._items),
+            reviews=dict(self._reviews),
+            blockers=self._blockers(),
+        )
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         self._work.append(asyncio.create_task(work))
@@ -366,32 +452,71 @@ class OffboardingWorkflow(HumanStepsWorkflow):
     def _policy(self, key: str) -> DeadlinePolicy:
         return self._start.policies.get(key)
 
-    def _spec(self, key: str, kind: str, title: str, actions: list[str], policy_key: str, *,
-              person: int | None = None, role: str | None = None, comment_required: list[str] | None = None,
-              context: dict[str, object] | None = None) -> StepSpec:
+    def _spec(
+        self,
+        key: str,
+        kind: str,
+        title: str,
+        actions: list[str],
+        policy_key: str,
+        *,
+        person: int | None = None,
+        role: str | None = None,
+        comment_required: list[str] | None = None,
+        context: dict[str, object] | None = None,
+    ) -> StepSpec:
         return StepSpec(
-            key=step_key(self._start.offboarding_id, key), kind=kind, title=title,
+            key=step_key(self._start.offboarding_id, key),
+            kind=kind,
+            title=title,
             title_params={"person": self._start.employee_name},
-            process=Process.offboarding, process_id=str(self._start.offboarding_id),
-            subject=self._start.employee_name, assignee_id=person, candidate_role=None if person else role,
-            actions=actions, policy_key=policy_key,
+            process=Process.offboarding,
+            process_id=str(self._start.offboarding_id),
+            subject=self._start.employee_name,
+            assignee_id=person,
+            candidate_role=None if person else role,
+            actions=actions,
+            policy_key=policy_key,
             comment_required_for=["reject"] if comment_required is None else comment_required,
-            notify_hr_when_overdue=True, excluded_actor_ids=[self._start.employee_id] if not person else [],
-            context={"offboarding_id": self._start.offboarding_id, **(context or {})})
+            notify_hr_when_overdue=True,
+            excluded_actor_ids=[self._start.employee_id] if not person else [],
+            context={"offboarding_id": self._start.offboarding_id, **(context or {})},
+        )
 
-    async def _set_status(self, status: OffboardingStatus, *, round_: int = 0, actor_id: int | None = None,
-                          comment: str | None = None, early_reason: str | None = None) -> None:
+    async def _set_status(
+        self,
+        status: OffboardingStatus,
+        *,
+        round_: int = 0,
+        actor_id: int | None = None,
+        comment: str | None = None,
+        early_reason: str | None = None,
+    ) -> None:
         if status not in (OffboardingStatus.completed, OffboardingStatus.cancelled) and self._closed():
             return
         self._status = status
-        notified = await self._write("offboarding.status", StatusChange(
-            offboarding_id=self._start.offboarding_id, status=status, actor_id=actor_id, comment=comment,
-            round=round_, early_reason=early_reason), f"status: {status.value}")
+        notified = await self._write(
+            "offboarding.status",
+            StatusChange(
+                offboarding_id=self._start.offboarding_id,
+                status=status,
+                actor_id=actor_id,
+                comment=comment,
+                round=round_,
+                early_reason=early_reason,
+            ),
+            f"status: {status.value}",
+        )
         workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
         self._spawn(deliver(notified))
 
     async def _write(self, activity: str, argument: object, summary: str) -> list[int]:
         result: list[int] = await workflow.execute_local_activity(
-            activity, argument, result_type=list[int], start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY, summary=summary)
+            activity,
+            argument,
+            result_type=list[int],
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=summary,
+        )
         return result

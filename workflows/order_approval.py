@@ -71,14 +71,22 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
     async def run(self, start: OrderStart) -> OrderState:
         if start.adopted:
             plan = await workflow.execute_local_activity(
-                "orders.adopt", start.order_id, result_type=ChainPlan, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY, summary="adopt pending order")
+                "orders.adopt",
+                start.order_id,
+                result_type=ChainPlan,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+                summary="adopt pending order",
+            )
             if plan is not None:
                 self._accepted(plan, max(1, self._revision))
         if self._status == OrderStatus.draft:
             try:
-                await workflow.wait_condition(lambda: self._status != OrderStatus.draft or self._refused,
-                                              timeout=FIRST_SUBMISSION_WINDOW, timeout_summary="first submission")
+                await workflow.wait_condition(
+                    lambda: self._status != OrderStatus.draft or self._refused,
+                    timeout=FIRST_SUBMISSION_WINDOW,
+                    timeout_summary="first submission",
+                )
             except TimeoutError:
                 self._refused = True
         while self._status == OrderStatus.pending_approval and not self._refused:
@@ -95,8 +103,11 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         expiry = self._start.policies.get("order.expiry").due_in
         chain = asyncio.create_task(self._chain(revision))
         try:
-            await workflow.wait_condition(lambda: chain.done() or self._cancel is not None, timeout=expiry,
-                                          timeout_summary=f"order expiry, revision {revision}")
+            await workflow.wait_condition(
+                lambda: chain.done() or self._cancel is not None,
+                timeout=expiry,
+                timeout_summary=f"order expiry, revision {revision}",
+            )
         except TimeoutError:
             if not chain.done():
                 self._status = OrderStatus.expired
@@ -124,28 +135,50 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         self._resubmitted = False
         window = self._start.policies.get("order.expiry").due_in
         try:
-            await workflow.wait_condition(lambda: self._resubmitted or self._status != OrderStatus.rejected,
-                                          timeout=window, timeout_summary="revision after rejection")
+            await workflow.wait_condition(
+                lambda: self._resubmitted or self._status != OrderStatus.rejected,
+                timeout=window,
+                timeout_summary="revision after rejection",
+            )
         except TimeoutError:
             self._refused = True  # closes as rejected
 
     def _spec(self, step: ApprovalStep, plan: ChainPlan, revision: int, approved_by: list[int]) -> StepSpec:
         excluded = [self._start.owner_id, *approved_by]
         person = {ApprovalStep.manager: plan.manager_id, ApprovalStep.head: plan.head_id}.get(step)
-        role = {ApprovalStep.manager: "sales_manager", ApprovalStep.head: "department_head",
-                ApprovalStep.finance: "finance"}[step]
+        role = {
+            ApprovalStep.manager: "sales_manager",
+            ApprovalStep.head: "department_head",
+            ApprovalStep.finance: "finance",
+        }[step]
         if person in excluded:
             person = None  # separation of duties: anyone else holding the role
         order = str(self._start.order_id)
         return StepSpec(
-            key=f"r{revision}-{step.value}", kind="order_approval", title=STEP_TITLES[step],
-            title_params={"order": order}, process=Process.order, process_id=order, subject=plan.subject,
-            assignee_id=person, candidate_role=None if person else role, actions=["approve", "reject"],
-            policy_key=STEP_POLICY[step], excluded_actor_ids=excluded,
-            context={"step": step.value, "revision": revision, "order_id": self._start.order_id,
-                     "total": f"{plan.total:.2f}", "warnings": plan.warnings, "seller_id": plan.seller_id,
-                     "seller": plan.seller, "note": plan.note,
-                     "lines": [line.model_dump(mode="json") for line in plan.lines]})
+            key=f"r{revision}-{step.value}",
+            kind="order_approval",
+            title=STEP_TITLES[step],
+            title_params={"order": order},
+            process=Process.order,
+            process_id=order,
+            subject=plan.subject,
+            assignee_id=person,
+            candidate_role=None if person else role,
+            actions=["approve", "reject"],
+            policy_key=STEP_POLICY[step],
+            excluded_actor_ids=excluded,
+            context={
+                "step": step.value,
+                "revision": revision,
+                "order_id": self._start.order_id,
+                "total": f"{plan.total:.2f}",
+                "warnings": plan.warnings,
+                "seller_id": plan.seller_id,
+                "seller": plan.seller,
+                "note": plan.note,
+                "lines": [line.model_dump(mode="json") for line in plan.lines],
+            },
+        )
 
     # ----------------------------------------------------------------- decisions on steps
     def _after(self, step: OpenStep, decision: TaskDecision) -> tuple[OrderStatus, ApprovalStep | None]:
@@ -177,9 +210,13 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             async with self._handler_lock:
                 await self.accept_durably()
                 check: SubmissionCheck = await workflow.execute_local_activity(
-                    "orders.submit", submission.model_copy(update={"revision": revision}),
-                    result_type=SubmissionCheck, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-                    summary=f"check submission, revision {revision}")
+                    "orders.submit",
+                    submission.model_copy(update={"revision": revision}),
+                    result_type=SubmissionCheck,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                    summary=f"check submission, revision {revision}",
+                )
         finally:
             self._submitting = False
         if check.plan is None:
@@ -231,8 +268,9 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
     def _accepted(self, plan: ChainPlan, revision: int) -> None:
         self._plan, self._revision = plan, revision
         self._status, self._step = OrderStatus.pending_approval, plan.steps[0]
-        workflow.upsert_search_attributes([search.STATUS.value_set(self._status.value),
-                                           search.SUBJECT.value_set(plan.subject)])
+        workflow.upsert_search_attributes(
+            [search.STATUS.value_set(self._status.value), search.SUBJECT.value_set(plan.subject)]
+        )
 
     def _state(self) -> OrderState:
         return OrderState(status=self._status, revision=self._revision, current_step=self._step)
@@ -245,14 +283,31 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         if self._task_id is not None:
             await self.cancel_step(self._task_id, reason)
 
-    async def _record(self, status: OrderStatus, step: ApprovalStep | None, decision: TaskDecision | None, *,
-                      actor_id: int | None = None, comment: str | None = None) -> None:
-        outcome = OrderOutcome(order_id=self._start.order_id, revision=self._revision, status=status,
-                               current_step=step, actor_id=decision.actor_id if decision else actor_id,
-                               comment=decision.comment if decision else comment)
+    async def _record(
+        self,
+        status: OrderStatus,
+        step: ApprovalStep | None,
+        decision: TaskDecision | None,
+        *,
+        actor_id: int | None = None,
+        comment: str | None = None,
+    ) -> None:
+        outcome = OrderOutcome(
+            order_id=self._start.order_id,
+            revision=self._revision,
+            status=status,
+            current_step=step,
+            actor_id=decision.actor_id if decision else actor_id,
+            comment=decision.comment if decision else comment,
+        )
         notified: list[int] = await workflow.execute_local_activity(
-            "orders.record", outcome, result_type=list[int], start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY, summary=f"order {status.value}" + (f", next: {step.value}" if step else ""))
+            "orders.record",
+            outcome,
+            result_type=list[int],
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=f"order {status.value}" + (f", next: {step.value}" if step else ""),
+        )
         if status != OrderStatus.pending_approval:
             workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
         self.send_later(notified)  # e-mail and WeCom go out after the person's action has returned

@@ -53,8 +53,15 @@ class Alert(Base):
 
     __tablename__ = "alerts"
     __table_args__ = (
-        Index("uq_alerts_unresolved", "rule", "subject_type", "subject_id", unique=True,
-              sqlite_where=UNRESOLVED, postgresql_where=UNRESOLVED),
+        Index(
+            "uq_alerts_unresolved",
+            "rule",
+            "subject_type",
+            "subject_id",
+            unique=True,
+            sqlite_where=UNRESOLVED,
+            postgresql_where=UNRESOLVED,
+        ),
         Index("ix_alerts_rule_subject", "rule", "subject_id"),
         Index("ix_alerts_status_created", "status", "created_at"),
         Index("ix_alerts_team_status", "team_id", "status"),

@@ -28,8 +28,10 @@ class LoginFailure(Base):
     username and client, and per client, to throttle guessing without locking anyone else out."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_user_time", "username", "at"),
-                      Index("ix_login_failures_client_time", "client", "at"))
+    __table_args__ = (
+        Index("ix_login_failures_user_time", "username", "at"),
+        Index("ix_login_failures_client_time", "client", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))

@@ -83,11 +83,18 @@ class CommissionLine(Base):
     rounded half-up to the fen once, here. A clawback names the payment it reverses."""
 
     __tablename__ = "commission_lines"
-    __table_args__ = (Index("ix_commission_lines_statement", "settlement_id", "run", "employee_id"),
-                      # held, released, forfeited and clawed back by payment: the few lines later
-                      # settlements look up (earned lines, nearly all of them, stay out of it)
-                      Index("ix_commission_lines_kind_payment", "kind", "payment_id",
-                            sqlite_where=text("kind <> 'earned'"), postgresql_where=text("kind <> 'earned'")))
+    __table_args__ = (
+        Index("ix_commission_lines_statement", "settlement_id", "run", "employee_id"),
+        # held, released, forfeited and clawed back by payment: the few lines later
+        # settlements look up (earned lines, nearly all of them, stay out of it)
+        Index(
+            "ix_commission_lines_kind_payment",
+            "kind",
+            "payment_id",
+            sqlite_where=text("kind <> 'earned'"),
+            postgresql_where=text("kind <> 'earned'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     settlement_id: Mapped[int] = mapped_column(ForeignKey("commission_settlements.id", ondelete="CASCADE"))

@@ -21,8 +21,10 @@ class Offboarding(Base):
     and is cleared when it closes, so a unique index allows one open case per employee."""
 
     __tablename__ = "offboardings"
-    __table_args__ = (Index("ix_offboardings_employee", "employee_id"),
-                      Index("ix_offboardings_started_at", "started_at"))
+    __table_args__ = (
+        Index("ix_offboardings_employee", "employee_id"),
+        Index("ix_offboardings_started_at", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))

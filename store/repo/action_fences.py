@@ -25,8 +25,9 @@ class Outcome(StrEnum):
 
 def _settle(session: Session, update_id: str, wanted: Outcome) -> Outcome:
     insert_if_absent(session, ActionFence, {"update_id": update_id, "outcome": wanted.value, "at": utcnow()})
-    stood = session.scalar(select(ActionFence.outcome).where(ActionFence.update_id == update_id)
-                           .execution_options(populate_existing=True))
+    stood = session.scalar(
+        select(ActionFence.outcome).where(ActionFence.update_id == update_id).execution_options(populate_existing=True)
+    )
     return Outcome(stood or wanted.value)
 
 
@@ -44,8 +45,12 @@ def attempt_id(session: Session, update_id: str, tries: int = 20) -> str:
     """The update id to send for a person's action: the action's own id while the web never gave
     up on it (a repeat then gets the first answer), else the first retry id not fenced off."""
     candidates = [update_id, *(f"{update_id}:retry-{n}" for n in range(1, tries))]
-    fenced = {update: outcome for update, outcome in session.execute(
-        select(ActionFence.update_id, ActionFence.outcome).where(ActionFence.update_id.in_(candidates)))}
+    fenced = {
+        update: outcome
+        for update, outcome in session.execute(
+            select(ActionFence.update_id, ActionFence.outcome).where(ActionFence.update_id.in_(candidates))
+        )
+    }
     for candidate in candidates:
         if fenced.get(candidate) != Outcome.abandoned.value:
             return candidate

@@ -71,22 +71,27 @@ def _unresolved() -> ColumnElement[bool]:
 
 
 def unresolved_by_severity(session: Session, viewer: Viewer) -> dict[str, int]:
-    rows = session.execute(select(Alert.severity, func.count()).where(visible(session, viewer), _unresolved())
-                           .group_by(Alert.severity))
+    rows = session.execute(
+        select(Alert.severity, func.count()).where(visible(session, viewer), _unresolved()).group_by(Alert.severity)
+    )
     return {severity: int(count) for severity, count in rows}
 
 
 def unresolved_by_rule(session: Session, viewer: Viewer) -> dict[str, int]:
-    rows = session.execute(select(Alert.rule, func.count()).where(visible(session, viewer), _unresolved())
-                           .group_by(Alert.rule))
+    rows = session.execute(
+        select(Alert.rule, func.count()).where(visible(session, viewer), _unresolved()).group_by(Alert.rule)
+    )
     return {rule: int(count) for rule, count in rows}
 
 
 def unresolved_by_team(session: Session, viewer: Viewer) -> list[TeamCount]:
     """Most alerts first; alerts without a team last."""
     rows = session.execute(
-        select(Alert.team_id, Team.name, func.count()).outerjoin(Team, Team.id == Alert.team_id)
-        .where(visible(session, viewer), _unresolved()).group_by(Alert.team_id, Team.name)).all()
+        select(Alert.team_id, Team.name, func.count())
+        .outerjoin(Team, Team.id == Alert.team_id)
+        .where(visible(session, viewer), _unresolved())
+        .group_by(Alert.team_id, Team.name)
+    ).all()
     found = [TeamCount(team_id, name, int(count)) for team_id, name, count in rows]
     return sorted(found, key=lambda row: (row.team_id is None, -row.count, row.team_name or ""))
 
@@ -96,21 +101,24 @@ def week_starts(now: datetime, weeks: int, zone: ZoneInfo) -> list[datetime]:
     oldest first, the current week's last."""
     local = now.astimezone(zone)
     monday = local.date() - timedelta(days=local.weekday())
-    return [datetime.combine(monday - timedelta(weeks=back), datetime.min.time(), tzinfo=zone).astimezone(now.tzinfo)
-            for back in range(weeks - 1, -1, -1)]
+    return [
+        datetime.combine(monday - timedelta(weeks=back), datetime.min.time(), tzinfo=zone).astimezone(now.tzinfo)
+        for back in range(weeks - 1, -1, -1)
+    ]
 
 
-def raised_per_week(session: Session, viewer: Viewer, now: datetime, zone: ZoneInfo,
-                    weeks: int = 12) -> list[WeekCount]:
+def raised_per_week(
+    session: Session, viewer: Viewer, now: datetime, zone: ZoneInfo, weeks: int = 12
+) -> list[WeekCount]:
     """Alerts raised in each of the last ``weeks`` company weeks (this one so far), by severity,
     whatever became of them since."""
     starts = week_starts(now, weeks, zone)
-    bucket = case(*((Alert.created_at < start, index) for index, start in enumerate(starts[1:])),
-                  else_=len(starts) - 1)
+    bucket = case(*((Alert.created_at < start, index) for index, start in enumerate(starts[1:])), else_=len(starts) - 1)
     rows = session.execute(
         select(bucket, Alert.severity, func.count())
         .where(visible(session, viewer), Alert.created_at >= starts[0], Alert.created_at <= now)
-        .group_by(bucket, Alert.severity)).all()
+        .group_by(bucket, Alert.severity)
+    ).all()
     counts: list[dict[str, int]] = [{} for _ in starts]
     for index, severity, count in rows:
         counts[int(index)][severity] = int(count)
@@ -141,10 +149,20 @@ def scan_by_workflow(session: Session, viewer: Viewer, workflow_id: str) -> Scan
 
 
 def _scan_view(session: Session, viewer: Viewer, row: RiskScan) -> ScanView:
-    seen = session.scalar(select(func.count()).select_from(Alert)
-                          .where(Alert.scan_id == row.id, visible(session, viewer))) or 0
+    seen = (
+        session.scalar(select(func.count()).select_from(Alert).where(Alert.scan_id == row.id, visible(session, viewer)))
+        or 0
+    )
     starter = session.get(Employee, row.started_by) if row.started_by is not None else None
-    return ScanView(id=row.id, workflow_id=row.workflow_id, trigger=row.trigger,
-                    started_by=starter.name if starter else None, started_at=row.started_at,
-                    finished_at=row.finished_at, rules_done=row.rules_done, rules_total=row.rules_total,
-                    created=row.created, created_visible=int(seen))
+    return ScanView(
+        id=row.id,
+        workflow_id=row.workflow_id,
+        trigger=row.trigger,
+        started_by=starter.name if starter else None,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        rules_done=row.rules_done,
+        rules_total=row.rules_total,
+        created=row.created,
+        created_visible=int(seen),
+    )

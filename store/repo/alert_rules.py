@@ -41,8 +41,14 @@ def _settings(rule: AlertRule, row: AlertRuleSetting | None) -> RuleSettings:
     if row is None:
         return default_settings(rule)
     thresholds = {**default_settings(rule).thresholds, **row.thresholds}  # thresholds added since stay default
-    return RuleSettings(rule=rule, enabled=row.enabled, severity=Severity(row.severity), thresholds=thresholds,
-                        updated_by=row.updated_by, updated_at=row.updated_at)
+    return RuleSettings(
+        rule=rule,
+        enabled=row.enabled,
+        severity=Severity(row.severity),
+        thresholds=thresholds,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+    )
 
 
 def change(session: Session, rule: AlertRule, body: dict[str, Any], actor_id: int) -> RuleSettings:
@@ -70,8 +76,14 @@ def change(session: Session, rule: AlertRule, body: dict[str, Any], actor_id: in
     row.enabled, row.severity, row.thresholds, row.updated_by = enabled, severity, thresholds, actor_id
     session.flush()
     after = settings_of(session, rule)
-    audit.record(session, actor_id=actor_id, action="alert_rule.changed", entity="alert_rule", entity_id=rule.value,
-                 detail={"before": _audited(before), "after": _audited(after)})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="alert_rule.changed",
+        entity="alert_rule",
+        entity_id=rule.value,
+        detail={"before": _audited(before), "after": _audited(after)},
+    )
     return after
 
 
@@ -88,8 +100,12 @@ def _problem(error: Any) -> dict[str, str]:
         reason = error.get("ctx", {}).get("error", "")
         return {"field": field or "thresholds", "code": "invalid", "message": str(reason)}
     kind = str(error.get("type", "invalid"))
-    return {"field": field, "code": kind, "message": PROBLEMS.get(kind, N_("This value is not allowed here.")),
-            **{key: str(value) for key, value in error.get("ctx", {}).items() if key in {"ge", "gt", "le", "lt"}}}
+    return {
+        "field": field,
+        "code": kind,
+        "message": PROBLEMS.get(kind, N_("This value is not allowed here.")),
+        **{key: str(value) for key, value in error.get("ctx", {}).items() if key in {"ge", "gt", "le", "lt"}},
+    }
 
 
 PROBLEMS = {

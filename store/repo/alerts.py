@@ -35,12 +35,21 @@ from store.repo.responsibility import alert_follow_up
 from store.repo.risk_rules import Findings, evaluate
 
 
-def raise_alerts(session: Session, *, scan_id: int, rule: AlertRule, severity: Severity, findings: Findings,
-                 at: datetime, thresholds: dict[str, Any] | None = None) -> list[RaisedAlert]:
+def raise_alerts(
+    session: Session,
+    *,
+    scan_id: int,
+    rule: AlertRule,
+    severity: Severity,
+    findings: Findings,
+    at: datetime,
+    thresholds: dict[str, Any] | None = None,
+) -> list[RaisedAlert]:
     """Apply one rule's findings; each new alert keeps its figures and the thresholds it was
     judged by (a later change of the rule does not rewrite why an alert was raised)."""
-    already = list(session.scalars(select(Alert).where(Alert.scan_id == scan_id, Alert.rule == rule.value)
-                                   .order_by(Alert.id)))
+    already = list(
+        session.scalars(select(Alert).where(Alert.scan_id == scan_id, Alert.rule == rule.value).order_by(Alert.id))
+    )
     if already:  # an earlier attempt of this rule in this scan committed
         return [_raised(session, alert) for alert in already]
     subject_type = SUBJECT_OF[rule]
@@ -55,14 +64,23 @@ def raise_alerts(session: Session, *, scan_id: int, rule: AlertRule, severity: S
     raised = []
     for subject_id in sorted(findings):
         previous = latest.get(subject_id)
-        if previous is not None and not (previous.status == AlertStatus.resolved.value
-                                         and previous.condition_cleared_at is not None):
+        if previous is not None and not (
+            previous.status == AlertStatus.resolved.value and previous.condition_cleared_at is not None
+        ):
             continue
         team_id, assignee_id = alert_follow_up(session, subject_type, subject_id)
-        alert = Alert(rule=rule.value, subject_type=subject_type.value, subject_id=subject_id,
-                      severity=severity.value, status=AlertStatus.open.value,
-                      detail={**findings[subject_id], "thresholds": thresholds or {}},
-                      team_id=team_id, assignee_id=assignee_id, scan_id=scan_id, created_at=at)
+        alert = Alert(
+            rule=rule.value,
+            subject_type=subject_type.value,
+            subject_id=subject_id,
+            severity=severity.value,
+            status=AlertStatus.open.value,
+            detail={**findings[subject_id], "thresholds": thresholds or {}},
+            team_id=team_id,
+            assignee_id=assignee_id,
+            scan_id=scan_id,
+            created_at=at,
+        )
         session.add(alert)
         session.flush()
         alert.workflow_id = f"alert-{alert.id}"
@@ -70,14 +88,22 @@ def raise_alerts(session: Session, *, scan_id: int, rule: AlertRule, severity: S
     return raised
 
 
-def apply_rule(session: Session, *, scan_id: int, rule: AlertRule, position: int, at: datetime,
-               timezone: str) -> list[RaisedAlert]:
+def apply_rule(
+    session: Session, *, scan_id: int, rule: AlertRule, position: int, at: datetime, timezone: str
+) -> list[RaisedAlert]:
     """One step of a scan: evaluate ``rule`` as it is set now, at the scan's moment, raise what is
     new and count the rule done."""
     settings = alert_rules.settings_of(session, rule)
     findings = evaluate(session, rule, settings.parsed(), at, timezone)
-    raised = raise_alerts(session, scan_id=scan_id, rule=rule, severity=settings.severity, findings=findings,
-                          at=at, thresholds=settings.thresholds)
+    raised = raise_alerts(
+        session,
+        scan_id=scan_id,
+        rule=rule,
+        severity=settings.severity,
+        findings=findings,
+        at=at,
+        thresholds=settings.thresholds,
+    )
     rule_done(session, scan_id, position)
     return raised
 
@@ -88,9 +114,12 @@ def subject_name(session: Session, subject_type: str, subject_id: int) -> str:
 
 
 def _raised(session: Session, alert: Alert) -> RaisedAlert:
-    return RaisedAlert(alert_id=alert.id, rule=AlertRule(alert.rule),
-                       subject=subject_name(session, alert.subject_type, alert.subject_id),
-                       assignee_id=alert.assignee_id)
+    return RaisedAlert(
+        alert_id=alert.id,
+        rule=AlertRule(alert.rule),
+        subject=subject_name(session, alert.subject_type, alert.subject_id),
+        assignee_id=alert.assignee_id,
+    )
 
 
 def alert(session: Session, alert_id: int) -> Alert:
@@ -111,19 +140,27 @@ def decide(session: Session, decision: AlertDecision) -> Alert:
     else:
         row.resolved_at, row.resolved_by, row.resolution_note = decision.at, decision.actor_id, decision.note
     row.status = decision.status.value
-    audit.record(session, actor_id=decision.actor_id, action=f"alert.{decision.status.value}", entity="alert",
-                 entity_id=row.id, detail=detail)
+    audit.record(
+        session,
+        actor_id=decision.actor_id,
+        action=f"alert.{decision.status.value}",
+        entity="alert",
+        entity_id=row.id,
+        detail=detail,
+    )
     return row
 
 
 # ----------------------------------------------------------------------------- scans
-def begin_scan(session: Session, *, workflow_id: str, trigger: str, started_by: int | None, at: datetime,
-               rules: int) -> RiskScan:
+def begin_scan(
+    session: Session, *, workflow_id: str, trigger: str, started_by: int | None, at: datetime, rules: int
+) -> RiskScan:
     """The scan's row, once per workflow (a retried activity finds it)."""
     row = session.scalars(select(RiskScan).where(RiskScan.workflow_id == workflow_id)).first()
     if row is None:
-        row = RiskScan(workflow_id=workflow_id, trigger=trigger, started_by=started_by, started_at=at,
-                       rules_total=rules)
+        row = RiskScan(
+            workflow_id=workflow_id, trigger=trigger, started_by=started_by, started_at=at, rules_total=rules
+        )
         session.add(row)
         session.flush()
     return row

@@ -18,8 +18,9 @@ from store.repo import tasks as task_repo
 from store.repo.visibility import Viewer
 
 
-def visible(session: Session, attachment_id: int, *, employee_id: int, roles: frozenset[str] | list[str],
-            team_id: int | None) -> Attachment | None:
+def visible(
+    session: Session, attachment_id: int, *, employee_id: int, roles: frozenset[str] | list[str], team_id: int | None
+) -> Attachment | None:
     """The attachment, if it is on a task the viewer may see."""
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.task_id is None:
@@ -43,14 +44,21 @@ def for_task(session: Session, task_id: str) -> list[Attachment]:
     return list(session.scalars(select(Attachment).where(Attachment.task_id == task_id).order_by(Attachment.id)))
 
 
-def add_to_task(session: Session, task: Task, *, filename: str, content_type: str, size: int, sha256: str,
-                uploaded_by: int) -> Attachment:
+def add_to_task(
+    session: Session, task: Task, *, filename: str, content_type: str, size: int, sha256: str, uploaded_by: int
+) -> Attachment:
     """Record an uploaded file on a task, with an audit entry naming its hash (the evidence trail)."""
-    attachment = Attachment(task_id=task.id, filename=filename, content_type=content_type, size=size,
-                            sha256=sha256, uploaded_by=uploaded_by)
+    attachment = Attachment(
+        task_id=task.id, filename=filename, content_type=content_type, size=size, sha256=sha256, uploaded_by=uploaded_by
+    )
     session.add(attachment)
     session.flush()
-    audit.record(session, actor_id=uploaded_by, action="attachment.added", entity="attachment",
-                 entity_id=attachment.id, detail={"task_id": task.id, "filename": filename, "size": size,
-                                                  "sha256": sha256})
+    audit.record(
+        session,
+        actor_id=uploaded_by,
+        action="attachment.added",
+        entity="attachment",
+        entity_id=attachment.id,
+        detail={"task_id": task.id, "filename": filename, "size": size, "sha256": sha256},
+    )
     return attachment

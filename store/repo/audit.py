@@ -22,11 +22,15 @@ GENESIS = "0" * 64
 CHAIN_LOCK = 0x6261746F6E  # "baton": the audit chain's advisory lock key
 
 
-def entry_digest(prev_hash: str, at: datetime, actor_id: int | None, action: str, entity: str,
-                 entity_id: str, detail: dict[str, Any]) -> str:
+def entry_digest(
+    prev_hash: str, at: datetime, actor_id: int | None, action: str, entity: str, entity_id: str, detail: dict[str, Any]
+) -> str:
     payload = json.dumps(
         [prev_hash, at.isoformat(), actor_id, action, entity, entity_id, detail],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -44,8 +48,15 @@ def _hold_the_chain(session: Session) -> None:
         session.execute(text("UPDATE audit_log SET id = id WHERE 0"))
 
 
-def record(session: Session, *, actor_id: int | None, action: str, entity: str, entity_id: Any,
-           detail: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
     _hold_the_chain(session)
     head = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
     prev_hash = head.entry_hash if head else GENESIS
@@ -53,8 +64,13 @@ def record(session: Session, *, actor_id: int | None, action: str, entity: str, 
     # Hashed as it will read back from the database (JSON keys are strings), so it verifies later.
     detail = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
     entry = AuditEntry(
-        at=at, actor_id=actor_id, action=action, entity=entity, entity_id=str(entity_id),
-        detail=detail, prev_hash=prev_hash,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        detail=detail,
+        prev_hash=prev_hash,
         entry_hash=entry_digest(prev_hash, at, actor_id, action, entity, str(entity_id), detail),
     )
     session.add(entry)
@@ -63,6 +79,10 @@ def record(session: Session, *, actor_id: int | None, action: str, entity: str, 
 
 
 def entries_for(session: Session, entity: str, entity_id: Any, limit: int = 200) -> list[AuditEntry]:
-    query = (select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
-             .order_by(AuditEntry.id).limit(limit))
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+        .order_by(AuditEntry.id)
+        .limit(limit)
+    )
     return list(session.scalars(query))

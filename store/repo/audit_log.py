@@ -51,9 +51,21 @@ class VerifyResult:
 
 def _chain_rows(session: Session) -> Generator[Row[Any], None, None]:
     """Every entry in id order, streamed in batches so a long log never sits in memory whole."""
-    query = (select(AuditEntry.id, AuditEntry.at, AuditEntry.actor_id, AuditEntry.action, AuditEntry.entity,
-                    AuditEntry.entity_id, AuditEntry.detail, AuditEntry.prev_hash, AuditEntry.entry_hash)
-             .order_by(AuditEntry.id).execution_options(yield_per=BATCH))
+    query = (
+        select(
+            AuditEntry.id,
+            AuditEntry.at,
+            AuditEntry.actor_id,
+            AuditEntry.action,
+            AuditEntry.entity,
+            AuditEntry.entity_id,
+            AuditEntry.detail,
+            AuditEntry.prev_hash,
+            AuditEntry.entry_hash,
+        )
+        .order_by(AuditEntry.id)
+        .execution_options(yield_per=BATCH)
+    )
     result = session.execute(query)
     try:
         yield from result
@@ -62,8 +74,9 @@ def _chain_rows(session: Session) -> Generator[Row[Any], None, None]:
 
 
 def _broken(row: Row[Any], reason: str) -> BrokenEntry:
-    return BrokenEntry(id=row.id, at=row.at, action=row.action, entity=row.entity, entity_id=row.entity_id,
-                       reason=reason)
+    return BrokenEntry(
+        id=row.id, at=row.at, action=row.action, entity=row.entity, entity_id=row.entity_id, reason=reason
+    )
 
 
 def _link_reason(session: Session, prev_hash: str) -> str:
@@ -82,8 +95,9 @@ def verify(session: Session, anchor: str | None = None) -> VerifyResult:
     prev, count, anchor_seen, last = GENESIS, 0, anchor is None, None
     rows = _chain_rows(session)
     for row in rows:
-        digest = entry_digest(row.prev_hash, row.at, row.actor_id, row.action, row.entity, row.entity_id,
-                              row.detail or {})
+        digest = entry_digest(
+            row.prev_hash, row.at, row.actor_id, row.action, row.entity, row.entity_id, row.detail or {}
+        )
         if digest != row.entry_hash:
             rows.close()
             return VerifyResult(ok=False, entries=count, broken=_broken(row, EDITED))
@@ -117,8 +131,12 @@ class AuditFilter:
 
 # A process's own record and the process its tasks name: a manager's approval is audited on its
 # task, and belongs to the order as much as the order's own entries do.
-TASK_PROCESS_OF = {"order": "order", "offboarding": "offboarding", "commission_settlement": "commission",
-                   "alert": "alert"}
+TASK_PROCESS_OF = {
+    "order": "order",
+    "offboarding": "offboarding",
+    "commission_settlement": "commission",
+    "alert": "alert",
+}
 
 
 def _record(wanted: AuditFilter) -> ColumnElement[bool] | None:
@@ -147,8 +165,9 @@ def _conditions(wanted: AuditFilter) -> list[ColumnElement[bool]]:
     if wanted.action:
         conditions.append(AuditEntry.action.startswith(wanted.action, autoescape=True))
     if wanted.actions is not None:
-        conditions.append(or_(false(), *(AuditEntry.action.startswith(code, autoescape=True)
-                                         for code in wanted.actions)))
+        conditions.append(
+            or_(false(), *(AuditEntry.action.startswith(code, autoescape=True) for code in wanted.actions))
+        )
     if wanted.since is not None:
         conditions.append(AuditEntry.at >= wanted.since)
     if wanted.until is not None:
@@ -156,8 +175,7 @@ def _conditions(wanted: AuditFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def search(session: Session, wanted: AuditFilter, *, limit: int = 100, offset: int = 0
-           ) -> tuple[list[AuditEntry], int]:
+def search(session: Session, wanted: AuditFilter, *, limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
     """A page of matching entries, newest first, and how many match in all."""
     conditions = _conditions(wanted)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0

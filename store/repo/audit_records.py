@@ -46,9 +46,18 @@ def _message(task: Task) -> tuple[str, dict[str, object]] | None:
     return None
 
 
-def records_for(session: Session, *, people: Collection[int] = (), accounts: Collection[str] = (),
-                customers: Collection[int] = (), teams: Collection[int] = (), orders: Collection[int] = (),
-                tasks: Collection[str] = (), cases: Collection[int] = (), alerts: Collection[int] = ()) -> AuditRecords:
+def records_for(
+    session: Session,
+    *,
+    people: Collection[int] = (),
+    accounts: Collection[str] = (),
+    customers: Collection[int] = (),
+    teams: Collection[int] = (),
+    orders: Collection[int] = (),
+    tasks: Collection[str] = (),
+    cases: Collection[int] = (),
+    alerts: Collection[int] = (),
+) -> AuditRecords:
     found = AuditRecords()
     people, customers, orders = set(people), set(customers), set(orders)
     if tasks:
@@ -57,27 +66,36 @@ def records_for(session: Session, *, people: Collection[int] = (), accounts: Col
             if task.process == "order" and task.process_id and task.process_id.isdigit():
                 orders.add(int(task.process_id))
     if orders:
-        found.order_customers = dict(session.execute(select(Order.id, Order.customer_id)
-                                                     .where(Order.id.in_(orders))).all())
+        found.order_customers = dict(
+            session.execute(select(Order.id, Order.customer_id).where(Order.id.in_(orders))).all()
+        )
         customers |= set(found.order_customers.values())
     if cases:
-        found.case_people = dict(session.execute(select(Offboarding.id, Offboarding.employee_id)
-                                                 .where(Offboarding.id.in_(set(cases)))).all())
+        found.case_people = dict(
+            session.execute(select(Offboarding.id, Offboarding.employee_id).where(Offboarding.id.in_(set(cases)))).all()
+        )
         people |= set(found.case_people.values())
-        found.item_titles = {(case, key): title for case, key, title in session.execute(
-            select(HandoverItem.offboarding_id, HandoverItem.key, HandoverItem.title)
-            .where(HandoverItem.offboarding_id.in_(set(cases))))}
+        found.item_titles = {
+            (case, key): title
+            for case, key, title in session.execute(
+                select(HandoverItem.offboarding_id, HandoverItem.key, HandoverItem.title).where(
+                    HandoverItem.offboarding_id.in_(set(cases))
+                )
+            )
+        }
     if alerts:
         for alert in session.scalars(select(Alert).where(Alert.id.in_(set(alerts)))):
             found.alerts[alert.id] = (alert.rule, subject_name(session, alert.subject_type, alert.subject_id))
     if accounts:
-        found.accounts = dict(session.execute(select(Employee.username, Employee.name)
-                                              .where(Employee.username.in_(set(accounts)))).all())
+        found.accounts = dict(
+            session.execute(select(Employee.username, Employee.name).where(Employee.username.in_(set(accounts)))).all()
+        )
     if people:
         found.people = dict(session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(people))).all())
     if customers:
-        found.customers = dict(session.execute(select(Customer.id, Customer.name)
-                                               .where(Customer.id.in_(customers))).all())
+        found.customers = dict(
+            session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(customers))).all()
+        )
     if teams:
         found.teams = dict(session.execute(select(Team.id, Team.name).where(Team.id.in_(set(teams)))).all())
     return found

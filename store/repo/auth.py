@@ -20,9 +20,13 @@ def _digest(token: str) -> str:
 def issue_token(session: Session, employee_id: int, kind: str, lifetime: timedelta) -> tuple[str, AuthToken]:
     """A new random token; the caller gets the secret once, the table keeps only its hash."""
     token = secrets.token_urlsafe(32)
-    row = AuthToken(token_hash=_digest(token), employee_id=employee_id, kind=kind,
-                    csrf_token=secrets.token_urlsafe(24) if kind == "session" else None,
-                    expires_at=utcnow() + lifetime)
+    row = AuthToken(
+        token_hash=_digest(token),
+        employee_id=employee_id,
+        kind=kind,
+        csrf_token=secrets.token_urlsafe(24) if kind == "session" else None,
+        expires_at=utcnow() + lifetime,
+    )
     session.add(row)
     session.flush()
     return token, row
@@ -47,8 +51,9 @@ def revoke_all_for(session: Session, employee_id: int) -> None:
     session.execute(delete(AuthToken).where(AuthToken.employee_id == employee_id))
 
 
-def recent_failures(session: Session, window: timedelta, *, username: str | None = None,
-                    client: str | None = None) -> int:
+def recent_failures(
+    session: Session, window: timedelta, *, username: str | None = None, client: str | None = None
+) -> int:
     """Failed logins within the window, for a username, a client address, or both together."""
     query = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= utcnow() - window)
     if username is not None:

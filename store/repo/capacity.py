@@ -40,8 +40,11 @@ def needs_of(lines: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 
 def _booked_by_orders(session: Session, code: str, day: date, reserving: int | None = None) -> int:
-    query = (select(func.coalesce(func.sum(OrderLine.quantity), 0)).join(Order, Order.id == OrderLine.order_id)
-             .where(OrderLine.service_code == code, Order.requested_date == day, Order.status.in_(HOLDING)))
+    query = (
+        select(func.coalesce(func.sum(OrderLine.quantity), 0))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.service_code == code, Order.requested_date == day, Order.status.in_(HOLDING))
+    )
     if reserving is not None:
         query = query.where(Order.id != reserving)
     return session.scalar(query) or 0
@@ -52,8 +55,11 @@ def _ensure_day(session: Session, code: str, day: date, reserving: int | None = 
     (but not ``reserving``, the order about to add its own reservation)."""
     if session.get(CapacityDay, (code, day)) is not None:
         return
-    insert_if_absent(session, CapacityDay, {"service_code": code, "day": day,
-                                            "booked": _booked_by_orders(session, code, day, reserving)})
+    insert_if_absent(
+        session,
+        CapacityDay,
+        {"service_code": code, "day": day, "booked": _booked_by_orders(session, code, day, reserving)},
+    )
 
 
 def shortfalls(session: Session, day: date, needs: dict[str, int], capacities: dict[str, int]) -> list[Shortfall]:
@@ -77,10 +83,10 @@ def reserve(session: Session, order_id: int, day: date, needs: dict[str, int]) -
         capacity = select(Service.capacity_per_day).where(Service.code == code).scalar_subquery()
         taken = session.execute(
             update(CapacityDay)
-            .where(CapacityDay.service_code == code, CapacityDay.day == day,
-                   CapacityDay.booked + wanted <= capacity)
+            .where(CapacityDay.service_code == code, CapacityDay.day == day, CapacityDay.booked + wanted <= capacity)
             .values(booked=CapacityDay.booked + wanted)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             row = session.get(CapacityDay, (code, day), populate_existing=True)
             limit = session.scalar(select(Service.capacity_per_day).where(Service.code == code)) or 0
@@ -102,19 +108,28 @@ def adopt(session: Session, order_id: int, day: date, needs: dict[str, int]) -> 
 
 def release(session: Session, order_id: int) -> int:
     """Give back everything the order holds; a second call finds nothing to give."""
-    held = list(session.scalars(select(CapacityReservation).where(CapacityReservation.order_id == order_id)
-                                .order_by(CapacityReservation.service_code)))
+    held = list(
+        session.scalars(
+            select(CapacityReservation)
+            .where(CapacityReservation.order_id == order_id)
+            .order_by(CapacityReservation.service_code)
+        )
+    )
     for reservation in held:
-        session.execute(update(CapacityDay)
-                        .where(CapacityDay.service_code == reservation.service_code,
-                               CapacityDay.day == reservation.day)
-                        .values(booked=CapacityDay.booked - reservation.quantity)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(CapacityDay)
+            .where(CapacityDay.service_code == reservation.service_code, CapacityDay.day == reservation.day)
+            .values(booked=CapacityDay.booked - reservation.quantity)
+            .execution_options(synchronize_session=False)
+        )
     session.execute(delete(CapacityReservation).where(CapacityReservation.order_id == order_id))
     return sum(r.quantity for r in held)
 
 
 def held_by(session: Session, order_id: int) -> dict[str, int]:
-    rows = session.execute(select(CapacityReservation.service_code, CapacityReservation.quantity)
-                           .where(CapacityReservation.order_id == order_id))
+    rows = session.execute(
+        select(CapacityReservation.service_code, CapacityReservation.quantity).where(
+            CapacityReservation.order_id == order_id
+        )
+    )
     return {code: quantity for code, quantity in rows}

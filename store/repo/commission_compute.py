@@ -41,8 +41,16 @@ from store.repo.commission_plans import in_force
 from store.repo.responsibility import team_reviewer
 
 BATCH = 50_000
-LINE_COLUMNS = ("settlement_id", "run", "employee_id", "payment_id", "kind", "amount_fen", "commission_fen",
-                "reverses_payment_id")
+LINE_COLUMNS = (
+    "settlement_id",
+    "run",
+    "employee_id",
+    "payment_id",
+    "kind",
+    "amount_fen",
+    "commission_fen",
+    "reverses_payment_id",
+)
 Line = tuple[int, int, int, int, str, int, int, int | None]
 Progress = Callable[[float], None]
 
@@ -83,8 +91,10 @@ class Ladders:
     """The plan as arithmetic: the tier ladder and the services that earn a flat rate."""
 
     def __init__(self, plan: CommissionPlan) -> None:
-        self.ladder = Ladder([to_fen(Decimal(tier["from"])) for tier in plan.tiers],
-                             [to_rate_units(Decimal(tier["rate"])) for tier in plan.tiers])
+        self.ladder = Ladder(
+            [to_fen(Decimal(tier["from"])) for tier in plan.tiers],
+            [to_rate_units(Decimal(tier["rate"])) for tier in plan.tiers],
+        )
         self.service_rates = {code: to_rate_units(Decimal(rate)) for code, rate in plan.service_rates.items()}
 
 
@@ -150,9 +160,12 @@ class Computation:
         still held, the hold shrinks instead (there is nothing paid to claw back)."""
         self._flush()
         with self.db.session() as session:  # sees this run's lines, written since the snapshot began
-            earned = inputs.commission_of_payments(session, self.settlement_id, self.run,
-                                                   [(seller, reverses) for _, reverses, _, seller in refunds
-                                                    if reverses is not None])
+            earned = inputs.commission_of_payments(
+                session,
+                self.settlement_id,
+                self.run,
+                [(seller, reverses) for _, reverses, _, seller in refunds if reverses is not None],
+            )
         for refund_id, reverses, fen, _ in refunds:
             if reverses is None or reverses not in earned:
                 continue  # the payment predates commission: nothing was paid on it
@@ -173,8 +186,9 @@ class Computation:
         self._flush()
 
     # ----------------------------------------------------------------- writing
-    def _line(self, employee: int, payment_id: int, kind: str, amount: int, commission: int,
-              reverses: int | None) -> None:
+    def _line(
+        self, employee: int, payment_id: int, kind: str, amount: int, commission: int, reverses: int | None
+    ) -> None:
         self.totals[employee].add(kind, amount, commission)
         self.pending.append((self.settlement_id, self.run, employee, payment_id, kind, amount, commission, reverses))
 
@@ -191,36 +205,59 @@ class Computation:
             mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
             marks = ", ".join([mark] * (len(columns) - fixed.count(",")))
             connection.exec_driver_sql(
-                f"INSERT INTO commission_lines ({', '.join(columns)}) VALUES ({fixed}{marks})", rows)
+                f"INSERT INTO commission_lines ({', '.join(columns)}) VALUES ({fixed}{marks})", rows
+            )
 
     def _discard_run(self, writer: Session) -> None:
         """A retried computation starts over: whatever an earlier attempt wrote of this run goes."""
-        writer.execute(delete(CommissionLine).where(CommissionLine.settlement_id == self.settlement_id,
-                                                    CommissionLine.run == self.run))
-        writer.execute(delete(CommissionStatement).where(CommissionStatement.settlement_id == self.settlement_id,
-                                                         CommissionStatement.run == self.run))
+        writer.execute(
+            delete(CommissionLine).where(
+                CommissionLine.settlement_id == self.settlement_id, CommissionLine.run == self.run
+            )
+        )
+        writer.execute(
+            delete(CommissionStatement).where(
+                CommissionStatement.settlement_id == self.settlement_id, CommissionStatement.run == self.run
+            )
+        )
 
     def _publish(self, plan_version: int) -> ComputeResult:
         with self.db.session() as writer:
             settlement = self._settlement(writer)
-            writer.execute(update(CommissionAdjustment).where(CommissionAdjustment.settlement_id.is_(None))
-                           .values(settlement_id=self.settlement_id))  # corrections waiting for a settlement
-            adjusted = set(writer.scalars(select(CommissionAdjustment.employee_id).where(
-                CommissionAdjustment.settlement_id == self.settlement_id)))
+            writer.execute(
+                update(CommissionAdjustment)
+                .where(CommissionAdjustment.settlement_id.is_(None))
+                .values(settlement_id=self.settlement_id)
+            )  # corrections waiting for a settlement
+            adjusted = set(
+                writer.scalars(
+                    select(CommissionAdjustment.employee_id).where(
+                        CommissionAdjustment.settlement_id == self.settlement_id
+                    )
+                )
+            )
             for employee in adjusted - set(self.totals):
                 self.totals[employee] = Totals()
-            teams = dict(writer.execute(select(Employee.id, Employee.team_id)
-                                        .where(Employee.id.in_(list(self.totals)))).all())
-            writer.add_all([CommissionStatement(settlement_id=self.settlement_id, run=self.run, employee_id=employee,
-                                                team_id=teams.get(employee),
-                                                **{f.name: getattr(totals, f.name) for f in fields(Totals)})
-                            for employee, totals in sorted(self.totals.items())])
+            teams = dict(
+                writer.execute(select(Employee.id, Employee.team_id).where(Employee.id.in_(list(self.totals)))).all()
+            )
+            writer.add_all(
+                [
+                    CommissionStatement(
+                        settlement_id=self.settlement_id,
+                        run=self.run,
+                        employee_id=employee,
+                        team_id=teams.get(employee),
+                        **{f.name: getattr(totals, f.name) for f in fields(Totals)},
+                    )
+                    for employee, totals in sorted(self.totals.items())
+                ]
+            )
             for model in (CommissionLine, CommissionStatement):
                 writer.execute(delete(model).where(model.settlement_id == self.settlement_id, model.run != self.run))
             settlement.run, settlement.plan_version = self.run, plan_version
             settlement.computed_at, settlement.progress = utcnow(), 1.0
-            return ComputeResult(run=self.run, statements=len(self.totals),
-                                 teams=_team_reviews(writer, teams))
+            return ComputeResult(run=self.run, statements=len(self.totals), teams=_team_reviews(writer, teams))
 
     def _settlement(self, session: Session) -> CommissionSettlement:
         settlement = session.get(CommissionSettlement, self.settlement_id)
@@ -234,8 +271,12 @@ def _team_reviews(session: Session, teams: dict[int, int | None]) -> list[TeamRe
         if team_id is not None:
             counts[team_id] += 1
     rows = session.scalars(select(Team).where(Team.id.in_(list(counts))).order_by(Team.id)).all()
-    return [TeamReview(team_id=team.id, team_name=team.name, reviewer_id=team_reviewer(session, team),
-                       statements=counts[team.id]) for team in rows]
+    return [
+        TeamReview(
+            team_id=team.id, team_name=team.name, reviewer_id=team_reviewer(session, team), statements=counts[team.id]
+        )
+        for team in rows
+    ]
 
 
 def compute(db: Database, settlement_id: int, run: int, timezone: str, progress: Progress) -> ComputeResult:

@@ -70,11 +70,19 @@ def change(session: Session, *, actor_id: int | None, key: str, value: object) -
     try:
         normalised = spec.parse(value)
     except SettingValueError as exc:
-        raise InvalidInput(details=[{"field": "value", "code": "invalid", "message": exc.message,
-                                     "params": {"limit": spec.limit}}]) from None
+        raise InvalidInput(
+            details=[{"field": "value", "code": "invalid", "message": exc.message, "params": {"limit": spec.limit}}]
+        ) from None
     before = value_text(session, key)
-    insert_or_update(session, Setting, {"key": key}, {"value": normalised, "updated_by": actor_id,
-                                                      "updated_at": utcnow()})
-    audit.record(session, actor_id=actor_id, action="setting.changed", entity="setting", entity_id=key,
-                 detail={"before": before, "after": normalised})
+    insert_or_update(
+        session, Setting, {"key": key}, {"value": normalised, "updated_by": actor_id, "updated_at": utcnow()}
+    )
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="setting.changed",
+        entity="setting",
+        entity_id=key,
+        detail={"before": before, "after": normalised},
+    )
     return normalised

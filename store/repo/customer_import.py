@@ -59,13 +59,19 @@ ReadFile = Callable[[str], bytes]  # content by SHA-256, from wherever the web l
 
 
 class ImportHasErrors(BatonError):
-    code, status, message = "import_has_errors", 409, N_(
-        "This file has problems. Nothing was written: fix the rows in the report and upload it again.")
+    code, status, message = (
+        "import_has_errors",
+        409,
+        N_("This file has problems. Nothing was written: fix the rows in the report and upload it again."),
+    )
 
 
 class ImportConflict(BatonError):
-    code, status, message = "import_conflict", 409, N_(
-        "The same records changed while importing. Nothing was written: upload the file again.")
+    code, status, message = (
+        "import_conflict",
+        409,
+        N_("The same records changed while importing. Nothing was written: upload the file again."),
+    )
 
 
 class ImportFileType(BatonError):
@@ -108,13 +114,21 @@ def _refused(problem: Problem, total_rows: int = 0) -> _Pass:
 
 
 def _too_many(row: int) -> _Pass:
-    return _refused(Problem(row, "", "too_many_rows", N_(
-        "The file has more than %(limit)s data rows. Split it into files of at most %(limit)s rows."),
-        {"limit": f"{MAX_ROWS:,}"}), MAX_ROWS + 1)
+    return _refused(
+        Problem(
+            row,
+            "",
+            "too_many_rows",
+            N_("The file has more than %(limit)s data rows. Split it into files of at most %(limit)s rows."),
+            {"limit": f"{MAX_ROWS:,}"},
+        ),
+        MAX_ROWS + 1,
+    )
 
 
-def _read(session: Session, actor: Viewer, kind: str, filename: str, data: bytes,
-          writing: _Writing | None = None) -> _Pass:
+def _read(
+    session: Session, actor: Viewer, kind: str, filename: str, data: bytes, writing: _Writing | None = None
+) -> _Pass:
     """Check every row; when ``writing``, also write each clean chunk, stopping at the first problem."""
     try:
         over = first_row_over(filename, data, MAX_ROWS)
@@ -176,8 +190,15 @@ def check(session: Session, actor: Viewer, kind: str, filename: str, data: bytes
     if file_format(filename) is None:
         raise ImportFileType()
     result = _read(session, actor, kind, filename, data)
-    job = ImportJob(kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), status="checked",
-                    total_rows=result.total_rows, done_rows=0, created_by=actor.id)
+    job = ImportJob(
+        kind=kind,
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        status="checked",
+        total_rows=result.total_rows,
+        done_rows=0,
+        created_by=actor.id,
+    )
     keep_report(job, result.log, result.skipped_rows, result.new_rows)
     session.add(job)
     session.flush()
@@ -204,9 +225,14 @@ def claim(session_factory: SessionFactory, job_id: int, actor: Viewer) -> tuple[
         report = report_of(job)
         if job.status != "checked" or report.problem_count:
             raise ImportHasErrors(details=report.problems[:100])
-        result = cast(CursorResult[Any], session.execute(
-            update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == "checked")
-            .values(status="committing", done_rows=0)))
+        result = cast(
+            CursorResult[Any],
+            session.execute(
+                update(ImportJob)
+                .where(ImportJob.id == job_id, ImportJob.status == "checked")
+                .values(status="committing", done_rows=0)
+            ),
+        )
         session.refresh(job)
         claimed = result.rowcount == 1
         if claimed:
@@ -214,8 +240,9 @@ def claim(session_factory: SessionFactory, job_id: int, actor: Viewer) -> tuple[
         return job, claimed
 
 
-def run(session_factory: SessionFactory, job_id: int, actor: Viewer, *, read_file: ReadFile,
-        timezone: str = "Asia/Shanghai") -> ImportJob:
+def run(
+    session_factory: SessionFactory, job_id: int, actor: Viewer, *, read_file: ReadFile, timezone: str = "Asia/Shanghai"
+) -> ImportJob:
     """Write a claimed job's file in one transaction. On any failure the transaction is rolled
     back, the job ends ``failed`` with the reason in its report, and the error is raised."""
     try:
@@ -232,9 +259,20 @@ def run(session_factory: SessionFactory, job_id: int, actor: Viewer, *, read_fil
                 raise _Rejected(result.log)
             job.status, job.done_rows, job.committed_at = "committed", result.total_rows, utcnow()
             keep_report(job, result.log, result.skipped_rows, result.written_rows)
-            audit.record(session, actor_id=actor.id, action="import.committed", entity="import_job", entity_id=job.id,
-                         detail={"kind": job.kind, "filename": job.filename, "sha256": job.sha256,
-                                 "created": result.written_rows, "skipped": result.skipped_rows})
+            audit.record(
+                session,
+                actor_id=actor.id,
+                action="import.committed",
+                entity="import_job",
+                entity_id=job.id,
+                detail={
+                    "kind": job.kind,
+                    "filename": job.filename,
+                    "sha256": job.sha256,
+                    "created": result.written_rows,
+                    "skipped": result.skipped_rows,
+                },
+            )
             return job
     except BatonError:
         raise  # refused before anything was attempted (not this caller's job, not committing)
@@ -242,23 +280,30 @@ def run(session_factory: SessionFactory, job_id: int, actor: Viewer, *, read_fil
         _fail(session_factory, job_id, exc.log)
         raise ImportHasErrors(details=[problem.stored() for problem in exc.log.problems()[:100]]) from None
     except FileNotFoundError as exc:
-        missing = _refused(Problem(1, "", "upload_missing",
-                                   N_("The uploaded file is no longer stored. Upload it again.")))
+        missing = _refused(
+            Problem(1, "", "upload_missing", N_("The uploaded file is no longer stored. Upload it again."))
+        )
         _fail(session_factory, job_id, missing.log)
         raise ImportHasErrors(details=[problem.stored() for problem in missing.log.problems()]) from exc
     except DBAPIError as exc:  # an external id taken by an import running at the same time, a lost connection
         _fail(session_factory, job_id, _refused(Problem(1, "", "conflict", ImportConflict.message)).log)
         raise ImportConflict() from exc
     except Exception:
-        _fail(session_factory, job_id, _refused(Problem(1, "", "commit_failed", N_(
-            "The import stopped on an unexpected error. Nothing was written."))).log)
+        _fail(
+            session_factory,
+            job_id,
+            _refused(
+                Problem(1, "", "commit_failed", N_("The import stopped on an unexpected error. Nothing was written."))
+            ).log,
+        )
         raise
     finally:
         PROGRESS.finish(job_id)
 
 
-def commit(session_factory: SessionFactory, job_id: int, actor: Viewer, *, read_file: ReadFile,
-           timezone: str = "Asia/Shanghai") -> ImportJob:
+def commit(
+    session_factory: SessionFactory, job_id: int, actor: Viewer, *, read_file: ReadFile, timezone: str = "Asia/Shanghai"
+) -> ImportJob:
     """Claim and run in one call (the API waits for it; the page claims, then runs in the background)."""
     job, claimed = claim(session_factory, job_id, actor)
     return run(session_factory, job_id, actor, read_file=read_file, timezone=timezone) if claimed else job

@@ -54,19 +54,31 @@ class PlacementRules:
             if lead_team.team_id is None:
                 return Placement(None, None), [lead_team.problem or NO_TEAM]
             if not self.may_place_in(lead_team.team_id):
-                return Placement(None, lead_team.team_id), [{
-                    "field": "region", "code": "team_not_yours",
-                    "message": N_("By the team rules this customer belongs to a team you do not manage.")}]
+                return Placement(None, lead_team.team_id), [
+                    {
+                        "field": "region",
+                        "code": "team_not_yours",
+                        "message": N_("By the team rules this customer belongs to a team you do not manage."),
+                    }
+                ]
             return Placement(None, lead_team.team_id), []
         owner = self.session.get(Employee, owner_id) if 0 < owner_id <= 2**31 - 1 else None
         if owner is None or not valid_owner(owner):
-            return Placement(owner_id, None), [{"field": "owner_id", "code": "unknown_owner",
-                                                 "message": N_("No such salesperson.")}]
-        if not (owner.id == self.actor.id or self.everywhere
-                or (owner.team_id is not None and self.may_place_in(owner.team_id))):
-            return Placement(owner_id, owner.team_id), [{
-                "field": "owner_id", "code": "owner_outside_team",
-                "message": N_("The owner is not in a team you manage.")}]
+            return Placement(owner_id, None), [
+                {"field": "owner_id", "code": "unknown_owner", "message": N_("No such salesperson.")}
+            ]
+        if not (
+            owner.id == self.actor.id
+            or self.everywhere
+            or (owner.team_id is not None and self.may_place_in(owner.team_id))
+        ):
+            return Placement(owner_id, owner.team_id), [
+                {
+                    "field": "owner_id",
+                    "code": "owner_outside_team",
+                    "message": N_("The owner is not in a team you manage."),
+                }
+            ]
         return Placement(owner.id, owner.team_id), []
 
     def place(self, owner_id: int | None, lead_team: TeamDecision) -> Placement:
@@ -87,8 +99,9 @@ def owners_by_team(session: Session, team_ids: Iterable[int | None]) -> dict[int
     wanted = {team_id for team_id in team_ids if team_id is not None}
     found: dict[int, list[Employee]] = {team_id: [] for team_id in wanted}
     if wanted:
-        for person in session.scalars(select(Employee).where(Employee.team_id.in_(wanted),
-                                                             Employee.status == "active").order_by(Employee.name)):
+        for person in session.scalars(
+            select(Employee).where(Employee.team_id.in_(wanted), Employee.status == "active").order_by(Employee.name)
+        ):
             if valid_owner(person) and person.team_id is not None:
                 found[person.team_id].append(person)
     return found
@@ -97,8 +110,11 @@ def owners_by_team(session: Session, team_ids: Iterable[int | None]) -> dict[int
 def owners_for(session: Session, actor: Viewer) -> list[Employee]:
     """Everyone ``actor`` may name as a customer's owner (the new-customer form's choices)."""
     rules = PlacementRules(session, actor)
-    query = select(Employee).where(Employee.status == "active").order_by(Employee.team_id.is_(None),
-                                                                         Employee.team_id, Employee.name)
+    query = (
+        select(Employee)
+        .where(Employee.status == "active")
+        .order_by(Employee.team_id.is_(None), Employee.team_id, Employee.name)
+    )
     if not rules.everywhere:
         query = query.where(or_(Employee.id == actor.id, Employee.team_id.in_(rules.managed)))
     return [person for person in session.scalars(query) if valid_owner(person)]

@@ -42,9 +42,19 @@ class ClaimAllowance:
 
 def claims_since(session: Session, employee_id: int, since: datetime) -> int:
     """How many leads the person claimed from ``since`` (the start of the company day) on."""
-    return session.scalar(select(func.count()).select_from(OwnershipChange).where(
-        OwnershipChange.actor_id == employee_id, OwnershipChange.to_owner_id == employee_id,
-        OwnershipChange.reason == CLAIMED, OwnershipChange.at >= since)) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OwnershipChange)
+            .where(
+                OwnershipChange.actor_id == employee_id,
+                OwnershipChange.to_owner_id == employee_id,
+                OwnershipChange.reason == CLAIMED,
+                OwnershipChange.at >= since,
+            )
+        )
+        or 0
+    )
 
 
 def allowance(session: Session, employee_id: int, since: datetime) -> ClaimAllowance:
@@ -53,8 +63,13 @@ def allowance(session: Session, employee_id: int, since: datetime) -> ClaimAllow
 
 def may_claim(viewer: Viewer, customer: Customer) -> bool:
     """A salesperson, a lead without an owner, in the salesperson's own team's pool."""
-    return (viewer.has("sales") and customer.owner_id is None and customer.deleted_at is None
-            and viewer.team_id is not None and customer.team_id == viewer.team_id)
+    return (
+        viewer.has("sales")
+        and customer.owner_id is None
+        and customer.deleted_at is None
+        and viewer.team_id is not None
+        and customer.team_id == viewer.team_id
+    )
 
 
 def claim(session: Session, *, actor: Viewer, customer_id: int, since: datetime) -> Customer:
@@ -77,6 +92,12 @@ def claim(session: Session, *, actor: Viewer, customer_id: int, since: datetime)
     if used >= limit:
         raise ClaimLimit(limit=limit)
     record_move(session, customer, None, customer.team_id, actor.id, CLAIMED)
-    audit.record(session, actor_id=actor.id, action="customer.claimed", entity="customer", entity_id=customer.id,
-                 detail={"team_id": customer.team_id, "claims_today": used + 1, "daily_claims": limit})
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="customer.claimed",
+        entity="customer",
+        entity_id=customer.id,
+        detail={"team_id": customer.team_id, "claims_today": used + 1, "daily_claims": limit},
+    )
     return customer

@@ -39,8 +39,11 @@ def create_customer(session: Session, *, actor: Viewer, fields: dict[str, Any]) 
     or, without an owner, in the pool of the team the rules give it. A salesperson always owns
     what they create; whom others may name as owner is what they may reassign to."""
     problems = [{"field": name, "code": "required", "message": N_("Required.")} for name in missing_profile(fields)]
-    owner_id = actor.id if actor.has("sales") and not actor.has("sales_manager", "department_head", "admin") \
+    owner_id = (
+        actor.id
+        if actor.has("sales") and not actor.has("sales_manager", "department_head", "admin")
         else fields.get("owner_id")
+    )
     placement = Placement(owner_id, None)
     territory = (fields.get("region") or "", fields.get("industry") or "", fields.get("size") or "")
     if owner_id is not None or all(territory):
@@ -53,38 +56,74 @@ def create_customer(session: Session, *, actor: Viewer, fields: dict[str, Any]) 
     if problems:
         raise InvalidInput(details=problems)
     customer = Customer(
-        name=fields["name"].strip(), region=fields["region"], industry=fields["industry"], size=fields["size"],
-        contact_name=fields["contact_name"], contact_phone=fields["contact_phone"], address=fields["address"],
-        credit_limit=Decimal(str(fields.get("credit_limit") or "0")), owner_id=placement.owner_id,
-        team_id=placement.team_id, notes=fields.get("notes") or "",
-        tags=list(dict.fromkeys(fields.get("tags") or [])), external_id=external_id)
+        name=fields["name"].strip(),
+        region=fields["region"],
+        industry=fields["industry"],
+        size=fields["size"],
+        contact_name=fields["contact_name"],
+        contact_phone=fields["contact_phone"],
+        address=fields["address"],
+        credit_limit=Decimal(str(fields.get("credit_limit") or "0")),
+        owner_id=placement.owner_id,
+        team_id=placement.team_id,
+        notes=fields.get("notes") or "",
+        tags=list(dict.fromkeys(fields.get("tags") or [])),
+        external_id=external_id,
+    )
     session.add(customer)
     session.flush()
     record_move(session, customer, None, None, actor.id, N_("Created"))
-    audit.record(session, actor_id=actor.id, action="customer.created", entity="customer", entity_id=customer.id,
-                 detail={"owner_id": placement.owner_id, "team_id": placement.team_id})
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="customer.created",
+        entity="customer",
+        entity_id=customer.id,
+        detail={"owner_id": placement.owner_id, "team_id": placement.team_id},
+    )
     return customer
 
 
-def record_move(session: Session, customer: Customer, from_owner: int | None, from_team: int | None,
-                 actor_id: int | None, reason: str) -> None:
-    session.add(OwnershipChange(customer_id=customer.id, from_owner_id=from_owner, to_owner_id=customer.owner_id,
-                                from_team_id=from_team, to_team_id=customer.team_id, reason=reason,
-                                actor_id=actor_id))
+def record_move(
+    session: Session,
+    customer: Customer,
+    from_owner: int | None,
+    from_team: int | None,
+    actor_id: int | None,
+    reason: str,
+) -> None:
+    session.add(
+        OwnershipChange(
+            customer_id=customer.id,
+            from_owner_id=from_owner,
+            to_owner_id=customer.owner_id,
+            from_team_id=from_team,
+            to_team_id=customer.team_id,
+            reason=reason,
+            actor_id=actor_id,
+        )
+    )
 
 
 def visible(session: Session, viewer: Viewer, customer_id: int) -> Customer:
     """The customer, or NotFound exactly as if it did not exist."""
-    customer = session.scalar(select(Customer).where(Customer.id == customer_id,
-                                                     customer_condition(session, viewer)))
+    customer = session.scalar(select(Customer).where(Customer.id == customer_id, customer_condition(session, viewer)))
     if customer is None:
         raise NotFound()
     return customer
 
 
-def list_customers(session: Session, viewer: Viewer, *, q: str | None = None, owner_id: int | None = None,
-                   team_id: int | None = None, pool: bool = False, limit: int = 50, offset: int = 0
-                   ) -> tuple[list[Customer], int]:
+def list_customers(
+    session: Session,
+    viewer: Viewer,
+    *,
+    q: str | None = None,
+    owner_id: int | None = None,
+    team_id: int | None = None,
+    pool: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Customer], int]:
     """A page of the customers the viewer may see. Without ``pool`` a salesperson's list is what
     they own; with it, the pool leads they may see (their team's, for a salesperson)."""
     conditions = [customer_condition(session, viewer, team_pool=pool)]
@@ -97,13 +136,15 @@ def list_customers(session: Session, viewer: Viewer, *, q: str | None = None, ow
     if pool:
         conditions.append(Customer.owner_id.is_(None))
     total = session.scalar(select(func.count()).select_from(Customer).where(*conditions)) or 0
-    rows = session.scalars(select(Customer).where(*conditions).order_by(Customer.name, Customer.id)
-                           .limit(limit).offset(offset))
+    rows = session.scalars(
+        select(Customer).where(*conditions).order_by(Customer.name, Customer.id).limit(limit).offset(offset)
+    )
     return list(rows), total
 
 
-def reassign(session: Session, *, actor: Viewer, customer_ids: Sequence[int], to_owner_id: int | None,
-             reason: str) -> list[Customer]:
+def reassign(
+    session: Session, *, actor: Viewer, customer_ids: Sequence[int], to_owner_id: int | None, reason: str
+) -> list[Customer]:
     """Move customers (one or many) to an owner, or into the pool with ``None``; all or nothing.
     A pool lead given to a salesperson is the same move (from nobody), recorded the same way."""
     if not reason.strip():
@@ -122,8 +163,14 @@ def reassign(session: Session, *, actor: Viewer, customer_ids: Sequence[int], to
         else:
             move_from(session, customer, before_owner, placement)
         record_move(session, customer, before_owner, before_team, actor.id, reason.strip())
-        audit.record(session, actor_id=actor.id, action="customer.reassigned", entity="customer",
-                     entity_id=customer.id, detail={"from": before_owner, "to": to_owner_id, "reason": reason})
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="customer.reassigned",
+            entity="customer",
+            entity_id=customer.id,
+            detail={"from": before_owner, "to": to_owner_id, "reason": reason},
+        )
     return customers
 
 
@@ -131,9 +178,11 @@ def move_from(session: Session, customer: Customer, before_owner: int, placement
     """Move a customer from the owner its mover saw, and only from that owner: a conditional update,
     so of two managers moving one customer at once the second hears :class:`CustomerMoved` and the
     ownership history never shows two moves away from the same owner."""
-    moved = session.execute(update(Customer).where(
-        Customer.id == customer.id, Customer.owner_id == before_owner, Customer.deleted_at.is_(None))
-        .values(owner_id=placement.owner_id, team_id=placement.team_id))
+    moved = session.execute(
+        update(Customer)
+        .where(Customer.id == customer.id, Customer.owner_id == before_owner, Customer.deleted_at.is_(None))
+        .values(owner_id=placement.owner_id, team_id=placement.team_id)
+    )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise CustomerMoved()
 
@@ -142,9 +191,11 @@ def take_from_pool(session: Session, customer: Customer, placement: Placement) -
     """Give a pool lead its owner only if it is still in the pool: a conditional update, so of two
     people taking the same lead at once (a claim, an assignment) exactly one gets it and the
     other hears :class:`NotInPool`."""
-    taken = session.execute(update(Customer).where(
-        Customer.id == customer.id, Customer.owner_id.is_(None), Customer.deleted_at.is_(None))
-        .values(owner_id=placement.owner_id, team_id=placement.team_id))
+    taken = session.execute(
+        update(Customer)
+        .where(Customer.id == customer.id, Customer.owner_id.is_(None), Customer.deleted_at.is_(None))
+        .values(owner_id=placement.owner_id, team_id=placement.team_id)
+    )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise NotInPool()
 
@@ -160,9 +211,15 @@ def pool_team_of(session: Session, customer: Customer) -> TeamDecision:
 def reclaim_silent(session: Session, *, actor: Viewer, silent_days: int, now: datetime | None = None) -> int:
     """Customers nobody contacted for ``silent_days`` go back to the pool of their team."""
     cutoff = (now or utcnow()) - timedelta(days=silent_days)
-    candidates = session.scalars(select(Customer).where(
-        customer_condition(session, actor), Customer.owner_id.is_not(None),
-        or_(Customer.last_contact_at < cutoff, (Customer.last_contact_at.is_(None) & (Customer.created_at < cutoff)))))
+    candidates = session.scalars(
+        select(Customer).where(
+            customer_condition(session, actor),
+            Customer.owner_id.is_not(None),
+            or_(
+                Customer.last_contact_at < cutoff, (Customer.last_contact_at.is_(None) & (Customer.created_at < cutoff))
+            ),
+        )
+    )
     moved = 0
     for customer in candidates:
         if not can_manage_customer(session, actor, customer):
@@ -171,8 +228,14 @@ def reclaim_silent(session: Session, *, actor: Viewer, silent_days: int, now: da
         customer.owner_id = None
         customer.team_id = pool_team_of(session, customer).team_id or before_team  # an owner in no team
         record_move(session, customer, before, before_team, actor.id, f"silent for {silent_days} days")
-        audit.record(session, actor_id=actor.id, action="customer.reclaimed", entity="customer",
-                     entity_id=customer.id, detail={"from": before, "silent_days": silent_days})
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="customer.reclaimed",
+            entity="customer",
+            entity_id=customer.id,
+            detail={"from": before, "silent_days": silent_days},
+        )
         moved += 1
     return moved
 
@@ -180,13 +243,17 @@ def reclaim_silent(session: Session, *, actor: Viewer, silent_days: int, now: da
 def soft_delete(session: Session, *, actor: Viewer, customer_id: int) -> None:
     customer = visible(session, actor, customer_id)
     customer.deleted_at = utcnow()
-    audit.record(session, actor_id=actor.id, action="customer.deleted", entity="customer", entity_id=customer_id,
-                 detail={})
+    audit.record(
+        session, actor_id=actor.id, action="customer.deleted", entity="customer", entity_id=customer_id, detail={}
+    )
 
 
 def ownership_history(session: Session, customer_id: int) -> list[OwnershipChange]:
-    query = select(OwnershipChange).where(OwnershipChange.customer_id == customer_id).order_by(
-        OwnershipChange.at.desc(), OwnershipChange.id.desc())
+    query = (
+        select(OwnershipChange)
+        .where(OwnershipChange.customer_id == customer_id)
+        .order_by(OwnershipChange.at.desc(), OwnershipChange.id.desc())
+    )
     return list(session.scalars(query))
 
 
@@ -205,6 +272,12 @@ def add_contact(session: Session, *, actor: Viewer, customer_id: int, fields: di
     contact = CustomerContact(customer_id=customer_id, **fields)
     session.add(contact)
     session.flush()
-    audit.record(session, actor_id=actor.id, action="contact.added", entity="customer", entity_id=customer_id,
-                 detail={"contact_id": contact.id, "is_key": contact.is_key})
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="contact.added",
+        entity="customer",
+        entity_id=customer_id,
+        detail={"contact_id": contact.id, "is_key": contact.is_key},
+    )
     return contact

@@ -39,36 +39,72 @@ def receivables(session: Session, *, owner_ids: list[int] | None = None) -> Deci
 
 
 def revenue_by_owner(session: Session, since: datetime) -> dict[int, Decimal]:
-    query = (select(Order.owner_id, func.sum(Order.total)).where(Order.status == "approved",
-             Order.created_at >= since).group_by(Order.owner_id))
+    query = (
+        select(Order.owner_id, func.sum(Order.total))
+        .where(Order.status == "approved", Order.created_at >= since)
+        .group_by(Order.owner_id)
+    )
     return {owner: Decimal(total or 0) for owner, total in session.execute(query)}
 
 
 def sales_home(session: Session, employee_id: int) -> dict[str, Any]:
-    customers = session.scalar(select(func.count()).select_from(Customer).where(
-        Customer.owner_id == employee_id, Customer.deleted_at.is_(None))) or 0
-    pending = session.scalar(select(func.count()).select_from(Order).where(
-        Order.owner_id == employee_id, Order.status == "pending_approval")) or 0
+    customers = (
+        session.scalar(
+            select(func.count())
+            .select_from(Customer)
+            .where(Customer.owner_id == employee_id, Customer.deleted_at.is_(None))
+        )
+        or 0
+    )
+    pending = (
+        session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.owner_id == employee_id, Order.status == "pending_approval")
+        )
+        or 0
+    )
     year = revenue_by_owner(session, utcnow() - timedelta(days=365)).get(employee_id, ZERO)
-    return {"customers": customers, "pending_orders": pending, "revenue_12m": year,
-            "receivables": receivables(session, owner_ids=[employee_id])}
+    return {
+        "customers": customers,
+        "pending_orders": pending,
+        "revenue_12m": year,
+        "receivables": receivables(session, owner_ids=[employee_id]),
+    }
 
 
 def team_home(session: Session, team_id: int | None) -> dict[str, Any]:
-    members = list(session.scalars(select(Employee).where(Employee.team_id == team_id,
-                                                          Employee.status != "departed")
-                                   .order_by(Employee.name)))
+    members = list(
+        session.scalars(
+            select(Employee).where(Employee.team_id == team_id, Employee.status != "departed").order_by(Employee.name)
+        )
+    )
     year = revenue_by_owner(session, utcnow() - timedelta(days=365))
-    counts = dict(session.execute(select(Customer.owner_id, func.count()).where(
-        Customer.team_id == team_id, Customer.deleted_at.is_(None)).group_by(Customer.owner_id)).all())
+    counts = dict(
+        session.execute(
+            select(Customer.owner_id, func.count())
+            .where(Customer.team_id == team_id, Customer.deleted_at.is_(None))
+            .group_by(Customer.owner_id)
+        ).all()
+    )
     revenue = {m.id: year.get(m.id, ZERO) for m in members}
     total = sum(revenue.values(), ZERO)
-    rows = [{"employee": m, "customers": counts.get(m.id, 0), "revenue_12m": revenue[m.id],
-             "share": (revenue[m.id] / total * 100) if total else ZERO}
-            for m in sorted(members, key=lambda m: revenue[m.id], reverse=True)]
+    rows = [
+        {
+            "employee": m,
+            "customers": counts.get(m.id, 0),
+            "revenue_12m": revenue[m.id],
+            "share": (revenue[m.id] / total * 100) if total else ZERO,
+        }
+        for m in sorted(members, key=lambda m: revenue[m.id], reverse=True)
+    ]
     team = session.get(Team, team_id) if team_id is not None else None
-    return {"team": team, "members": rows, "revenue_12m": total,
-            "receivables": receivables(session, owner_ids=[m.id for m in members])}
+    return {
+        "team": team,
+        "members": rows,
+        "revenue_12m": total,
+        "receivables": receivables(session, owner_ids=[m.id for m in members]),
+    }
 
 
 def department_home(session: Session) -> dict[str, Any]:
@@ -84,32 +120,44 @@ def department_home(session: Session) -> dict[str, Any]:
         rows.append({"team": team, "revenue_12m": revenue, "share": (revenue / total * 100) if total else ZERO})
     top = sorted(year.items(), key=lambda item: item[1], reverse=True)[:5]
     people = {e.id: e for e in session.scalars(select(Employee).where(Employee.id.in_([t[0] for t in top])))}
-    top_people = [{"employee": people[i], "revenue_12m": v, "share": (v / total * 100) if total else ZERO}
-                  for i, v in top if i in people]
-    unassigned = session.scalar(select(func.count()).select_from(Customer).where(
-        Customer.owner_id.is_(None), Customer.deleted_at.is_(None))) or 0
+    top_people = [
+        {"employee": people[i], "revenue_12m": v, "share": (v / total * 100) if total else ZERO}
+        for i, v in top
+        if i in people
+    ]
+    unassigned = (
+        session.scalar(
+            select(func.count()).select_from(Customer).where(Customer.owner_id.is_(None), Customer.deleted_at.is_(None))
+        )
+        or 0
+    )
     return {"teams": rows, "revenue_12m": total, "top_people": top_people, "unassigned": unassigned}
 
 
 def hr_home(session: Session) -> dict[str, Any]:
     by_status = dict(session.execute(select(Employee.status, func.count()).group_by(Employee.status)).all())
-    offboarding = [{"name": name, "case_id": case_id, "last_day": last_day, "status": status}
-                   for name, case_id, last_day, status in session.execute(
-                       select(Employee.name, Offboarding.id, Offboarding.last_day, Offboarding.status)
-                       .join(Offboarding, Offboarding.employee_id == Employee.id)
-                       .where(Offboarding.open_for.is_not(None)).order_by(Offboarding.last_day, Offboarding.id))]
-    return {"by_status": by_status, "offboarding": offboarding,
-            "headcount": sum(v for k, v in by_status.items() if k != "departed")}
+    offboarding = [
+        {"name": name, "case_id": case_id, "last_day": last_day, "status": status}
+        for name, case_id, last_day, status in session.execute(
+            select(Employee.name, Offboarding.id, Offboarding.last_day, Offboarding.status)
+            .join(Offboarding, Offboarding.employee_id == Employee.id)
+            .where(Offboarding.open_for.is_not(None))
+            .order_by(Offboarding.last_day, Offboarding.id)
+        )
+    ]
+    return {
+        "by_status": by_status,
+        "offboarding": offboarding,
+        "headcount": sum(v for k, v in by_status.items() if k != "departed"),
+    }
 
 
 def finance_home(session: Session) -> dict[str, Any]:
     month_start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     signed = signed_amount()
     collected = session.scalar(select(func.coalesce(func.sum(signed), 0)).where(Payment.paid_at >= month_start))
-    pending = session.scalar(select(func.count()).select_from(Order).where(
-        Order.status == "pending_approval")) or 0
-    return {"receivables": receivables(session), "collected_month": Decimal(collected or 0),
-            "pending_orders": pending}
+    pending = session.scalar(select(func.count()).select_from(Order).where(Order.status == "pending_approval")) or 0
+    return {"receivables": receivables(session), "collected_month": Decimal(collected or 0), "pending_orders": pending}
 
 
 def admin_home(session: Session) -> dict[str, Any]:

@@ -18,8 +18,9 @@ def for_employee(session: Session, employee_id: int) -> list[Delegation]:
     return list(session.scalars(query))
 
 
-def create(session: Session, *, employee_id: int, delegate_id: int, starts_on: date, ends_on: date,
-           reason: str, actor_id: int) -> Delegation:
+def create(
+    session: Session, *, employee_id: int, delegate_id: int, starts_on: date, ends_on: date, reason: str, actor_id: int
+) -> Delegation:
     problems = []
     delegate = session.get(Employee, delegate_id)
     if delegate is None or delegate.status == "departed":
@@ -30,13 +31,29 @@ def create(session: Session, *, employee_id: int, delegate_id: int, starts_on: d
         problems.append({"field": "ends_on", "code": "before_start", "message": N_("The end is before the start.")})
     if problems:
         raise InvalidInput(details=problems)
-    row = Delegation(employee_id=employee_id, delegate_id=delegate_id, starts_on=starts_on, ends_on=ends_on,
-                     reason=reason, created_by=actor_id)
+    row = Delegation(
+        employee_id=employee_id,
+        delegate_id=delegate_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        created_by=actor_id,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor_id=actor_id, action="delegation.created", entity="employee", entity_id=employee_id,
-                 detail={"delegate_id": delegate_id, "starts_on": starts_on.isoformat(),
-                         "ends_on": ends_on.isoformat(), "reason": reason})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="delegation.created",
+        entity="employee",
+        entity_id=employee_id,
+        detail={
+            "delegate_id": delegate_id,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "reason": reason,
+        },
+    )
     return row
 
 
@@ -46,8 +63,14 @@ def cancel(session: Session, *, delegation_id: int, employee_id: int, actor_id: 
         raise NotFound()
     if row.cancelled_at is None:
         row.cancelled_at = utcnow()
-        audit.record(session, actor_id=actor_id, action="delegation.cancelled", entity="employee",
-                     entity_id=employee_id, detail={"delegation_id": delegation_id})
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="delegation.cancelled",
+            entity="employee",
+            entity_id=employee_id,
+            detail={"delegation_id": delegation_id},
+        )
     return row
 
 

@@ -22,8 +22,9 @@ def delivery_key(notification_id: int, channel: str) -> str:
 
 
 def by_key(session: Session, idempotency_key: str) -> NotificationDelivery | None:
-    return session.scalars(select(NotificationDelivery)
-                           .where(NotificationDelivery.idempotency_key == idempotency_key)).first()
+    return session.scalars(
+        select(NotificationDelivery).where(NotificationDelivery.idempotency_key == idempotency_key)
+    ).first()
 
 
 def claim(session: Session, *, notification_id: int, channel: str, recipient: str) -> bool:
@@ -34,8 +35,15 @@ def claim(session: Session, *, notification_id: int, channel: str, recipient: st
     key = delivery_key(notification_id, channel)
     row = by_key(session, key)
     if row is None:
-        session.add(NotificationDelivery(idempotency_key=key, notification_id=notification_id, channel=channel,
-                                         recipient=recipient, status=PENDING))
+        session.add(
+            NotificationDelivery(
+                idempotency_key=key,
+                notification_id=notification_id,
+                channel=channel,
+                recipient=recipient,
+                status=PENDING,
+            )
+        )
         session.flush()
         return True
     if row.status == SENT:
@@ -57,6 +65,9 @@ def mark_failed(session: Session, notification_id: int, channel: str, error: str
 
 
 def for_notification(session: Session, notification_id: int) -> list[NotificationDelivery]:
-    query = (select(NotificationDelivery).where(NotificationDelivery.notification_id == notification_id)
-             .order_by(NotificationDelivery.id))
+    query = (
+        select(NotificationDelivery)
+        .where(NotificationDelivery.notification_id == notification_id)
+        .order_by(NotificationDelivery.id)
+    )
     return list(session.scalars(query))

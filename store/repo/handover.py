@@ -69,30 +69,62 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
             role = ROLE_OF_ASSIGNEE.get(entry.assignee)
             if entry.assignee == ItemAssignee.manager and person is None:
                 role = NOBODY_NAMED_QUEUE  # nobody manages the leaver: as for their customer plan
-            items.append(HandoverItem(
-                offboarding_id=case.id, position=position, key=entry.key, title=entry.title,
-                evidence=entry.evidence.value, after_plan=entry.after_plan, assignee_id=person,
-                candidate_role=role, status=ItemStatus.open.value, round=1,
-                task_id=None if entry.after_plan else item_task_id(case, entry.key, 1), data={}))
+            items.append(
+                HandoverItem(
+                    offboarding_id=case.id,
+                    position=position,
+                    key=entry.key,
+                    title=entry.title,
+                    evidence=entry.evidence.value,
+                    after_plan=entry.after_plan,
+                    assignee_id=person,
+                    candidate_role=role,
+                    status=ItemStatus.open.value,
+                    round=1,
+                    task_id=None if entry.after_plan else item_task_id(case, entry.key, 1),
+                    data={},
+                )
+            )
         session.add_all(items)
-        session.add_all(OffboardingReview(offboarding_id=case.id, role=role.value, round=1,
-                                          status=ReviewStatus.pending.value, returned_items=[])
-                        for role in ReviewRole)
+        session.add_all(
+            OffboardingReview(
+                offboarding_id=case.id, role=role.value, round=1, status=ReviewStatus.pending.value, returned_items=[]
+            )
+            for role in ReviewRole
+        )
         reassignment.propose(session, case, employee)
-        audit_case(session, case.id, "offboarding.checklist", None,
-                   {"items": [item.key for item in items], "order_freeze": True})
+        audit_case(
+            session,
+            case.id,
+            "offboarding.checklist",
+            None,
+            {"items": [item.key for item in items], "order_freeze": True},
+        )
     session.flush()
-    return [ItemPlan(key=item.key, title=item.title, evidence=Evidence(item.evidence), after_plan=item.after_plan,
-                     assignee_id=item.assignee_id, candidate_role=item.candidate_role) for item in items]
+    return [
+        ItemPlan(
+            key=item.key,
+            title=item.title,
+            evidence=Evidence(item.evidence),
+            after_plan=item.after_plan,
+            assignee_id=item.assignee_id,
+            candidate_role=item.candidate_role,
+        )
+        for item in items
+    ]
 
 
 # ---------------------------------------------------------------- evidence
 def customers_without_followup(session: Session, employee_id: int, since: datetime) -> list[Customer]:
     """The person's customers nobody has recorded a contact with since the handover began."""
     contacted = select(Interaction.customer_id).where(Interaction.occurred_at >= since)
-    return list(session.scalars(select(Customer).where(
-        Customer.owner_id == employee_id, Customer.deleted_at.is_(None), Customer.id.not_in(contacted))
-        .order_by(Customer.name, Customer.id)))
+    return list(
+        session.scalars(
+            select(Customer)
+            .where(Customer.owner_id == employee_id, Customer.deleted_at.is_(None), Customer.id.not_in(contacted))
+            .order_by(Customer.name, Customer.id)
+        )
+    )
 
 
 def evidence_problems(session: Session, check: EvidenceCheck) -> list[dict[str, Any]]:
@@ -103,19 +135,40 @@ def evidence_problems(session: Session, check: EvidenceCheck) -> list[dict[str, 
         return reassignment.plan_problems(session, leaver, check.data.get("assignments"))
     if check.evidence == Evidence.attachment:
         files = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.task_id == check.task_id))
-        return [] if files else [{"field": "attachments", "code": "attachment_required",
-                                  "message": N_("Upload at least one file as evidence.")}]
+        return (
+            []
+            if files
+            else [
+                {
+                    "field": "attachments",
+                    "code": "attachment_required",
+                    "message": N_("Upload at least one file as evidence."),
+                }
+            ]
+        )
     if check.evidence == Evidence.declaration:
         declaration = check.data.get("declaration")
-        return [] if isinstance(declaration, str) and declaration.strip() else [
-            {"field": "data.declaration", "code": "declaration_required", "message": N_("Write the declaration.")}]
+        return (
+            []
+            if isinstance(declaration, str) and declaration.strip()
+            else [
+                {"field": "data.declaration", "code": "declaration_required", "message": N_("Write the declaration.")}
+            ]
+        )
     if check.evidence == Evidence.orders:
         return _collection_plan_problems(session, check)
     if check.evidence == Evidence.followups:
         missing = customers_without_followup(session, check.employee_id, check.started_at)
-        return [{"field": "followups", "code": "followup_missing", "customer_id": customer.id,
-                 "customer": customer.name, "message": N_("No follow-up recorded since the handover began.")}
-                for customer in missing[:FOLLOWUPS_LISTED]]
+        return [
+            {
+                "field": "followups",
+                "code": "followup_missing",
+                "customer_id": customer.id,
+                "customer": customer.name,
+                "message": N_("No follow-up recorded since the handover began."),
+            }
+            for customer in missing[:FOLLOWUPS_LISTED]
+        ]
     return []
 
 
@@ -123,42 +176,74 @@ def _planned(rows: Any, key: str) -> set[int]:
     """The ids of the rows that name one (``key``) and give a collection plan in words."""
     if not isinstance(rows, list):
         return set()
-    return {row[key] for row in rows if isinstance(row, dict) and isinstance(row.get(key), int)
-            and isinstance(row.get("collection_plan"), str) and row["collection_plan"].strip()}
+    return {
+        row[key]
+        for row in rows
+        if isinstance(row, dict)
+        and isinstance(row.get(key), int)
+        and isinstance(row.get("collection_plan"), str)
+        and row["collection_plan"].strip()
+    }
 
 
 def _collection_plan_problems(session: Session, check: EvidenceCheck) -> list[dict[str, Any]]:
     """Every owed order needs a plan: its customer's (``data.customers``) or its own
     (``data.orders``). What is missing is named the way the plans were given: per order for a
     caller still planning order by order, else per customer with the orders it covers."""
-    by_order, by_customer = _planned(check.data.get("orders"), "order_id"), _planned(check.data.get("customers"),
-                                                                                     "customer_id")
+    by_order, by_customer = (
+        _planned(check.data.get("orders"), "order_id"),
+        _planned(check.data.get("customers"), "customer_id"),
+    )
     groups = owed_by_customer(session, check.employee_id)
-    missing = [(group, [item for item in group.orders if item.order.id not in by_order])
-               for group in groups if group.customer_id not in by_customer]
+    missing = [
+        (group, [item for item in group.orders if item.order.id not in by_order])
+        for group in groups
+        if group.customer_id not in by_customer
+    ]
     if "orders" in check.data and "customers" not in check.data:
-        return [{"field": "data.orders", "code": "collection_plan_missing", "order_id": item.order.id,
-                 "message": N_("Say how and by whom this order's money will be collected.")}
-                for group, items in missing for item in items]
-    return [{"field": "data.customers", "code": "collection_plan_missing", "customer_id": group.customer_id,
-             "customer": group.customer_name, "order_ids": [item.order.id for item in items],
-             "owed": str(sum((item.owed for item in items), Decimal("0.00"))),
-             "message": N_("Say how and by whom this customer's open orders will be collected.")}
-            for group, items in missing if items]
+        return [
+            {
+                "field": "data.orders",
+                "code": "collection_plan_missing",
+                "order_id": item.order.id,
+                "message": N_("Say how and by whom this order's money will be collected."),
+            }
+            for group, items in missing
+            for item in items
+        ]
+    return [
+        {
+            "field": "data.customers",
+            "code": "collection_plan_missing",
+            "customer_id": group.customer_id,
+            "customer": group.customer_name,
+            "order_ids": [item.order.id for item in items],
+            "owed": str(sum((item.owed for item in items), Decimal("0.00"))),
+            "message": N_("Say how and by whom this customer's open orders will be collected."),
+        }
+        for group, items in missing
+        if items
+    ]
 
 
 # ---------------------------------------------------------------- decisions
 def record_item(session: Session, done: ItemDone) -> HandoverItem | None:
-    item = session.scalars(select(HandoverItem).where(HandoverItem.offboarding_id == done.offboarding_id,
-                                                      HandoverItem.key == done.key)).first()
+    item = session.scalars(
+        select(HandoverItem).where(HandoverItem.offboarding_id == done.offboarding_id, HandoverItem.key == done.key)
+    ).first()
     if item is None or (item.status == ItemStatus.done.value and item.round == done.round):
         return item
     item.status, item.round, item.task_id = ItemStatus.done.value, done.round, done.task_id
     item.done_by, item.done_at, item.comment, item.data = done.actor_id, utcnow(), done.comment, dict(done.data)
     if item.key == "experience_notes" and done.comment:
         _keep_experience(session, done.offboarding_id, done.comment)
-    audit_case(session, done.offboarding_id, "offboarding.item_done", done.actor_id,
-               {"key": done.key, "round": done.round, "comment": done.comment, "data": done.data})
+    audit_case(
+        session,
+        done.offboarding_id,
+        "offboarding.item_done",
+        done.actor_id,
+        {"key": done.key, "round": done.round, "comment": done.comment, "data": done.data},
+    )
     return item
 
 
@@ -168,8 +253,14 @@ def _keep_experience(session: Session, case_id: int, body: str) -> None:
     author = session.get(Employee, case.employee_id)
     note = session.scalars(select(ExperienceNote).where(ExperienceNote.offboarding_id == case_id)).first()
     if note is None:
-        session.add(ExperienceNote(author_id=case.employee_id, team_id=author.team_id if author else None,
-                                   offboarding_id=case_id, body=body))
+        session.add(
+            ExperienceNote(
+                author_id=case.employee_id,
+                team_id=author.team_id if author else None,
+                offboarding_id=case_id,
+                body=body,
+            )
+        )
     else:
         note.body = body
 
@@ -194,9 +285,18 @@ def record_review(session: Session, decision: ReviewDecision) -> None:
         if item.key in decision.returned_items and item.status == ItemStatus.done.value:
             item.status, item.round = ItemStatus.returned.value, item.round + 1
             item.task_id = item_task_id(case, item.key, item.round)
-    audit_case(session, case.id, "offboarding.review_" + review.status, decision.actor_id,
-               {"role": decision.role.value, "round": decision.round, "comment": decision.comment,
-                "returned_items": decision.returned_items})
+    audit_case(
+        session,
+        case.id,
+        "offboarding.review_" + review.status,
+        decision.actor_id,
+        {
+            "role": decision.role.value,
+            "round": decision.round,
+            "comment": decision.comment,
+            "returned_items": decision.returned_items,
+        },
+    )
 
 
 def start_review_round(session: Session, case: Offboarding, round_: int) -> None:
@@ -210,8 +310,9 @@ def start_review_round(session: Session, case: Offboarding, round_: int) -> None
 
 
 # ---------------------------------------------------------------- the end
-def complete(session: Session, case: Offboarding, actor_id: int | None, comment: str | None, *,
-             early_reason: str | None = None) -> None:
+def complete(
+    session: Session, case: Offboarding, actor_id: int | None, comment: str | None, *, early_reason: str | None = None
+) -> None:
     """The person has left: login refused from now on, every session and token revoked, the
     order freeze permanent. Confirmed before the last working day, the audit keeps why."""
     if case.status == OffboardingStatus.completed.value:
@@ -223,8 +324,9 @@ def complete(session: Session, case: Offboarding, actor_id: int | None, comment:
     case.status, case.open_for = OffboardingStatus.completed.value, None
     case.completed_at, case.completed_by = utcnow(), actor_id
     early = {"early": True, "early_reason": early_reason, "last_day": case.last_day.isoformat()} if early_reason else {}
-    audit_case(session, case.id, "offboarding.completed", actor_id,
-               {"comment": comment, "employee_id": employee.id, **early})
+    audit_case(
+        session, case.id, "offboarding.completed", actor_id, {"comment": comment, "employee_id": employee.id, **early}
+    )
 
 
 def cancel(session: Session, case: Offboarding, actor_id: int | None, reason: str) -> None:
@@ -236,12 +338,14 @@ def cancel(session: Session, case: Offboarding, actor_id: int | None, reason: st
     employee.status, employee.order_freeze = "active", False
     case.status, case.open_for = OffboardingStatus.cancelled.value, None
     case.cancelled_at, case.cancelled_by, case.cancel_reason = utcnow(), actor_id, reason
-    for row in session.scalars(select(Reassignment).where(Reassignment.offboarding_id == case.id,
-                                                          Reassignment.status == "proposed")):
+    for row in session.scalars(
+        select(Reassignment).where(Reassignment.offboarding_id == case.id, Reassignment.status == "proposed")
+    ):
         row.status = "cancelled"
     audit_case(session, case.id, "offboarding.cancelled", actor_id, {"reason": reason})
 
 
 def pending_orders(session: Session, employee_id: int) -> Sequence[int]:
-    return list(session.scalars(select(Order.id).where(Order.owner_id == employee_id,
-                                                       Order.status == "pending_approval")))
+    return list(
+        session.scalars(select(Order.id).where(Order.owner_id == employee_id, Order.status == "pending_approval"))
+    )

@@ -29,6 +29,5 @@ def get_template(session: Session, role: str) -> ChecklistTemplate:
 
 def put_template(session: Session, *, actor_id: int, role: str, template: ChecklistTemplate) -> ChecklistTemplate:
     """Cases already running keep the checklist they started with; new ones use this."""
-    org.put_setting(session, actor_id=actor_id, key=SETTING_PREFIX + role,
-                    value=template.model_dump(mode="json"))
+    org.put_setting(session, actor_id=actor_id, key=SETTING_PREFIX + role, value=template.model_dump(mode="json"))
     return template

@@ -36,20 +36,22 @@ class Column:
 
 # Required customer cells are the profile an order needs (REQUIRED_PROFILE), plus the external id.
 CUSTOMER_COLUMNS: tuple[Column, ...] = tuple(
-    replace(column, required=column.required or column.field in REQUIRED_PROFILE) for column in (
-    Column("external_id", ("外部编号", "客户编号"), True, 100),
-    Column("name", ("客户名称", "名称"), max_length=200),
-    Column("region", ("区域", "地区"), max_length=50),
-    Column("industry", ("行业",), max_length=50),
-    Column("size", ("规模",)),
-    Column("contact_name", ("联系人",), max_length=100),
-    Column("contact_phone", ("联系电话", "电话"), max_length=40),
-    Column("address", ("地址",), max_length=300),
-    Column("credit_limit", ("信用额度",)),
-    Column("owner", ("负责人",), max_length=64),
-    Column("tags", ("标签",)),
-    Column("notes", ("备注",), max_length=5000),
-))
+    replace(column, required=column.required or column.field in REQUIRED_PROFILE)
+    for column in (
+        Column("external_id", ("外部编号", "客户编号"), True, 100),
+        Column("name", ("客户名称", "名称"), max_length=200),
+        Column("region", ("区域", "地区"), max_length=50),
+        Column("industry", ("行业",), max_length=50),
+        Column("size", ("规模",)),
+        Column("contact_name", ("联系人",), max_length=100),
+        Column("contact_phone", ("联系电话", "电话"), max_length=40),
+        Column("address", ("地址",), max_length=300),
+        Column("credit_limit", ("信用额度",)),
+        Column("owner", ("负责人",), max_length=64),
+        Column("tags", ("标签",)),
+        Column("notes", ("备注",), max_length=5000),
+    )
+)
 
 ORDER_COLUMNS: tuple[Column, ...] = (
     Column("external_id", ("订单编号",), True, 100),
@@ -110,14 +112,22 @@ def map_header(columns: tuple[Column, ...], cells: list[CellValue]) -> HeaderMap
             repeated.append(heading)
         else:
             positions[field] = (index, heading)
-    missing = [f"{column.field}/{column.aliases[0]}" for column in columns
-               if column.required and column.field not in positions]
+    missing = [
+        f"{column.field}/{column.aliases[0]}" for column in columns if column.required and column.field not in positions
+    ]
     if missing or unknown or repeated:
         expected = ", ".join(f"{column.field}/{column.aliases[0]}" for column in columns)
-        return CellProblem("bad_header", N_("Wrong header row. Missing: %(missing)s. Not recognised: %(unknown)s. "
-                                            "Repeated: %(repeated)s. Expected columns: %(expected)s."),
-                           missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—",
-                           repeated=", ".join(repeated) or "—", expected=expected)
+        return CellProblem(
+            "bad_header",
+            N_(
+                "Wrong header row. Missing: %(missing)s. Not recognised: %(unknown)s. "
+                "Repeated: %(repeated)s. Expected columns: %(expected)s."
+            ),
+            missing=", ".join(missing) or "—",
+            unknown=", ".join(unknown) or "—",
+            repeated=", ".join(repeated) or "—",
+            expected=expected,
+        )
     return HeaderMap(positions)
 
 
@@ -148,8 +158,17 @@ def text(value: CellValue, column: Column) -> str:
     return result
 
 
-SIZES = {"small": "small", "medium": "medium", "large": "large", "小": "small", "中": "medium", "大": "large",
-         "小型": "small", "中型": "medium", "大型": "large"}
+SIZES = {
+    "small": "small",
+    "medium": "medium",
+    "large": "large",
+    "小": "small",
+    "中": "medium",
+    "大": "large",
+    "小型": "small",
+    "中型": "medium",
+    "大型": "large",
+}
 
 
 def size(value: CellValue) -> str:
@@ -217,9 +236,20 @@ def tags(value: CellValue) -> list[str]:
     return result
 
 
-ORDER_STATUSES = {"approved": "approved", "rejected": "rejected", "cancelled": "cancelled", "canceled": "cancelled",
-                  "expired": "expired", "已批准": "approved", "已通过": "approved", "已审批": "approved",
-                  "已拒绝": "rejected", "已驳回": "rejected", "已取消": "cancelled", "已过期": "expired"}
+ORDER_STATUSES = {
+    "approved": "approved",
+    "rejected": "rejected",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "expired": "expired",
+    "已批准": "approved",
+    "已通过": "approved",
+    "已审批": "approved",
+    "已拒绝": "rejected",
+    "已驳回": "rejected",
+    "已取消": "cancelled",
+    "已过期": "expired",
+}
 
 
 def order_status(value: CellValue) -> str:
@@ -229,6 +259,7 @@ def order_status(value: CellValue) -> str:
     if not raw:
         return "approved"
     if raw not in ORDER_STATUSES:
-        raise CellProblem("bad_status",
-                          N_("Use approved, rejected, cancelled or expired (已批准, 已拒绝, 已取消, 已过期)."))
+        raise CellProblem(
+            "bad_status", N_("Use approved, rejected, cancelled or expired (已批准, 已拒绝, 已取消, 已过期).")
+        )
     return ORDER_STATUSES[raw]

@@ -88,7 +88,7 @@ def csv_encoding(data: bytes) -> str:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             for start in range(0, len(data), _CHUNK):
-                decoder.decode(data[start:start + _CHUNK])
+                decoder.decode(data[start : start + _CHUNK])
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
@@ -132,7 +132,8 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[CellValue]]]:
     except UnreadableFile:
         raise
     except Exception as exc:
-        raise UnreadableFile(N_("Row %(row)s could not be read: %(detail)s"), row=number + 1,
-                             detail=type(exc).__name__) from exc
+        raise UnreadableFile(
+            N_("Row %(row)s could not be read: %(detail)s"), row=number + 1, detail=type(exc).__name__
+        ) from exc
     finally:
         workbook.close()

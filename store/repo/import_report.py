@@ -33,8 +33,14 @@ class Problem:
     value: str = ""
 
     def stored(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message,
-                "params": self.params, "value": self.value}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+            "params": self.params,
+            "value": self.value,
+        }
 
 
 class ProblemLog:
@@ -72,15 +78,20 @@ def report_of(job: ImportJob) -> Report:
     """The job's report. The ``report`` column is a list: the problems, then one summary entry."""
     entries = list(job.report or [])
     summary = entries.pop()["summary"] if entries and "summary" in entries[-1] else {}
-    return Report(problems=entries, problem_count=summary.get("problem_count", len(entries)),
-                  skipped_rows=summary.get("skipped_rows", 0), new_rows=summary.get("new_rows", 0))
+    return Report(
+        problems=entries,
+        problem_count=summary.get("problem_count", len(entries)),
+        skipped_rows=summary.get("skipped_rows", 0),
+        new_rows=summary.get("new_rows", 0),
+    )
 
 
 def keep_report(job: ImportJob, log: ProblemLog, skipped_rows: int, new_rows: int) -> None:
     """Store what was found on the job: listed problems, then the summary (see :func:`report_of`)."""
     job.error_rows = len(log.error_rows)
-    job.report = [problem.stored() for problem in log.problems()] + [{"summary": {
-        "problem_count": log.count, "skipped_rows": skipped_rows, "new_rows": new_rows}}]
+    job.report = [problem.stored() for problem in log.problems()] + [
+        {"summary": {"problem_count": log.count, "skipped_rows": skipped_rows, "new_rows": new_rows}}
+    ]
 
 
 @dataclass(frozen=True)

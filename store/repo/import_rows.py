@@ -74,8 +74,17 @@ class RowChecks:
 
     def problem(self, row: ParsedRow, field_name: str, found: CellProblem, value: CellValue = None) -> None:
         row.ok = False
-        self.log.add(Problem(row.number, self.header.label(field_name), found.code, found.message, found.params,
-                             cells.cell_text(value)[:100]), self.header.order(field_name))
+        self.log.add(
+            Problem(
+                row.number,
+                self.header.label(field_name),
+                found.code,
+                found.message,
+                found.params,
+                cells.cell_text(value)[:100],
+            ),
+            self.header.order(field_name),
+        )
 
     def parse(self, number: int, raw: list[CellValue]) -> ParsedRow:
         row = ParsedRow(number, {})
@@ -112,15 +121,30 @@ class RowChecks:
             first = self._first_row.setdefault(external_id, row.number)
             if first == row.number:
                 continue
-            self.problem(row, "external_id", CellProblem(
-                "duplicate", N_("External id %(id)s is repeated in this file: first on row %(first)s."),
-                id=external_id, first=first), external_id)
+            self.problem(
+                row,
+                "external_id",
+                CellProblem(
+                    "duplicate",
+                    N_("External id %(id)s is repeated in this file: first on row %(first)s."),
+                    id=external_id,
+                    first=first,
+                ),
+                external_id,
+            )
             if external_id not in self._repeated:
                 self._repeated.add(external_id)
-                self.log.add(Problem(first, self.header.label("external_id"), "duplicate",
-                                     N_("External id %(id)s is repeated in this file: again on row %(again)s."),
-                                     {"id": external_id, "again": row.number}, external_id),
-                             self.header.order("external_id"))
+                self.log.add(
+                    Problem(
+                        first,
+                        self.header.label("external_id"),
+                        "duplicate",
+                        N_("External id %(id)s is repeated in this file: again on row %(again)s."),
+                        {"id": external_id, "again": row.number},
+                        external_id,
+                    ),
+                    self.header.order("external_id"),
+                )
 
     def owners(self, usernames: set[str]) -> dict[str, Employee | None]:
         """Employees by username, asked once per name for the whole file."""
@@ -179,16 +203,34 @@ class CustomerRows(RowChecks):
                 lead_team = self._teams[key]
             placement, refusals = self._placing.problems(owner.id if owner else None, lead_team)
             for refusal in refusals:
-                field_name, value = ("owner", values["owner"]) if refusal["field"] == "owner_id" \
-                    else ("region", values["region"])
+                field_name, value = (
+                    ("owner", values["owner"]) if refusal["field"] == "owner_id" else ("region", values["region"])
+                )
                 self.problem(row, field_name, CellProblem(refusal["code"], refusal["message"]), value)
             values["owner_id"], values["team_id"] = placement.owner_id, placement.team_id
 
     def write(self, rows: list[ParsedRow], *, job_id: int, timezone: str) -> int:
-        fields = ("name", "region", "industry", "size", "contact_name", "contact_phone", "address", "owner_id",
-                  "team_id", "external_id")
-        params = [{**{name: row.values[name] for name in fields}, "credit_limit": row.values["credit_limit"] or 0,
-                   "tags": row.values["tags"] or [], "notes": row.values["notes"] or ""} for row in rows]
+        fields = (
+            "name",
+            "region",
+            "industry",
+            "size",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "owner_id",
+            "team_id",
+            "external_id",
+        )
+        params = [
+            {
+                **{name: row.values[name] for name in fields},
+                "credit_limit": row.values["credit_limit"] or 0,
+                "tags": row.values["tags"] or [],
+                "notes": row.values["notes"] or "",
+            }
+            for row in rows
+        ]
         created = self.session.scalars(insert(Customer).returning(Customer, sort_by_parameter_order=True), params)
         for customer in created:
             record_creation(self.session, customer, self.actor.id, N_("Imported"))
@@ -220,32 +262,51 @@ class OrderRows(RowChecks):
     def _customers(self, ids: set[str]) -> dict[str, tuple[int, int | None]]:
         """Customers by external id, among those the importer may see (others are unknown to them)."""
         query = select(Customer.external_id, Customer.id, Customer.owner_id).where(
-            Customer.external_id.in_(ids), customer_condition(self.session, self.actor))
-        return {external_id or "": (customer_id, owner_id)
-                for external_id, customer_id, owner_id in self.session.execute(query)}
+            Customer.external_id.in_(ids), customer_condition(self.session, self.actor)
+        )
+        return {
+            external_id or "": (customer_id, owner_id)
+            for external_id, customer_id, owner_id in self.session.execute(query)
+        }
 
     def check_records(self, rows: list[ParsedRow]) -> None:
-        customers = self._customers({row.values["customer_external_id"] for row in rows
-                                     if row.values.get("customer_external_id")})
+        customers = self._customers(
+            {row.values["customer_external_id"] for row in rows if row.values.get("customer_external_id")}
+        )
         owners = self.owners({row.values["owner"] for row in rows if row.values.get("owner")})
         for row in rows:
             values = row.values
             customer = customers.get(values["customer_external_id"] or "")
             if values["customer_external_id"] and customer is None:
-                self.problem(row, "customer_external_id", CellProblem(
-                    "unknown_customer", N_("No customer with external id %(id)s. Import the customers first."),
-                    id=values["customer_external_id"]), values["customer_external_id"])
+                self.problem(
+                    row,
+                    "customer_external_id",
+                    CellProblem(
+                        "unknown_customer",
+                        N_("No customer with external id %(id)s. Import the customers first."),
+                        id=values["customer_external_id"],
+                    ),
+                    values["customer_external_id"],
+                )
             if values["service"] and values["service"] not in self._services:
-                self.problem(row, "service", CellProblem(
-                    "unknown_service", N_("No service with code %(service)s on the price list."),
-                    service=values["service"]), values["service"])
+                self.problem(
+                    row,
+                    "service",
+                    CellProblem(
+                        "unknown_service",
+                        N_("No service with code %(service)s on the price list."),
+                        service=values["service"],
+                    ),
+                    values["service"],
+                )
             owner_id = self._owner_of(row, owners, customer)
             self._check_paid(row)
             values["customer_id"] = customer[0] if customer else None
             values["owner_id"] = owner_id
 
-    def _owner_of(self, row: ParsedRow, owners: dict[str, Employee | None],
-                  customer: tuple[int, int | None] | None) -> int | None:
+    def _owner_of(
+        self, row: ParsedRow, owners: dict[str, Employee | None], customer: tuple[int, int | None] | None
+    ) -> int | None:
         username = row.values.get("owner")
         if username:
             owner = owners.get(username)
@@ -254,8 +315,9 @@ class OrderRows(RowChecks):
                 return None
             return owner.id
         if customer is not None and customer[1] is None:
-            self.problem(row, "owner", CellProblem(
-                "no_owner", N_("The customer has no owner: fill in the owner column.")))
+            self.problem(
+                row, "owner", CellProblem("no_owner", N_("The customer has no owner: fill in the owner column."))
+            )
         return customer[1] if customer else None
 
     def _check_paid(self, row: ParsedRow) -> None:
@@ -263,10 +325,17 @@ class OrderRows(RowChecks):
         if not paid:
             return
         if values["status"] not in (None, "approved"):
-            self.problem(row, "paid_amount", CellProblem(
-                "paid_not_approved", N_("Money can only be recorded on an approved order.")), paid)
-        elif values["quantity"] is not None and values["unit_price"] is not None \
-                and paid > values["quantity"] * values["unit_price"]:
+            self.problem(
+                row,
+                "paid_amount",
+                CellProblem("paid_not_approved", N_("Money can only be recorded on an approved order.")),
+                paid,
+            )
+        elif (
+            values["quantity"] is not None
+            and values["unit_price"] is not None
+            and paid > values["quantity"] * values["unit_price"]
+        ):
             self.problem(row, "paid_amount", CellProblem("overpaid", N_("More than the order total.")), paid)
 
     def write(self, rows: list[ParsedRow], *, job_id: int, timezone: str) -> int:
@@ -274,18 +343,44 @@ class OrderRows(RowChecks):
         for row in rows:
             values = row.values
             at = local_midnight(values["requested_date"], timezone)
-            orders.append({"customer_id": values["customer_id"], "owner_id": values["owner_id"],
-                           "status": values["status"], "requested_date": values["requested_date"],
-                           "total": values["quantity"] * values["unit_price"], "external_id": values["external_id"],
-                           "created_at": at, "decided_at": at})
+            orders.append(
+                {
+                    "customer_id": values["customer_id"],
+                    "owner_id": values["owner_id"],
+                    "status": values["status"],
+                    "requested_date": values["requested_date"],
+                    "total": values["quantity"] * values["unit_price"],
+                    "external_id": values["external_id"],
+                    "created_at": at,
+                    "decided_at": at,
+                }
+            )
         ids = list(self.session.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), orders))
-        self.session.execute(insert(OrderLine), [
-            {"order_id": order_id, "service_code": row.values["service"], "quantity": row.values["quantity"],
-             "unit_price": row.values["unit_price"], "amount": order["total"]}
-            for order_id, row, order in zip(ids, rows, orders, strict=True)])
-        payments = [{"order_id": order_id, "kind": "payment", "amount": row.values["paid_amount"],
-                     "paid_at": order["created_at"], "recorded_by": self.actor.id, "note": f"import {job_id}"}
-                    for order_id, row, order in zip(ids, rows, orders, strict=True) if row.values.get("paid_amount")]
+        self.session.execute(
+            insert(OrderLine),
+            [
+                {
+                    "order_id": order_id,
+                    "service_code": row.values["service"],
+                    "quantity": row.values["quantity"],
+                    "unit_price": row.values["unit_price"],
+                    "amount": order["total"],
+                }
+                for order_id, row, order in zip(ids, rows, orders, strict=True)
+            ],
+        )
+        payments = [
+            {
+                "order_id": order_id,
+                "kind": "payment",
+                "amount": row.values["paid_amount"],
+                "paid_at": order["created_at"],
+                "recorded_by": self.actor.id,
+                "note": f"import {job_id}",
+            }
+            for order_id, row, order in zip(ids, rows, orders, strict=True)
+            if row.values.get("paid_amount")
+        ]
         if payments:
             self.session.execute(insert(Payment), payments)
         return len(rows)

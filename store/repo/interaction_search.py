@@ -113,23 +113,27 @@ def parse_terms(q: str) -> list[str]:
     """The distinct terms of a query, or :class:`InvalidInput` naming what is wrong with it."""
     q = q.strip()
     if len(q) > MAX_QUERY_CHARS:
-        raise InvalidInput(details=[{"field": "q", "code": "too_long",
-                                     "message": N_("Search for at most 100 characters.")}])
+        raise InvalidInput(
+            details=[{"field": "q", "code": "too_long", "message": N_("Search for at most 100 characters.")}]
+        )
     cleaned = "".join(" " if unicodedata.category(ch) in _DROPPED_CATEGORIES else ch for ch in q)
     terms: dict[str, str] = {}
     for term in cleaned.split():
         terms.setdefault(_fold(term), term)
     if not terms:
-        raise InvalidInput(details=[{"field": "q", "code": "required",
-                                     "message": N_("Type a word to search for.")}])
+        raise InvalidInput(details=[{"field": "q", "code": "required", "message": N_("Type a word to search for.")}])
     if any(len(term) < MIN_TERM_CHARS for term in terms.values()):
-        raise InvalidInput(details=[{"field": "q", "code": "term_too_short",
-                                     "message": N_("Each search word needs at least 2 characters.")}])
+        raise InvalidInput(
+            details=[
+                {"field": "q", "code": "term_too_short", "message": N_("Each search word needs at least 2 characters.")}
+            ]
+        )
     return list(terms.values())
 
 
-def search(session: Session, viewer: Viewer, q: str, *, scope: SearchScope | None = None, limit: int = 20,
-           offset: int = 0) -> tuple[list[SearchHit], int]:
+def search(
+    session: Session, viewer: Viewer, q: str, *, scope: SearchScope | None = None, limit: int = 20, offset: int = 0
+) -> tuple[list[SearchHit], int]:
     """One page of matching records the viewer may see (within ``scope``), newest first, and the
     (capped) match count."""
     terms = parse_terms(q)
@@ -141,8 +145,7 @@ def search(session: Session, viewer: Viewer, q: str, *, scope: SearchScope | Non
     if session.get_bind().dialect.name == "sqlite":
         ids, total = _sqlite_page(session, terms, visible, scope, limit, offset)
     else:
-        ids, total = _sql_page(session, terms, and_(visible, *scope.when()) if scope.when() else visible,
-                               limit, offset)
+        ids, total = _sql_page(session, terms, and_(visible, *scope.when()) if scope.when() else visible, limit, offset)
     return _hits(session, ids, terms), total
 
 
@@ -180,8 +183,9 @@ def _matches(terms: list[str], scope: SearchScope, among: Select[Any] | None = N
     return select(driver.c.rowid.label("key")).where(*conditions).order_by(driver.c.rowid.desc())
 
 
-def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool], scope: SearchScope,
-                 limit: int, offset: int) -> tuple[list[int], MatchCount]:
+def _sqlite_page(
+    session: Session, terms: list[str], visible: ColumnElement[bool], scope: SearchScope, limit: int, offset: int
+) -> tuple[list[int], MatchCount]:
     wanted = offset + limit
     # Plan 1: the newest matches; count them and the ones the viewer may see, keep the first page.
     newest = _matches(terms, scope).limit(PROBE_SIZE).subquery("newest")
@@ -192,8 +196,12 @@ def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool
         joined = newest.outerjoin(Interaction, Interaction.id == newest.c.key.op("&")(_KEY_ID_MASK))
         seen = func.coalesce(func.sum(case((and_(Interaction.id.is_not(None), visible), 1), else_=0)), 0)
         scanned, shown = session.execute(select(func.count(), seen).select_from(joined)).one()
-        page = select(newest.c.key).select_from(joined).where(Interaction.id.is_not(None), visible).order_by(
-            newest.c.key.desc())
+        page = (
+            select(newest.c.key)
+            .select_from(joined)
+            .where(Interaction.id.is_not(None), visible)
+            .order_by(newest.c.key.desc())
+        )
     exhausted = scanned < PROBE_SIZE
     if exhausted or shown >= wanted:
         keys = session.scalars(page.limit(limit).offset(offset)).all()
@@ -214,13 +222,18 @@ def _sqlite_page(session: Session, terms: list[str], visible: ColumnElement[bool
 def _contains(term: str, *, any_case: bool = False) -> ColumnElement[bool]:
     """The term in the summary or the content, tested on the row (SQLite's LIKE ignores ASCII case)."""
     pattern = like_pattern(term)
-    return or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) if any_case else column.like(pattern, escape=LIKE_ESCAPE)
-                 for column in (Interaction.summary, Interaction.content)))
+    return or_(
+        *(
+            column.ilike(pattern, escape=LIKE_ESCAPE) if any_case else column.like(pattern, escape=LIKE_ESCAPE)
+            for column in (Interaction.summary, Interaction.content)
+        )
+    )
 
 
 # ---------------------------------------------------------------- PostgreSQL: pg_trgm + pairs
-def _sql_page(session: Session, terms: list[str], visible: ColumnElement[bool], limit: int,
-              offset: int) -> tuple[list[int], MatchCount]:
+def _sql_page(
+    session: Session, terms: list[str], visible: ColumnElement[bool], limit: int, offset: int
+) -> tuple[list[int], MatchCount]:
     """PostgreSQL: 3+ characters through the trigram index; 2 through the pairs index, with a plain
     ``ILIKE`` on the columns as the cheap test of a row read some other way (the trigram index
     cannot serve 2 characters, so that test is kept off its expression on purpose). A viewer who
@@ -239,28 +252,56 @@ def _sql_page(session: Session, terms: list[str], visible: ColumnElement[bool], 
         else:
             conditions.append(pairs.op("@>")(array([func.lower(term)], type_=Text)))
             conditions.append(_contains(term, any_case=True))
-    newest = select(Interaction.id).where(*conditions).order_by(Interaction.occurred_at.desc(),
-                                                                Interaction.id.desc())
+    newest = select(Interaction.id).where(*conditions).order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
     ids = list(session.scalars(newest.limit(limit).offset(offset)))
-    counted = session.scalar(select(func.count()).select_from(
-        select(Interaction.id).where(*conditions).limit(COUNT_CAP + 1).subquery())) or 0
+    counted = (
+        session.scalar(
+            select(func.count()).select_from(select(Interaction.id).where(*conditions).limit(COUNT_CAP + 1).subquery())
+        )
+        or 0
+    )
     return ids, MatchCount(min(counted, COUNT_CAP), capped=counted > COUNT_CAP)
 
 
 # ---------------------------------------------------------------- hits and highlights
 def _hits(session: Session, ids: list[int], terms: list[str]) -> list[SearchHit]:
     """The page's records in the page's order, with the customer's and the author's names and the highlights."""
-    query = select(Interaction.id, Interaction.customer_id, Customer.name, Interaction.employee_id,
-                   Employee.name.label("author_name"), Interaction.channel, Interaction.summary, Interaction.content,
-                   Interaction.occurred_at).join(Customer, Customer.id == Interaction.customer_id).join(
-        Employee, Employee.id == Interaction.employee_id).where(Interaction.id.in_(ids))
+    query = (
+        select(
+            Interaction.id,
+            Interaction.customer_id,
+            Customer.name,
+            Interaction.employee_id,
+            Employee.name.label("author_name"),
+            Interaction.channel,
+            Interaction.summary,
+            Interaction.content,
+            Interaction.occurred_at,
+        )
+        .join(Customer, Customer.id == Interaction.customer_id)
+        .join(Employee, Employee.id == Interaction.employee_id)
+        .where(Interaction.id.in_(ids))
+    )
     rows = {row.id: row for row in session.execute(query)} if ids else {}
-    return [SearchHit(id=row.id, customer_id=row.customer_id, customer_name=row.name, employee_id=row.employee_id,
-                      author_name=row.author_name, channel=row.channel, summary=row.summary,
-                      occurred_at=row.occurred_at,
-                      highlights=[Fragment(field, marked) for field in ("summary", "content")
-                                  if (marked := highlight(getattr(row, field) or "", terms))])
-            for record_id in ids if (row := rows.get(record_id)) is not None]
+    return [
+        SearchHit(
+            id=row.id,
+            customer_id=row.customer_id,
+            customer_name=row.name,
+            employee_id=row.employee_id,
+            author_name=row.author_name,
+            channel=row.channel,
+            summary=row.summary,
+            occurred_at=row.occurred_at,
+            highlights=[
+                Fragment(field, marked)
+                for field in ("summary", "content")
+                if (marked := highlight(getattr(row, field) or "", terms))
+            ],
+        )
+        for record_id in ids
+        if (row := rows.get(record_id)) is not None
+    ]
 
 
 def _fold(text: str) -> str:

@@ -32,8 +32,11 @@ def collected_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, 
     ids = list(order_ids)
     if not ids:
         return {}
-    rows = session.execute(select(Payment.order_id, func.sum(fen_of(signed_amount())))
-                           .where(Payment.order_id.in_(ids)).group_by(Payment.order_id))
+    rows = session.execute(
+        select(Payment.order_id, func.sum(fen_of(signed_amount())))
+        .where(Payment.order_id.in_(ids))
+        .group_by(Payment.order_id)
+    )
     return {order_id: (Decimal(int(fen or 0)) / 100).quantize(CENT) for order_id, fen in rows}
 
 

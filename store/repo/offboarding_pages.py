@@ -53,15 +53,19 @@ def progress(session: Session, case_ids: Iterable[int]) -> dict[int, tuple[int, 
     if not ids:
         return {}
     done = func.sum(case((HandoverItem.status == ItemStatus.done.value, 1), else_=0))
-    rows = session.execute(select(HandoverItem.offboarding_id, func.coalesce(done, 0), func.count())
-                           .where(HandoverItem.offboarding_id.in_(ids)).group_by(HandoverItem.offboarding_id))
+    rows = session.execute(
+        select(HandoverItem.offboarding_id, func.coalesce(done, 0), func.count())
+        .where(HandoverItem.offboarding_id.in_(ids))
+        .group_by(HandoverItem.offboarding_id)
+    )
     return {case_id: (int(finished), int(total)) for case_id, finished, total in rows}
 
 
 def case_tasks(session: Session, case: Offboarding) -> dict[str, Task]:
     """Every task the case opened (items of every round, the plan, sign-offs, the final step)."""
-    rows = session.scalars(select(Task).where(Task.process == PROCESS, Task.process_id == str(case.id))
-                           .order_by(Task.created_at, Task.id))
+    rows = session.scalars(
+        select(Task).where(Task.process == PROCESS, Task.process_id == str(case.id)).order_by(Task.created_at, Task.id)
+    )
     return {task.id: task for task in rows}
 
 
@@ -79,8 +83,9 @@ def orders_with_customers(session: Session, order_ids: Iterable[int]) -> dict[in
     ids = [order_id for order_id in set(order_ids) if isinstance(order_id, int)]
     if not ids:
         return {}
-    rows = session.execute(select(Order, Customer.name).join(Customer, Customer.id == Order.customer_id)
-                           .where(Order.id.in_(ids)))
+    rows = session.execute(
+        select(Order, Customer.name).join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(ids))
+    )
     return {order.id: (order, name) for order, name in rows}
 
 
@@ -88,17 +93,16 @@ def customer_names(session: Session, customer_ids: Iterable[int]) -> dict[int, s
     ids = list(set(customer_ids))
     if not ids:
         return {}
-    return {row.id: row.name for row in session.execute(select(Customer.id, Customer.name)
-                                                         .where(Customer.id.in_(ids)))}
+    return {row.id: row.name for row in session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))}
 
 
-def case_timeline(session: Session, case: Offboarding, tasks: dict[str, Task]
-                  ) -> list[tuple[AuditEntry, Task | None]]:
+def case_timeline(session: Session, case: Offboarding, tasks: dict[str, Task]) -> list[tuple[AuditEntry, Task | None]]:
     """What happened, oldest first: the case's own audit entries (started, items done, sign-offs,
     completed or cancelled) and those of its tasks (opened, reminders, overdue notices,
     escalations, decisions), each with the task it concerns."""
     own = and_(AuditEntry.entity == PROCESS, AuditEntry.entity_id == str(case.id))
     of_tasks = and_(AuditEntry.entity == "task", AuditEntry.entity_id.in_(list(tasks)))
-    entries = session.scalars(select(AuditEntry).where(or_(own, of_tasks) if tasks else own)
-                              .order_by(AuditEntry.id).limit(1000))
+    entries = session.scalars(
+        select(AuditEntry).where(or_(own, of_tasks) if tasks else own).order_by(AuditEntry.id).limit(1000)
+    )
     return [(entry, tasks.get(entry.entity_id) if entry.entity == "task" else None) for entry in entries]

@@ -42,40 +42,62 @@ from store.repo.responsibility import department_head_of, manager_of, managers_o
 from store.repo.visibility import Viewer, managed_team_ids
 
 
-def open_case(session: Session, *, actor: Viewer, employee_id: int, reason: str, last_day: date,
-              today: date) -> tuple[Offboarding, Employee]:
+def open_case(
+    session: Session, *, actor: Viewer, employee_id: int, reason: str, last_day: date, today: date
+) -> tuple[Offboarding, Employee]:
     """Reserve the case row (status ``handover``); the workflow does everything else."""
     employee = session.get(Employee, employee_id)
     if employee is None:
-        raise InvalidInput(details=[{"field": "employee_id", "code": "unknown_employee",
-                                     "message": N_("No such employee.")}])
+        raise InvalidInput(
+            details=[{"field": "employee_id", "code": "unknown_employee", "message": N_("No such employee.")}]
+        )
     if not (actor.has("hr") or actor.id in managers_of(session, employee)):
         raise Forbidden()
     problems = []
     if employee.status == "departed":
-        problems.append({"field": "employee_id", "code": "employee_departed",
-                         "message": N_("This employee has already left.")})
+        problems.append(
+            {"field": "employee_id", "code": "employee_departed", "message": N_("This employee has already left.")}
+        )
     if employee.id == actor.id:
-        problems.append({"field": "employee_id", "code": "own_offboarding",
-                         "message": N_("Someone else must start your offboarding.")})
+        problems.append(
+            {
+                "field": "employee_id",
+                "code": "own_offboarding",
+                "message": N_("Someone else must start your offboarding."),
+            }
+        )
     if last_day < today:
-        problems.append({"field": "last_day", "code": "date_in_past",
-                         "message": N_("The last working day is in the past.")})
+        problems.append(
+            {"field": "last_day", "code": "date_in_past", "message": N_("The last working day is in the past.")}
+        )
     if problems:
         raise InvalidInput(details=problems)
     if session.scalar(select(Offboarding.id).where(Offboarding.open_for == employee.id)) is not None:
         raise AlreadyOffboarding()
-    case = Offboarding(employee_id=employee.id, open_for=employee.id, workflow_id=f"offboarding-{employee.id}",
-                       status=OffboardingStatus.handover.value, reason=reason.strip(), last_day=last_day,
-                       started_by=actor.id, manager_id=manager_of(session, employee),
-                       head_id=department_head_of(session, employee))
+    case = Offboarding(
+        employee_id=employee.id,
+        open_for=employee.id,
+        workflow_id=f"offboarding-{employee.id}",
+        status=OffboardingStatus.handover.value,
+        reason=reason.strip(),
+        last_day=last_day,
+        started_by=actor.id,
+        manager_id=manager_of(session, employee),
+        head_id=department_head_of(session, employee),
+    )
     session.add(case)
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent start won the unique open_for
         raise AlreadyOffboarding() from exc
-    audit.record(session, actor_id=actor.id, action="offboarding.started", entity="offboarding", entity_id=case.id,
-                 detail={"employee_id": employee.id, "reason": case.reason, "last_day": last_day.isoformat()})
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="offboarding.started",
+        entity="offboarding",
+        entity_id=case.id,
+        detail={"employee_id": employee.id, "reason": case.reason, "last_day": last_day.isoformat()},
+    )
     return case, employee
 
 
@@ -120,8 +142,13 @@ def list_cases(session: Session, viewer: Viewer, *, status: str | None = None, l
 
 
 def items_of(session: Session, case_id: int) -> list[HandoverItem]:
-    return list(session.scalars(select(HandoverItem).where(HandoverItem.offboarding_id == case_id)
-                                .order_by(HandoverItem.position, HandoverItem.id)))
+    return list(
+        session.scalars(
+            select(HandoverItem)
+            .where(HandoverItem.offboarding_id == case_id)
+            .order_by(HandoverItem.position, HandoverItem.id)
+        )
+    )
 
 
 def reviews_of(session: Session, case_id: int) -> list[OffboardingReview]:
@@ -131,38 +158,91 @@ def reviews_of(session: Session, case_id: int) -> list[OffboardingReview]:
 
 
 def reassignments_of(session: Session, case_id: int) -> list[tuple[Reassignment, str]]:
-    rows = session.execute(select(Reassignment, Customer.name).join(Customer, Customer.id == Reassignment.customer_id)
-                           .where(Reassignment.offboarding_id == case_id).order_by(Customer.name, Customer.id))
+    rows = session.execute(
+        select(Reassignment, Customer.name)
+        .join(Customer, Customer.id == Reassignment.customer_id)
+        .where(Reassignment.offboarding_id == case_id)
+        .order_by(Customer.name, Customer.id)
+    )
     return [(row, name) for row, name in rows]
 
 
 def case_view(session: Session, case: Offboarding) -> OffboardingOut:
     items = items_of(session, case.id)
     task_ids = [item.task_id for item in items if item.task_id]
-    due = {task_id: due_at for task_id, due_at in session.execute(
-        select(Task.id, Task.due_at).where(Task.id.in_(task_ids)))} if task_ids else {}
+    due = (
+        {
+            task_id: due_at
+            for task_id, due_at in session.execute(select(Task.id, Task.due_at).where(Task.id.in_(task_ids)))
+        }
+        if task_ids
+        else {}
+    )
     reviews = reviews_of(session, case.id)
     employee = session.get(Employee, case.employee_id)
     status = OffboardingStatus(case.status)
-    blockers = blockers_of({item.key: ItemStatus(item.status) for item in items}, case.plan_executed_at is not None,
-                           {review.role: ReviewStatus(review.status) for review in reviews}, status)
+    blockers = blockers_of(
+        {item.key: ItemStatus(item.status) for item in items},
+        case.plan_executed_at is not None,
+        {review.role: ReviewStatus(review.status) for review in reviews},
+        status,
+    )
     return OffboardingOut(
-        id=case.id, employee_id=case.employee_id, employee_name=employee.name if employee else "",
-        workflow_id=case.workflow_id, status=status, reason=case.reason, last_day=case.last_day,
-        started_at=case.started_at, started_by=case.started_by, completed_at=case.completed_at,
-        cancelled_at=case.cancelled_at, plan_executed=case.plan_executed_at is not None,
-        items=[ItemOut(key=item.key, title=item.title, status=ItemStatus(item.status), assignee_id=item.assignee_id,
-                       candidate_role=item.candidate_role, due_at=due.get(item.task_id) if item.task_id else None,
-                       task_id=item.task_id, evidence=Evidence(item.evidence), round=item.round, done_by=item.done_by,
-                       done_at=item.done_at, comment=item.comment, data=item.data or {}) for item in items],
-        reviews=[ReviewOut(role=ReviewRole(review.role), status=ReviewStatus(review.status), round=review.round,
-                           reviewer_id=review.reviewer_id, comment=review.comment,
-                           returned_items=list(review.returned_items or []), task_id=review.task_id)
-                 for review in reviews],
-        reassignments=[ReassignmentOut(customer_id=row.customer_id, customer_name=name, from_id=row.from_id,
-                                       to_id=row.to_id, proposed_to_id=row.proposed_to_id, status=row.status)
-                       for row, name in reassignments_of(session, case.id)],
-        blockers=[blocker.detail() for blocker in blockers])
+        id=case.id,
+        employee_id=case.employee_id,
+        employee_name=employee.name if employee else "",
+        workflow_id=case.workflow_id,
+        status=status,
+        reason=case.reason,
+        last_day=case.last_day,
+        started_at=case.started_at,
+        started_by=case.started_by,
+        completed_at=case.completed_at,
+        cancelled_at=case.cancelled_at,
+        plan_executed=case.plan_executed_at is not None,
+        items=[
+            ItemOut(
+                key=item.key,
+                title=item.title,
+                status=ItemStatus(item.status),
+                assignee_id=item.assignee_id,
+                candidate_role=item.candidate_role,
+                due_at=due.get(item.task_id) if item.task_id else None,
+                task_id=item.task_id,
+                evidence=Evidence(item.evidence),
+                round=item.round,
+                done_by=item.done_by,
+                done_at=item.done_at,
+                comment=item.comment,
+                data=item.data or {},
+            )
+            for item in items
+        ],
+        reviews=[
+            ReviewOut(
+                role=ReviewRole(review.role),
+                status=ReviewStatus(review.status),
+                round=review.round,
+                reviewer_id=review.reviewer_id,
+                comment=review.comment,
+                returned_items=list(review.returned_items or []),
+                task_id=review.task_id,
+            )
+            for review in reviews
+        ],
+        reassignments=[
+            ReassignmentOut(
+                customer_id=row.customer_id,
+                customer_name=name,
+                from_id=row.from_id,
+                to_id=row.to_id,
+                proposed_to_id=row.proposed_to_id,
+                status=row.status,
+            )
+            for row, name in reassignments_of(session, case.id)
+        ],
+        blockers=[blocker.detail() for blocker in blockers],
+    )
 
 
 def open_case_of(session: Session, employee_id: int) -> Offboarding | None:
@@ -172,8 +252,9 @@ def open_case_of(session: Session, employee_id: int) -> Offboarding | None:
 def employee_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return {person: name for person, name in session.execute(select(Employee.id, Employee.name)
-                                                              .where(Employee.id.in_(ids)))}
+    return {
+        person: name for person, name in session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))
+    }
 
 
 def experience_notes(session: Session, viewer: Viewer, limit: int = 200) -> list[ExperienceNote]:

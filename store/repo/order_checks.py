@@ -79,15 +79,29 @@ def check_submission(session: Session, submission: Submission) -> SubmissionChec
     for index, line in enumerate(submission.lines):
         service = services[line.service]
         if line.unit_price < service.floor_price:
-            problems.append(_problem("below_floor_price", line=index, service=service.name,
-                                     price=money(line.unit_price), floor=money(service.floor_price)))
+            problems.append(
+                _problem(
+                    "below_floor_price",
+                    line=index,
+                    service=service.name,
+                    price=money(line.unit_price),
+                    floor=money(service.floor_price),
+                )
+            )
     open_receivables = receivables(session, customer.id)
     if open_receivables + total > customer.credit_limit:
-        problems.append(_problem("over_credit_limit", open=money(open_receivables), total=money(total),
-                                 limit=money(customer.credit_limit)))
+        problems.append(
+            _problem(
+                "over_credit_limit",
+                open=money(open_receivables),
+                total=money(total),
+                limit=money(customer.credit_limit),
+            )
+        )
     needs = capacity.needs_of((line.service, line.quantity) for line in submission.lines)
-    for short in capacity.shortfalls(session, submission.requested_date, needs,
-                                     {code: s.capacity_per_day for code, s in services.items()}):
+    for short in capacity.shortfalls(
+        session, submission.requested_date, needs, {code: s.capacity_per_day for code, s in services.items()}
+    ):
         problems.append(shortfall_problem(services[short.service_code], short))
     if problems:
         return SubmissionCheck(problems=problems)
@@ -95,8 +109,14 @@ def check_submission(session: Session, submission: Submission) -> SubmissionChec
 
 
 def shortfall_problem(service: Service, short: capacity.Shortfall) -> Problem:
-    return _problem("no_capacity", service=service.name, left=str(short.left), unit=service.unit,
-                    day=short.day.isoformat(), quantity=str(short.wanted))
+    return _problem(
+        "no_capacity",
+        service=service.name,
+        left=str(short.left),
+        unit=service.unit,
+        day=short.day.isoformat(),
+        quantity=str(short.wanted),
+    )
 
 
 def plan_for_pending(session: Session, order: Order, submission: Submission) -> ChainPlan:
@@ -104,42 +124,81 @@ def plan_for_pending(session: Session, order: Order, submission: Submission) -> 
     customer = session.get(Customer, order.customer_id)
     owner = session.get(Employee, order.owner_id)
     assert customer is not None and owner is not None
-    services = {s.code: s for s in session.scalars(
-        select(Service).where(Service.code.in_({line.service for line in submission.lines})))}
+    services = {
+        s.code: s
+        for s in session.scalars(select(Service).where(Service.code.in_({line.service for line in submission.lines})))
+    }
     open_receivables = receivables(session, customer.id)
     return plan_chain(session, order, owner, customer, submission, services, open_receivables)
 
 
-def plan_chain(session: Session, order: Order, owner: Employee, customer: Customer, submission: Submission,
-               services: dict[str, Service], open_receivables: Decimal) -> ChainPlan:
+def plan_chain(
+    session: Session,
+    order: Order,
+    owner: Employee,
+    customer: Customer,
+    submission: Submission,
+    services: dict[str, Service],
+    open_receivables: Decimal,
+) -> ChainPlan:
     total = order_total(submission.lines)
-    discounted = [line for line in submission.lines
-                  if line.unit_price < services[line.service].list_price * (1 - DISCOUNT_FOR_HEAD)]
+    discounted = [
+        line
+        for line in submission.lines
+        if line.unit_price < services[line.service].list_price * (1 - DISCOUNT_FOR_HEAD)
+    ]
     steps = [ApprovalStep.manager]
     if total > head_threshold(session) or discounted:
         steps.append(ApprovalStep.head)
     steps.append(ApprovalStep.finance)
     warnings = []
     if customer.credit_limit > 0 and open_receivables + total >= customer.credit_limit * CREDIT_WARNING:
-        warnings.append({"code": "close_to_credit_limit",
-                         "used": f"{(open_receivables + total) / customer.credit_limit:.0%}"})
+        warnings.append(
+            {"code": "close_to_credit_limit", "used": f"{(open_receivables + total) / customer.credit_limit:.0%}"}
+        )
     if discounted:
-        warnings.append({"code": "unusual_discount",
-                         "services": ", ".join(sorted({services[line.service].name for line in discounted}))})
+        warnings.append(
+            {
+                "code": "unusual_discount",
+                "services": ", ".join(sorted({services[line.service].name for line in discounted})),
+            }
+        )
     if is_new_customer(session, customer, order.id):
         warnings.append({"code": "new_customer"})
     manager_id, head_id = order_approvers(session, owner)
-    return ChainPlan(steps=steps, manager_id=manager_id, head_id=head_id, total=total, warnings=warnings,
-                     subject=customer.name, seller_id=owner.id, seller=owner.name, note=submission.note,
-                     lines=[PlannedLine(service=line.service, service_name=services[line.service].name,
-                                        quantity=line.quantity, unit_price=line.unit_price,
-                                        amount=line_amount(line)) for line in submission.lines])
+    return ChainPlan(
+        steps=steps,
+        manager_id=manager_id,
+        head_id=head_id,
+        total=total,
+        warnings=warnings,
+        subject=customer.name,
+        seller_id=owner.id,
+        seller=owner.name,
+        note=submission.note,
+        lines=[
+            PlannedLine(
+                service=line.service,
+                service_name=services[line.service].name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line_amount(line),
+            )
+            for line in submission.lines
+        ],
+    )
 
 
 def is_new_customer(session: Session, customer: Customer, order_id: int) -> bool:
     """Known less than 90 days, or never had an approved order."""
     if customer.created_at > utcnow() - timedelta(days=NEW_CUSTOMER_DAYS):
         return True
-    approved = session.scalar(select(func.count()).select_from(Order).where(
-        Order.customer_id == customer.id, Order.status == "approved", Order.id != order_id)) or 0
+    approved = (
+        session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.customer_id == customer.id, Order.status == "approved", Order.id != order_id)
+        )
+        or 0
+    )
     return approved == 0

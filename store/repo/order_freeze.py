@@ -32,16 +32,26 @@ def order_freeze(session: Session, employee_id: int) -> OrderFreeze | None:
     employee = session.get(Employee, employee_id)
     if employee is None or (not employee.order_freeze and employee.status == "active"):
         return None
-    case = session.scalars(select(Offboarding).where(Offboarding.employee_id == employee_id)
-                           .order_by(Offboarding.started_at.desc(), Offboarding.id.desc()).limit(1)).first()
+    case = session.scalars(
+        select(Offboarding)
+        .where(Offboarding.employee_id == employee_id)
+        .order_by(Offboarding.started_at.desc(), Offboarding.id.desc())
+        .limit(1)
+    ).first()
     hr_ids = hr_people(session)
     if case is not None and case.started_by in hr_ids:
         hr_ids = [case.started_by]  # who opened the case first
     manager_id = manager_of(session, employee) or (case.manager_id if case is not None else None)
     wanted = {i for i in (manager_id, *hr_ids) if i is not None}
-    names = {row.id: row.name for row in session.execute(select(Employee.id, Employee.name)
-                                                         .where(Employee.id.in_(wanted)))} if wanted else {}
-    return OrderFreeze(case_id=case.id if case is not None else None, since=case.started_at if case else None,
-                       last_day=case.last_day if case is not None else None,
-                       manager=names.get(manager_id, "") if manager_id is not None else "",
-                       hr=[names[i] for i in hr_ids if i in names])
+    names = (
+        {row.id: row.name for row in session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    return OrderFreeze(
+        case_id=case.id if case is not None else None,
+        since=case.started_at if case else None,
+        last_day=case.last_day if case is not None else None,
+        manager=names.get(manager_id, "") if manager_id is not None else "",
+        hr=[names[i] for i in hr_ids if i in names],
+    )

@@ -88,33 +88,57 @@ def waiting_on(session: Session, task: Task) -> list[int]:
 
 def order_rows(session: Session, orders: list[Order]) -> list[OrderRow]:
     workflow_ids = [o.workflow_id for o in orders if o.workflow_id]
-    open_tasks = {t.workflow_id: t for t in session.scalars(
-        select(Task).where(Task.workflow_id.in_(workflow_ids), Task.kind == APPROVAL_KIND, Task.status == "open")
-        .order_by(Task.created_at))} if workflow_ids else {}
+    open_tasks = (
+        {
+            t.workflow_id: t
+            for t in session.scalars(
+                select(Task)
+                .where(Task.workflow_id.in_(workflow_ids), Task.kind == APPROVAL_KIND, Task.status == "open")
+                .order_by(Task.created_at)
+            )
+        }
+        if workflow_ids
+        else {}
+    )
     customers = _customer_names(session, {o.customer_id for o in orders})
     collected = collected_by_order(session, [o.id for o in orders if o.status == "approved"])
     rows = []
     for order in orders:
         task = open_tasks.get(order.workflow_id or "")
-        rows.append(OrderRow(order=order, customer_name=customers.get(order.customer_id, ""),
-                             waiting_on=waiting_on(session, task) if task else [],
-                             due_at=task.due_at if task else None, overdue=bool(task and task.overdue),
-                             outstanding=still_owed(order.status, order.total,
-                                                    collected.get(order.id, Decimal("0")))))
+        rows.append(
+            OrderRow(
+                order=order,
+                customer_name=customers.get(order.customer_id, ""),
+                waiting_on=waiting_on(session, task) if task else [],
+                due_at=task.due_at if task else None,
+                overdue=bool(task and task.overdue),
+                outstanding=still_owed(order.status, order.total, collected.get(order.id, Decimal("0"))),
+            )
+        )
     return rows
 
 
-def approval_queue(session: Session, *, employee_id: int, roles: frozenset[str], team_id: int | None,
-                   limit: int = 50, offset: int = 0) -> tuple[list[QueueRow], int]:
+def approval_queue(
+    session: Session, *, employee_id: int, roles: frozenset[str], team_id: int | None, limit: int = 50, offset: int = 0
+) -> tuple[list[QueueRow], int]:
     """The open order approvals the reader holds (assigned, their role's unclaimed, escalated to
     them, delegated from them), overdue first, then by due time."""
     conditions = [holder_filter(employee_id, roles, team_id), Task.kind == APPROVAL_KIND, Task.status == "open"]
     total = session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
-    query = (select(Task, Order, Customer.name, Employee.name).join(Order, Order.workflow_id == Task.workflow_id)
-             .join(Customer, Customer.id == Order.customer_id).join(Employee, Employee.id == Order.owner_id)
-             .where(*conditions).order_by(Task.overdue.desc(), Task.due_at, Task.id).limit(limit).offset(offset))
-    rows = [QueueRow(task=task, order=order, customer_name=name, seller_name=seller)
-            for task, order, name, seller in session.execute(query)]
+    query = (
+        select(Task, Order, Customer.name, Employee.name)
+        .join(Order, Order.workflow_id == Task.workflow_id)
+        .join(Customer, Customer.id == Order.customer_id)
+        .join(Employee, Employee.id == Order.owner_id)
+        .where(*conditions)
+        .order_by(Task.overdue.desc(), Task.due_at, Task.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = [
+        QueueRow(task=task, order=order, customer_name=name, seller_name=seller)
+        for task, order, name, seller in session.execute(query)
+    ]
     return _with_stored_lines(session, rows), total
 
 
@@ -123,9 +147,16 @@ def _with_stored_lines(session: Session, rows: list[QueueRow]) -> list[QueueRow]
     missing = [row for row in rows if not isinstance((row.task.context or {}).get("lines"), list)]
     stored = lines_of(session, [row.order.id for row in missing])
     for row in missing:
-        row.stored_lines = [{"service": line.service_code, "service_name": service.name if service else
-                             line.service_code, "quantity": line.quantity, "unit_price": line.unit_price,
-                             "amount": line.amount} for line, service in stored.get(row.order.id, [])]
+        row.stored_lines = [
+            {
+                "service": line.service_code,
+                "service_name": service.name if service else line.service_code,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "amount": line.amount,
+            }
+            for line, service in stored.get(row.order.id, [])
+        ]
     return rows
 
 
@@ -133,22 +164,29 @@ def order_timeline(session: Session, order: Order) -> list[tuple[AuditEntry, Tas
     """What happened to the order, oldest first: its own audit entries (submitted, decided,
     payments) and those of its approval tasks (opened, reminders, overdue notices, escalations,
     decisions), each with the task it concerns."""
-    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.workflow_id == order.workflow_id))} \
-        if order.workflow_id else {}
+    tasks = (
+        {t.id: t for t in session.scalars(select(Task).where(Task.workflow_id == order.workflow_id))}
+        if order.workflow_id
+        else {}
+    )
     own = and_(AuditEntry.entity == "order", AuditEntry.entity_id == str(order.id))
     of_tasks = and_(AuditEntry.entity == "task", AuditEntry.entity_id.in_(list(tasks)))
-    entries = session.scalars(select(AuditEntry).where(or_(own, of_tasks) if tasks else own)
-                              .order_by(AuditEntry.id).limit(500))
+    entries = session.scalars(
+        select(AuditEntry).where(or_(own, of_tasks) if tasks else own).order_by(AuditEntry.id).limit(500)
+    )
     return [(entry, tasks.get(entry.entity_id) if entry.entity == "task" else None) for entry in entries]
 
 
 def queue_row(session: Session, task: Task) -> QueueRow | None:
     """One approval with its order, e.g. again right after someone decided it."""
-    found = session.execute(select(Order, Customer.name, Employee.name)
-                            .join(Customer, Customer.id == Order.customer_id)
-                            .join(Employee, Employee.id == Order.owner_id)
-                            .where(Order.workflow_id == task.workflow_id)).first()
+    found = session.execute(
+        select(Order, Customer.name, Employee.name)
+        .join(Customer, Customer.id == Order.customer_id)
+        .join(Employee, Employee.id == Order.owner_id)
+        .where(Order.workflow_id == task.workflow_id)
+    ).first()
     if found is None:
         return None
-    return _with_stored_lines(session, [QueueRow(task=task, order=found[0], customer_name=found[1],
-                                                 seller_name=found[2])])[0]
+    return _with_stored_lines(
+        session, [QueueRow(task=task, order=found[0], customer_name=found[1], seller_name=found[2])]
+    )[0]

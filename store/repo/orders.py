@@ -40,9 +40,16 @@ class CapacityTaken(Exception):
 def reserve_draft(session: Session, *, owner_id: int, customer_id: int, requested_date: date, note: str) -> Order:
     """The id (and ``order-<id>`` workflow id) of an order about to be submitted: never one a
     discarded draft had, whose process may still be running."""
-    order = Order(id=fresh_id(session, Order), customer_id=customer_id, owner_id=owner_id,
-                  status=OrderStatus.draft.value,
-                  requested_date=requested_date, total=Decimal("0"), revision=0, note=note)
+    order = Order(
+        id=fresh_id(session, Order),
+        customer_id=customer_id,
+        owner_id=owner_id,
+        status=OrderStatus.draft.value,
+        requested_date=requested_date,
+        total=Decimal("0"),
+        revision=0,
+        note=note,
+    )
     session.add(order)
     session.flush()
     order.workflow_id = f"order-{order.id}"
@@ -61,50 +68,92 @@ def apply_submission(session: Session, submission: Submission, total: Decimal) -
     Raises :class:`CapacityTaken` when a racing order took the last of a day's capacity since the
     check, so the caller's transaction rolls back and nothing is written."""
     changed = session.execute(
-        update(Order).where(Order.id == submission.order_id,
-                            Order.status.in_([OrderStatus.draft.value, OrderStatus.rejected.value]),
-                            Order.revision < submission.revision)
-        .values(status=OrderStatus.pending_approval.value, revision=submission.revision, total=total,
-                requested_date=submission.requested_date, current_step="manager", decided_at=None,
-                note=submission.note)
-        .execution_options(synchronize_session=False))
+        update(Order)
+        .where(
+            Order.id == submission.order_id,
+            Order.status.in_([OrderStatus.draft.value, OrderStatus.rejected.value]),
+            Order.revision < submission.revision,
+        )
+        .values(
+            status=OrderStatus.pending_approval.value,
+            revision=submission.revision,
+            total=total,
+            requested_date=submission.requested_date,
+            current_step="manager",
+            decided_at=None,
+            note=submission.note,
+        )
+        .execution_options(synchronize_session=False)
+    )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         return False
     session.execute(delete(OrderLine).where(OrderLine.order_id == submission.order_id))
-    session.add_all(OrderLine(order_id=submission.order_id, service_code=line.service, quantity=line.quantity,
-                              unit_price=line.unit_price, amount=line_amount(line)) for line in submission.lines)
+    session.add_all(
+        OrderLine(
+            order_id=submission.order_id,
+            service_code=line.service,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=line_amount(line),
+        )
+        for line in submission.lines
+    )
     needs = capacity.needs_of((line.service, line.quantity) for line in submission.lines)
     short = capacity.reserve(session, submission.order_id, submission.requested_date, needs)
     if short:
         raise CapacityTaken(short)
-    audit.record(session, actor_id=submission.actor.id, action="order.submitted", entity="order",
-                 entity_id=submission.order_id,
-                 detail={"revision": submission.revision, "total": str(total), "note": submission.note,
-                         "requested_date": submission.requested_date.isoformat(),
-                         "lines": [{"service": line.service, "quantity": line.quantity,
-                                    "unit_price": str(line.unit_price)} for line in submission.lines]})
+    audit.record(
+        session,
+        actor_id=submission.actor.id,
+        action="order.submitted",
+        entity="order",
+        entity_id=submission.order_id,
+        detail={
+            "revision": submission.revision,
+            "total": str(total),
+            "note": submission.note,
+            "requested_date": submission.requested_date.isoformat(),
+            "lines": [
+                {"service": line.service, "quantity": line.quantity, "unit_price": str(line.unit_price)}
+                for line in submission.lines
+            ],
+        },
+    )
     return True
 
 
 def record_outcome(session: Session, outcome: OrderOutcome) -> Order | None:
     """Write where the order stands; give its capacity back when it ends unapproved. Applying the
     same outcome twice changes nothing the second time (the order is returned only on a change)."""
-    values: dict[str, Any] = {"status": outcome.status.value,
-                              "current_step": outcome.current_step.value if outcome.current_step else None}
+    values: dict[str, Any] = {
+        "status": outcome.status.value,
+        "current_step": outcome.current_step.value if outcome.current_step else None,
+    }
     if outcome.status != OrderStatus.pending_approval:
         values["decided_at"] = utcnow()
     changed = session.execute(
-        update(Order).where(Order.id == outcome.order_id, Order.revision == outcome.revision,
-                            or_(Order.status != outcome.status.value,
-                                Order.current_step.is_distinct_from(values["current_step"])))
-        .values(**values).execution_options(synchronize_session=False))
+        update(Order)
+        .where(
+            Order.id == outcome.order_id,
+            Order.revision == outcome.revision,
+            or_(Order.status != outcome.status.value, Order.current_step.is_distinct_from(values["current_step"])),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         return None
     if outcome.status in RELEASES_CAPACITY:
         capacity.release(session, outcome.order_id)
     if outcome.status != OrderStatus.pending_approval:
-        audit.record(session, actor_id=outcome.actor_id, action=f"order.{outcome.status.value}", entity="order",
-                     entity_id=outcome.order_id, detail={"revision": outcome.revision, "comment": outcome.comment})
+        audit.record(
+            session,
+            actor_id=outcome.actor_id,
+            action=f"order.{outcome.status.value}",
+            entity="order",
+            entity_id=outcome.order_id,
+            detail={"revision": outcome.revision, "comment": outcome.comment},
+        )
     return session.get(Order, outcome.order_id)
 
 
@@ -117,8 +166,14 @@ def create_service(session: Session, *, actor_id: int, fields: dict[str, Any]) -
     service = Service(**fields)
     session.add(service)
     session.flush()
-    audit.record(session, actor_id=actor_id, action="service.created", entity="service", entity_id=service.code,
-                 detail={k: str(v) for k, v in fields.items()})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="service.created",
+        entity="service",
+        entity_id=service.code,
+        detail={k: str(v) for k, v in fields.items()},
+    )
     return service
 
 
@@ -150,8 +205,15 @@ def visible(session: Session, viewer: Viewer, order_id: int) -> Order:
     return order
 
 
-def list_orders(session: Session, viewer: Viewer, *, status: str | None = None, owner_id: int | None = None,
-                limit: int = 50, offset: int = 0) -> tuple[list[Order], int]:
+def list_orders(
+    session: Session,
+    viewer: Viewer,
+    *,
+    status: str | None = None,
+    owner_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Order], int]:
     query = select(Order).where(order_condition(session, viewer))
     if status:
         query = query.where(Order.status == status)
@@ -164,15 +226,20 @@ def list_orders(session: Session, viewer: Viewer, *, status: str | None = None, 
 
 # ---------------------------------------------------------------- reading one order
 def approval_tasks(session: Session, order: Order) -> list[Task]:
-    return list(session.scalars(select(Task).where(Task.workflow_id == order.workflow_id,
-                                                   Task.kind == "order_approval")
-                                .order_by(Task.created_at, Task.id)))
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.workflow_id == order.workflow_id, Task.kind == "order_approval")
+            .order_by(Task.created_at, Task.id)
+        )
+    )
 
 
 def stored_lines(session: Session, order: Order) -> list[OrderLineIn]:
-    return [OrderLineIn(service=line.service_code, quantity=line.quantity, unit_price=line.unit_price)
-            for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
-                                        .order_by(OrderLine.id))]
+    return [
+        OrderLineIn(service=line.service_code, quantity=line.quantity, unit_price=line.unit_price)
+        for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id))
+    ]
 
 
 def customer_name(session: Session, customer_id: int) -> str:

@@ -29,8 +29,9 @@ def count_employees(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Employee)) or 0
 
 
-def create_team(session: Session, *, actor_id: int | None, name: str, region: str, industry: str,
-                manager_id: int | None) -> Team:
+def create_team(
+    session: Session, *, actor_id: int | None, name: str, region: str, industry: str, manager_id: int | None
+) -> Team:
     """A new team; its manager joins it when they have no team yet, and it belongs to the
     department its manager's head leads (``responsibility.settle_department``)."""
     if session.scalars(select(Team).where(Team.name == name)).first():
@@ -39,22 +40,36 @@ def create_team(session: Session, *, actor_id: int | None, name: str, region: st
     if manager_id is not None:
         manager = session.get(Employee, manager_id)
         if manager is None:
-            raise InvalidInput(details=[{"field": "manager_id", "code": "unknown",
-                                         "message": "No such employee."}])
+            raise InvalidInput(details=[{"field": "manager_id", "code": "unknown", "message": "No such employee."}])
     team = Team(name=name, region=region, industry=industry, manager_id=manager_id)
     session.add(team)
     session.flush()
     if manager is not None and manager.team_id is None:
         manager.team_id = team.id
     responsibility.settle_department(session, team)
-    audit.record(session, actor_id=actor_id, action="team.created", entity="team", entity_id=team.id,
-                 detail={"name": name, "manager_id": manager_id, "department_id": team.department_id})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="team.created",
+        entity="team",
+        entity_id=team.id,
+        detail={"name": name, "manager_id": manager_id, "department_id": team.department_id},
+    )
     return team
 
 
-def create_employee(session: Session, *, actor_id: int | None, username: str, name: str, password: str,
-                    roles: list[str], team_id: int | None, manager_id: int | None,
-                    email: str | None = None) -> Employee:
+def create_employee(
+    session: Session,
+    *,
+    actor_id: int | None,
+    username: str,
+    name: str,
+    password: str,
+    roles: list[str],
+    team_id: int | None,
+    manager_id: int | None,
+    email: str | None = None,
+) -> Employee:
     if username_taken(session, username):
         raise UsernameTaken()
     _check_grants(session, actor_id, roles)
@@ -65,13 +80,27 @@ def create_employee(session: Session, *, actor_id: int | None, username: str, na
         problems.append({"field": "manager_id", "code": "unknown", "message": "No such employee."})
     if problems:
         raise InvalidInput(details=problems)
-    employee = Employee(username=username, name=name, password_hash=hash_password(password),
-                        roles=sorted(set(roles)), team_id=team_id, manager_id=manager_id, email=email,
-                        status="active", order_freeze=False)
+    employee = Employee(
+        username=username,
+        name=name,
+        password_hash=hash_password(password),
+        roles=sorted(set(roles)),
+        team_id=team_id,
+        manager_id=manager_id,
+        email=email,
+        status="active",
+        order_freeze=False,
+    )
     session.add(employee)
     session.flush()
-    audit.record(session, actor_id=actor_id, action="employee.created", entity="employee",
-                 entity_id=employee.id, detail={"username": username, "roles": employee.roles})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="employee.created",
+        entity="employee",
+        entity_id=employee.id,
+        detail={"username": username, "roles": employee.roles},
+    )
     return employee
 
 
@@ -86,13 +115,26 @@ def _check_grants(session: Session, actor_id: int | None, roles: list[str]) -> N
         granter = session.get(Employee, actor_id)
         refused = role_grants.refused_grants(granter.roles or [] if granter else [], roles)
         if refused:
-            raise Forbidden(role_grants.GRANT_MESSAGE,
-                            details=[{"field": "roles", "code": "grant_not_allowed", "role": role,
-                                      "message": role_grants.GRANT_MESSAGE} for role in refused])
+            raise Forbidden(
+                role_grants.GRANT_MESSAGE,
+                details=[
+                    {"field": "roles", "code": "grant_not_allowed", "role": role, "message": role_grants.GRANT_MESSAGE}
+                    for role in refused
+                ],
+            )
     pairs = role_grants.conflicting_pairs(roles)
     if pairs:
-        raise InvalidInput(details=[{"field": "roles", "code": "conflicting_roles", "roles": [role, other],
-                                     "message": role_grants.CONFLICT_MESSAGE} for role, other in pairs])
+        raise InvalidInput(
+            details=[
+                {
+                    "field": "roles",
+                    "code": "conflicting_roles",
+                    "roles": [role, other],
+                    "message": role_grants.CONFLICT_MESSAGE,
+                }
+                for role, other in pairs
+            ]
+        )
 
 
 def require_employee(session: Session, employee_id: int) -> Employee:
@@ -117,13 +159,26 @@ def put_setting(session: Session, *, actor_id: int | None, key: str, value: Any)
         row.value = value
         row.updated_by = actor_id
     session.flush()
-    audit.record(session, actor_id=actor_id, action="setting.changed", entity="setting", entity_id=key,
-                 detail={"before": before, "after": value})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="setting.changed",
+        entity="setting",
+        entity_id=key,
+        detail={"before": before, "after": value},
+    )
     return row
 
 
-def list_employees(session: Session, *, q: str | None = None, status: str | None = None, team_id: int | None = None,
-                   limit: int = 50, offset: int = 0) -> tuple[list[Employee], int]:
+def list_employees(
+    session: Session,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    team_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Employee], int]:
     """People for the HR/admin directory, filtered and paged on the server."""
     conditions: list[ColumnElement[bool]] = []
     if q:
@@ -133,8 +188,13 @@ def list_employees(session: Session, *, q: str | None = None, status: str | None
     if team_id is not None:
         conditions.append(Employee.team_id == team_id)
     total = session.scalar(select(func.count()).select_from(Employee).where(*conditions)) or 0
-    query = select(Employee).where(*conditions).order_by(Employee.team_id.is_(None), Employee.team_id,
-                                                           Employee.name).limit(limit).offset(offset)
+    query = (
+        select(Employee)
+        .where(*conditions)
+        .order_by(Employee.team_id.is_(None), Employee.team_id, Employee.name)
+        .limit(limit)
+        .offset(offset)
+    )
     return list(session.scalars(query)), total
 
 

@@ -58,8 +58,11 @@ class CustomerFigures:
 
 
 def _collected() -> Subquery:
-    return (select(Payment.order_id, func.coalesce(func.sum(signed_amount()), 0).label("collected"))
-            .group_by(Payment.order_id).subquery())
+    return (
+        select(Payment.order_id, func.coalesce(func.sum(signed_amount()), 0).label("collected"))
+        .group_by(Payment.order_id)
+        .subquery()
+    )
 
 
 def owed_orders(session: Session, employee_id: int) -> list[OwedOrder]:
@@ -70,7 +73,8 @@ def owed_orders(session: Session, employee_id: int) -> list[OwedOrder]:
         select(Order, func.coalesce(collected.c.collected, 0))
         .outerjoin(collected, collected.c.order_id == Order.id)
         .where(Order.owner_id == employee_id, Order.status.in_(OWING_STATUSES))
-        .order_by(Order.id))
+        .order_by(Order.id)
+    )
     found = [OwedOrder(order, Decimal(paid).quantize(CENT)) for order, paid in rows]
     return [item for item in found if item.order.status != "approved" or item.owed > 0]
 
@@ -79,8 +83,14 @@ def owed_by_customer(session: Session, employee_id: int) -> list[CustomerOwed]:
     """The same orders, one group per customer (by name), each customer's orders oldest first."""
     orders = owed_orders(session, employee_id)
     ids = {item.order.customer_id for item in orders}
-    names: dict[int, str] = {customer_id: name for customer_id, name in session.execute(
-        select(Customer.id, Customer.name).where(Customer.id.in_(ids)))} if ids else {}
+    names: dict[int, str] = (
+        {
+            customer_id: name
+            for customer_id, name in session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
     groups: dict[int, CustomerOwed] = {}
     for item in orders:
         customer_id = item.order.customer_id
@@ -88,25 +98,36 @@ def owed_by_customer(session: Session, employee_id: int) -> list[CustomerOwed]:
     return sorted(groups.values(), key=lambda group: (group.customer_name, group.customer_id))
 
 
-def customer_figures(session: Session, customer_ids: Sequence[int], since: datetime,
-                     until: datetime) -> dict[int, CustomerFigures]:
+def customer_figures(
+    session: Session, customer_ids: Sequence[int], since: datetime, until: datetime
+) -> dict[int, CustomerFigures]:
     """Customer → approved order value created in ``[since, until)`` and what its approved orders
     still owe now."""
     ids = list(set(customer_ids))
     if not ids:
         return {}
-    revenue = {customer_id: total for customer_id, total in session.execute(
-        select(Order.customer_id, func.sum(Order.total))
-        .where(Order.customer_id.in_(ids), approved_between(since, until)).group_by(Order.customer_id))}
+    revenue = {
+        customer_id: total
+        for customer_id, total in session.execute(
+            select(Order.customer_id, func.sum(Order.total))
+            .where(Order.customer_id.in_(ids), approved_between(since, until))
+            .group_by(Order.customer_id)
+        )
+    }
     collected = _collected()
     owed: dict[int, Decimal] = {}
     for customer_id, total, paid in session.execute(
-            select(Order.customer_id, Order.total, func.coalesce(collected.c.collected, 0))
-            .outerjoin(collected, collected.c.order_id == Order.id)
-            .where(Order.customer_id.in_(ids), Order.status == "approved")):
+        select(Order.customer_id, Order.total, func.coalesce(collected.c.collected, 0))
+        .outerjoin(collected, collected.c.order_id == Order.id)
+        .where(Order.customer_id.in_(ids), Order.status == "approved")
+    ):
         rest = Decimal(total).quantize(CENT) - Decimal(paid).quantize(CENT)  # SQLite sums in floats
         if rest > 0:
             owed[customer_id] = owed.get(customer_id, Decimal(0)) + rest
-    return {customer_id: CustomerFigures(revenue=Decimal(revenue.get(customer_id) or 0).quantize(CENT),
-                                         owed=owed.get(customer_id, Decimal(0)).quantize(CENT))
-            for customer_id in ids}
+    return {
+        customer_id: CustomerFigures(
+            revenue=Decimal(revenue.get(customer_id) or 0).quantize(CENT),
+            owed=owed.get(customer_id, Decimal(0)).quantize(CENT),
+        )
+        for customer_id in ids
+    }

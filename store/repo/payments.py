@@ -34,10 +34,13 @@ CHINA = ZoneInfo("Asia/Shanghai")
 CLOCK_SKEW = timedelta(minutes=5)
 CSV_COLUMNS = ("order_id", "kind", "amount", "paid_at")
 MAX_IMPORT_ROWS = 20_000
-UNREADABLE_ROW = N_("This row cannot be read: check the order id, kind, amount (two decimals at most), date "
-                    "and advance (yes or no).")
-OVERPAID = N_("The order still owes ¥%(owed)s, less than this payment of ¥%(amount)s. "
-              "If the customer is paying in advance, record it as an advance.")
+UNREADABLE_ROW = N_(
+    "This row cannot be read: check the order id, kind, amount (two decimals at most), date and advance (yes or no)."
+)
+OVERPAID = N_(
+    "The order still owes ¥%(owed)s, less than this payment of ¥%(amount)s. "
+    "If the customer is paying in advance, record it as an advance."
+)
 ADVANCE_YES = frozenset({"1", "y", "yes", "true", "advance", "是", "预付", "预付款"})
 ADVANCE_NO = frozenset({"", "0", "n", "no", "false", "否"})
 
@@ -49,33 +52,55 @@ def _problem(code: str, message: str, field: str, row: int | None = None) -> dic
     return found
 
 
-def problems_of(session: Session, payment: PaymentIn, pending_refunds: Decimal = Decimal("0"),
-                row: int | None = None) -> list[dict[str, Any]]:
+def problems_of(
+    session: Session, payment: PaymentIn, pending_refunds: Decimal = Decimal("0"), row: int | None = None
+) -> list[dict[str, Any]]:
     order = session.get(Order, payment.order_id)
     if order is None:
         return [_problem("unknown_order", N_("No such order."), "order_id", row)]
     problems = []
     if order.status != "approved":
-        problems.append(_problem("order_not_approved", N_("Payments are recorded on approved orders only."),
-                                 "order_id", row))
+        problems.append(
+            _problem("order_not_approved", N_("Payments are recorded on approved orders only."), "order_id", row)
+        )
     if payment.paid_at > utcnow() + CLOCK_SKEW:
         problems.append(_problem("paid_in_future", N_("The payment date is in the future."), "paid_at", row))
     net = collected(session, order.id) - pending_refunds
     if payment.kind == PaymentKind.payment and not payment.advance:
         owed = still_owed(order.status, order.total, net)
         if owed is not None and payment.amount > owed:
-            problems.append({**_problem("overpayment", OVERPAID, "amount", row), "owed": f"{owed:.2f}",
-                             "params": {"owed": f"{owed:,.2f}", "amount": f"{payment.amount:,.2f}"}})
+            problems.append(
+                {
+                    **_problem("overpayment", OVERPAID, "amount", row),
+                    "owed": f"{owed:.2f}",
+                    "params": {"owed": f"{owed:,.2f}", "amount": f"{payment.amount:,.2f}"},
+                }
+            )
     if payment.kind == PaymentKind.refund:
         if payment.amount > net:
-            problems.append(_problem("refund_exceeds_collected",
-                                     N_("A refund cannot exceed what was collected on the order."), "amount", row))
+            problems.append(
+                _problem(
+                    "refund_exceeds_collected",
+                    N_("A refund cannot exceed what was collected on the order."),
+                    "amount",
+                    row,
+                )
+            )
         if payment.reverses_id is not None:
             reversed_payment = session.get(Payment, payment.reverses_id)
-            if reversed_payment is None or reversed_payment.order_id != order.id \
-                    or reversed_payment.kind != PaymentKind.payment.value:
-                problems.append(_problem("unknown_payment", N_("The reversed payment is not a payment of this order."),
-                                         "reverses_id", row))
+            if (
+                reversed_payment is None
+                or reversed_payment.order_id != order.id
+                or reversed_payment.kind != PaymentKind.payment.value
+            ):
+                problems.append(
+                    _problem(
+                        "unknown_payment",
+                        N_("The reversed payment is not a payment of this order."),
+                        "reverses_id",
+                        row,
+                    )
+                )
     elif payment.reverses_id is not None:
         problems.append(_problem("not_a_refund", N_("Only a refund reverses a payment."), "reverses_id", row))
     return problems
@@ -85,9 +110,12 @@ def _reversed_payment(session: Session, payment: PaymentIn) -> int | None:
     """A refund without an explicit payment reverses the order's latest payment."""
     if payment.kind != PaymentKind.refund or payment.reverses_id is not None:
         return payment.reverses_id
-    return session.scalar(select(Payment.id).where(Payment.order_id == payment.order_id,
-                                                   Payment.kind == PaymentKind.payment.value)
-                          .order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(1))
+    return session.scalar(
+        select(Payment.id)
+        .where(Payment.order_id == payment.order_id, Payment.kind == PaymentKind.payment.value)
+        .order_by(Payment.paid_at.desc(), Payment.id.desc())
+        .limit(1)
+    )
 
 
 def refusal(problems: list[dict[str, Any]]) -> BatonError:
@@ -107,14 +135,31 @@ def record(session: Session, *, actor_id: int, payment: PaymentIn) -> Payment:
 
 def _write(session: Session, actor_id: int, payment: PaymentIn) -> Payment:
     advance = payment.advance and payment.kind == PaymentKind.payment
-    row = Payment(order_id=payment.order_id, kind=payment.kind.value, amount=payment.amount, paid_at=payment.paid_at,
-                  reverses_id=_reversed_payment(session, payment), recorded_by=actor_id, note=payment.note,
-                  advance=advance)
+    row = Payment(
+        order_id=payment.order_id,
+        kind=payment.kind.value,
+        amount=payment.amount,
+        paid_at=payment.paid_at,
+        reverses_id=_reversed_payment(session, payment),
+        recorded_by=actor_id,
+        note=payment.note,
+        advance=advance,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor_id=actor_id, action=f"payment.{payment.kind.value}", entity="order",
-                 entity_id=payment.order_id, detail={"payment_id": row.id, "amount": str(payment.amount),
-                                                     "paid_at": payment.paid_at.isoformat(), "advance": advance})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=f"payment.{payment.kind.value}",
+        entity="order",
+        entity_id=payment.order_id,
+        detail={
+            "payment_id": row.id,
+            "amount": str(payment.amount),
+            "paid_at": payment.paid_at.isoformat(),
+            "advance": advance,
+        },
+    )
     return row
 
 
@@ -150,20 +195,39 @@ def parse_csv(content: bytes) -> tuple[list[tuple[int, PaymentIn]], list[dict[st
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        return [], [{**_problem("missing_columns", N_("Missing columns: %(columns)s"), "file"),
-                    "params": {"columns": ", ".join(missing)}}]
+        return [], [
+            {
+                **_problem("missing_columns", N_("Missing columns: %(columns)s"), "file"),
+                "params": {"columns": ", ".join(missing)},
+            }
+        ]
     rows, problems = [], []
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
-            problems.append({**_problem("too_many_rows", N_("At most %(rows)s rows per file."), "file"),
-                             "params": {"rows": str(MAX_IMPORT_ROWS)}})
+            problems.append(
+                {
+                    **_problem("too_many_rows", N_("At most %(rows)s rows per file."), "file"),
+                    "params": {"rows": str(MAX_IMPORT_ROWS)},
+                }
+            )
             break
         try:
             kind = PaymentKind(raw["kind"].strip() or "payment")
-            rows.append((number, PaymentIn.model_validate({
-                "order_id": int(raw["order_id"]), "kind": kind, "amount": raw["amount"],
-                "paid_at": _when(raw["paid_at"]), "note": (raw.get("note") or "").strip(),
-                "advance": _advance(raw.get("advance"))})))
+            rows.append(
+                (
+                    number,
+                    PaymentIn.model_validate(
+                        {
+                            "order_id": int(raw["order_id"]),
+                            "kind": kind,
+                            "amount": raw["amount"],
+                            "paid_at": _when(raw["paid_at"]),
+                            "note": (raw.get("note") or "").strip(),
+                            "advance": _advance(raw.get("advance")),
+                        }
+                    ),
+                )
+            )
         except ValidationError as exc:
             problems.append(_unreadable(exc, number))
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -195,8 +259,9 @@ def _when(value: str) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA)  # as finance writes it
 
 
-def import_rows(session: Session, *, actor_id: int, rows: list[tuple[int, PaymentIn]],
-                unreadable: list[dict[str, Any]]) -> int:
+def import_rows(
+    session: Session, *, actor_id: int, rows: list[tuple[int, PaymentIn]], unreadable: list[dict[str, Any]]
+) -> int:
     """All rows or none: each row is checked against the orders and the rows before it, and every
     problem of the file (unreadable rows included) is reported at once."""
     problems = list(unreadable)

@@ -31,9 +31,15 @@ log = logging.getLogger("baton.policies")
 
 
 def _from_row(row: DeadlinePolicyRow) -> DeadlinePolicy:
-    return DeadlinePolicy.model_validate({"due_in": row.due_in, "remind_before": row.remind_before,
-                                          "repeat_every": row.repeat_every, "escalate_after": row.escalate_after,
-                                          "calendar": row.calendar})
+    return DeadlinePolicy.model_validate(
+        {
+            "due_in": row.due_in,
+            "remind_before": row.remind_before,
+            "repeat_every": row.repeat_every,
+            "escalate_after": row.escalate_after,
+            "calendar": row.calendar,
+        }
+    )
 
 
 def all_policies(session: Session) -> dict[str, DeadlinePolicy]:
@@ -68,10 +74,17 @@ def put_policy(session: Session, *, actor_id: int | None, key: str, policy: Dead
     if problems:
         raise InvalidInput(details=problems)
     after = iso_fields(policy)
-    insert_or_update(session, DeadlinePolicyRow, {"key": key},
-                     {**after, "updated_by": actor_id, "updated_at": utcnow()})
+    insert_or_update(
+        session, DeadlinePolicyRow, {"key": key}, {**after, "updated_by": actor_id, "updated_at": utcnow()}
+    )
     row = session.get(DeadlinePolicyRow, key, populate_existing=True)
     assert row is not None
-    audit.record(session, actor_id=actor_id, action="policy.changed", entity="deadline_policy", entity_id=key,
-                 detail={"before": iso_fields(before), "after": after})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="policy.changed",
+        entity="deadline_policy",
+        entity_id=key,
+        detail={"before": iso_fields(before), "after": after},
+    )
     return _from_row(row)

@@ -62,22 +62,31 @@ def people_of(session: Session, workflow_id: str) -> ProcessPeople:
     for case in session.scalars(select(Offboarding).where(Offboarding.workflow_id == workflow_id)):
         found.known = True
         found.subjects.add(case.employee_id)
-        found.participants |= {person for person in (case.manager_id, case.head_id, case.started_by,
-                                                     case.completed_by, case.cancelled_by) if person is not None}
-    for settlement in session.scalars(select(CommissionSettlement)
-                                      .where(CommissionSettlement.workflow_id == workflow_id)):
+        found.participants |= {
+            person
+            for person in (case.manager_id, case.head_id, case.started_by, case.completed_by, case.cancelled_by)
+            if person is not None
+        }
+    for settlement in session.scalars(
+        select(CommissionSettlement).where(CommissionSettlement.workflow_id == workflow_id)
+    ):
         found.known = True
         found.participants |= {person for person in (settlement.started_by, settlement.locked_by) if person is not None}
         for employee_id, team_id in session.execute(
-                select(CommissionStatement.employee_id, CommissionStatement.team_id).distinct()
-                .where(CommissionStatement.settlement_id == settlement.id)):
+            select(CommissionStatement.employee_id, CommissionStatement.team_id)
+            .distinct()
+            .where(CommissionStatement.settlement_id == settlement.id)
+        ):
             found.subjects.add(employee_id)
             if team_id is not None:
                 found.team_ids.add(team_id)
     for task in session.scalars(select(Task).where(Task.workflow_id == workflow_id)):
         found.known = True
-        found.participants |= {person for person in (task.assignee_id, task.escalated_to_id, task.delegated_from_id,
-                                                     task.completed_by) if person is not None}
+        found.participants |= {
+            person
+            for person in (task.assignee_id, task.escalated_to_id, task.delegated_from_id, task.completed_by)
+            if person is not None
+        }
         if task.candidate_role:
             found.roles.add((task.candidate_role, task.candidate_team_id))
     return found
@@ -89,14 +98,21 @@ def _leads(session: Session, viewer: Viewer, people: ProcessPeople) -> bool:
         return False
     teams = set(people.team_ids)
     if people.subjects:
-        teams |= {team for team in session.scalars(select(Employee.team_id).where(
-            Employee.id.in_(people.subjects), Employee.team_id.is_not(None))) if team is not None}
-        direct = session.scalar(select(Employee.id).where(Employee.id.in_(people.subjects),
-                                                          Employee.manager_id == viewer.id).limit(1))
+        teams |= {
+            team
+            for team in session.scalars(
+                select(Employee.team_id).where(Employee.id.in_(people.subjects), Employee.team_id.is_not(None))
+            )
+            if team is not None
+        }
+        direct = session.scalar(
+            select(Employee.id).where(Employee.id.in_(people.subjects), Employee.manager_id == viewer.id).limit(1)
+        )
         if direct is not None:
             return True
-    if teams and any(viewer.id in team_leaders(session, team)
-                     for team in session.scalars(select(Team).where(Team.id.in_(teams)))):
+    if teams and any(
+        viewer.id in team_leaders(session, team) for team in session.scalars(select(Team).where(Team.id.in_(teams)))
+    ):
         return True
     if len(people.subjects) <= FEW_SUBJECTS:
         for subject in people.subjects:
@@ -129,18 +145,24 @@ def task_facts(session: Session, workflow_id: str) -> list[Task]:
 def names_of(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return {row.id: row.name for row in session.execute(select(Employee.id, Employee.name)
-                                                         .where(Employee.id.in_(ids)))}
+    return {row.id: row.name for row in session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))}
 
 
 def case_of(session: Session, workflow_id: str) -> tuple[str, str] | None:
     """The kind of process a workflow runs and the record its page shows (a person's newest
     offboarding case), so a message about the process can link to that page."""
-    for kind, model, key in (("order", Order, Order.id), ("offboarding", Offboarding, Offboarding.id),
-                             ("commission", CommissionSettlement, CommissionSettlement.period),
-                             ("alert", Alert, Alert.id)):
-        found = session.scalar(select(key).where(model.workflow_id == workflow_id)  # type: ignore[attr-defined]
-                               .order_by(model.id.desc()).limit(1))  # type: ignore[attr-defined]
+    for kind, model, key in (
+        ("order", Order, Order.id),
+        ("offboarding", Offboarding, Offboarding.id),
+        ("commission", CommissionSettlement, CommissionSettlement.period),
+        ("alert", Alert, Alert.id),
+    ):
+        found = session.scalar(
+            select(key)
+            .where(model.workflow_id == workflow_id)  # type: ignore[attr-defined]
+            .order_by(model.id.desc())
+            .limit(1)
+        )  # type: ignore[attr-defined]
         if found is not None:
             return kind, str(found)
     return None

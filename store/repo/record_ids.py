@@ -19,8 +19,9 @@ def fresh_id(session: Session, model: Any) -> int | None:
     name = model.__tablename__
     insert_if_absent(session, IdFloor, {"name": name, "last_id": 0})
     highest = select(func.coalesce(func.max(model.id), 0)).scalar_subquery()
-    session.execute(update(IdFloor).where(IdFloor.name == name)
-                    .values(last_id=func.max(IdFloor.last_id, highest) + 1))
-    value: int = session.scalar(select(IdFloor.last_id).where(IdFloor.name == name).execution_options(
-        populate_existing=True)) or 0
+    session.execute(update(IdFloor).where(IdFloor.name == name).values(last_id=func.max(IdFloor.last_id, highest) + 1))
+    value: int = (
+        session.scalar(select(IdFloor.last_id).where(IdFloor.name == name).execution_options(populate_existing=True))
+        or 0
+    )
     return value

@@ -259,8 +259,9 @@ def team_of_customer(session: Session, customer: Customer) -> int | None:
     return customer.team_id
 
 
-def alert_follow_up(session: Session, subject_type: SubjectType | str,
-                    subject_id: int) -> tuple[int | None, int | None]:
+def alert_follow_up(
+    session: Session, subject_type: SubjectType | str, subject_id: int
+) -> tuple[int | None, int | None]:
     """The alert's team and who follows it up: the manager of the person it is about (the flagged
     salesperson, or the customer's owner) — so a manager never follows up an alert about
     themselves; for a pool lead, its team's manager; the department head when no manager is

@@ -77,14 +77,18 @@ def contact_drop(session: Session, moment: Moment, rule: ContactDrop) -> Finding
     rows = session.execute(
         select(Interaction.employee_id, recent, func.count())
         .where(Interaction.occurred_at >= since, Interaction.occurred_at < moment.at, _counted_interactions())
-        .group_by(Interaction.employee_id)).all()
+        .group_by(Interaction.employee_id)
+    ).all()
     sellers = salespeople(session)
     found: Findings = {}
     for employee_id, last_week, total in rows:
         average = (total - last_week) / rule.baseline_weeks
         if employee_id in sellers and average >= rule.baseline_min and last_week <= rule.drop_to:
-            found[employee_id] = {"last_week": int(last_week), "baseline_average": round(average, 1),
-                                  "baseline_weeks": rule.baseline_weeks}
+            found[employee_id] = {
+                "last_week": int(last_week),
+                "baseline_average": round(average, 1),
+                "baseline_weeks": rule.baseline_weeks,
+            }
     weeks = max(12, rule.baseline_weeks + 1)
     for employee_id, counts in weekly_counts(session, list(found), moment.at, weeks, moment.zone).items():
         found[employee_id]["weeks"] = counts
@@ -97,9 +101,14 @@ def orders_declining(session: Session, moment: Moment, rule: OrdersDeclining) ->
     rows = session.execute(
         select(Order.customer_id, bucket, func.sum(fen_of(Order.total)))
         .join(Customer, Customer.id == Order.customer_id)
-        .where(Order.status == "approved", Order.created_at >= starts[0], Order.created_at < starts[-1],
-               Customer.deleted_at.is_(None))
-        .group_by(Order.customer_id, bucket)).all()
+        .where(
+            Order.status == "approved",
+            Order.created_at >= starts[0],
+            Order.created_at < starts[-1],
+            Customer.deleted_at.is_(None),
+        )
+        .group_by(Order.customer_id, bucket)
+    ).all()
     values: dict[int, list[int]] = {}
     for customer_id, index, fen in rows:
         values.setdefault(customer_id, [0] * (rule.months + 1))[index] = int(fen or 0)
@@ -109,18 +118,24 @@ def orders_declining(session: Session, moment: Moment, rule: OrdersDeclining) ->
         drop_pct = (series[0] - series[-1]) * 100 / series[0] if series[0] else 0
         if falling and drop_pct >= rule.min_drop_pct:
             found[customer_id] = {
-                "months": [{"month": start.astimezone(moment.zone).strftime("%Y-%m"), "value": str(from_fen(fen))}
-                           for start, fen in zip(starts, series, strict=False)],
-                "drop_pct": round(float(drop_pct), 1)}
+                "months": [
+                    {"month": start.astimezone(moment.zone).strftime("%Y-%m"), "value": str(from_fen(fen))}
+                    for start, fen in zip(starts, series, strict=False)
+                ],
+                "drop_pct": round(float(drop_pct), 1),
+            }
     return found
 
 
 def repeated_complaints(session: Session, moment: Moment, rule: RepeatedComplaints) -> Findings:
     since = moment.at - timedelta(days=rule.days)
     rows = session.execute(
-        select(Complaint.customer_id, func.count()).join(Customer, Customer.id == Complaint.customer_id)
+        select(Complaint.customer_id, func.count())
+        .join(Customer, Customer.id == Complaint.customer_id)
         .where(Complaint.occurred_at >= since, Complaint.occurred_at < moment.at, Customer.deleted_at.is_(None))
-        .group_by(Complaint.customer_id).having(func.count() >= rule.min_complaints)).all()
+        .group_by(Complaint.customer_id)
+        .having(func.count() >= rule.min_complaints)
+    ).all()
     found: Findings = {customer_id: {"count": int(count), "days": rule.days} for customer_id, count in rows}
     for customer_id, complaints in complaint_list(session, list(found), since, moment.at).items():
         found[customer_id]["complaints"] = complaints
@@ -129,15 +144,25 @@ def repeated_complaints(session: Session, moment: Moment, rule: RepeatedComplain
 
 def unassigned_contacts(session: Session, moment: Moment, rule: UnassignedContacts) -> Findings:
     since = moment.at - timedelta(days=rule.days)
-    others = and_(Interaction.occurred_at >= since, Interaction.occurred_at < moment.at, _counted_interactions(),
-                  Interaction.by_owner.is_(False), Customer.owner_id.is_not(None),
-                  Customer.owner_id != Interaction.employee_id)
+    others = and_(
+        Interaction.occurred_at >= since,
+        Interaction.occurred_at < moment.at,
+        _counted_interactions(),
+        Interaction.by_owner.is_(False),
+        Customer.owner_id.is_not(None),
+        Customer.owner_id != Interaction.employee_id,
+    )
     rows = session.execute(
-        select(Interaction.employee_id, func.count()).join(Customer, Customer.id == Interaction.customer_id)
-        .where(others).group_by(Interaction.employee_id).having(func.count() > rule.max_contacts)).all()
+        select(Interaction.employee_id, func.count())
+        .join(Customer, Customer.id == Interaction.customer_id)
+        .where(others)
+        .group_by(Interaction.employee_id)
+        .having(func.count() > rule.max_contacts)
+    ).all()
     sellers = salespeople(session)
-    found: Findings = {employee_id: {"count": int(count), "days": rule.days}
-                       for employee_id, count in rows if employee_id in sellers}
+    found: Findings = {
+        employee_id: {"count": int(count), "days": rule.days} for employee_id, count in rows if employee_id in sellers
+    }
     for employee_id, contacts in foreign_contacts(session, list(found), others).items():
         found[employee_id].update(contacts)
     return found
@@ -147,10 +172,16 @@ def revenue_concentration(session: Session, moment: Moment, rule: RevenueConcent
     since = months_back(moment.at, rule.months, moment.zone)
     company, revenue = owner_revenue(session, since, moment.at)
     found: Findings = {
-        owner_id: {"share_pct": f"{fen * 100 / company:.2f}", "revenue": str(from_fen(fen)),
-                   "company_revenue": str(from_fen(company)), "months": rule.months,
-                   "since": since.astimezone(moment.zone).date().isoformat()}
-        for owner_id, fen in revenue.items() if above_share(fen, company, rule.share_pct)}
+        owner_id: {
+            "share_pct": f"{fen * 100 / company:.2f}",
+            "revenue": str(from_fen(fen)),
+            "company_revenue": str(from_fen(company)),
+            "months": rule.months,
+            "since": since.astimezone(moment.zone).date().isoformat(),
+        }
+        for owner_id, fen in revenue.items()
+        if above_share(fen, company, rule.share_pct)
+    }
     for owner_id, customers in top_customers(session, list(found), approved_between(since, moment.at)).items():
         found[owner_id]["top_customers"] = customers
     return found
@@ -160,11 +191,21 @@ def customer_silent(session: Session, moment: Moment, rule: CustomerSilent) -> F
     cutoff = moment.at - timedelta(days=rule.days)
     spoke = exists().where(Interaction.customer_id == Customer.id, Interaction.occurred_at >= cutoff)
     ordered = exists().where(Order.customer_id == Customer.id, Order.created_at >= cutoff)
-    silent = list(session.scalars(
-        select(Customer.id).where(Customer.owner_id.is_not(None), Customer.deleted_at.is_(None),
-                                  Customer.created_at < cutoff, ~spoke, ~ordered)))
-    return {customer_id: {"days": rule.days, **figures}
-            for customer_id, figures in silence_of(session, silent, moment.at).items()}
+    silent = list(
+        session.scalars(
+            select(Customer.id).where(
+                Customer.owner_id.is_not(None),
+                Customer.deleted_at.is_(None),
+                Customer.created_at < cutoff,
+                ~spoke,
+                ~ordered,
+            )
+        )
+    )
+    return {
+        customer_id: {"days": rule.days, **figures}
+        for customer_id, figures in silence_of(session, silent, moment.at).items()
+    }
 
 
 RULES: dict[AlertRule, Callable[[Session, Moment, Any], Findings]] = {

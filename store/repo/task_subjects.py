@@ -51,9 +51,15 @@ def subject_of(session: Session, task: Task) -> TaskSubject:
         if found.order is not None:
             customers.add(found.order.customer_id)
             people.add(found.order.owner_id)
-            found.order_lines = [{"service_name": service.name if service else line.service_code,
-                                  "quantity": line.quantity, "unit_price": line.unit_price, "amount": line.amount}
-                                 for line, service in lines_of(session, [found.order.id])[found.order.id]]
+            found.order_lines = [
+                {
+                    "service_name": service.name if service else line.service_code,
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price,
+                    "amount": line.amount,
+                }
+                for line, service in lines_of(session, [found.order.id])[found.order.id]
+            ]
     elif task.process == "offboarding":
         case_id = _record_id(context.get("offboarding_id", task.process_id))
         found.case = session.get(Offboarding, case_id) if case_id else None
@@ -69,6 +75,7 @@ def subject_of(session: Session, task: Task) -> TaskSubject:
     if people:
         found.people = dict(session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(people))).all())
     if customers:
-        found.customers = dict(session.execute(select(Customer.id, Customer.name)
-                                               .where(Customer.id.in_(customers))).all())
+        found.customers = dict(
+            session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(customers))).all()
+        )
     return found

@@ -53,26 +53,53 @@ def _specificity(fields: tuple[str, str, str]) -> int:
 def decide_team(session: Session, region: str, industry: str, size: str) -> TeamDecision:
     """Where a lead without an owner goes, by the order of the module docstring."""
     territory = (region, industry, size)
-    matching = [rule for rule in all_rules(session)
-                if all(not want or want == have for want, have in zip(_fields(rule), territory, strict=True))]
+    matching = [
+        rule
+        for rule in all_rules(session)
+        if all(not want or want == have for want, have in zip(_fields(rule), territory, strict=True))
+    ]
     if matching:
         best = min((rule.priority, -_specificity(_fields(rule))) for rule in matching)
         teams = {rule.team_id for rule in matching if (rule.priority, -_specificity(_fields(rule))) == best}
         if len(teams) == 1:
             return TeamDecision(teams.pop())
-        return TeamDecision(None, {"field": "region", "code": "team_ambiguous", "message": N_(
-            "Several team rules of the same priority place this customer in different teams. "
-            "Ask the admin to give one of them a higher priority, or choose an owner.")})
+        return TeamDecision(
+            None,
+            {
+                "field": "region",
+                "code": "team_ambiguous",
+                "message": N_(
+                    "Several team rules of the same priority place this customer in different teams. "
+                    "Ask the admin to give one of them a higher priority, or choose an owner."
+                ),
+            },
+        )
     covering = list(session.scalars(select(Team.id).where(Team.region == region, Team.industry == industry)))
     if len(covering) == 1:
         return TeamDecision(covering[0])
     if covering:
-        return TeamDecision(None, {"field": "region", "code": "team_ambiguous", "message": N_(
-            "Several teams cover this region and industry and no team rule decides between them. "
-            "Ask the admin for a team rule, or choose an owner.")})
-    return TeamDecision(None, {"field": "region", "code": "no_team", "message": N_(
-        "No team covers this region and industry, so the lead would sit in nobody's pool. "
-        "Ask the admin for a team rule, or choose an owner.")})
+        return TeamDecision(
+            None,
+            {
+                "field": "region",
+                "code": "team_ambiguous",
+                "message": N_(
+                    "Several teams cover this region and industry and no team rule decides between them. "
+                    "Ask the admin for a team rule, or choose an owner."
+                ),
+            },
+        )
+    return TeamDecision(
+        None,
+        {
+            "field": "region",
+            "code": "no_team",
+            "message": N_(
+                "No team covers this region and industry, so the lead would sit in nobody's pool. "
+                "Ask the admin for a team rule, or choose an owner."
+            ),
+        },
+    )
 
 
 def _overlap(one: tuple[str, str, str], other: tuple[str, str, str]) -> bool:
@@ -80,27 +107,54 @@ def _overlap(one: tuple[str, str, str], other: tuple[str, str, str]) -> bool:
     return all(not a or not b or a == b for a, b in zip(one, other, strict=True))
 
 
-def add_rule(session: Session, *, actor_id: int, region: str, industry: str, size: str, team_id: int,
-             priority: int) -> TeamRule:
+def add_rule(
+    session: Session, *, actor_id: int, region: str, industry: str, size: str, team_id: int, priority: int
+) -> TeamRule:
     if session.get(Team, team_id) is None:
         raise InvalidInput(details=[{"field": "team_id", "code": "unknown", "message": N_("No such team.")}])
     if not (region or industry or size):
-        raise InvalidInput(details=[{"field": "region", "code": "too_broad",
-                                     "message": N_("A rule needs at least a region, an industry or a size.")}])
+        raise InvalidInput(
+            details=[
+                {
+                    "field": "region",
+                    "code": "too_broad",
+                    "message": N_("A rule needs at least a region, an industry or a size."),
+                }
+            ]
+        )
     fields = (region, industry, size)
     for other in all_rules(session):
-        if (other.team_id != team_id and other.priority == priority
-                and _specificity(_fields(other)) == _specificity(fields) and _overlap(_fields(other), fields)):
-            raise InvalidInput(details=[{"field": "priority", "code": "rule_conflict", "rule_id": other.id,
-                                         "message": N_("Another rule with the same priority places some of "
-                                                       "these customers in another team. Give this rule a "
-                                                       "different priority.")}])
+        if (
+            other.team_id != team_id
+            and other.priority == priority
+            and _specificity(_fields(other)) == _specificity(fields)
+            and _overlap(_fields(other), fields)
+        ):
+            raise InvalidInput(
+                details=[
+                    {
+                        "field": "priority",
+                        "code": "rule_conflict",
+                        "rule_id": other.id,
+                        "message": N_(
+                            "Another rule with the same priority places some of "
+                            "these customers in another team. Give this rule a "
+                            "different priority."
+                        ),
+                    }
+                ]
+            )
     rule = TeamRule(region=region, industry=industry, size=size, team_id=team_id, priority=priority)
     session.add(rule)
     session.flush()
-    audit.record(session, actor_id=actor_id, action="team_rule.added", entity="team_rule", entity_id=rule.id,
-                 detail={"region": region, "industry": industry, "size": size, "team_id": team_id,
-                         "priority": priority})
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="team_rule.added",
+        entity="team_rule",
+        entity_id=rule.id,
+        detail={"region": region, "industry": industry, "size": size, "team_id": team_id, "priority": priority},
+    )
     return rule
 
 
@@ -109,5 +163,6 @@ def remove_rule(session: Session, *, actor_id: int, rule_id: int) -> None:
     if rule is None:
         raise NotFound()
     session.delete(rule)
-    audit.record(session, actor_id=actor_id, action="team_rule.removed", entity="team_rule", entity_id=rule_id,
-                 detail={})
+    audit.record(
+        session, actor_id=actor_id, action="team_rule.removed", entity="team_rule", entity_id=rule_id, detail={}
+    )

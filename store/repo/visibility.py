@@ -79,8 +79,9 @@ def interaction_condition(session: Session, viewer: Viewer) -> ColumnElement[boo
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         # ``= ANY(ARRAY(subquery))`` lets PostgreSQL evaluate the customer list once and use the
         # interactions' indexes; ``IN (subquery) OR ...`` made it scan the whole table.
-        return or_(Interaction.customer_id == any_(func.array(visible.scalar_subquery())),
-                   Interaction.employee_id == viewer.id)
+        return or_(
+            Interaction.customer_id == any_(func.array(visible.scalar_subquery())), Interaction.employee_id == viewer.id
+        )
     return or_(Interaction.customer_id.in_(visible), Interaction.employee_id == viewer.id)
 
 

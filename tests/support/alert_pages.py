@@ -56,26 +56,50 @@ def raise_now(db: Database, at: datetime, *, trigger: str = "schedule") -> dict[
     raised: dict[AlertRule, int] = {}
     with db.session() as session:
         rules = [s for s in alert_rules.all_settings(session) if s.enabled]
-        scan = alerts.begin_scan(session, workflow_id=f"risk-scan-test-{next(SCANS)}", trigger=trigger,
-                                 started_by=None, at=at, rules=len(rules))
+        scan = alerts.begin_scan(
+            session,
+            workflow_id=f"risk-scan-test-{next(SCANS)}",
+            trigger=trigger,
+            started_by=None,
+            at=at,
+            rules=len(rules),
+        )
         for position, settings in enumerate(rules):
-            for alert in alerts.apply_rule(session, scan_id=scan.id, rule=settings.rule, position=position, at=at,
-                                           timezone="Asia/Shanghai"):
+            for alert in alerts.apply_rule(
+                session, scan_id=scan.id, rule=settings.rule, position=position, at=at, timezone="Asia/Shanghai"
+            ):
                 raised[alert.rule] = alert.alert_id
         alerts.finish_scan(session, scan.id, len(raised), at)
     return raised
 
 
-def write_alert(db: Database, *, rule: AlertRule, subject_id: int, team_id: int | None, created_at: datetime,
-                severity: Severity = Severity.medium, status: str = "open", detail: dict[str, object] | None = None,
-                assignee_id: int | None = None) -> int:
+def write_alert(
+    db: Database,
+    *,
+    rule: AlertRule,
+    subject_id: int,
+    team_id: int | None,
+    created_at: datetime,
+    severity: Severity = Severity.medium,
+    status: str = "open",
+    detail: dict[str, object] | None = None,
+    assignee_id: int | None = None,
+) -> int:
     """An alert row as a scan would leave it (resolved ones with their resolution)."""
     with db.session() as session:
-        row = Alert(rule=rule.value, subject_type=SUBJECT_OF[rule].value, subject_id=subject_id,
-                    severity=severity.value, status=status, detail=detail or {}, team_id=team_id,
-                    assignee_id=assignee_id, created_at=created_at,
-                    resolved_at=created_at if status == "resolved" else None,
-                    resolution_note="已处理" if status == "resolved" else None)
+        row = Alert(
+            rule=rule.value,
+            subject_type=SUBJECT_OF[rule].value,
+            subject_id=subject_id,
+            severity=severity.value,
+            status=status,
+            detail=detail or {},
+            team_id=team_id,
+            assignee_id=assignee_id,
+            created_at=created_at,
+            resolved_at=created_at if status == "resolved" else None,
+            resolution_note="已处理" if status == "resolved" else None,
+        )
         session.add(row)
         session.flush()
         row.workflow_id = f"alert-{row.id}"
@@ -86,8 +110,7 @@ def running_scan(db: Database, at: datetime, done: int, total: int) -> str:
     """A scan part of the way through its rules (its row as the activities keep it)."""
     workflow_id = f"risk-scan-test-{next(SCANS)}"
     with db.session() as session:
-        row = alerts.begin_scan(session, workflow_id=workflow_id, trigger="manual", started_by=None, at=at,
-                                rules=total)
+        row = alerts.begin_scan(session, workflow_id=workflow_id, trigger="manual", started_by=None, at=at, rules=total)
         row.rules_done = done
     return workflow_id
 
@@ -96,16 +119,27 @@ def follow_up_task(db: Database, alert_id: int, assignee_id: int) -> str:
     """The follow-up's first task row as the process writes it (for a page whose engine is away)."""
     task_id = f"alert-{alert_id}:follow-up"
     with db.session() as session:
-        session.add(Task(id=task_id, process="alert", process_id=str(alert_id), workflow_id=f"alert-{alert_id}",
-                         kind="alert_followup", title="Follow up", assignee_id=assignee_id,
-                         actions=["acknowledge", "resolve"], context={"alert_id": alert_id}))
+        session.add(
+            Task(
+                id=task_id,
+                process="alert",
+                process_id=str(alert_id),
+                workflow_id=f"alert-{alert_id}",
+                kind="alert_followup",
+                title="Follow up",
+                assignee_id=assignee_id,
+                actions=["acknowledge", "resolve"],
+                context={"alert_id": alert_id},
+            )
+        )
     return task_id
 
 
 # ----------------------------------------------------------------------------- reading the pages
 def severity_cards(html: str) -> dict[str, int]:
-    found = re.findall(r'data-severity="(\w+)">\s*<span class="label">[^<]*</span><span class="value">(\d+)</span>',
-                       html)
+    found = re.findall(
+        r'data-severity="(\w+)">\s*<span class="label">[^<]*</span><span class="value">(\d+)</span>', html
+    )
     return {severity: int(count) for severity, count in found}
 
 
@@ -117,7 +151,7 @@ def listed(html: str) -> list[int]:
 def row_of(html: str, alert_id: int) -> str:
     table = section(html, "alert-table")
     start = table.index(f'<tr data-alert="{alert_id}"')
-    return table[start:table.index("</tr>", start)]
+    return table[start : table.index("</tr>", start)]
 
 
 async def until_finished(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> str:

@@ -30,20 +30,37 @@ from tests.support.org import PASSWORD
 COLUMNS = ("sales", "sales_manager", "department_head", "hr", "finance", "admin", "anonymous")
 # Who answers for each role: the south team's salesperson and manager, so ``own`` and ``team``
 # records are in the manager's team and ``other`` records are not.
-CALLER = {"sales": "sales_south", "sales_manager": "manager_south", "department_head": "head", "hr": "hr",
-          "finance": "finance", "admin": "admin"}
+CALLER = {
+    "sales": "sales_south",
+    "sales_manager": "manager_south",
+    "department_head": "head",
+    "hr": "hr",
+    "finance": "finance",
+    "admin": "admin",
+}
 NOT_PAGES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 SAFE = {"GET", "HEAD"}
 
 # Path parameters naming a record whose relation to the caller matters, by the kind of record.
-RECORD_KIND = {"customer_id": "customer", "employee_id": "employee", "attachment_id": "attachment",
-               "notification_id": "notification", "case_id": "case", "dispute_id": "dispute", "alert_id": "alert",
-               "job_id": "import_job", "delegation_id": "delegation"}
+RECORD_KIND = {
+    "customer_id": "customer",
+    "employee_id": "employee",
+    "attachment_id": "attachment",
+    "notification_id": "notification",
+    "case_id": "case",
+    "dispute_id": "dispute",
+    "alert_id": "alert",
+    "job_id": "import_job",
+    "delegation_id": "delegation",
+}
 
 
 # Changes whose body, not their path, names the record that matters.
-BODY_KIND = {"POST /api/offboardings": "employee", "POST /offboardings": "employee",
-             "POST /api/customers/reassign": "customer"}
+BODY_KIND = {
+    "POST /api/offboardings": "employee",
+    "POST /offboardings": "employee",
+    "POST /api/customers/reassign": "customer",
+}
 
 
 def app_routes(app: FastAPI) -> list[str]:
@@ -66,8 +83,11 @@ def kind_of(route: str, param: str) -> str | None:
     """The kind of record a relational path parameter names on this route (None: a fixed value)."""
     path = route.split(" ", 1)[1]
     if param == "task_id":
-        for prefix, kind in (("/offboardings/", "handover_task"), ("/commission/", "commission_task"),
-                             ("/alerts/", "alert_task")):
+        for prefix, kind in (
+            ("/offboardings/", "handover_task"),
+            ("/commission/", "commission_task"),
+            ("/alerts/", "alert_task"),
+        ):
             if path.startswith(prefix):
                 return kind
         return "handover_task" if path.endswith("/attachments") else "approval_task"
@@ -88,9 +108,14 @@ def relations_of(route: str) -> tuple[str, ...]:
 
 def fixed_value(route: str, param: str, world: World) -> str:
     path = route.split(" ", 1)[1]
-    values = {"period": world.period, "file_format": "csv", "rule": "repeated_complaints", "role": "sales",
-              "workflow_id": world.fixed["scan"],
-              "key": "order.head_threshold" if path.startswith("/api/settings") else "order.manager_approval"}
+    values = {
+        "period": world.period,
+        "file_format": "csv",
+        "rule": "repeated_complaints",
+        "role": "sales",
+        "workflow_id": world.fixed["scan"],
+        "key": "order.head_threshold" if path.startswith("/api/settings") else "order.manager_approval",
+    }
     return values[param] if param in values else world.fixed[param]
 
 
@@ -136,8 +161,10 @@ class Caller:
 async def calling_as(column: str, app: FastAPI) -> AsyncIterator[Caller]:
     """The role's caller, logged in on the API and the pages (``anonymous``: neither)."""
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://baton.test") as api, \
-            httpx.AsyncClient(transport=transport, base_url="http://baton.test") as pages:
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://baton.test") as api,
+        httpx.AsyncClient(transport=transport, base_url="http://baton.test") as pages,
+    ):
         login_page = await pages.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text)
         assert token, "the login form carries a CSRF token"
@@ -146,8 +173,9 @@ async def calling_as(column: str, app: FastAPI) -> AsyncIterator[Caller]:
             answer = await api.post("/api/login", json={"username": username, "password": PASSWORD})
             assert answer.status_code == 200, answer.text
             api.headers["Authorization"] = f"Bearer {answer.json()['token']}"
-            await pages.post("/login", data={"username": username, "password": PASSWORD,
-                                             "csrf_token": token.group(1), "next": "/"})
+            await pages.post(
+                "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}
+            )
             token = re.search(r'"X-CSRF-Token": "([^"]+)"', (await pages.get("/")).text)
             assert token, f"{username} is logged in on the pages"
         pages.headers["X-CSRF-Token"] = token.group(1)  # the session's, or the login form's for nobody
@@ -177,9 +205,11 @@ async def ask_everything(caller: Caller, world: World, routes: list[str]) -> dic
 def run_order(routes: list[str]) -> list[str]:
     """Reads first, then changes, deletions and logging out last, so nothing asked later finds a
     record gone or the caller logged out."""
+
     def rank(route: str) -> int:
         method, path = route.split(" ", 1)
         if path in ("/api/logout", "/logout"):
             return 3
         return 0 if method in SAFE else 2 if method == "DELETE" else 1
+
     return sorted(routes, key=rank)

@@ -32,8 +32,11 @@ def _payment(world: World, relation: str) -> int:
 
 def _leaver(world: World, relation: str) -> dict[str, Any]:
     """Starting a handover for someone already in one: whoever may start it hears 409."""
-    return {"employee_id": world.of("employee", relation), "reason": "离职",
-            "last_day": (date.today() + timedelta(days=14)).isoformat()}
+    return {
+        "employee_id": world.of("employee", relation),
+        "reason": "离职",
+        "last_day": (date.today() + timedelta(days=14)).isoformat(),
+    }
 
 
 # JSON bodies of API changes (anything not named sends ``{}``).
@@ -41,18 +44,29 @@ API_BODIES: dict[str, Body] = {
     "POST /api/offboardings": _leaver,
     "POST /api/customers/{customer_id}/reassign": lambda w, r: {"owner_id": _owner(w, r), "reason": "核对归属"},
     "POST /api/customers/reassign": lambda w, r: {
-        "customer_ids": [w.of("customer", r)], "owner_id": _owner(w, r), "reason": "核对归属"},
+        "customer_ids": [w.of("customer", r)],
+        "owner_id": _owner(w, r),
+        "reason": "核对归属",
+    },
     "POST /api/customers/{customer_id}/interactions": lambda w, r: {
-        "channel": "phone", "summary": "电话回访", "occurred_at": _now()},
+        "channel": "phone",
+        "summary": "电话回访",
+        "occurred_at": _now(),
+    },
     "POST /api/customers/{customer_id}/contacts": lambda w, r: {"name": "黄经理"},
     "POST /api/customers/{customer_id}/complaints": lambda w, r: {"summary": "送货延误", "occurred_at": _now()},
     "POST /api/orders/{order_id}/resubmit": lambda w, r: {"lines": LINES},
     # A rejection without its reason: the holder hears 422, and nothing is decided.
     "POST /api/tasks/{task_id}/complete": lambda w, r: {"action": "reject"},
     "POST /api/commission/settlements/{period}/disputes": lambda w, r: {
-        "payment_id": _payment(w, "own"), "kind": "earned", "comment": "少算了一笔"},
+        "payment_id": _payment(w, "own"),
+        "kind": "earned",
+        "comment": "少算了一笔",
+    },
     "POST /api/commission/settlements/{period}/disputes/{dispute_id}/resolve": lambda w, r: {
-        "decision": "rejected", "reason": "核对无误"},
+        "decision": "rejected",
+        "reason": "核对无误",
+    },
 }
 
 # Form fields of page changes (anything not named posts no fields).
@@ -64,20 +78,34 @@ PAGE_FORMS: dict[str, Body] = {
     "POST /commission/{period}/tasks/{task_id}": lambda w, r: {"action": "approve"},
     "POST /alerts/{alert_id}/tasks/{task_id}": lambda w, r: {"action": "acknowledge"},
     "POST /orders/{order_id}/resubmit": lambda w, r: {
-        "service": "LTL", "quantity": "10", "unit_price": "95.00",
-        "requested_date": (date.today() + timedelta(days=3)).isoformat()},
+        "service": "LTL",
+        "quantity": "10",
+        "unit_price": "95.00",
+        "requested_date": (date.today() + timedelta(days=3)).isoformat(),
+    },
     # Nobody who may own customers: whoever may assign the lead hears 422 and it stays in the pool.
     "POST /customers/{customer_id}/assign": lambda w, r: {"owner_id": str(w.org["hr"])},
     "POST /customers/{customer_id}/interactions": lambda w, r: {
-        "channel": "phone", "summary": "电话回访", "occurred_at": date.today().isoformat()},
+        "channel": "phone",
+        "summary": "电话回访",
+        "occurred_at": date.today().isoformat(),
+    },
     "POST /customers/{customer_id}/reassign": lambda w, r: {"owner_id": str(_owner(w, r) or ""), "reason": "核对归属"},
     "POST /commission/{period}/disputes/{dispute_id}/resolve": lambda w, r: {
-        "decision": "rejected", "reason": "核对无误"},
+        "decision": "rejected",
+        "reason": "核对无误",
+    },
     "POST /commission/{period}/disputes": lambda w, r: {
-        "payment_id": str(_payment(w, "own")), "kind": "earned", "comment": "少算了一笔"},
+        "payment_id": str(_payment(w, "own")),
+        "kind": "earned",
+        "comment": "少算了一笔",
+    },
     "POST /language": lambda w, r: {"language": "zh_CN"},
-    "POST /me/away": lambda w, r: {"delegate_id": str(w.org["sales_south2"]), "starts_on": date.today().isoformat(),
-                                   "ends_on": (date.today() + timedelta(days=1)).isoformat()},
+    "POST /me/away": lambda w, r: {
+        "delegate_id": str(w.org["sales_south2"]),
+        "starts_on": date.today().isoformat(),
+        "ends_on": (date.today() + timedelta(days=1)).isoformat(),
+    },
 }
 
 # Uploads: evidence onto a task (multipart ``file``).

@@ -116,10 +116,17 @@ def _approved_orders(db: Database, world: World) -> None:
     """Decided orders, which their owner may neither cancel nor revise (a 409 past authorization)."""
     customer = {"own": world.customers.own, "team": world.customers.team, "other": world.customers.other}
     with db.session() as session:
-        rows = {rel: Order(customer_id=customer[rel], owner_id=world.org[seller], status="approved",
-                           requested_date=date.today() - timedelta(days=5), total=Decimal("950.00"),
-                           workflow_id=f"order-decided-{uuid.uuid4().hex[:8]}")
-                for rel, seller in SELLER.items()}
+        rows = {
+            rel: Order(
+                customer_id=customer[rel],
+                owner_id=world.org[seller],
+                status="approved",
+                requested_date=date.today() - timedelta(days=5),
+                total=Decimal("950.00"),
+                workflow_id=f"order-decided-{uuid.uuid4().hex[:8]}",
+            )
+            for rel, seller in SELLER.items()
+        }
         session.add_all(rows.values())
         session.flush()
         world.ids["decided_order"] = {rel: row.id for rel, row in rows.items()}
@@ -139,19 +146,52 @@ def _offboardings(db: Database, world: World, settings: Settings) -> None:
             person = session.get(Employee, org[seller])
             assert person is not None
             person.status, person.order_freeze = "offboarding", True
-            case = Offboarding(employee_id=person.id, open_for=person.id, workflow_id=f"offboarding-{person.id}",
-                               status="handover", reason="离职", last_day=date.today() + timedelta(days=14),
-                               manager_id=org[MANAGER[rel]], head_id=org["head"], started_by=org["hr"])
+            case = Offboarding(
+                employee_id=person.id,
+                open_for=person.id,
+                workflow_id=f"offboarding-{person.id}",
+                status="handover",
+                reason="离职",
+                last_day=date.today() + timedelta(days=14),
+                manager_id=org[MANAGER[rel]],
+                head_id=org["head"],
+                started_by=org["hr"],
+            )
             session.add(case)
             session.flush()
-            task = Task(id=f"{case.workflow_id}:customer_files", process="offboarding", process_id=str(case.id),
-                        workflow_id=case.workflow_id, kind="handover_item", title="Customer files",
-                        assignee_id=person.id, actions=["done"], context={})
-            session.add_all([task, HandoverItem(offboarding_id=case.id, key="customer_files", title="Customer files",
-                                                evidence="attachment", assignee_id=person.id, task_id=task.id)])
+            task = Task(
+                id=f"{case.workflow_id}:customer_files",
+                process="offboarding",
+                process_id=str(case.id),
+                workflow_id=case.workflow_id,
+                kind="handover_item",
+                title="Customer files",
+                assignee_id=person.id,
+                actions=["done"],
+                context={},
+            )
+            session.add_all(
+                [
+                    task,
+                    HandoverItem(
+                        offboarding_id=case.id,
+                        key="customer_files",
+                        title="Customer files",
+                        evidence="attachment",
+                        assignee_id=person.id,
+                        task_id=task.id,
+                    ),
+                ]
+            )
             session.flush()
-            evidence = Attachment(task_id=task.id, filename="客户档案.pdf", content_type="application/pdf",
-                                  size=len(content), sha256=digest, uploaded_by=person.id)
+            evidence = Attachment(
+                task_id=task.id,
+                filename="客户档案.pdf",
+                content_type="application/pdf",
+                size=len(content),
+                sha256=digest,
+                uploaded_by=person.id,
+            )
             session.add(evidence)
             session.flush()
             cases[rel], tasks[rel], files[rel] = case.id, task.id, evidence.id
@@ -166,12 +206,18 @@ def _commission(db: Database, world: World) -> None:
     sold = {}
     with db.session() as session:
         for rel, seller in SELLER.items():
-            customer = Customer(name=f"{seller}的结算客户", owner_id=org[seller],
-                                team_id=org.team_ids[TEAM[rel]], **PROFILE)
+            customer = Customer(
+                name=f"{seller}的结算客户", owner_id=org[seller], team_id=org.team_ids[TEAM[rel]], **PROFILE
+            )
             session.add(customer)
             session.flush()
-            order = Order(customer_id=customer.id, owner_id=org[seller], status="approved", total=Decimal("20000.00"),
-                          requested_date=date.fromisoformat(day_in(period, 2)))
+            order = Order(
+                customer_id=customer.id,
+                owner_id=org[seller],
+                status="approved",
+                total=Decimal("20000.00"),
+                requested_date=date.fromisoformat(day_in(period, 2)),
+            )
             session.add(order)
             session.flush()
             sold[rel] = order.id
@@ -184,16 +230,31 @@ def _commission(db: Database, world: World) -> None:
         settlement.status, settlement.run = "employee_review", settled.run
         settlement.workflow_id = f"commission-{period}"
         for rel, seller in SELLER.items():
-            dispute = CommissionDispute(settlement_id=settlement.id, employee_id=org[seller],
-                                        team_id=org.team_ids[TEAM[rel]],
-                                        payment_id=payments[rel], kind="earned", comment="少算了一笔")
+            dispute = CommissionDispute(
+                settlement_id=settlement.id,
+                employee_id=org[seller],
+                team_id=org.team_ids[TEAM[rel]],
+                payment_id=payments[rel],
+                kind="earned",
+                comment="少算了一笔",
+            )
             session.add(dispute)
             session.flush()
             disputes[rel] = dispute.id
         for team in ("south", "east"):
-            session.add(Task(id=f"commission-{period}:review-{team}", process="commission", process_id=period,
-                             workflow_id=settlement.workflow_id, kind="commission_review", title="Review",
-                             assignee_id=org[f"manager_{team}"], actions=["approve"], context={}))
+            session.add(
+                Task(
+                    id=f"commission-{period}:review-{team}",
+                    process="commission",
+                    process_id=period,
+                    workflow_id=settlement.workflow_id,
+                    kind="commission_review",
+                    title="Review",
+                    assignee_id=org[f"manager_{team}"],
+                    actions=["approve"],
+                    context={},
+                )
+            )
         tasks = {rel: f"commission-{period}:review-{TEAM[rel]}" for rel in RELATIONS}
     world.ids.update(dispute=disputes, commission_task=tasks, payment=payments)
 
@@ -202,20 +263,42 @@ def _alerts(db: Database, world: World) -> None:
     """A ``contact_drop`` alert about each salesperson, followed up by their manager; a finished scan."""
     org, alerts, tasks = world.org, {}, {}
     with db.session() as session:
-        scan = RiskScan(workflow_id=f"risk-scan-authz-{uuid.uuid4().hex[:8]}", trigger="manual", started_by=None,
-                        started_at=utcnow(), rules_total=6, rules_done=6, finished_at=utcnow())
+        scan = RiskScan(
+            workflow_id=f"risk-scan-authz-{uuid.uuid4().hex[:8]}",
+            trigger="manual",
+            started_by=None,
+            started_at=utcnow(),
+            rules_total=6,
+            rules_done=6,
+            finished_at=utcnow(),
+        )
         session.add(scan)
         for rel, seller in SELLER.items():
-            alert = Alert(rule="contact_drop", subject_type="employee", subject_id=org[seller], severity="medium",
-                          status="open", detail={}, team_id=org.team_ids[TEAM[rel]],
-                          assignee_id=org[MANAGER[rel]], created_at=utcnow())
+            alert = Alert(
+                rule="contact_drop",
+                subject_type="employee",
+                subject_id=org[seller],
+                severity="medium",
+                status="open",
+                detail={},
+                team_id=org.team_ids[TEAM[rel]],
+                assignee_id=org[MANAGER[rel]],
+                created_at=utcnow(),
+            )
             session.add(alert)
             session.flush()
             alert.workflow_id = f"alert-{alert.id}"
-            task = Task(id=f"alert-{alert.id}:follow-up", process="alert", process_id=str(alert.id),
-                        workflow_id=alert.workflow_id, kind="alert_followup", title="Follow up",
-                        assignee_id=org[MANAGER[rel]], actions=["acknowledge", "resolve"],
-                        context={"alert_id": alert.id})
+            task = Task(
+                id=f"alert-{alert.id}:follow-up",
+                process="alert",
+                process_id=str(alert.id),
+                workflow_id=alert.workflow_id,
+                kind="alert_followup",
+                title="Follow up",
+                assignee_id=org[MANAGER[rel]],
+                actions=["acknowledge", "resolve"],
+                context={"alert_id": alert.id},
+            )
             session.add(task)
             alerts[rel], tasks[rel] = alert.id, task.id
         session.flush()
@@ -229,7 +312,8 @@ def _caught_mail(settings: Settings) -> str:
     mailbox = mailbox_dir(settings.data_dir)
     mailbox.mkdir(parents=True, exist_ok=True)
     (mailbox / f"{message_id}.eml").write_bytes(
-        b"From: baton@example.com\r\nTo: sales_south@example.com\r\nSubject: Reminder\r\n\r\nA task is due.\r\n")
+        b"From: baton@example.com\r\nTo: sales_south@example.com\r\nSubject: Reminder\r\n\r\nA task is due.\r\n"
+    )
     return message_id
 
 
@@ -242,14 +326,29 @@ def _personal(db: Database, world: World) -> None:
     with db.session() as session:
         for rel, seller in SELLER.items():
             note = Notification(recipient_id=org[seller], kind="info", title="通知", body="")
-            leave = Delegation(employee_id=org[seller], delegate_id=org[deputy[rel]], starts_on=date.today(),
-                               ends_on=date.today() + timedelta(days=3), reason="休假", created_by=org[seller])
+            leave = Delegation(
+                employee_id=org[seller],
+                delegate_id=org[deputy[rel]],
+                starts_on=date.today(),
+                ends_on=date.today() + timedelta(days=3),
+                reason="休假",
+                created_by=org[seller],
+            )
             session.add_all([note, leave])
             session.flush()
             notes[rel], away[rel] = note.id, leave.id
         for manager in ("manager_south", "manager_east"):
-            job = ImportJob(kind="customers", filename="客户.csv", sha256="0" * 64, total_rows=0, error_rows=0,
-                            done_rows=0, report=[], status="checked", created_by=org[manager])
+            job = ImportJob(
+                kind="customers",
+                filename="客户.csv",
+                sha256="0" * 64,
+                total_rows=0,
+                error_rows=0,
+                done_rows=0,
+                report=[],
+                status="checked",
+                created_by=org[manager],
+            )
             session.add(job)
             session.flush()
             imports[manager] = job.id
@@ -259,5 +358,4 @@ def _personal(db: Database, world: World) -> None:
         session.add(rule)
         session.flush()
         world.fixed["rule_id"] = str(rule.id)
-    world.ids.update(notification=notes, delegation=away,
-                     import_job={rel: imports[MANAGER[rel]] for rel in RELATIONS})
+    world.ids.update(notification=notes, delegation=away, import_job={rel: imports[MANAGER[rel]] for rel in RELATIONS})

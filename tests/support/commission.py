@@ -38,8 +38,13 @@ def at(day: str, hour: int = 10) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(hour), tzinfo=ZoneInfo(TIMEZONE)).astimezone(UTC)
 
 
-def save_plan(db: Database, org: OrgFixture, tiers: list[dict[str, str]] | None = None, effective_from: str = "2026-01",
-              **extra: Any) -> int:
+def save_plan(
+    db: Database,
+    org: OrgFixture,
+    tiers: list[dict[str, str]] | None = None,
+    effective_from: str = "2026-01",
+    **extra: Any,
+) -> int:
     with db.session() as session:
         plan = PlanIn.model_validate({"tiers": tiers or TWO_TIERS, "effective_from": effective_from, **extra})
         return commission_plans.save(session, actor_id=org["finance"], plan=plan, current_period="2026-11").version
@@ -51,20 +56,33 @@ def sale(db: Database, org: OrgFixture, owner: str, total: str, lines: list[tupl
         customer = Customer(name=f"客户{owner}{total}", owner_id=org[owner], team_id=None, **PROFILE)
         session.add(customer)
         session.flush()
-        order = Order(customer_id=customer.id, owner_id=org[owner], status="approved", total=Decimal(total),
-                      requested_date=date(2026, 9, 1))
+        order = Order(
+            customer_id=customer.id,
+            owner_id=org[owner],
+            status="approved",
+            total=Decimal(total),
+            requested_date=date(2026, 9, 1),
+        )
         session.add(order)
         session.flush()
         for code, amount in lines or []:
-            session.add(OrderLine(order_id=order.id, service_code=code, quantity=1, unit_price=Decimal(amount),
-                                  amount=Decimal(amount)))
+            session.add(
+                OrderLine(
+                    order_id=order.id, service_code=code, quantity=1, unit_price=Decimal(amount), amount=Decimal(amount)
+                )
+            )
         return order.id
 
 
 def pay(db: Database, order_id: int, amount: str, day: str, *, refund_of: int | None = None) -> int:
     with db.session() as session:
-        row = Payment(order_id=order_id, kind="refund" if refund_of else "payment", amount=Decimal(amount),
-                      paid_at=at(day), reverses_id=refund_of)
+        row = Payment(
+            order_id=order_id,
+            kind="refund" if refund_of else "payment",
+            amount=Decimal(amount),
+            paid_at=at(day),
+            reverses_id=refund_of,
+        )
         session.add(row)
         session.flush()
         return row.id
@@ -72,8 +90,15 @@ def pay(db: Database, order_id: int, amount: str, day: str, *, refund_of: int | 
 
 def start_offboarding(db: Database, org: OrgFixture, who: str, day: str) -> None:
     with db.session() as session:
-        session.add(Offboarding(employee_id=org[who], open_for=org[who], workflow_id=f"offboarding-{org[who]}",
-                                last_day=date(2026, 12, 31), started_at=at(day)))
+        session.add(
+            Offboarding(
+                employee_id=org[who],
+                open_for=org[who],
+                workflow_id=f"offboarding-{org[who]}",
+                last_day=date(2026, 12, 31),
+                started_at=at(day),
+            )
+        )
 
 
 @dataclass
@@ -84,21 +109,32 @@ class Settled:
     def lines(self, db: Database, employee_id: int | None = None) -> list[tuple[int, str, str, str, int | None]]:
         """(payment, kind, amount, commission, reverses) in the order they were written."""
         with db.session() as session:
-            query = select(CommissionLine).where(CommissionLine.settlement_id == self.settlement_id,
-                                                 CommissionLine.run == self.run).order_by(CommissionLine.id)
+            query = (
+                select(CommissionLine)
+                .where(CommissionLine.settlement_id == self.settlement_id, CommissionLine.run == self.run)
+                .order_by(CommissionLine.id)
+            )
             if employee_id is not None:
                 query = query.where(CommissionLine.employee_id == employee_id)
-            return [(line.payment_id, line.kind, f"{Decimal(line.amount_fen) / 100:.2f}",
-                     f"{Decimal(line.commission_fen) / 100:.2f}", line.reverses_payment_id)
-                    for line in session.scalars(query)]
+            return [
+                (
+                    line.payment_id,
+                    line.kind,
+                    f"{Decimal(line.amount_fen) / 100:.2f}",
+                    f"{Decimal(line.commission_fen) / 100:.2f}",
+                    line.reverses_payment_id,
+                )
+                for line in session.scalars(query)
+            ]
 
 
 def settle(db: Database, period: str, *, lock: bool = False, existing: Settled | None = None) -> Settled:
     """Open (or recompute) the period's settlement and compute it; ``lock`` closes it as finance would."""
     if existing is None:
         with db.session() as session:
-            settlement_id = settlements.open_settlement(session, period=period, actor_id=None,
-                                                        current_period="2026-12").id
+            settlement_id = settlements.open_settlement(
+                session, period=period, actor_id=None, current_period="2026-12"
+            ).id
         run = 1
     else:
         settlement_id, run = existing.settlement_id, existing.run + 1

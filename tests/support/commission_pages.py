@@ -43,8 +43,7 @@ def opened(db: Database, org: OrgFixture, period: str) -> int:
     save_plan(db, org)
     month_of_sales(db, org, period)
     with db.session() as session:
-        return settlements.open_settlement(session, period=period, actor_id=org["finance"],
-                                           current_period="2026-12").id
+        return settlements.open_settlement(session, period=period, actor_id=org["finance"], current_period="2026-12").id
 
 
 def heartbeat(db: Database, settlement_id: int, progress: float) -> None:
@@ -56,8 +55,9 @@ def publish(db: Database, period: str, status: SettlementStatus, existing: Settl
     """The month computed without the process and left in ``status``, as its activities would."""
     settled = settle(db, period, existing=existing)
     with db.session() as session:
-        settlements.set_status(session, settled.settlement_id, status, None,
-                               review_ends_at=utcnow() + timedelta(days=3))
+        settlements.set_status(
+            session, settled.settlement_id, status, None, review_ends_at=utcnow() + timedelta(days=3)
+        )
 
 
 def computed_month(db: Database, org: OrgFixture, period: str, status: SettlementStatus) -> None:
@@ -79,8 +79,9 @@ async def review_task(db: Database, period: str, kind: str, team_id: int | None 
     """The settlement's open review task of that kind (and team), once the process opened it."""
     for _ in range(400):
         with db.session() as session:
-            tasks = session.scalars(select(Task).where(Task.workflow_id == f"commission-{period}", Task.kind == kind,
-                                                       Task.status == "open"))
+            tasks = session.scalars(
+                select(Task).where(Task.workflow_id == f"commission-{period}", Task.kind == kind, Task.status == "open")
+            )
             found = [task for task in tasks if team_id is None or (task.context or {}).get("team_id") == team_id]
         if found:
             return found[0]
@@ -88,8 +89,9 @@ async def review_task(db: Database, period: str, kind: str, team_id: int | None 
     raise AssertionError(f"no open {kind} task for {period}")
 
 
-async def decide(client: httpx.AsyncClient, period: str, task_id: str, data: dict[str, Any],
-                 headers: dict[str, str]) -> httpx.Response:
+async def decide(
+    client: httpx.AsyncClient, period: str, task_id: str, data: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
     """Post a review decision from the settlement page, waiting while the process is still
     registering the step (409 ``task_not_ready``)."""
     for _ in range(200):

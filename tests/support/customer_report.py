@@ -57,17 +57,31 @@ def make_report_data(db: Database, org: OrgFixture) -> ReportData:
     with db.session() as session:
         rows: dict[str, Customer] = {}
         for key, (name, owner, team, region, industry, size) in CUSTOMERS.items():
-            rows[key] = Customer(name=name, owner_id=org[owner] if owner else None, team_id=org.team_ids[team],
-                                 region=region, industry=industry, size=size,
-                                 created_at=local(2026, 2, 1) if key == "newer" else local(2025, 6, 1),
-                                 deleted_at=local(2025, 12, 1) if key == "deleted" else None)
+            rows[key] = Customer(
+                name=name,
+                owner_id=org[owner] if owner else None,
+                team_id=org.team_ids[team],
+                region=region,
+                industry=industry,
+                size=size,
+                created_at=local(2026, 2, 1) if key == "newer" else local(2025, 6, 1),
+                deleted_at=local(2025, 12, 1) if key == "deleted" else None,
+            )
         session.add_all(rows.values())
         session.flush()
 
         def order(key: str, total: str, at: datetime, status: str = "approved") -> None:
             owner = CUSTOMERS[key][1] or "sales_south"
-            session.add(Order(customer_id=rows[key].id, owner_id=org[owner], status=status, total=Decimal(total),
-                              requested_date=at.astimezone(SHANGHAI).date(), created_at=at))
+            session.add(
+                Order(
+                    customer_id=rows[key].id,
+                    owner_id=org[owner],
+                    status=status,
+                    total=Decimal(total),
+                    requested_date=at.astimezone(SHANGHAI).date(),
+                    created_at=at,
+                )
+            )
 
         order("meida", "1000.00", local(2025, 10, 1, 0, 0))
         order("meida", "2000.50", local(2025, 12, 31, 23, 30))
@@ -84,8 +98,14 @@ def make_report_data(db: Database, org: OrgFixture) -> ReportData:
 
         def contact(key: str, at: datetime, corrects: int | None = None) -> int:
             owner = CUSTOMERS[key][1] or "sales_south"
-            row = Interaction(customer_id=rows[key].id, employee_id=org[owner], channel="phone", summary="电话回访",
-                              occurred_at=at, corrects_id=corrects)
+            row = Interaction(
+                customer_id=rows[key].id,
+                employee_id=org[owner],
+                channel="phone",
+                summary="电话回访",
+                occurred_at=at,
+                corrects_id=corrects,
+            )
             session.add(row)
             session.flush()
             return row.id

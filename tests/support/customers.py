@@ -11,8 +11,15 @@ from store.models import Customer, Order
 from store.models.base import utcnow
 from tests.support.org import OrgFixture
 
-PROFILE = {"region": "华南", "industry": "工业", "size": "large", "contact_name": "黄经理",
-           "contact_phone": "13800000000", "address": "广州市天河区", "credit_limit": Decimal("500000")}
+PROFILE = {
+    "region": "华南",
+    "industry": "工业",
+    "size": "large",
+    "contact_name": "黄经理",
+    "contact_phone": "13800000000",
+    "address": "广州市天河区",
+    "credit_limit": Decimal("500000"),
+}
 
 
 @dataclass
@@ -33,13 +40,24 @@ def make_customers(db: Database, org: OrgFixture) -> CustomerSet:
         rows = {
             "own": Customer(name="佛山美达电器有限公司", owner_id=org["sales_south"], team_id=south, **PROFILE),
             "team": Customer(name="东莞恒通五金制品厂", owner_id=org["sales_south2"], team_id=south, **PROFILE),
-            "other": Customer(name="杭州优选百货有限公司", owner_id=org["sales_east"], team_id=east,
-                              **{**PROFILE, "region": "华东", "industry": "零售"}),
+            "other": Customer(
+                name="杭州优选百货有限公司",
+                owner_id=org["sales_east"],
+                team_id=east,
+                **{**PROFILE, "region": "华东", "industry": "零售"},
+            ),
             "pool": Customer(name="中山创新塑胶有限公司", owner_id=None, team_id=south, **PROFILE),
         }
         session.add_all(rows.values())
         session.flush()
-        session.add(Order(customer_id=rows["other"].id, owner_id=org["sales_east"], status="approved",
-                          requested_date=date.today() - timedelta(days=20), total=Decimal("12000.00"),
-                          created_at=utcnow() - timedelta(days=30)))
+        session.add(
+            Order(
+                customer_id=rows["other"].id,
+                owner_id=org["sales_east"],
+                status="approved",
+                requested_date=date.today() - timedelta(days=20),
+                total=Decimal("12000.00"),
+                created_at=utcnow() - timedelta(days=30),
+            )
+        )
         return CustomerSet(**{key: row.id for key, row in rows.items()})

@@ -36,8 +36,9 @@ class SmtpRecorder:
         self.server: asyncio.Server | None = None
         self.port = 0
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
         if address in self.refuse:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
@@ -105,8 +106,11 @@ class WeComRobot:
             self.requests.append(RobotRequest(method, target, headers, json.loads(raw) if raw else None))
             status, answer = self.answers.pop(0) if self.answers else (200, WECOM_OK)
             payload = json.dumps(answer).encode()
-            writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}"
-                         f"\r\nConnection: close\r\n\r\n".encode() + payload)
+            writer.write(
+                f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}"
+                f"\r\nConnection: close\r\n\r\n".encode()
+                + payload
+            )
             await writer.drain()
         finally:
             writer.close()

@@ -10,10 +10,12 @@ from store.models import Employee
 from tests.support.org import OrgFixture
 
 
-def write_notification(db: Database, recipient_id: int, title: str = "新任务：交接客户档案", body: str = "",
-                       kind: str = "info") -> int:
-    request = NotificationRequest(recipient_id=recipient_id, kind=kind, title=title, body=body,
-                                  dedupe_key=f"test:{uuid.uuid4().hex}")
+def write_notification(
+    db: Database, recipient_id: int, title: str = "新任务：交接客户档案", body: str = "", kind: str = "info"
+) -> int:
+    request = NotificationRequest(
+        recipient_id=recipient_id, kind=kind, title=title, body=body, dedupe_key=f"test:{uuid.uuid4().hex}"
+    )
     return NotifyActivities(db).in_app(request)
 
 

@@ -18,7 +18,12 @@ class NotifyProbeWorkflow:
     @workflow.run
     async def run(self, request: NotificationRequest) -> DeliveryReport:
         report: DeliveryReport = await workflow.execute_activity(
-            "notify.send", request, result_type=DeliveryReport, start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=50), backoff_coefficient=1.0,
-                                     maximum_attempts=5))
+            "notify.send",
+            request,
+            result_type=DeliveryReport,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(
+                initial_interval=timedelta(milliseconds=50), backoff_coefficient=1.0, maximum_attempts=5
+            ),
+        )
         return report

@@ -31,16 +31,37 @@ def make_book(db: Database, org: OrgFixture, customers: int = 30) -> Book:
     no customers yet, so the proposal has two successors to balance."""
     south = org.team_ids["south"]
     with db.session() as session:
-        teammate = Employee(username="sales_south3", name="王强", password_hash=password_hash(), roles=["sales"],
-                            team_id=south, manager_id=org["manager_south"], status="active", order_freeze=False)
-        rows = [Customer(name=f"华南客户{index:02d}有限公司", owner_id=org["sales_south"], team_id=south, **PROFILE)
-                for index in range(customers)]
+        teammate = Employee(
+            username="sales_south3",
+            name="王强",
+            password_hash=password_hash(),
+            roles=["sales"],
+            team_id=south,
+            manager_id=org["manager_south"],
+            status="active",
+            order_freeze=False,
+        )
+        rows = [
+            Customer(name=f"华南客户{index:02d}有限公司", owner_id=org["sales_south"], team_id=south, **PROFILE)
+            for index in range(customers)
+        ]
         session.add_all([teammate, *rows])
         session.flush()
-        big = Order(customer_id=rows[0].id, owner_id=org["sales_south"], status="approved", total=Decimal("80000.00"),
-                    requested_date=date.today() - timedelta(days=10), workflow_id=None)
-        waiting = Order(customer_id=rows[1].id, owner_id=org["sales_south"], status="pending_approval",
-                        total=Decimal("3000.00"), requested_date=date.today() + timedelta(days=5))
+        big = Order(
+            customer_id=rows[0].id,
+            owner_id=org["sales_south"],
+            status="approved",
+            total=Decimal("80000.00"),
+            requested_date=date.today() - timedelta(days=10),
+            workflow_id=None,
+        )
+        waiting = Order(
+            customer_id=rows[1].id,
+            owner_id=org["sales_south"],
+            status="pending_approval",
+            total=Decimal("3000.00"),
+            requested_date=date.today() + timedelta(days=5),
+        )
         session.add_all([big, waiting])
         session.flush()
         session.add(Payment(order_id=big.id, kind="payment", amount=Decimal("30000.00"), paid_at=utcnow()))
@@ -51,14 +72,25 @@ def record_followups(db: Database, employee_id: int, customer_ids: list[int]) ->
     """The leaver calls every customer during the handover."""
     with db.session() as session:
         for customer_id in customer_ids:
-            interactions.record(session, actor_id=employee_id, customer_id=customer_id, channel="phone",
-                                summary="交接期间回访，告知新的对接人", occurred_at=utcnow())
+            interactions.record(
+                session,
+                actor_id=employee_id,
+                customer_id=customer_id,
+                channel="phone",
+                summary="交接期间回访，告知新的对接人",
+                occurred_at=utcnow(),
+            )
 
 
 async def start_case(client: httpx.AsyncClient, employee_id: int, last_day: date | None = None) -> dict[str, Any]:
-    response = await client.post("/api/offboardings", json={
-        "employee_id": employee_id, "reason": "离职，帮丈夫创业",
-        "last_day": (last_day or date.today() + timedelta(days=14)).isoformat()})
+    response = await client.post(
+        "/api/offboardings",
+        json={
+            "employee_id": employee_id,
+            "reason": "离职，帮丈夫创业",
+            "last_day": (last_day or date.today() + timedelta(days=14)).isoformat(),
+        },
+    )
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
@@ -92,8 +124,9 @@ async def act(client: httpx.AsyncClient, task_id: str, action: str, **body: Any)
 
 
 async def upload(client: httpx.AsyncClient, task_id: str, name: str = "客户资料.pdf") -> int:
-    response = await client.post(f"/api/tasks/{task_id}/attachments",
-                                 files={"file": (name, b"%PDF-1.4 customer files\n", "application/pdf")})
+    response = await client.post(
+        f"/api/tasks/{task_id}/attachments", files={"file": (name, b"%PDF-1.4 customer files\n", "application/pdf")}
+    )
     assert response.status_code == 201, response.text
     attachment_id: int = response.json()["id"]
     return attachment_id

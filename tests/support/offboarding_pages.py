@@ -16,12 +16,20 @@ from tests.support.offboarding import Book, act, item_task, record_followups, up
 from tests.support.steps import wait_for_row
 
 # The checklist items the leaver does (finance confirms receivables, admin takes the devices back).
-LEAVER_ITEMS = ("customer_files", "open_orders", "followup_records", "competitor_contacts", "key_contacts",
-                "contracts_quotes", "experience_notes")
+LEAVER_ITEMS = (
+    "customer_files",
+    "open_orders",
+    "followup_records",
+    "competitor_contacts",
+    "key_contacts",
+    "contracts_quotes",
+    "experience_notes",
+)
 
 
-async def post_step(client: httpx.AsyncClient, case_id: int, task_id: str, data: dict[str, Any],
-                    headers: dict[str, str] | None = None) -> httpx.Response:
+async def post_step(
+    client: httpx.AsyncClient, case_id: int, task_id: str, data: dict[str, Any], headers: dict[str, str] | None = None
+) -> httpx.Response:
     """Post a step's form from the case page, waiting while the process is still registering the
     step (409 ``task_not_ready``)."""
     for _ in range(200):
@@ -32,16 +40,18 @@ async def post_step(client: httpx.AsyncClient, case_id: int, task_id: str, data:
     raise AssertionError(f"task {task_id} never became ready")
 
 
-async def do_item(db: Database, client: httpx.AsyncClient, case_id: int, key: str, book: Book,
-                  employee_id: int) -> None:
+async def do_item(
+    db: Database, client: httpx.AsyncClient, case_id: int, key: str, book: Book, employee_id: int
+) -> None:
     """One item done over the API with the evidence it needs."""
     task = await item_task(db, case_id, key)
     body: dict[str, Any] = {"comment": f"{key} 已交接"}
     if key in ("customer_files", "contracts_quotes"):
         await upload(client, task.id, f"{key}.pdf")
     elif key == "open_orders":
-        body["data"] = {"orders": [{"order_id": order_id, "collection_plan": "李娜月底前催收"}
-                                   for order_id in book.open_orders]}
+        body["data"] = {
+            "orders": [{"order_id": order_id, "collection_plan": "李娜月底前催收"} for order_id in book.open_orders]
+        }
     elif key == "followup_records":
         record_followups(db, employee_id, book.customers)
     elif key == "competitor_contacts":
@@ -50,8 +60,14 @@ async def do_item(db: Database, client: httpx.AsyncClient, case_id: int, key: st
     assert response.status_code == 200, response.text
 
 
-async def do_items(db: Database, clients: dict[str, httpx.AsyncClient], case_id: int, book: Book,
-                   employee_id: int, keys: tuple[str, ...]) -> None:
+async def do_items(
+    db: Database,
+    clients: dict[str, httpx.AsyncClient],
+    case_id: int,
+    book: Book,
+    employee_id: int,
+    keys: tuple[str, ...],
+) -> None:
     """The items named, each by whoever does it: the leaver, finance (receivables), admin (devices)."""
     doer = {"receivables": "finance", "accounts_devices": "admin"}
     for key in keys:
@@ -61,8 +77,9 @@ async def do_items(db: Database, clients: dict[str, httpx.AsyncClient], case_id:
 async def review_task(db: Database, employee_id: int, role: str, round_: int = 1) -> Task:
     """The open sign-off task of the person's latest case."""
     with db.session() as session:
-        case = session.scalars(select(Offboarding).where(Offboarding.employee_id == employee_id)
-                               .order_by(Offboarding.id.desc())).first()
+        case = session.scalars(
+            select(Offboarding).where(Offboarding.employee_id == employee_id).order_by(Offboarding.id.desc())
+        ).first()
         assert case is not None
         task_id = task_id_of(case.workflow_id, case.id, review_step(role, round_))
     return await wait_for_row(db, Task, task_id, lambda row: row.status == "open")

@@ -22,15 +22,25 @@ SERVICES = [
 
 def make_services(db: Database) -> None:
     with db.session() as session:
-        session.add_all(Service(code=code, name=name, unit=unit, list_price=Decimal(list_price),
-                                floor_price=Decimal(floor), capacity_per_day=capacity)
-                        for code, name, unit, list_price, floor, capacity in SERVICES)
+        session.add_all(
+            Service(
+                code=code,
+                name=name,
+                unit=unit,
+                list_price=Decimal(list_price),
+                floor_price=Decimal(floor),
+                capacity_per_day=capacity,
+            )
+            for code, name, unit, list_price, floor, capacity in SERVICES
+        )
 
 
 def order_body(customer_id: int, lines: list[tuple[str, int, str]] | None = None, days: int = 3) -> dict[str, Any]:
-    return {"customer_id": customer_id, "requested_date": (date.today() + timedelta(days=days)).isoformat(),
-            "lines": [{"service": s, "quantity": q, "unit_price": p}
-                      for s, q, p in (lines or [("LTL", 10, "95.00")])]}
+    return {
+        "customer_id": customer_id,
+        "requested_date": (date.today() + timedelta(days=days)).isoformat(),
+        "lines": [{"service": s, "quantity": q, "unit_price": p} for s, q, p in (lines or [("LTL", 10, "95.00")])],
+    }
 
 
 async def wait_for_approval(db: Database, order_id: int, step: str, revision: int = 1) -> Task:
@@ -44,5 +54,6 @@ async def wait_for_status(db: Database, order_id: int, status: str) -> Order:
 
 def approval_tasks(db: Database, order_id: int) -> list[Task]:
     with db.session() as session:
-        return list(session.scalars(select(Task).where(Task.workflow_id == f"order-{order_id}")
-                                    .order_by(Task.created_at)))
+        return list(
+            session.scalars(select(Task).where(Task.workflow_id == f"order-{order_id}").order_by(Task.created_at))
+        )

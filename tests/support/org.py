@@ -47,17 +47,25 @@ def make_org(db: Database) -> OrgFixture:
         department = Department(name="销售部")
         session.add(department)
         session.flush()
-        for key, name, region, industry in [("south", "华南区工业客户团队", "华南", "工业"),
-                                            ("east", "华东区零售客户团队", "华东", "零售")]:
+        for key, name, region, industry in [
+            ("south", "华南区工业客户团队", "华南", "工业"),
+            ("east", "华东区零售客户团队", "华东", "零售"),
+        ]:
             team = Team(name=name, region=region, industry=industry, department_id=department.id)
             session.add(team)
             session.flush()
             fixture.team_ids[key] = team.id
         for username, name, roles, team_key, manager in PEOPLE:
-            employee = Employee(username=username, name=name, password_hash=password_hash(), roles=roles,
-                                team_id=fixture.team_ids[team_key] if team_key else None,
-                                manager_id=fixture.ids[manager] if manager else None, status="active",
-                                order_freeze=False)
+            employee = Employee(
+                username=username,
+                name=name,
+                password_hash=password_hash(),
+                roles=roles,
+                team_id=fixture.team_ids[team_key] if team_key else None,
+                manager_id=fixture.ids[manager] if manager else None,
+                status="active",
+                order_freeze=False,
+            )
             session.add(employee)
             session.flush()
             fixture.ids[username] = employee.id

@@ -17,8 +17,9 @@ from tests.support.risk import Books
 from tests.support.steps import wait_for_task
 
 
-async def record_scan_and_follow_up(env: WorkflowEnvironment, db: Database, settings: Settings,
-                                    org: OrgFixture) -> dict[str, tuple[str, str]]:
+async def record_scan_and_follow_up(
+    env: WorkflowEnvironment, db: Database, settings: Settings, org: OrgFixture
+) -> dict[str, tuple[str, str]]:
     from web.app import create_app
 
     books = Books(db, org, now=utcnow())
@@ -37,5 +38,7 @@ async def record_scan_and_follow_up(env: WorkflowEnvironment, db: Database, sett
     await act(manager, second.id, "resolve", comment="客户换了采购负责人，已重新对接")
     await follow_up.result()
     scan = env.client.get_workflow_handle(scanned["workflow_id"])
-    return {"RiskScan": (scan.id, (await scan.fetch_history()).to_json()),
-            "AlertFollowUp": (follow_up.id, (await follow_up.fetch_history()).to_json())}
+    return {
+        "RiskScan": (scan.id, (await scan.fetch_history()).to_json()),
+        "AlertFollowUp": (follow_up.id, (await follow_up.fetch_history()).to_json()),
+    }

@@ -16,8 +16,9 @@ from tests.support.org import OrgFixture
 from tests.test_commission_settlement import open_task, team_task
 
 
-async def record_settlement(env: WorkflowEnvironment, db: Database, settings: Settings,
-                            org: OrgFixture) -> tuple[str, str]:
+async def record_settlement(
+    env: WorkflowEnvironment, db: Database, settings: Settings, org: OrgFixture
+) -> tuple[str, str]:
     from web.app import create_app
 
     period = last_period()
@@ -34,15 +35,21 @@ async def record_settlement(env: WorkflowEnvironment, db: Database, settings: Se
     workflow_id = created["workflow_id"]
     handle = env.client.get_workflow_handle(workflow_id)
     await wait_for_settlement(db, period, "employee_review")
-    dispute = (await zhang.post(f"/api/commission/settlements/{period}/disputes",
-                                json={"payment_id": first, "kind": "earned", "comment": "老客户费率"})).json()
+    dispute = (
+        await zhang.post(
+            f"/api/commission/settlements/{period}/disputes",
+            json={"payment_id": first, "kind": "earned", "comment": "老客户费率"},
+        )
+    ).json()
     pay(db, order, "1000.00", day_in(period, 20))
     await finance.post(f"/api/commission/settlements/{period}/recompute")
     await wait_for_settlement(db, period, "employee_review", run=2)
     await env.fast_forward(handle, timedelta(days=10))
     south_task = await team_task(db, workflow_id, org.team_ids["south"])
-    await south.post(f"/api/commission/settlements/{period}/disputes/{dispute['id']}/resolve",
-                     json={"decision": "adjusted", "amount": "50.00", "reason": "合同约定"})
+    await south.post(
+        f"/api/commission/settlements/{period}/disputes/{dispute['id']}/resolve",
+        json={"decision": "adjusted", "amount": "50.00", "reason": "合同约定"},
+    )
     await act(south, south_task.id, "approve")
     await act(east, (await team_task(db, workflow_id, org.team_ids["east"])).id, "approve")
     await act(finance, (await open_task(db, workflow_id, "commission_approval")).id, "reject", comment="请复核")
@@ -59,18 +66,21 @@ async def record_settlement(env: WorkflowEnvironment, db: Database, settings: Se
 
 async def record_monthly(env: WorkflowEnvironment, settings: Settings) -> tuple[str, str]:
     """The schedule's run when last month is already settled: it finds it and stops."""
-    handle = await env.client.start_workflow("CommissionMonthly", id="commission-monthly-run",
-                                             task_queue=settings.temporal.task_queue)
+    handle = await env.client.start_workflow(
+        "CommissionMonthly", id="commission-monthly-run", task_queue=settings.temporal.task_queue
+    )
     await handle.result()
     return handle.id, (await handle.fetch_history()).to_json()
 
 
-async def record_monthly_opening(env: WorkflowEnvironment, db: Database, settings: Settings,
-                                 org: OrgFixture) -> tuple[str, str]:
+async def record_monthly_opening(
+    env: WorkflowEnvironment, db: Database, settings: Settings, org: OrgFixture
+) -> tuple[str, str]:
     """The schedule's run when last month is not settled yet: it opens it and starts its process."""
     save_plan(db, org, effective_from="2020-01")
-    handle = await env.client.start_workflow("CommissionMonthly", id="commission-monthly-opens",
-                                             task_queue=settings.temporal.task_queue)
+    handle = await env.client.start_workflow(
+        "CommissionMonthly", id="commission-monthly-opens", task_queue=settings.temporal.task_queue
+    )
     await handle.result()
     await wait_for_settlement(db, last_period(), "employee_review")
     await env.client.get_workflow_handle(f"commission-{last_period()}").terminate("recorded")

@@ -48,10 +48,14 @@ HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 
 async def record_step_probe(env: WorkflowEnvironment, db: Database, task_queue: str) -> tuple[str, str]:
     org = make_org(db)
-    handle = await start_probe(env.client, task_queue, [
-        approval_step(key="manager", assignee_id=org["sales_south"]),
-        approval_step(key="finance", candidate_role="finance", actions=["approve", "reject"]),
-    ])
+    handle = await start_probe(
+        env.client,
+        task_queue,
+        [
+            approval_step(key="manager", assignee_id=org["sales_south"]),
+            approval_step(key="finance", candidate_role="finance", actions=["approve", "reject"]),
+        ],
+    )
     first = f"{handle.id}:manager"
     await wait_for_step(handle, db, first)
     await env.fast_forward(handle, timedelta(days=1, hours=9))
@@ -61,8 +65,9 @@ async def record_step_probe(env: WorkflowEnvironment, db: Database, task_queue: 
     await env.fast_forward(handle, 2 * HOUR)
     finance = action(second, org["finance"], roles=["finance"]).actor
     await handle.execute_update(StepProbeWorkflow.claim_task, ClaimRequest(task_id=second, actor=finance))
-    await handle.execute_update(StepProbeWorkflow.complete_task,
-                                action(second, org["finance"], "reject", roles=["finance"], comment="金额不符"))
+    await handle.execute_update(
+        StepProbeWorkflow.complete_task, action(second, org["finance"], "reject", roles=["finance"], comment="金额不符")
+    )
     await handle.result()
     return handle.id, (await handle.fetch_history()).to_json()
 
@@ -82,8 +87,10 @@ async def record_order_approval(env: WorkflowEnvironment, db: Database, settings
     task = await wait_for_approval(db, order["id"], "manager")
     await env.fast_forward(handle, 7 * HOUR)
     await manager.post(f"/api/tasks/{task.id}/complete", json={"action": "reject", "comment": "请按合同价"})
-    await sales.post(f"/api/orders/{order['id']}/resubmit",
-                     json={"lines": [{"service": "LTL", "quantity": 10, "unit_price": "98.00"}]})
+    await sales.post(
+        f"/api/orders/{order['id']}/resubmit",
+        json={"lines": [{"service": "LTL", "quantity": 10, "unit_price": "98.00"}]},
+    )
     task = await wait_for_approval(db, order["id"], "manager", revision=2)
     await manager.post(f"/api/tasks/{task.id}/complete", json={"action": "approve"})
     task = await wait_for_approval(db, order["id"], "finance", revision=2)
@@ -108,11 +115,20 @@ async def main() -> None:
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     env = await WorkflowEnvironment.start_time_skipping_v2(
-        ts_config=TimeSkippingConfig(enabled=False), dev_server_existing_path=temporal_binary(),
-        data_converter=pydantic_data_converter, search_attributes=search.ALL,
-        dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"])
-    wanted = set(sys.argv[1:]) or {"StepProbe", "OrderApproval", "Offboarding", "CommissionSettlement",
-                                   "CommissionMonthly", "RiskScan"}
+        ts_config=TimeSkippingConfig(enabled=False),
+        dev_server_existing_path=temporal_binary(),
+        data_converter=pydantic_data_converter,
+        search_attributes=search.ALL,
+        dev_server_extra_args=["--dynamic-config-value", "frontend.workflowTimeSkippingEnabled=true"],
+    )
+    wanted = set(sys.argv[1:]) or {
+        "StepProbe",
+        "OrderApproval",
+        "Offboarding",
+        "CommissionSettlement",
+        "CommissionMonthly",
+        "RiskScan",
+    }
     recorded: dict[str, tuple[str, str]] = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, db, executor, extra_workflows=SUPPORT_WORKFLOWS):

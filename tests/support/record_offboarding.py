@@ -18,8 +18,9 @@ from tests.support.steps import wait_for_row
 COMMENTS = {"key_contacts": "联系人已录入", "experience_notes": "夜间发货，月底对账", "customer_notice": "已发确认函"}
 
 
-async def record_offboarding(env: WorkflowEnvironment, db: Database, settings: Settings,
-                             org: OrgFixture) -> tuple[str, str]:
+async def record_offboarding(
+    env: WorkflowEnvironment, db: Database, settings: Settings, org: OrgFixture
+) -> tuple[str, str]:
     from store.models import Task
     from web.app import create_app
 
@@ -30,8 +31,11 @@ async def record_offboarding(env: WorkflowEnvironment, db: Database, settings: S
     hr, leaver, manager = await login("hr"), await login("sales_south"), await login("manager_south")
     finance, admin, head = await login("finance"), await login("admin"), await login("head")
     last_day = (date.today() + timedelta(days=30)).isoformat()
-    case = (await hr.post("/api/offboardings", json={"employee_id": org["sales_south"], "reason": "离职",
-                                                     "last_day": last_day})).json()
+    case = (
+        await hr.post(
+            "/api/offboardings", json={"employee_id": org["sales_south"], "reason": "离职", "last_day": last_day}
+        )
+    ).json()
     handle = env.client.get_workflow_handle(case["workflow_id"])
     workflow_id = case["workflow_id"]
     for key in ("customer_files", "contracts_quotes"):
@@ -43,19 +47,20 @@ async def record_offboarding(env: WorkflowEnvironment, db: Database, settings: S
     await act(leaver, (await item_task(db, case["id"], "open_orders")).id, "done", data={"orders": plans})
     record_followups(db, org["sales_south"], book.customers)
     await act(leaver, (await item_task(db, case["id"], "followup_records")).id, "done")
-    await act(leaver, (await item_task(db, case["id"], "competitor_contacts")).id, "done",
-              data={"declaration": "无"})
+    await act(leaver, (await item_task(db, case["id"], "competitor_contacts")).id, "done", data={"declaration": "无"})
     for key in ("key_contacts", "experience_notes"):
         await act(leaver, (await item_task(db, case["id"], key)).id, "done", comment=COMMENTS[key])
     await act(finance, (await item_task(db, case["id"], "receivables")).id, "done", comment="已核对")
     await act(admin, (await item_task(db, case["id"], "accounts_devices")).id, "done", comment="已收回")
+
     async def open_task(step: str) -> Task:
         return await wait_for_row(db, Task, task_id_of(workflow_id, case["id"], step), lambda t: t.status == "open")
 
     plan = await open_task(PLAN_STEP)
     await act(manager, plan.id, "approve", data={"assignments": plan.context["proposal"]})
-    await act(leaver, (await item_task(db, case["id"], "customer_notice")).id, "done",
-              comment=COMMENTS["customer_notice"])
+    await act(
+        leaver, (await item_task(db, case["id"], "customer_notice")).id, "done", comment=COMMENTS["customer_notice"]
+    )
     await wait_for_case(db, case["id"], "review")
     finance_review = await open_task(review_step("finance", 1))
     await act(finance, finance_review.id, "reject", comment="缺电话", data={"items": ["key_contacts"]})
@@ -65,7 +70,9 @@ async def record_offboarding(env: WorkflowEnvironment, db: Database, settings: S
         review = await open_task(review_step(role, 2))
         await act(client, review.id, "approve")
     await wait_for_case(db, case["id"], "final")
-    await hr.post(f"/api/offboardings/{case['id']}/complete",
-                  json={"comment": "交接完成", "early": True, "early_reason": "交接提前完成"})
+    await hr.post(
+        f"/api/offboardings/{case['id']}/complete",
+        json={"comment": "交接完成", "early": True, "early_reason": "交接提前完成"},
+    )
     await handle.result()
     return workflow_id, (await handle.fetch_history()).to_json()

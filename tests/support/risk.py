@@ -37,21 +37,35 @@ class Books:
     def ago(self, days: float = 0, **more: float) -> datetime:
         return self.now - timedelta(days=days, **more)
 
-    def customer(self, owner: str | None, *, team: str | None = "south", name: str | None = None,
-                 created_days_ago: float = 400) -> int:
+    def customer(
+        self, owner: str | None, *, team: str | None = "south", name: str | None = None, created_days_ago: float = 400
+    ) -> int:
         self._names += 1
         with self.db.session() as session:
-            row = Customer(name=name or f"测试客户{self._names}号", owner_id=self.org[owner] if owner else None,
-                           team_id=self.org.team_ids[team] if team else None,
-                           created_at=self.ago(created_days_ago), **PROFILE)
+            row = Customer(
+                name=name or f"测试客户{self._names}号",
+                owner_id=self.org[owner] if owner else None,
+                team_id=self.org.team_ids[team] if team else None,
+                created_at=self.ago(created_days_ago),
+                **PROFILE,
+            )
             session.add(row)
             session.flush()
             return row.id
 
     def contacts(self, employee: str, customer_id: int, times: Iterable[datetime], *, by_owner: bool = True) -> None:
         with self.db.session() as session:
-            session.add_all(Interaction(customer_id=customer_id, employee_id=self.org[employee], channel="phone",
-                                        summary="电话回访", occurred_at=at, by_owner=by_owner) for at in times)
+            session.add_all(
+                Interaction(
+                    customer_id=customer_id,
+                    employee_id=self.org[employee],
+                    channel="phone",
+                    summary="电话回访",
+                    occurred_at=at,
+                    by_owner=by_owner,
+                )
+                for at in times
+            )
 
     def weekly_contacts(self, employee: str, customer_id: int, per_week: list[int]) -> None:
         """``per_week[0]`` contacts in the last 7 days, ``per_week[1]`` in the week before, …"""
@@ -60,13 +74,23 @@ class Books:
 
     def order(self, customer_id: int, owner: str, total: str, at: datetime, status: str = "approved") -> int:
         with self.db.session() as session:
-            row = Order(customer_id=customer_id, owner_id=self.org[owner], status=status, total=Decimal(total),
-                        requested_date=date(2026, 1, 1), created_at=at)
+            row = Order(
+                customer_id=customer_id,
+                owner_id=self.org[owner],
+                status=status,
+                total=Decimal(total),
+                requested_date=date(2026, 1, 1),
+                created_at=at,
+            )
             session.add(row)
             session.flush()
             return row.id
 
     def complaints(self, customer_id: int, times: Iterable[datetime]) -> None:
         with self.db.session() as session:
-            session.add_all(Complaint(customer_id=customer_id, recorded_by=self.org["manager_south"],
-                                      summary="货物破损", occurred_at=at) for at in times)
+            session.add_all(
+                Complaint(
+                    customer_id=customer_id, recorded_by=self.org["manager_south"], summary="货物破损", occurred_at=at
+                )
+                for at in times
+            )

@@ -98,8 +98,14 @@ async def build_second_company(db: Database, settings: Settings) -> SecondCompan
 
     company = SecondCompany()
     with db.session() as session:  # the one account a fresh install starts with
-        admin = Employee(username="admin", name="管理员", password_hash=password_hash(), roles=["admin"],
-                         status="active", order_freeze=False)
+        admin = Employee(
+            username="admin",
+            name="管理员",
+            password_hash=password_hash(),
+            roles=["admin"],
+            status="active",
+            order_freeze=False,
+        )
         session.add(admin)
         session.flush()
         company.ids["admin"] = admin.id
@@ -109,30 +115,76 @@ async def build_second_company(db: Database, settings: Settings) -> SecondCompan
         assert login.status_code == 200, login.text
         client.headers["Authorization"] = f"Bearer {login.json()['token']}"
         for username, name, roles, manager in LEADERS:
-            company.ids[username] = await _created(client, "/api/employees", {
-                "username": username, "name": name, "password": PASSWORD, "roles": roles, "team_id": None,
-                "manager_id": company.ids[manager] if manager else None})
+            company.ids[username] = await _created(
+                client,
+                "/api/employees",
+                {
+                    "username": username,
+                    "name": name,
+                    "password": PASSWORD,
+                    "roles": roles,
+                    "team_id": None,
+                    "manager_id": company.ids[manager] if manager else None,
+                },
+            )
         for key, name, region, industry, manager in TEAMS:
-            company.team_ids[key] = await _created(client, "/api/teams", {
-                "name": name, "region": region, "industry": industry, "manager_id": company.ids[manager]})
+            company.team_ids[key] = await _created(
+                client,
+                "/api/teams",
+                {"name": name, "region": region, "industry": industry, "manager_id": company.ids[manager]},
+            )
         for username, name, team, manager in SELLERS:
-            company.ids[username] = await _created(client, "/api/employees", {
-                "username": username, "name": name, "password": PASSWORD, "roles": ["sales"],
-                "team_id": company.team_ids[team] if team else None,
-                "manager_id": company.ids[manager] if manager else None})
+            company.ids[username] = await _created(
+                client,
+                "/api/employees",
+                {
+                    "username": username,
+                    "name": name,
+                    "password": PASSWORD,
+                    "roles": ["sales"],
+                    "team_id": company.team_ids[team] if team else None,
+                    "manager_id": company.ids[manager] if manager else None,
+                },
+            )
         for region, industry, size, team, priority in RULES:
-            await _created(client, "/api/team-rules", {"region": region, "industry": industry, "size": size or None,
-                                                       "team_id": company.team_ids[team], "priority": priority})
+            await _created(
+                client,
+                "/api/team-rules",
+                {
+                    "region": region,
+                    "industry": industry,
+                    "size": size or None,
+                    "team_id": company.team_ids[team],
+                    "priority": priority,
+                },
+            )
         for key, name, region, industry, size, owner in CUSTOMERS:
-            company.customers[key] = await _created(client, "/api/customers", {
-                "name": name, "region": region, "industry": industry, "size": size, "contact_name": "刘经理",
-                "contact_phone": "13900000000", "address": f"{region}某路8号", "credit_limit": "900000",
-                **({"owner_id": company.ids[owner]} if owner else {})})
+            company.customers[key] = await _created(
+                client,
+                "/api/customers",
+                {
+                    "name": name,
+                    "region": region,
+                    "industry": industry,
+                    "size": size,
+                    "contact_name": "刘经理",
+                    "contact_phone": "13900000000",
+                    "address": f"{region}某路8号",
+                    "credit_limit": "900000",
+                    **({"owner_id": company.ids[owner]} if owner else {}),
+                },
+            )
     with db.session() as session:
         today = date.today()
-        delegations.create(session, employee_id=company["mgr_n1"], delegate_id=company["n1b"],
-                           starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=30),
-                           reason="产假", actor_id=company["mgr_n1"])
+        delegations.create(
+            session,
+            employee_id=company["mgr_n1"],
+            delegate_id=company["n1b"],
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=30),
+            reason="产假",
+            actor_id=company["mgr_n1"],
+        )
     return company
 
 

@@ -43,16 +43,25 @@ class Territories:
 def make_territories(db: Database, org: OrgFixture) -> Territories:
     """Add the teams, people and rules above to ``org`` (which then knows them too)."""
     with db.session() as session:
-        for key, name, region, industry in [("south_b", "华南区工业二组", "华南", "工业"),
-                                            ("north", "北方工业客户团队", "华北", "工业")]:
+        for key, name, region, industry in [
+            ("south_b", "华南区工业二组", "华南", "工业"),
+            ("north", "北方工业客户团队", "华北", "工业"),
+        ]:
             team = Team(name=name, region=region, industry=industry)
             session.add(team)
             session.flush()
             org.team_ids[key] = team.id
         for username, name, roles, team_key, manager in EXTRA_PEOPLE:
-            person = Employee(username=username, name=name, password_hash=password_hash(), roles=roles,
-                              team_id=org.team_ids[team_key] if team_key else None,
-                              manager_id=org.ids[manager], status="active", order_freeze=False)
+            person = Employee(
+                username=username,
+                name=name,
+                password_hash=password_hash(),
+                roles=roles,
+                team_id=org.team_ids[team_key] if team_key else None,
+                manager_id=org.ids[manager],
+                status="active",
+                order_freeze=False,
+            )
             session.add(person)
             session.flush()
             org.ids[username] = person.id

@@ -19,11 +19,19 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 def login(body: LoginBody, request: Request) -> LoginOut:
     settings = request.app.state.settings
     with get_db(request).session() as session:
-        employee = authenticate(session, settings, body.username, body.password, channel="api",
-                                client=client_address(request))
+        employee = authenticate(
+            session, settings, body.username, body.password, channel="api", client=client_address(request)
+        )
         token, _row = auth_repo.issue_token(session, employee.id, "api", timedelta(days=settings.token_days))
-        return LoginOut(token=token, user=UserOut(id=employee.id, username=employee.username,
-                                                  name=employee.name, roles=[Role(r) for r in sorted(employee.roles)]))
+        return LoginOut(
+            token=token,
+            user=UserOut(
+                id=employee.id,
+                username=employee.username,
+                name=employee.name,
+                roles=[Role(r) for r in sorted(employee.roles)],
+            ),
+        )
 
 
 @router.post("/logout", status_code=204)
@@ -32,8 +40,14 @@ def logout(request: Request, user: ApiUser) -> None:
     if token:
         with get_db(request).session() as session:
             auth_repo.revoke_token(session, token)
-            audit.record(session, actor_id=user.id, action="account.logout", entity="account",
-                         entity_id=user.username, detail={"channel": "api"})
+            audit.record(
+                session,
+                actor_id=user.id,
+                action="account.logout",
+                entity="account",
+                entity_id=user.username,
+                detail={"channel": "api"},
+            )
 
 
 @router.get("/me", response_model=UserOut)

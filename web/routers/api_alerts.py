@@ -29,21 +29,30 @@ Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 
 
 @router.get("/api/alerts", response_model=list[AlertOut])
-def list_alerts(request: Request, response: Response, user: Readers,
-                status: Annotated[str | None, Query(pattern=f"^({'|'.join([*AlertStatus, UNRESOLVED])})$")] = None,
-                rule: AlertRule | None = None, severity: Severity | None = None,
-                team_id: IdFilter = None, subject_type: SubjectType | None = None,
-                subject_id: IdFilter = None,
-                limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                offset: Offset = 0,
-                sort: Annotated[Literal["severity", "newest"], Query(
-                    description="`severity` (default): high, medium, low, the newest first within each; "
-                                "`newest`: by time alone")] = "severity") -> list[AlertOut]:
-    wanted = AlertFilter(status=status, rule=rule, severity=severity, team_id=team_id, subject_type=subject_type,
-                         subject_id=subject_id)
+def list_alerts(
+    request: Request,
+    response: Response,
+    user: Readers,
+    status: Annotated[str | None, Query(pattern=f"^({'|'.join([*AlertStatus, UNRESOLVED])})$")] = None,
+    rule: AlertRule | None = None,
+    severity: Severity | None = None,
+    team_id: IdFilter = None,
+    subject_type: SubjectType | None = None,
+    subject_id: IdFilter = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0,
+    sort: Annotated[
+        Literal["severity", "newest"],
+        Query(
+            description="`severity` (default): high, medium, low, the newest first within each; `newest`: by time alone"
+        ),
+    ] = "severity",
+) -> list[AlertOut]:
+    wanted = AlertFilter(
+        status=status, rule=rule, severity=severity, team_id=team_id, subject_type=subject_type, subject_id=subject_id
+    )
     with get_db(request).session() as session:
-        rows, total = alert_views.list_alerts(session, viewer_of(user), wanted, limit=limit, offset=offset,
-                                              order=sort)
+        rows, total = alert_views.list_alerts(session, viewer_of(user), wanted, limit=limit, offset=offset, order=sort)
     response.headers["X-Total-Count"] = str(total)
     return rows
 
@@ -72,9 +81,9 @@ def get_rule(request: Request, user: Readers, rule: str) -> dict[str, Any]:
 
 
 @router.put("/api/alert-rules/{rule}")
-async def put_rule(request: Request, user: Admin, rule: str,
-                   body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+async def put_rule(request: Request, user: Admin, rule: str, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """``{"enabled", "severity", ...thresholds}``; what is left out keeps its value."""
+
     def change() -> dict[str, Any]:
         with get_db(request).session() as session:
             return alert_rules.change(session, alert_rules.rule_of(rule), body, user.id).flat()

@@ -72,32 +72,63 @@ class VerifyOut(BaseModel):
 
 
 @router.get("", response_model=list[AuditEntryOut])
-def list_entries(request: Request, response: Response, user: Readers, entity: Text = None, entity_id: Text = None,
-                 actor_id: Annotated[str | None, Query(max_length=12)] = None, action: Text = None,
-                 since: Annotated[str | None, Query(max_length=40)] = None,
-                 until: Annotated[str | None, Query(max_length=40)] = None,
-                 limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                 offset: Offset = 0) -> list[AuditEntryOut]:
-    wanted = audit_filter(request.app.state.settings.timezone, entity=entity, entity_id=entity_id,
-                          actor_id=actor_id, action=action, since=since, until=until)
+def list_entries(
+    request: Request,
+    response: Response,
+    user: Readers,
+    entity: Text = None,
+    entity_id: Text = None,
+    actor_id: Annotated[str | None, Query(max_length=12)] = None,
+    action: Text = None,
+    since: Annotated[str | None, Query(max_length=40)] = None,
+    until: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0,
+) -> list[AuditEntryOut]:
+    wanted = audit_filter(
+        request.app.state.settings.timezone,
+        entity=entity,
+        entity_id=entity_id,
+        actor_id=actor_id,
+        action=action,
+        since=since,
+        until=until,
+    )
     with get_db(request).session() as session:
         rows, total = audit_log.search(session, wanted, limit=limit, offset=offset)
         views = entry_views(session, rows, request.app.state.settings.timezone)
     response.headers["X-Total-Count"] = str(total)
-    return [AuditEntryOut(id=row.id, at=row.at, actor_id=row.actor_id, actor_name=view.actor,
-                          action=row.action, entity=row.entity, entity_id=row.entity_id, detail=row.detail or {},
-                          action_label=view.action, record=view.record, link=view.link,
-                          detail_lines=[DetailLineOut(**line.__dict__) for line in view.lines])
-            for row, view in zip(rows, views, strict=True)]
+    return [
+        AuditEntryOut(
+            id=row.id,
+            at=row.at,
+            actor_id=row.actor_id,
+            actor_name=view.actor,
+            action=row.action,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            detail=row.detail or {},
+            action_label=view.action,
+            record=view.record,
+            link=view.link,
+            detail_lines=[DetailLineOut(**line.__dict__) for line in view.lines],
+        )
+        for row, view in zip(rows, views, strict=True)
+    ]
 
 
 @router.get("/verify", response_model=VerifyOut)
-def verify(request: Request, user: Admin, anchor: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$")] = None
-           ) -> VerifyOut:
+def verify(
+    request: Request, user: Admin, anchor: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$")] = None
+) -> VerifyOut:
     """Recompute every entry's hash; ``ok`` false names the first entry that does not follow."""
     with get_db(request).session() as session:
         result = audit_log.verify(session, anchor=anchor)
     broken = result.broken
-    return VerifyOut(ok=result.ok, entries=result.entries, head_hash=result.head_hash,
-                     first_broken_id=broken.id if broken else None,
-                     first_broken=BrokenEntryOut(**broken.__dict__) if broken else None)
+    return VerifyOut(
+        ok=result.ok,
+        entries=result.entries,
+        head_hash=result.head_hash,
+        first_broken_id=broken.id if broken else None,
+        first_broken=BrokenEntryOut(**broken.__dict__) if broken else None,
+    )

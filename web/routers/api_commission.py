@@ -50,8 +50,9 @@ def read_plan(request: Request, user: Finance) -> PlanOut:
 def save_plan(request: Request, body: PlanIn, user: Finance) -> PlanOut:
     """A new version, effective from ``effective_from`` (this period when left out)."""
     with get_db(request).session() as session:
-        plan = commission_plans.save(session, actor_id=user.id, plan=body,
-                                     current_period=period_of(company_today(request)))
+        plan = commission_plans.save(
+            session, actor_id=user.id, plan=body, current_period=period_of(company_today(request))
+        )
         return commission_plans.plan_out(plan)
 
 
@@ -67,15 +68,20 @@ def list_settlements(request: Request, user: ApiUser) -> list[SettlementRow]:
 
 
 @router.get("/settlements/{period}", response_model=SettlementOut)
-def read_settlement(request: Request, period: Period, user: ApiUser,
-                    lines: Annotated[bool, Query()] = True,
-                    employee_id: IdFilter = None) -> SettlementOut:
+def read_settlement(
+    request: Request,
+    period: Period,
+    user: ApiUser,
+    lines: Annotated[bool, Query()] = True,
+    employee_id: IdFilter = None,
+) -> SettlementOut:
     """Finance, admin and department heads read every statement, a manager their teams', a
     salesperson their own."""
     with get_db(request).session() as session:
         row = settlements.by_period(session, period)
-        return settlement_views.settlement_view(session, row, viewer_of(user), with_lines=lines,
-                                                employee_id=employee_id)
+        return settlement_views.settlement_view(
+            session, row, viewer_of(user), with_lines=lines, employee_id=employee_id
+        )
 
 
 def export_response(request: Request, user: Principal, period: str, file_format: FileFormat) -> Response:
@@ -99,8 +105,9 @@ async def dispute(request: Request, period: Period, body: DisputeIn, user: ApiUs
 
 
 @router.post("/settlements/{period}/disputes/{dispute_id}/resolve", response_model=SettlementState)
-async def resolve(request: Request, period: Period, dispute_id: RecordId, body: ResolutionIn,
-                  user: ApiUser) -> SettlementState:
+async def resolve(
+    request: Request, period: Period, dispute_id: RecordId, body: ResolutionIn, user: ApiUser
+) -> SettlementState:
     return await commission_actions.resolve_dispute(request, user, period, dispute_id, body)
 
 
@@ -115,6 +122,11 @@ def correct(request: Request, body: CorrectionIn, user: Finance) -> CorrectionOu
     with get_db(request).session() as session:
         row = settlements.add_correction(session, actor_id=user.id, correction=body)
         target = session.get(CommissionSettlement, row.settlement_id) if row.settlement_id else None
-        return CorrectionOut(id=row.id, employee_id=row.employee_id, amount=str(from_fen(row.commission_fen)),
-                             reason=row.reason, corrects_period=row.corrects_period,
-                             settlement_period=target.period if target else None)
+        return CorrectionOut(
+            id=row.id,
+            employee_id=row.employee_id,
+            amount=str(from_fen(row.commission_fen)),
+            reason=row.reason,
+            corrects_period=row.corrects_period,
+            settlement_period=target.period if target else None,
+        )

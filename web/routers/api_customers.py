@@ -60,13 +60,20 @@ def create_customer(body: CustomerIn, request: Request, user: SalesSide) -> Cust
 
 
 @router.get("/customers", response_model=CustomerList)
-def list_customers(request: Request, user: ApiUser, q: Annotated[str | None, Query(max_length=100)] = None,
-                   owner_id: IdFilter = None, team_id: IdFilter = None, pool: bool = False,
-                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                   offset: Offset = 0) -> CustomerList:
+def list_customers(
+    request: Request,
+    user: ApiUser,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    owner_id: IdFilter = None,
+    team_id: IdFilter = None,
+    pool: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Offset = 0,
+) -> CustomerList:
     with get_db(request).session() as session:
-        rows, total = customers.list_customers(session, viewer_of(user), q=q, owner_id=owner_id, team_id=team_id,
-                                               pool=pool, limit=limit, offset=offset)
+        rows, total = customers.list_customers(
+            session, viewer_of(user), q=q, owner_id=owner_id, team_id=team_id, pool=pool, limit=limit, offset=offset
+        )
         return CustomerList(items=[customer_out(c) for c in rows], total=total)
 
 
@@ -81,16 +88,22 @@ def get_customer(customer_id: RecordId, request: Request, user: ApiUser) -> Cust
 @router.post("/customers/reassign", response_model=Reassigned)
 def reassign_many(body: BulkReassignIn, request: Request, user: Managers) -> Reassigned:
     with get_db(request).session() as session:
-        moved = customers.reassign(session, actor=viewer_of(user), customer_ids=body.customer_ids,
-                                   to_owner_id=body.owner_id, reason=body.reason)
+        moved = customers.reassign(
+            session,
+            actor=viewer_of(user),
+            customer_ids=body.customer_ids,
+            to_owner_id=body.owner_id,
+            reason=body.reason,
+        )
         return Reassigned(items=[customer_out(c) for c in moved])
 
 
 @router.post("/customers/reclaim", response_model=Reclaimed)
 def reclaim(body: ReclaimIn, request: Request, user: Managers) -> Reclaimed:
     with get_db(request).session() as session:
-        return Reclaimed(reclaimed=customers.reclaim_silent(session, actor=viewer_of(user),
-                                                            silent_days=body.silent_days))
+        return Reclaimed(
+            reclaimed=customers.reclaim_silent(session, actor=viewer_of(user), silent_days=body.silent_days)
+        )
 
 
 @router.post("/customers/{customer_id}/reassign", response_model=CustomerOut)
@@ -100,8 +113,9 @@ def reassign_one(customer_id: RecordId, body: ReassignIn, request: Request, user
         customers.visible(session, viewer, customer_id)  # 404 before 403: no leaking existence
         if not user.has(Role.sales_manager, Role.department_head, Role.admin):
             raise Forbidden()
-        moved = customers.reassign(session, actor=viewer, customer_ids=[customer_id], to_owner_id=body.owner_id,
-                                   reason=body.reason)
+        moved = customers.reassign(
+            session, actor=viewer, customer_ids=[customer_id], to_owner_id=body.owner_id, reason=body.reason
+        )
         return customer_out(moved[0])
 
 
@@ -109,8 +123,11 @@ def reassign_one(customer_id: RecordId, body: ReassignIn, request: Request, user
 def claim(customer_id: RecordId, request: Request, user: Sales) -> CustomerOut:
     """A salesperson takes a lead of their team's pool (capped by ``pool.daily_claims`` a day)."""
     with get_db(request).session() as session:
-        return customer_out(customer_pool.claim(session, actor=viewer_of(user), customer_id=customer_id,
-                                                since=start_of_company_day(request)))
+        return customer_out(
+            customer_pool.claim(
+                session, actor=viewer_of(user), customer_id=customer_id, since=start_of_company_day(request)
+            )
+        )
 
 
 @router.delete("/customers/{customer_id}", status_code=204)
@@ -123,9 +140,16 @@ def delete_customer(customer_id: RecordId, request: Request, user: Admin) -> Non
 def record_interaction(customer_id: RecordId, body: InteractionIn, request: Request, user: SalesSide) -> InteractionOut:
     """Anyone on the sales side may record contact; with a customer they do not own it is flagged."""
     with get_db(request).session() as session:
-        row = interactions.record(session, actor_id=user.id, customer_id=customer_id, channel=body.channel.value,
-                                  summary=body.summary, content=body.content, occurred_at=body.occurred_at,
-                                  corrects_id=body.corrects_id)
+        row = interactions.record(
+            session,
+            actor_id=user.id,
+            customer_id=customer_id,
+            channel=body.channel.value,
+            summary=body.summary,
+            content=body.content,
+            occurred_at=body.occurred_at,
+            corrects_id=body.corrects_id,
+        )
         return InteractionOut.model_validate(row, from_attributes=True)
 
 
@@ -133,8 +157,9 @@ def record_interaction(customer_id: RecordId, body: InteractionIn, request: Requ
 def add_contact(customer_id: RecordId, body: ContactIn, request: Request, user: SalesSide) -> ContactOut:
     """The owner, the team's manager, the department head or admin keep the customer's people."""
     with get_db(request).session() as session:
-        contact = customers.add_contact(session, actor=viewer_of(user), customer_id=customer_id,
-                                        fields=body.model_dump())
+        contact = customers.add_contact(
+            session, actor=viewer_of(user), customer_id=customer_id, fields=body.model_dump()
+        )
         return ContactOut.model_validate(contact, from_attributes=True)
 
 
@@ -142,8 +167,9 @@ def add_contact(customer_id: RecordId, body: ContactIn, request: Request, user: 
 def record_complaint(customer_id: RecordId, body: ComplaintIn, request: Request, user: SalesSide) -> ComplaintOut:
     with get_db(request).session() as session:
         customers.visible(session, viewer_of(user), customer_id)
-        row = interactions.record_complaint(session, actor_id=user.id, customer_id=customer_id,
-                                            summary=body.summary, occurred_at=body.occurred_at)
+        row = interactions.record_complaint(
+            session, actor_id=user.id, customer_id=customer_id, summary=body.summary, occurred_at=body.occurred_at
+        )
         return ComplaintOut.model_validate(row, from_attributes=True)
 
 

@@ -45,15 +45,34 @@ JobId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 Kind = Literal["customers", "orders"]
 API_PROBLEMS = 100  # problems listed in an API answer; the page pages through all that are kept
 
-UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary",
-                            "description": ".csv (UTF-8 or GB18030) or .xlsx"}}}}}}}
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": ".csv (UTF-8 or GB18030) or .xlsx",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "forbidden (sales cannot import)"}, 404: {"description": "not_found"},
+    403: {"description": "forbidden (sales cannot import)"},
+    404: {"description": "not_found"},
     409: {"description": "import_has_errors or import_conflict (nothing written)"},
-    413: {"description": "too_large"}, 415: {"description": "type_not_allowed"},
-    422: {"description": "empty_file or invalid_input"}}
+    413: {"description": "too_large"},
+    415: {"description": "type_not_allowed"},
+    422: {"description": "empty_file or invalid_input"},
+}
 
 
 class ImportProblemOut(BaseModel):
@@ -98,19 +117,41 @@ def reason(problem: dict[str, Any]) -> str:
 def rendered(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Problems as error details, already in the reader's language (the error handler would
     translate the message id without its parameters)."""
-    return [{"row": p.get("row"), "column": p.get("column", ""), "code": p.get("code", ""), "message": reason(p),
-             "value": p.get("value", "")} for p in problems]
+    return [
+        {
+            "row": p.get("row"),
+            "column": p.get("column", ""),
+            "code": p.get("code", ""),
+            "message": reason(p),
+            "value": p.get("value", ""),
+        }
+        for p in problems
+    ]
 
 
 def job_out(job: ImportJob, problems_limit: int = API_PROBLEMS) -> ImportJobOut:
     report, progress = report_of(job), progress_of(job)
-    problems = [ImportProblemOut(row=p["row"], column=p.get("column", ""), code=p.get("code", ""), reason=reason(p),
-                                 value=p.get("value", "")) for p in report.problems[:problems_limit]]
-    return ImportJobOut(id=job.id, kind=job.kind, filename=job.filename, status=job.status,
-                        total_rows=job.total_rows, error_rows=job.error_rows, skipped_rows=report.skipped_rows,
-                        new_rows=report.new_rows, problem_count=report.problem_count, problems=problems,
-                        progress=ImportProgressOut(done_rows=progress.done_rows, total_rows=progress.total_rows),
-                        created_at=job.created_at, committed_at=job.committed_at)
+    problems = [
+        ImportProblemOut(
+            row=p["row"], column=p.get("column", ""), code=p.get("code", ""), reason=reason(p), value=p.get("value", "")
+        )
+        for p in report.problems[:problems_limit]
+    ]
+    return ImportJobOut(
+        id=job.id,
+        kind=job.kind,
+        filename=job.filename,
+        status=job.status,
+        total_rows=job.total_rows,
+        error_rows=job.error_rows,
+        skipped_rows=report.skipped_rows,
+        new_rows=report.new_rows,
+        problem_count=report.problem_count,
+        problems=problems,
+        progress=ImportProgressOut(done_rows=progress.done_rows, total_rows=progress.total_rows),
+        created_at=job.created_at,
+        committed_at=job.committed_at,
+    )
 
 
 # ---------------------------------------------------------------- shared with the page
@@ -169,8 +210,14 @@ async def commit_import(job_id: JobId, request: Request, user: Importer) -> Impo
     """Write a clean dry run, all or nothing; skipping external ids already in Baton."""
     settings = request.app.state.settings
     try:
-        job = await run_in_threadpool(customer_import.commit, get_db(request).session, job_id, viewer_of(user),
-                                      read_file=read_stored(request), timezone=settings.timezone)
+        job = await run_in_threadpool(
+            customer_import.commit,
+            get_db(request).session,
+            job_id,
+            viewer_of(user),
+            read_file=read_stored(request),
+            timezone=settings.timezone,
+        )
     except customer_import.ImportHasErrors as exc:
         raise customer_import.ImportHasErrors(details=rendered(exc.details)) from None
     return job_out(job)

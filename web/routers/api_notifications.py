@@ -29,15 +29,21 @@ def parse_id(notification_id: str) -> int:
 
 
 @router.get("", response_model=NotificationList)
-def list_notifications(request: Request, user: ApiUser,
-                       unread: Annotated[bool, Query(description="only unread ones")] = False,
-                       limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                       offset: Offset = 0) -> NotificationList:
+def list_notifications(
+    request: Request,
+    user: ApiUser,
+    unread: Annotated[bool, Query(description="only unread ones")] = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Offset = 0,
+) -> NotificationList:
     language = current_language.get()
     with get_db(request).session() as session:
         rows, total = inbox.page(session, user.id, unread_only=unread, limit=limit, offset=offset)
-        return NotificationList(items=[notification_out(row, language) for row in rows], total=total,
-                                unread=inbox.unread_count(session, user.id))
+        return NotificationList(
+            items=[notification_out(row, language) for row in rows],
+            total=total,
+            unread=inbox.unread_count(session, user.id),
+        )
 
 
 @router.post("/read-all", response_model=MarkedRead)

@@ -27,8 +27,7 @@ from web.paths import RecordId
 router = APIRouter(prefix="/api", tags=["offboarding"])
 
 CaseId = RecordId
-Starter = Annotated[Principal, Depends(require_roles(Role.hr, Role.sales_manager, Role.department_head,
-                                                    Role.admin))]
+Starter = Annotated[Principal, Depends(require_roles(Role.hr, Role.sales_manager, Role.department_head, Role.admin))]
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 TemplateRole = Annotated[Literal[TEMPLATE_ROLES], Path()]  # type: ignore[valid-type]
 
@@ -63,15 +62,25 @@ async def start(request: Request, body: OffboardingIn, user: Starter) -> Offboar
 
 
 @router.get("/offboardings", response_model=list[OffboardingRow])
-def list_cases(request: Request, user: ApiUser,
-               status: Annotated[Literal["open", "handover", "review", "final", "completed", "cancelled"] | None,
-                                 Query()] = None) -> list[OffboardingRow]:
+def list_cases(
+    request: Request,
+    user: ApiUser,
+    status: Annotated[Literal["open", "handover", "review", "final", "completed", "cancelled"] | None, Query()] = None,
+) -> list[OffboardingRow]:
     with get_db(request).session() as session:
         cases = case_repo.list_cases(session, viewer_of(user), status=status)
         names = case_repo.employee_names(session, {case.employee_id for case in cases})
-        return [OffboardingRow(id=case.id, employee_id=case.employee_id, employee_name=names.get(case.employee_id, ""),
-                               status=case.status, last_day=case.last_day.isoformat(), workflow_id=case.workflow_id)
-                for case in cases]
+        return [
+            OffboardingRow(
+                id=case.id,
+                employee_id=case.employee_id,
+                employee_name=names.get(case.employee_id, ""),
+                status=case.status,
+                last_day=case.last_day.isoformat(),
+                workflow_id=case.workflow_id,
+            )
+            for case in cases
+        ]
 
 
 @router.get("/offboardings/{case_id}", response_model=OffboardingOut)
@@ -81,11 +90,13 @@ def read_case(request: Request, case_id: CaseId, user: ApiUser) -> OffboardingOu
 
 
 @router.post("/offboardings/{case_id}/complete", response_model=OffboardingState)
-async def complete(request: Request, case_id: CaseId, user: ApiUser, body: CompleteIn | None = None
-                   ) -> OffboardingState:
+async def complete(
+    request: Request, case_id: CaseId, user: ApiUser, body: CompleteIn | None = None
+) -> OffboardingState:
     body = body or CompleteIn()
-    return await offboarding_actions.complete_offboarding(request, user, case_id, body.comment, early=body.early,
-                                                          early_reason=body.early_reason)
+    return await offboarding_actions.complete_offboarding(
+        request, user, case_id, body.comment, early=body.early, early_reason=body.early_reason
+    )
 
 
 @router.post("/offboardings/{case_id}/cancel", response_model=OffboardingState)
@@ -109,6 +120,13 @@ def save_template(request: Request, role: TemplateRole, body: ChecklistTemplate,
 def experience_notes(request: Request, user: ApiUser) -> list[ExperienceNoteOut]:
     """What leavers wrote down, for their team (managers see their teams', heads and admin all)."""
     with get_db(request).session() as session:
-        return [ExperienceNoteOut(id=note.id, author_id=note.author_id, team_id=note.team_id, body=note.body,
-                                  created_at=note.created_at.isoformat())
-                for note in case_repo.experience_notes(session, viewer_of(user))]
+        return [
+            ExperienceNoteOut(
+                id=note.id,
+                author_id=note.author_id,
+                team_id=note.team_id,
+                body=note.body,
+                created_at=note.created_at.isoformat(),
+            )
+            for note in case_repo.experience_notes(session, viewer_of(user))
+        ]

@@ -67,14 +67,18 @@ async def submit_order(request: Request, body: OrderIn, user: Seller) -> OrderCr
 
 
 @router.get("/orders", response_model=OrderList)
-def list_orders(request: Request, user: ApiUser,
-                status: Annotated[OrderStatus | None, Query()] = None,
-                owner_id: IdFilter = None,
-                limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                offset: Offset = 0) -> OrderList:
+def list_orders(
+    request: Request,
+    user: ApiUser,
+    status: Annotated[OrderStatus | None, Query()] = None,
+    owner_id: IdFilter = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Offset = 0,
+) -> OrderList:
     with get_db(request).session() as session:
-        rows, total = order_repo.list_orders(session, viewer_of(user), status=status, owner_id=owner_id,
-                                             limit=limit, offset=offset)
+        rows, total = order_repo.list_orders(
+            session, viewer_of(user), status=status, owner_id=owner_id, limit=limit, offset=offset
+        )
         return OrderList(items=[OrderOut.model_validate(view) for view in order_views(session, rows)], total=total)
 
 

@@ -21,8 +21,14 @@ Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 @router.post("/teams", status_code=201, response_model=TeamOut)
 def create_team(body: TeamIn, request: Request, user: HrOrAdmin) -> TeamOut:
     with get_db(request).session() as session:
-        team = org.create_team(session, actor_id=user.id, name=body.name, region=body.region,
-                               industry=body.industry, manager_id=body.manager_id)
+        team = org.create_team(
+            session,
+            actor_id=user.id,
+            name=body.name,
+            region=body.region,
+            industry=body.industry,
+            manager_id=body.manager_id,
+        )
         return TeamOut.model_validate(team, from_attributes=True)
 
 
@@ -30,9 +36,16 @@ def create_team(body: TeamIn, request: Request, user: HrOrAdmin) -> TeamOut:
 def create_employee(body: EmployeeIn, request: Request, user: HrOrAdmin) -> EmployeeOut:
     with get_db(request).session() as session:
         employee = org.create_employee(
-            session, actor_id=user.id, username=body.username, name=body.name, password=body.password,
-            roles=[role.value for role in body.roles], team_id=body.team_id, manager_id=body.manager_id,
-            email=body.email)
+            session,
+            actor_id=user.id,
+            username=body.username,
+            name=body.name,
+            password=body.password,
+            roles=[role.value for role in body.roles],
+            team_id=body.team_id,
+            manager_id=body.manager_id,
+            email=body.email,
+        )
         return EmployeeOut.model_validate(employee, from_attributes=True)
 
 
@@ -52,8 +65,10 @@ def list_settings(request: Request, user: Admin) -> dict[str, str]:
         return company_settings.current(session)
 
 
-@router.put("/settings/{key}", responses={404: {"description": "No such setting"},
-                                          422: {"description": "The value does not fit the setting"}})
+@router.put(
+    "/settings/{key}",
+    responses={404: {"description": "No such setting"}, 422: {"description": "The value does not fit the setting"}},
+)
 def put_setting(key: str, body: SettingIn, request: Request, user: Admin) -> dict[str, object]:
     with get_db(request).session() as session:
         value = company_settings.change(session, actor_id=user.id, key=key, value=body.value)

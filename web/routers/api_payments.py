@@ -36,9 +36,13 @@ def record_payment(request: Request, body: PaymentIn, user: Finance) -> PaymentO
 
 
 @router.get("", response_model=PaymentList)
-def list_payments(request: Request, user: Finance, order_id: IdFilter = None,
-                  limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                  offset: Offset = 0) -> PaymentList:
+def list_payments(
+    request: Request,
+    user: Finance,
+    order_id: IdFilter = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Offset = 0,
+) -> PaymentList:
     with get_db(request).session() as session:
         rows, total = payments.listed(session, order_id=order_id, limit=limit, offset=offset)
         return PaymentList(items=[PaymentOut.model_validate(p) for p in rows], total=total)

@@ -18,8 +18,9 @@ from web.auth import Principal, get_db, require_roles
 
 router = APIRouter(prefix="/api", tags=["policies"])
 
-Reader = Annotated[Principal, Depends(require_roles(Role.admin, Role.hr, Role.department_head,
-                                                    Role.sales_manager, Role.finance))]
+Reader = Annotated[
+    Principal, Depends(require_roles(Role.admin, Role.hr, Role.department_head, Role.sales_manager, Role.finance))
+]
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 
 
@@ -38,8 +39,9 @@ def list_policies(request: Request, user: Reader) -> PolicyList:
 
 
 @router.put("/policies/{key}", response_model=PolicyOut)
-def put_policy(user: Admin, key: Annotated[str, Depends(known_policy_key)], body: PolicyIn,
-               request: Request) -> PolicyOut:
+def put_policy(
+    user: Admin, key: Annotated[str, Depends(known_policy_key)], body: PolicyIn, request: Request
+) -> PolicyOut:
     policy = policy_from_input(body)
     with get_db(request).session() as session:
         stored = policies.put_policy(session, actor_id=user.id, key=key, policy=policy)

@@ -58,8 +58,9 @@ async def fetch(request: Request, workflow_id: str) -> WorkflowHistory:
     try:
         client = await engine_handle(request).client(timeout=timeout)
         handle = client.get_workflow_handle(workflow_id)
-        history = await asyncio.wait_for(handle.fetch_history(rpc_timeout=timedelta(seconds=timeout)),
-                                         timeout=timeout * 3)
+        history = await asyncio.wait_for(
+            handle.fetch_history(rpc_timeout=timedelta(seconds=timeout)), timeout=timeout * 3
+        )
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise NotFound() from exc
@@ -75,8 +76,10 @@ def ui_link(request: Request, history: WorkflowHistory) -> str | None:
     temporal = request.app.state.settings.temporal
     if not temporal.ui_url:
         return None
-    return (f"{temporal.ui_url.rstrip('/')}/namespaces/{quote(temporal.namespace, safe='')}/workflows/"
-            f"{quote(history.workflow_id, safe='')}/{quote(history.run_id, safe='')}/history")
+    return (
+        f"{temporal.ui_url.rstrip('/')}/namespaces/{quote(temporal.namespace, safe='')}/workflows/"
+        f"{quote(history.workflow_id, safe='')}/{quote(history.run_id, safe='')}/history"
+    )
 
 
 def page_of(items: Sequence[Item], page_token: str | None, page_size: int) -> tuple[list[Item], str | None]:
@@ -89,27 +92,43 @@ def page_of(items: Sequence[Item], page_token: str | None, page_size: int) -> tu
 
 def business_events(request: Request, workflow_id: str, events: Sequence[TemporalEvent]) -> list[HistoryEvent]:
     translated = translate(events)
-    people = {person for item in translated for person in (item.actor_id, item.assignee_id, item.to_id)
-              if person is not None}
+    people = {
+        person for item in translated for person in (item.actor_id, item.assignee_id, item.to_id) if person is not None
+    }
     with get_db(request).session() as session:
         names = process_access.names_of(session, people)
         tasks = {}
         for task in process_access.task_facts(session, workflow_id):
             message = (task.context or {}).get("title_message")
-            title = (str(message[0]), dict(message[1] or {})) \
-                if isinstance(message, list) and len(message) == 2 else None
+            title = (
+                (str(message[0]), dict(message[1] or {})) if isinstance(message, list) and len(message) == 2 else None
+            )
             tasks[task.id] = TaskFacts(candidate_role=task.candidate_role, title_message=title)
     wording = Wording(Facts(names=names, tasks=tasks, timezone=request.app.state.settings.timezone))
     return [history_event(item, wording) for item in translated]
 
 
 def raw_events(events: Sequence[TemporalEvent]) -> list[RawEvent]:
-    return [RawEvent(event_id=event.event_id, at=event.event_time.ToDatetime().replace(tzinfo=UTC),
-                     type=event_type_name(event), description=describe(event)[:300]) for event in events]
+    return [
+        RawEvent(
+            event_id=event.event_id,
+            at=event.event_time.ToDatetime().replace(tzinfo=UTC),
+            type=event_type_name(event),
+            description=describe(event)[:300],
+        )
+        for event in events
+    ]
 
 
-async def process_history(request: Request, user: Principal, workflow_id: str, *, raw: bool = False,
-                          page_token: str | None = None, page_size: int = DEFAULT_PAGE) -> HistoryOut:
+async def process_history(
+    request: Request,
+    user: Principal,
+    workflow_id: str,
+    *,
+    raw: bool = False,
+    page_token: str | None = None,
+    page_size: int = DEFAULT_PAGE,
+) -> HistoryOut:
     """One page of the history, for the API and the page fragment alike."""
     if page_token is not None and not page_token.isdigit():
         raise InvalidInput()
@@ -120,12 +139,18 @@ async def process_history(request: Request, user: Principal, workflow_id: str, *
         answer.raw_events, answer.next_page_token = page_of(raw_events(history.events), page_token, page_size)
     else:
         answer.events, answer.next_page_token = page_of(
-            business_events(request, workflow_id, history.events), page_token, page_size)
+            business_events(request, workflow_id, history.events), page_token, page_size
+        )
     return answer
 
 
 @router.get("/processes/{workflow_id}/history", response_model=HistoryOut)
-async def read_history(request: Request, workflow_id: WorkflowId, user: ApiUser,
-                       raw: Annotated[bool, Query()] = False, page_token: PageToken = None,
-                       page_size: PageSize = DEFAULT_PAGE) -> HistoryOut:
+async def read_history(
+    request: Request,
+    workflow_id: WorkflowId,
+    user: ApiUser,
+    raw: Annotated[bool, Query()] = False,
+    page_token: PageToken = None,
+    page_size: PageSize = DEFAULT_PAGE,
+) -> HistoryOut:
     return await process_history(request, user, workflow_id, raw=raw, page_token=page_token, page_size=page_size)

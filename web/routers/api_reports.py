@@ -23,17 +23,29 @@ from web.report_views import quarter_or_current
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
 Reader = Annotated[Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin))]
-QuarterQuery = Annotated[str | None, Query(max_length=20, description="A company quarter, e.g. 2026Q4; "
-                                                                        "the current one when left out.")]
+QuarterQuery = Annotated[
+    str | None, Query(max_length=20, description="A company quarter, e.g. 2026Q4; the current one when left out.")
+]
 PageQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="Page of the customers without follow-up.")]
 
 
-def read_report(request: Request, user: Principal, quarter: str | None, *, page: int = 1,
-                per_page: int = customer_report.FOLLOW_UP_PER_PAGE) -> CustomerDistribution:
+def read_report(
+    request: Request,
+    user: Principal,
+    quarter: str | None,
+    *,
+    page: int = 1,
+    per_page: int = customer_report.FOLLOW_UP_PER_PAGE,
+) -> CustomerDistribution:
     with get_db(request).session() as session:
         return customer_report.customer_distribution(
-            session, viewer_of(user), quarter_or_current(request, quarter),
-            timezone=request.app.state.settings.timezone, page=page, per_page=per_page)
+            session,
+            viewer_of(user),
+            quarter_or_current(request, quarter),
+            timezone=request.app.state.settings.timezone,
+            page=page,
+            per_page=per_page,
+        )
 
 
 def export_response(request: Request, user: Principal, quarter: str | None, file_format: str) -> Response:
@@ -48,15 +60,17 @@ def export_response(request: Request, user: Principal, quarter: str | None, file
 
 
 @router.get("/customer-distribution", response_model=CustomerDistribution)
-def customer_distribution(request: Request, user: Reader, quarter: QuarterQuery = None,
-                          page: PageQuery = 1) -> CustomerDistribution:
+def customer_distribution(
+    request: Request, user: Reader, quarter: QuarterQuery = None, page: PageQuery = 1
+) -> CustomerDistribution:
     """Customers by team, salesperson, region, industry and size with the quarter's orders and
     revenue; the revenue's concentration; the customers nobody contacted in the quarter."""
     return read_report(request, user, quarter, page=page)
 
 
 @router.get("/customer-distribution.{file_format}")
-def customer_distribution_file(request: Request, file_format: Literal["csv", "xlsx"], user: Reader,
-                               quarter: QuarterQuery = None) -> Response:
+def customer_distribution_file(
+    request: Request, file_format: Literal["csv", "xlsx"], user: Reader, quarter: QuarterQuery = None
+) -> Response:
     """The same report as CSV (sections one after another) or XLSX (a sheet per section)."""
     return export_response(request, user, quarter, file_format)

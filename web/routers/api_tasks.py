@@ -27,14 +27,25 @@ class TaskAnswer(BaseModel):
 
 
 @router.get("", response_model=TaskList)
-def list_tasks(request: Request, user: ApiUser,
-               status: Annotated[Literal["open", "done", "cancelled"] | None, Query()] = "open",
-               process: Annotated[Literal["offboarding", "order", "commission", "alert"] | None, Query()] = None,
-               limit: Annotated[int, Query(ge=1, le=200)] = 50,
-               offset: Offset = 0) -> TaskList:
+def list_tasks(
+    request: Request,
+    user: ApiUser,
+    status: Annotated[Literal["open", "done", "cancelled"] | None, Query()] = "open",
+    process: Annotated[Literal["offboarding", "order", "commission", "alert"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Offset = 0,
+) -> TaskList:
     with get_db(request).session() as session:
-        tasks, total = task_repo.inbox(session, employee_id=user.id, roles=user.roles, team_id=user.team_id,
-                                       status=status, process=process, limit=limit, offset=offset)
+        tasks, total = task_repo.inbox(
+            session,
+            employee_id=user.id,
+            roles=user.roles,
+            team_id=user.team_id,
+            status=status,
+            process=process,
+            limit=limit,
+            offset=offset,
+        )
         return TaskList(items=[task_actions.task_out(t) for t in tasks], total=total)
 
 

@@ -52,9 +52,15 @@ def list_rules(request: Request, user: Admin) -> TeamRuleList:
 @router.post("", status_code=201, response_model=TeamRuleOut)
 def add_rule(body: TeamRuleIn, request: Request, user: Admin) -> TeamRuleOut:
     with get_db(request).session() as session:
-        rule = team_rules.add_rule(session, actor_id=user.id, region=body.region.strip(),
-                                   industry=body.industry.strip(), size=body.size.value if body.size else "",
-                                   team_id=body.team_id, priority=body.priority)
+        rule = team_rules.add_rule(
+            session,
+            actor_id=user.id,
+            region=body.region.strip(),
+            industry=body.industry.strip(),
+            size=body.size.value if body.size else "",
+            team_id=body.team_id,
+            priority=body.priority,
+        )
         return TeamRuleOut.model_validate(rule, from_attributes=True)
 
 

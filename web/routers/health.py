@@ -30,6 +30,9 @@ async def healthz(request: Request) -> JSONResponse:
     body: dict[str, object] = {"ok": ok, "database": database, "temporal": temporal, "worker": worker}
     if not ok:
         failing = [part for part in ("database", "temporal", "worker") if not body[part]]
-        body["error"] = {"code": "not_ready", "message": f"not ready: {', '.join(failing)}",
-                         "details": [{"part": part} for part in failing]}
+        body["error"] = {
+            "code": "not_ready",
+            "message": f"not ready: {', '.join(failing)}",
+            "details": [{"part": part} for part in failing],
+        }
     return JSONResponse(body, status_code=200 if ok else 503)

@@ -42,22 +42,30 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-def login_submit(request: Request, username: Annotated[str, Form(max_length=64)] = "",
-                 password: Annotated[str, Form(max_length=256)] = "",
-                 next: Annotated[str, Form()] = "/") -> Response:
+def login_submit(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     settings = request.app.state.settings
     try:
         with get_db(request).session() as session:
             employee = authenticate(session, settings, username, password, client=client_address(request))
-            token, _row = auth_repo.issue_token(session, employee.id, "session",
-                                                timedelta(days=settings.session_days))
+            token, _row = auth_repo.issue_token(session, employee.id, "session", timedelta(days=settings.session_days))
             language = employee.language
     except BatonError as exc:
         context = {"next": _safe_next(next), "username": username, "error": i18n.gettext_(exc.message)}
         return render(request, "login.html", context, status_code=exc.status)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_days * 86400, httponly=True,
-                        samesite="lax", secure=settings.secure_cookies)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
     if language:
         response.set_cookie(LANG_COOKIE, language, max_age=365 * 86400, samesite="lax")
     return response
@@ -71,16 +79,21 @@ def logout(request: Request) -> Response:
             found = auth_repo.resolve_token(session, token, "session")
             auth_repo.revoke_token(session, token)
             if found is not None:
-                audit.record(session, actor_id=found[1].id, action="account.logout", entity="account",
-                             entity_id=found[1].username, detail={"channel": "page"})
+                audit.record(
+                    session,
+                    actor_id=found[1].id,
+                    action="account.logout",
+                    entity="account",
+                    entity_id=found[1].username,
+                    detail={"channel": "page"},
+                )
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
 @router.post("/language")
-def switch_language(request: Request, language: Annotated[str, Form()], back: Annotated[str, Form()] = "/"
-                    ) -> Response:
+def switch_language(request: Request, language: Annotated[str, Form()], back: Annotated[str, Form()] = "/") -> Response:
     chosen = i18n.normalise_language(language) or i18n.DEFAULT_LANGUAGE
     principal = session_principal(request)
     if principal is not None:

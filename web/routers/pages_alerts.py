@@ -45,19 +45,28 @@ from web.templating import render, templates
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 install(templates.env)
-PageReader = Annotated[Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin,
-                                                        page=True))]
+PageReader = Annotated[
+    Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin, page=True))
+]
 PageAdmin = Annotated[Principal, Depends(require_roles(Role.admin, page=True))]
 Filter = Annotated[str | None, Query(max_length=40)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 ScanId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")]
 TaskId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
-RECORDED = {"acknowledge": N_("Acknowledged: the alert stays open until you resolve it."),
-            "resolve": N_("Resolved. Thank you for following it up.")}
+RECORDED = {
+    "acknowledge": N_("Acknowledged: the alert stays open until you resolve it."),
+    "resolve": N_("Resolved. Thank you for following it up."),
+}
 
 
-def _filters(status: Filter = None, rule: Filter = None, severity: Filter = None, team_id: Filter = None,
-             subject_type: Filter = None, subject_id: Filter = None) -> ListFilters:
+def _filters(
+    status: Filter = None,
+    rule: Filter = None,
+    severity: Filter = None,
+    team_id: Filter = None,
+    subject_type: Filter = None,
+    subject_id: Filter = None,
+) -> ListFilters:
     return ListFilters.read(status, rule, severity, team_id, subject_type, subject_id)
 
 
@@ -65,8 +74,13 @@ Filters = Annotated[ListFilters, Depends(_filters)]
 
 
 @router.get("/alerts")
-def dashboard(request: Request, user: PageReader, filters: Filters, page: PageNumber = 1,
-              scan: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")] = None) -> Response:
+def dashboard(
+    request: Request,
+    user: PageReader,
+    filters: Filters,
+    page: PageNumber = 1,
+    scan: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")] = None,
+) -> Response:
     """The whole dashboard; the filter form (HTMX) gets the list alone."""
     if _htmx(request):
         return render(request, "alerts/_table.html", table_context(request, user, filters, page))
@@ -104,8 +118,7 @@ def rules_page(request: Request, user: PageReader) -> Response:
 
 
 @router.post("/alerts/rules/{rule}")
-async def save_rule_from_page(rule: Annotated[str, Path(max_length=40)], request: Request,
-                              user: PageAdmin) -> Response:
+async def save_rule_from_page(rule: Annotated[str, Path(max_length=40)], request: Request, user: PageAdmin) -> Response:
     """Save one rule's card; a refusal shows every problem at its input, nothing saved."""
     chosen = alert_rules.rule_of(rule)
     body = read_rule(chosen, await request.form())
@@ -121,8 +134,9 @@ async def save_rule_from_page(rule: Annotated[str, Path(max_length=40)], request
         return render(request, "alerts/rules.html", context, status_code=exc.status)
     if not _htmx(request):
         return RedirectResponse(f"/alerts/rules#rule-{chosen.value}", status_code=303)
-    return render(request, "alerts/_rule.html", await run_in_threadpool(lambda: rule_card(request, user, chosen,
-                                                                                          saved=True)))
+    return render(
+        request, "alerts/_rule.html", await run_in_threadpool(lambda: rule_card(request, user, chosen, saved=True))
+    )
 
 
 # ----------------------------------------------------------------------------- one alert
@@ -132,17 +146,23 @@ def alert_page(alert_id: RecordId, request: Request, user: PageReader) -> Respon
 
 
 @router.get("/alerts/{alert_id}/follow-up")
-def follow_up_fragment(alert_id: RecordId, request: Request, user: PageReader,
-                       waited: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> Response:
+def follow_up_fragment(
+    alert_id: RecordId, request: Request, user: PageReader, waited: Annotated[int, Query(ge=0, le=MAX_ID)] = 0
+) -> Response:
     """The status and follow-up part, asked again while the process opens the resolution task
     after an acknowledgement (a few seconds at most; then the page says to reload)."""
     return render(request, "alerts/_follow_up.html", {**detail_context(request, user, alert_id), "waited": waited})
 
 
 @router.post("/alerts/{alert_id}/tasks/{task_id}")
-async def decide(alert_id: RecordId, task_id: TaskId, request: Request, user: PageReader,
-                 action: Annotated[str, Form(max_length=40)] = "",
-                 comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
+async def decide(
+    alert_id: RecordId,
+    task_id: TaskId,
+    request: Request,
+    user: PageReader,
+    action: Annotated[str, Form(max_length=40)] = "",
+    comment: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
     """Acknowledge or resolve from the alert page, through the follow-up's own task."""
     context = await run_in_threadpool(detail_context, request, user, alert_id)
     task = context["task"]
@@ -155,8 +175,14 @@ async def decide(alert_id: RecordId, task_id: TaskId, request: Request, user: Pa
                 raise NotFound()
         await task_actions.complete_task(request, user, task_id, decision_body(action, comment.strip()))
     except BatonError as exc:
-        return await _follow_up_answer(request, user, alert_id, refusal=refusal_of(exc, "follow-up", "alert"),
-                                       note=note_problems(exc), typed={"comment": comment})
+        return await _follow_up_answer(
+            request,
+            user,
+            alert_id,
+            refusal=refusal_of(exc, "follow-up", "alert"),
+            note=note_problems(exc),
+            typed={"comment": comment},
+        )
     return await _follow_up_answer(request, user, alert_id, notice=RECORDED.get(action))
 
 
@@ -165,10 +191,14 @@ def _htmx(request: Request) -> bool:
     return bool(request.headers.get("hx-request"))
 
 
-def _dashboard_context(request: Request, user: Principal, filters: ListFilters, page: int,
-                       scan: str | None) -> dict[str, Any]:
-    return {**summary_context(request, user), **table_context(request, user, filters, page),
-            **scan_context(request, user, scan)}
+def _dashboard_context(
+    request: Request, user: Principal, filters: ListFilters, page: int, scan: str | None
+) -> dict[str, Any]:
+    return {
+        **summary_context(request, user),
+        **table_context(request, user, filters, page),
+        **scan_context(request, user, scan),
+    }
 
 
 def _progress(request: Request, user: Principal, workflow_id: str, filters: ListFilters) -> Response:
@@ -177,21 +207,35 @@ def _progress(request: Request, user: Principal, workflow_id: str, filters: List
     context = scan_context(request, user, workflow_id)
     scan = context["scan"]
     if scan is not None and not scan.running:
-        context.update(summary_context(request, user), **table_context(request, user, filters, 1), oob=True,
-                       finished=True)
+        context.update(
+            summary_context(request, user), **table_context(request, user, filters, 1), oob=True, finished=True
+        )
     return render(request, "alerts/_scan.html", context)
 
 
-async def _follow_up_answer(request: Request, user: Principal, alert_id: int, *, refusal: Any = None,
-                            note: list[str] | None = None, typed: dict[str, str] | None = None,
-                            notice: str | None = None) -> Response:
+async def _follow_up_answer(
+    request: Request,
+    user: Principal,
+    alert_id: int,
+    *,
+    refusal: Any = None,
+    note: list[str] | None = None,
+    typed: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> Response:
     """After a decision: the follow-up part as it now stands (the process records the alert's new
     status before it answers), a refusal at the form with what was typed kept."""
     if refusal is None and not _htmx(request):
         return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
     context = await run_in_threadpool(detail_context, request, user, alert_id)
-    context.update({"refusal": refusal, "note_problems": note or [], "typed": typed or {},
-                    "notice": gettext_(notice) if notice else None})
+    context.update(
+        {
+            "refusal": refusal,
+            "note_problems": note or [],
+            "typed": typed or {},
+            "notice": gettext_(notice) if notice else None,
+        }
+    )
     status = refusal.status if refusal is not None else 200
     template = "alerts/_follow_up.html" if _htmx(request) else "alerts/detail.html"
     return render(request, template, context, status_code=status)

@@ -51,21 +51,28 @@ async def download_from_page(attachment_id: attachments.AttachmentId, request: R
 
 def _fragment_context(request: Request, user: Principal, task_id: str) -> dict[str, object]:
     with get_db(request).session() as session:
-        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles,
-                                            team_id=user.team_id)
+        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id)
         if task is None:
             raise NotFound()
         rows = [attachments.attachment_out(row) for row in attachment_repo.for_task(session, task.id)]
         may_upload = task.status == "open" and task_repo.is_holder(task, user.id, user.roles, user.team_id)
     settings = request.app.state.settings
-    return {"task_id": task_id, "attachments": rows, "may_upload": may_upload,
-            "max_mb": round(settings.upload_max_bytes / (1024 * 1024)),
-            "accept": ",".join(f".{extension}" for extension in allowed_extensions())}
+    return {
+        "task_id": task_id,
+        "attachments": rows,
+        "may_upload": may_upload,
+        "max_mb": round(settings.upload_max_bytes / (1024 * 1024)),
+        "accept": ",".join(f".{extension}" for extension in allowed_extensions()),
+    }
 
 
-async def _fragment(request: Request, user: Principal, task_id: str, *, error: BatonError | None = None,
-                    uploaded: bool = False) -> Response:
+async def _fragment(
+    request: Request, user: Principal, task_id: str, *, error: BatonError | None = None, uploaded: bool = False
+) -> Response:
     context = await run_in_threadpool(_fragment_context, request, user, task_id)
-    return render(request, "tasks/_attachments.html",
-                  {**context, "error": error, "uploaded": uploaded and bool(request.headers.get("hx-request"))},
-                  status_code=error.status if error else 200)
+    return render(
+        request,
+        "tasks/_attachments.html",
+        {**context, "error": error, "uploaded": uploaded and bool(request.headers.get("hx-request"))},
+        status_code=error.status if error else 200,
+    )

@@ -36,11 +36,25 @@ templates.env.filters["audit_entity"] = entity_label
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, user: Readers, entity: Text = "", entity_id: Text = "", actor_id: Text = "",
-               action: Text = "", since: Bound = "", until: Bound = "",
-               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
-    filters = {"entity": entity, "entity_id": entity_id, "actor_id": actor_id, "action": action,
-               "since": since, "until": until}
+def audit_page(
+    request: Request,
+    user: Readers,
+    entity: Text = "",
+    entity_id: Text = "",
+    actor_id: Text = "",
+    action: Text = "",
+    since: Bound = "",
+    until: Bound = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    filters = {
+        "entity": entity,
+        "entity_id": entity_id,
+        "actor_id": actor_id,
+        "action": action,
+        "since": since,
+        "until": until,
+    }
     context: dict[str, Any] = {"filters": filters, "page": page, "error": None}
     try:
         wanted = audit_filter(request.app.state.settings.timezone, **filters)
@@ -80,5 +94,8 @@ def _choices(request: Request) -> dict[str, Any]:
     with get_db(request).session() as session:
         people, _total = org.list_employees(session, limit=2000)
         kinds = audit_log.entity_kinds(session)
-    return {"people": sorted(((p.id, p.name) for p in people), key=lambda pair: pair[1]), "kinds": kinds,
-            "actions": action_choices()}
+    return {
+        "people": sorted(((p.id, p.name) for p in people), key=lambda pair: pair[1]),
+        "kinds": kinds,
+        "actions": action_choices(),
+    }

@@ -69,8 +69,9 @@ def settlement_list(request: Request, user: PageUser) -> Response:
 
 
 @router.post("/commission")
-async def open_from_page(request: Request, user: PageUser,
-                         period: Annotated[str, Form(max_length=40)] = "") -> Response:
+async def open_from_page(
+    request: Request, user: PageUser, period: Annotated[str, Form(max_length=40)] = ""
+) -> Response:
     try:
         if not user.has(*MANAGERS):
             raise Forbidden()
@@ -84,8 +85,9 @@ async def open_from_page(request: Request, user: PageUser,
 
 
 @router.get("/commission/plan")
-def plan_page(request: Request, user: PageFinance,
-              saved: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
+def plan_page(
+    request: Request, user: PageFinance, saved: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+) -> Response:
     return render(request, "commission/plan.html", {**plan_context(request), "saved": saved})
 
 
@@ -96,8 +98,14 @@ async def save_plan_from_page(request: Request, user: PageFinance) -> Response:
         version = await run_in_threadpool(save_plan, request, user, typed)
     except BatonError as exc:
         context = await run_in_threadpool(plan_context, request)
-        context.update({"refusal": refusal_of(exc, "plan"), "form": typed.padded(),
-                        "problem_rows": problem_rows(exc.details), "saved": None})
+        context.update(
+            {
+                "refusal": refusal_of(exc, "plan"),
+                "form": typed.padded(),
+                "problem_rows": problem_rows(exc.details),
+                "saved": None,
+            }
+        )
         template = "commission/_plan_form.html" if _htmx(request) else "commission/plan.html"
         return render(request, template, context, status_code=context["refusal"].status)
     return _to(request, f"/commission/plan?saved={version}")
@@ -114,8 +122,9 @@ def export_from_page(period: Period, file_format: FileFormat, request: Request, 
 
 
 @router.get("/commission/{period}/progress")
-def progress_fragment(period: Period, request: Request, user: PageUser,
-                      after_run: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> Response:
+def progress_fragment(
+    period: Period, request: Request, user: PageUser, after_run: Annotated[int, Query(ge=0, le=MAX_ID)] = 0
+) -> Response:
     """The bar while computing; then the whole settlement, in place of the page's."""
     progress = progress_context(request, user, period, after_run)
     if progress is not None:
@@ -136,22 +145,35 @@ async def recompute_from_page(period: Period, request: Request, user: PageFinanc
 
 
 @router.post("/commission/{period}/tasks/{task_id}")
-async def decide_review(period: Period, task_id: TaskId, request: Request, user: PageUser,
-                        action: Annotated[str, Form(max_length=40)] = "", comment: Text = "") -> Response:
+async def decide_review(
+    period: Period,
+    task_id: TaskId,
+    request: Request,
+    user: PageUser,
+    action: Annotated[str, Form(max_length=40)] = "",
+    comment: Text = "",
+) -> Response:
     """A team approved by its reviewer, or the settlement approved or sent back by finance."""
     task = await run_in_threadpool(review_task, request, user, period, task_id)
     try:
         await task_actions.complete_task(request, user, task_id, task_body(action, comment.strip()))
     except BatonError as exc:
-        return await _settlement_answer(request, user, period, refusal=refusal_of(exc, task.id, task.kind),
-                                        typed={"comment": comment})
+        return await _settlement_answer(
+            request, user, period, refusal=refusal_of(exc, task.id, task.kind), typed={"comment": comment}
+        )
     return await _settlement_answer(request, user, period, notice=DECIDED)
 
 
 @router.post("/commission/{period}/disputes/{dispute_id}/resolve")
-async def resolve_from_page(period: Period, dispute_id: RecordId, request: Request, user: PageUser,
-                            decision: Annotated[str, Form(max_length=20)] = "",
-                            amount: Annotated[str, Form(max_length=40)] = "", reason: Text = "") -> Response:
+async def resolve_from_page(
+    period: Period,
+    dispute_id: RecordId,
+    request: Request,
+    user: PageUser,
+    decision: Annotated[str, Form(max_length=20)] = "",
+    amount: Annotated[str, Form(max_length=40)] = "",
+    reason: Text = "",
+) -> Response:
     """The reviewer adjusts (an amount and the reason) or rejects (the reason) a dispute; the
     answer is the disputes panel, with the statements table refreshed beside it."""
     await run_in_threadpool(settlement_context, request, user, period)  # as missing when not readable
@@ -160,10 +182,15 @@ async def resolve_from_page(period: Period, dispute_id: RecordId, request: Reque
         body = resolution_body(decision, typed["amount"], typed["reason"])
         await commission_actions.resolve_dispute(request, user, period, dispute_id, body)
     except BatonError as exc:
-        return await _settlement_answer(request, user, period, refusal=refusal_of(exc, f"dispute-{dispute_id}"),
-                                        typed=typed, template="commission/_disputes.html")
-    return await _settlement_answer(request, user, period, template="commission/_resolved.html",
-                                    anchor="#disputes")
+        return await _settlement_answer(
+            request,
+            user,
+            period,
+            refusal=refusal_of(exc, f"dispute-{dispute_id}"),
+            typed=typed,
+            template="commission/_disputes.html",
+        )
+    return await _settlement_answer(request, user, period, template="commission/_resolved.html", anchor="#disputes")
 
 
 @router.get("/commission/{period}/mine")
@@ -177,9 +204,14 @@ def statement_page(period: Period, employee_id: RecordId, request: Request, user
 
 
 @router.post("/commission/{period}/disputes")
-async def dispute_from_page(period: Period, request: Request, user: PageUser,
-                            payment_id: Annotated[str, Form(max_length=20)] = "",
-                            kind: Annotated[str, Form(max_length=20)] = "", comment: Text = "") -> Response:
+async def dispute_from_page(
+    period: Period,
+    request: Request,
+    user: PageUser,
+    payment_id: Annotated[str, Form(max_length=20)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "",
+    comment: Text = "",
+) -> Response:
     """The owner disputes a line of their statement; the answer is that line's row."""
     where = f"line-{payment_id}-{kind}"
     refusal = None
@@ -203,9 +235,18 @@ def _htmx(request: Request) -> bool:
     return bool(request.headers.get("hx-request"))
 
 
-async def _settlement_answer(request: Request, user: Principal, period: str, *, refusal: Any = None,
-                             typed: dict[str, str] | None = None, notice: str | None = None, after_run: int = 0,
-                             template: str = "commission/_settlement.html", anchor: str = "") -> Response:
+async def _settlement_answer(
+    request: Request,
+    user: Principal,
+    period: str,
+    *,
+    refusal: Any = None,
+    typed: dict[str, str] | None = None,
+    notice: str | None = None,
+    after_run: int = 0,
+    template: str = "commission/_settlement.html",
+    anchor: str = "",
+) -> Response:
     """After an action on the settlement page: the part it changed as it now stands (the process
     writes what the action changed before it answers), the refusal at its form."""
     if refusal is None and not _htmx(request):

@@ -26,15 +26,17 @@ ASSIGNED = N_("Assigned from the pool")
 
 
 @router.post("/customers/{customer_id}/claim")
-def claim(customer_id: RecordId, request: Request, user: PageUser,
-          view: Annotated[str, Form(max_length=10)] = "row") -> Response:
+def claim(
+    customer_id: RecordId, request: Request, user: PageUser, view: Annotated[str, Form(max_length=10)] = "row"
+) -> Response:
     htmx = bool(request.headers.get("hx-request"))
     try:
         if not user.has("sales"):
             raise Forbidden()
         with get_db(request).session() as session:
-            customer_pool.claim(session, actor=viewer_of(user), customer_id=customer_id,
-                                since=start_of_company_day(request))
+            customer_pool.claim(
+                session, actor=viewer_of(user), customer_id=customer_id, since=start_of_company_day(request)
+            )
     except BatonError as exc:
         if view == "row" and htmx:
             return _row(request, user, customer_id, {"error": exc}, status_code=exc.status)
@@ -47,8 +49,9 @@ def claim(customer_id: RecordId, request: Request, user: PageUser,
 
 
 @router.post("/customers/{customer_id}/assign")
-def assign(customer_id: RecordId, request: Request, user: PageUser,
-           owner_id: Annotated[str, Form(max_length=12)] = "") -> Response:
+def assign(
+    customer_id: RecordId, request: Request, user: PageUser, owner_id: Annotated[str, Form(max_length=12)] = ""
+) -> Response:
     """A manager gives a pool lead to a salesperson: a reassignment from nobody."""
     try:
         with get_db(request).session() as session:
@@ -57,19 +60,22 @@ def assign(customer_id: RecordId, request: Request, user: PageUser,
                 raise Forbidden()
             owner = form_owner(owner_id)
             if owner is None:
-                raise InvalidInput(details=[{"field": "owner_id", "code": "required",
-                                             "message": N_("Choose a salesperson.")}])
+                raise InvalidInput(
+                    details=[{"field": "owner_id", "code": "required", "message": N_("Choose a salesperson.")}]
+                )
             if lead.owner_id is not None:
                 raise NotInPool()
-            customers.reassign(session, actor=viewer_of(user), customer_ids=[customer_id], to_owner_id=owner,
-                               reason=ASSIGNED)
+            customers.reassign(
+                session, actor=viewer_of(user), customer_ids=[customer_id], to_owner_id=owner, reason=ASSIGNED
+            )
     except BatonError as exc:
         return _row(request, user, customer_id, {"error": exc}, status_code=exc.status)
     return _row(request, user, customer_id, {"assigned": True})
 
 
-def _row(request: Request, user: Principal, customer_id: int, outcome: dict[str, Any],
-         status_code: int = 200) -> Response:
+def _row(
+    request: Request, user: Principal, customer_id: int, outcome: dict[str, Any], status_code: int = 200
+) -> Response:
     """The list row of the customer as the reader sees it now; a lead someone else took in the
     meantime is no longer theirs to see, so only the outcome is shown."""
     with get_db(request).session() as session:
@@ -79,9 +85,12 @@ def _row(request: Request, user: Principal, customer_id: int, outcome: dict[str,
         except NotFound:
             customer = None
         offers = row_offers(session, viewer, [customer] if customer else [], start_of_company_day(request))
-    return render(request, "customers/_row.html", {"c": customer, "customer_id": customer_id, "pool": True,
-                                                   "oob_allowance": True, **offers, **outcome},
-                  status_code=status_code)
+    return render(
+        request,
+        "customers/_row.html",
+        {"c": customer, "customer_id": customer_id, "pool": True, "oob_allowance": True, **offers, **outcome},
+        status_code=status_code,
+    )
 
 
 def _claim_refused(request: Request, user: Principal, customer_id: int, exc: BatonError, htmx: bool) -> Response:

@@ -32,22 +32,37 @@ SALES_SIDE = ("sales", "sales_manager", "department_head", "admin")
 
 
 @router.get("/customers")
-def customer_list(request: Request, user: PageUser, q: Annotated[str, Query(max_length=100)] = "",
-                  pool: bool = False, team: Annotated[str, Query(max_length=12)] = "",
-                  page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+def customer_list(
+    request: Request,
+    user: PageUser,
+    q: Annotated[str, Query(max_length=100)] = "",
+    pool: bool = False,
+    team: Annotated[str, Query(max_length=12)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
     """Mine (a salesperson), my teams' (a manager) or all; "pool only" shows the leads the reader
     may work: their team's pool, every team's for the department head and admin."""
     team_id = int(team) if team.isdigit() and 0 < int(team) <= 2**31 - 1 else None
     with get_db(request).session() as session:
         viewer = viewer_of(user)
-        rows, total = customers.list_customers(session, viewer, q=q or None, pool=pool, team_id=team_id,
-                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        rows, total = customers.list_customers(
+            session, viewer, q=q or None, pool=pool, team_id=team_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
         offers = row_offers(session, viewer, rows, start_of_company_day(request))
         teams = list_teams(session, viewer)
-    context = {"customers": rows, "total": total, "q": q, "pool": pool, "page": page, "team_id": team_id,
-               "teams": teams if len(teams) > 1 else [], "pages": max(1, -(-total // PAGE_SIZE)),
-               "may_create": user.has(*SALES_SIDE), "in_pool_team": may_claim_from_pool(viewer),
-               **offers}
+    context = {
+        "customers": rows,
+        "total": total,
+        "q": q,
+        "pool": pool,
+        "page": page,
+        "team_id": team_id,
+        "teams": teams if len(teams) > 1 else [],
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "may_create": user.has(*SALES_SIDE),
+        "in_pool_team": may_claim_from_pool(viewer),
+        **offers,
+    }
     template = "customers/_rows.html" if request.headers.get("hx-request") else "customers/index.html"
     return render(request, template, context)
 
@@ -57,8 +72,7 @@ def new_customer_page(request: Request, user: PageUser) -> Response:
     if not user.has(*SALES_SIDE):
         raise Forbidden()
     default_owner = str(user.id) if user.has("sales") else ""
-    return render(request, "customers/new.html", {"form": {"owner_id": default_owner},
-                                                  **_owner_choices(request, user)})
+    return render(request, "customers/new.html", {"form": {"owner_id": default_owner}, **_owner_choices(request, user)})
 
 
 def _owner_choices(request: Request, user: Principal) -> dict[str, Any]:
@@ -72,18 +86,36 @@ def _owner_choices(request: Request, user: Principal) -> dict[str, Any]:
 
 
 @router.post("/customers/new")
-def create_customer(request: Request, user: PageUser, name: Annotated[str, Form()] = "",
-                    region: Annotated[str, Form()] = "", industry: Annotated[str, Form()] = "",
-                    size: Annotated[str, Form()] = "", contact_name: Annotated[str, Form()] = "",
-                    contact_phone: Annotated[str, Form()] = "", address: Annotated[str, Form()] = "",
-                    credit_limit: Annotated[str, Form()] = "0", tags: Annotated[str, Form()] = "",
-                    notes: Annotated[str, Form()] = "", owner_id: Annotated[str, Form(max_length=12)] = "") -> Response:
+def create_customer(
+    request: Request,
+    user: PageUser,
+    name: Annotated[str, Form()] = "",
+    region: Annotated[str, Form()] = "",
+    industry: Annotated[str, Form()] = "",
+    size: Annotated[str, Form()] = "",
+    contact_name: Annotated[str, Form()] = "",
+    contact_phone: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    credit_limit: Annotated[str, Form()] = "0",
+    tags: Annotated[str, Form()] = "",
+    notes: Annotated[str, Form()] = "",
+    owner_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
     if not user.has(*SALES_SIDE):
         raise Forbidden()
-    form = {"owner_id": owner_id, "name": name, "region": region, "industry": industry, "size": size,
-            "contact_name": contact_name, "contact_phone": contact_phone, "address": address,
-            "credit_limit": as_typed(credit_limit) or "0",
-            "tags": [t.strip() for t in tags.replace("；", ";").split(";") if t.strip()], "notes": notes}
+    form = {
+        "owner_id": owner_id,
+        "name": name,
+        "region": region,
+        "industry": industry,
+        "size": size,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "address": address,
+        "credit_limit": as_typed(credit_limit) or "0",
+        "tags": [t.strip() for t in tags.replace("；", ";").split(";") if t.strip()],
+        "notes": notes,
+    }
     try:
         body = _parse(CustomerIn, {**form, "size": size or None, "owner_id": form_owner(owner_id)})
         fields = body.model_dump()
@@ -92,8 +124,12 @@ def create_customer(request: Request, user: PageUser, name: Annotated[str, Form(
             created = customers.create_customer(session, actor=viewer_of(user), fields=fields)
             customer_id = created.id
     except BatonError as exc:
-        return render(request, "customers/new.html", {"form": {**form, "tags": tags}, "error": exc,
-                                                      **_owner_choices(request, user)}, status_code=exc.status)
+        return render(
+            request,
+            "customers/new.html",
+            {"form": {**form, "tags": tags}, "error": exc, **_owner_choices(request, user)},
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
 
 
@@ -103,31 +139,59 @@ def customer_page(customer_id: RecordId, request: Request, user: PageUser) -> Re
 
 
 @router.post("/customers/{customer_id}/interactions")
-def record_contact(customer_id: RecordId, request: Request, user: PageUser, channel: Annotated[str, Form()],
-                   summary: Annotated[str, Form()] = "", occurred_at: Annotated[str, Form()] = "") -> Response:
+def record_contact(
+    customer_id: RecordId,
+    request: Request,
+    user: PageUser,
+    channel: Annotated[str, Form()],
+    summary: Annotated[str, Form()] = "",
+    occurred_at: Annotated[str, Form()] = "",
+) -> Response:
     """A refusal answers with the error summary alone (web/errors.py): the page shows it at the form
     still there, each problem at its field, and what was typed stays (static/baton.js)."""
     if not user.has(*SALES_SIDE):
         raise Forbidden()
-    body = _parse(InteractionIn, {"channel": channel, "summary": summary.strip(),
-                                  "occurred_at": _local_input(occurred_at, request)})
+    body = _parse(
+        InteractionIn,
+        {"channel": channel, "summary": summary.strip(), "occurred_at": _local_input(occurred_at, request)},
+    )
     with get_db(request).session() as session:
         customers.visible(session, viewer_of(user), customer_id)
-        interactions.record(session, actor_id=user.id, customer_id=customer_id, channel=body.channel.value,
-                            summary=body.summary, occurred_at=body.occurred_at)
+        interactions.record(
+            session,
+            actor_id=user.id,
+            customer_id=customer_id,
+            channel=body.channel.value,
+            summary=body.summary,
+            occurred_at=body.occurred_at,
+        )
     return render(request, "customers/_timeline.html", {**detail_context(request, user, customer_id), "saved": True})
 
 
 @router.post("/customers/{customer_id}/reassign")
-def reassign(customer_id: RecordId, request: Request, user: PageUser, owner_id: Annotated[str, Form()] = "",
-             reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+def reassign(
+    customer_id: RecordId,
+    request: Request,
+    user: PageUser,
+    owner_id: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
     try:
         with get_db(request).session() as session:
-            customers.reassign(session, actor=viewer_of(user), customer_ids=[customer_id],
-                               to_owner_id=form_owner(owner_id), reason=reason)
+            customers.reassign(
+                session,
+                actor=viewer_of(user),
+                customer_ids=[customer_id],
+                to_owner_id=form_owner(owner_id),
+                reason=reason,
+            )
     except BatonError as exc:
-        return render(request, "customers/detail.html", {**detail_context(request, user, customer_id), "error": exc},
-                      status_code=exc.status)
+        return render(
+            request,
+            "customers/detail.html",
+            {**detail_context(request, user, customer_id), "error": exc},
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
 
 
@@ -136,8 +200,9 @@ def form_owner(value: str) -> int | None:
     if not value.strip():
         return None
     if not value.strip().isdigit():
-        raise InvalidInput(details=[{"field": "owner_id", "code": "unknown_owner",
-                                     "message": N_("No such salesperson.")}])
+        raise InvalidInput(
+            details=[{"field": "owner_id", "code": "unknown_owner", "message": N_("No such salesperson.")}]
+        )
     return int(value)
 
 
@@ -147,9 +212,16 @@ def _parse(model: Any, values: dict[str, Any]) -> Any:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        raise InvalidInput(details=[{"field": ".".join(str(p) for p in e["loc"]), "code": e["type"],
-                                     "message": problem_text(money) if (money := money_problem(e))
-                                     else plain_message(e)} for e in exc.errors()]) from exc
+        raise InvalidInput(
+            details=[
+                {
+                    "field": ".".join(str(p) for p in e["loc"]),
+                    "code": e["type"],
+                    "message": problem_text(money) if (money := money_problem(e)) else plain_message(e),
+                }
+                for e in exc.errors()
+            ]
+        ) from exc
 
 
 def _local_input(value: str, request: Request) -> str:
@@ -181,6 +253,13 @@ def detail_context(request: Request, user: Principal, customer_id: int) -> dict[
         people |= {o.from_owner_id for o in view["ownership"]} | {o.to_owner_id for o in view["ownership"]}
         people |= {o.actor_id for o in view["ownership"]}
         names = customer_view.names(session, people)
-    return {**view, "names": names, "manageable": manageable, "owner_groups": choices,
-            "may_record": user.has(*SALES_SIDE), "customer_id": customer_id, "claimable": claimable,
-            "allowance": allowance}
+    return {
+        **view,
+        "names": names,
+        "manageable": manageable,
+        "owner_groups": choices,
+        "may_record": user.has(*SALES_SIDE),
+        "customer_id": customer_id,
+        "claimable": claimable,
+        "allowance": allowance,
+    }

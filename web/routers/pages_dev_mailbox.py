@@ -17,8 +17,7 @@ from web.auth import Principal, page_principal
 from web.csrf import verify_csrf
 from web.templating import render
 
-router = APIRouter(prefix="/dev/mailbox", tags=["pages"], include_in_schema=False,
-                   dependencies=[Depends(verify_csrf)])
+router = APIRouter(prefix="/dev/mailbox", tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 
 def mailbox_admin(request: Request, user: Principal = Depends(page_principal)) -> Principal:
@@ -31,8 +30,9 @@ def mailbox_admin(request: Request, user: Principal = Depends(page_principal)) -
 def mailbox_page(request: Request, user: Principal = Depends(mailbox_admin)) -> Response:
     settings = request.app.state.settings
     messages = list_messages(mailbox_dir(settings.data_dir))
-    return render(request, "notifications/mailbox.html", {"messages": messages,
-                                                           "smtp_port": settings.notify.email.port})
+    return render(
+        request, "notifications/mailbox.html", {"messages": messages, "smtp_port": settings.notify.email.port}
+    )
 
 
 @router.get("/{message_id}")

@@ -33,20 +33,28 @@ from web.templating import render
 log = logging.getLogger("baton.imports")
 
 router = APIRouter(prefix="/imports", tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
-PageImporter = Annotated[Principal, Depends(require_roles(Role.admin, Role.department_head, Role.sales_manager,
-                                                           page=True))]
+PageImporter = Annotated[
+    Principal, Depends(require_roles(Role.admin, Role.department_head, Role.sales_manager, page=True))
+]
 PAGE_SIZE = 100
 KIND_LABELS = {"customers": N_("Customers"), "orders": N_("Orders")}
-STATUS_LABELS = {"checked": N_("Checked"), "committing": N_("Importing"), "committed": N_("Imported"),
-                 "failed": N_("Failed")}
+STATUS_LABELS = {
+    "checked": N_("Checked"),
+    "committing": N_("Importing"),
+    "committed": N_("Imported"),
+    "failed": N_("Failed"),
+}
+
+
 @router.get("")
 async def import_page(request: Request, user: PageImporter, kind: Annotated[Kind, Query()] = "customers") -> Response:
     return render(request, "imports/index.html", await run_in_threadpool(_index_context, request, user, kind))
 
 
 @router.post("")
-async def upload_from_page(request: Request, user: PageImporter,
-                           kind: Annotated[Kind, Query()] = "customers") -> Response:
+async def upload_from_page(
+    request: Request, user: PageImporter, kind: Annotated[Kind, Query()] = "customers"
+) -> Response:
     # HTMX sends the CSRF token as a header and leaves the body to stream; a plain form post carries
     # it in the body, which the CSRF check has then already parsed.
     body_parsed = not request.headers.get("x-csrf-token")
@@ -63,8 +71,9 @@ async def upload_from_page(request: Request, user: PageImporter,
 
 
 @router.get("/{job_id}")
-async def job_page(job_id: JobId, request: Request, user: PageImporter,
-                   page: Annotated[int, Query(ge=1, le=100)] = 1) -> Response:
+async def job_page(
+    job_id: JobId, request: Request, user: PageImporter, page: Annotated[int, Query(ge=1, le=100)] = 1
+) -> Response:
     return render(request, "imports/job.html", await run_in_threadpool(_job_context, request, user, job_id, page))
 
 
@@ -74,8 +83,9 @@ async def progress_fragment(job_id: JobId, request: Request, user: PageImporter)
 
 
 @router.post("/{job_id}/commit")
-async def commit_from_page(job_id: JobId, request: Request, user: PageImporter,
-                           background: BackgroundTasks) -> Response:
+async def commit_from_page(
+    job_id: JobId, request: Request, user: PageImporter, background: BackgroundTasks
+) -> Response:
     try:
         job, claimed = await run_in_threadpool(customer_import.claim, get_db(request).session, job_id, viewer_of(user))
     except customer_import.ImportHasErrors as exc:
@@ -91,8 +101,13 @@ async def commit_from_page(job_id: JobId, request: Request, user: PageImporter,
 def _run_commit(request: Request, user: Principal, job_id: int) -> None:
     """The commit after the answer was sent. Its outcome, failure included, is on the job."""
     try:
-        customer_import.run(get_db(request).session, job_id, viewer_of(user), read_file=read_stored(request),
-                            timezone=request.app.state.settings.timezone)
+        customer_import.run(
+            get_db(request).session,
+            job_id,
+            viewer_of(user),
+            read_file=read_stored(request),
+            timezone=request.app.state.settings.timezone,
+        )
     except BatonError:
         pass  # the job is marked failed with the reason in its report; the progress fragment shows it
     except Exception:
@@ -104,10 +119,17 @@ def _index_context(request: Request, user: Principal, kind: str) -> dict[str, ob
     with get_db(request).session() as session:
         jobs = customer_import.recent_jobs(session, viewer_of(user))
     settings = request.app.state.settings
-    return {"kind": kind, "kinds": KIND_LABELS, "statuses": STATUS_LABELS, "jobs": jobs,
-            "required_columns": _headings(kind, required=True), "optional_columns": _headings(kind, required=False),
-            "max_mb": round(settings.upload_max_bytes / (1024 * 1024)),
-            "report_of": report_of, "error": None}
+    return {
+        "kind": kind,
+        "kinds": KIND_LABELS,
+        "statuses": STATUS_LABELS,
+        "jobs": jobs,
+        "required_columns": _headings(kind, required=True),
+        "optional_columns": _headings(kind, required=False),
+        "max_mb": round(settings.upload_max_bytes / (1024 * 1024)),
+        "report_of": report_of,
+        "error": None,
+    }
 
 
 def _headings(kind: str, *, required: bool) -> str:
@@ -119,8 +141,16 @@ def _job_context(request: Request, user: Principal, job_id: int, page: int) -> d
     with get_db(request).session() as session:
         job = customer_import.visible_job(session, viewer_of(user), job_id)
     report, progress = report_of(job), progress_of(job)
-    shown = report.problems[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return {"job": job, "report": report, "progress": progress, "kinds": KIND_LABELS, "statuses": STATUS_LABELS,
-            "problems": [{**problem, "reason": reason(problem)} for problem in shown], "page": page,
-            "pages": max(1, -(-len(report.problems) // PAGE_SIZE)),
-            "committable": job.status == "checked" and report.problem_count == 0, "error": None}
+    shown = report.problems[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {
+        "job": job,
+        "report": report,
+        "progress": progress,
+        "kinds": KIND_LABELS,
+        "statuses": STATUS_LABELS,
+        "problems": [{**problem, "reason": reason(problem)} for problem in shown],
+        "page": page,
+        "pages": max(1, -(-len(report.problems) // PAGE_SIZE)),
+        "committable": job.status == "checked" and report.problem_count == 0,
+        "error": None,
+    }

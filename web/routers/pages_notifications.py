@@ -29,12 +29,17 @@ from web.notification_text import localised_title, where_to_act
 from web.routers.api_notifications import parse_id
 from web.templating import render
 
-router = APIRouter(prefix="/notifications", tags=["pages"], include_in_schema=False,
-                   dependencies=[Depends(verify_csrf)])
+router = APIRouter(
+    prefix="/notifications", tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)]
+)
 
 PAGE_SIZE = 20
-KIND_LABELS = {"reminder": N_("Reminder"), "overdue": N_("Overdue"), "escalation": N_("Escalation"),
-               "info": N_("Information")}
+KIND_LABELS = {
+    "reminder": N_("Reminder"),
+    "overdue": N_("Overdue"),
+    "escalation": N_("Escalation"),
+    "info": N_("Information"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,11 +55,16 @@ class NotificationRow:
 
 
 def notification_row(notification: Notification) -> NotificationRow:
-    return NotificationRow(id=notification.id, kind=notification.kind,
-                           kind_label=KIND_LABELS.get(notification.kind, KIND_LABELS["info"]),
-                           title=localised_title(notification, current_language.get()),
-                           body=notification.body or "", created_at=notification.created_at, read=notification.read,
-                           params=_shown_params(notification))
+    return NotificationRow(
+        id=notification.id,
+        kind=notification.kind,
+        kind_label=KIND_LABELS.get(notification.kind, KIND_LABELS["info"]),
+        title=localised_title(notification, current_language.get()),
+        body=notification.body or "",
+        created_at=notification.created_at,
+        read=notification.read,
+        params=_shown_params(notification),
+    )
 
 
 def _shown_params(notification: Notification) -> dict[str, Any]:
@@ -68,19 +78,30 @@ def _shown_params(notification: Notification) -> dict[str, Any]:
 
 
 @router.get("")
-def notifications_page(request: Request, user: PageUser, unread: Annotated[bool, Query()] = False,
-                       page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+def notifications_page(
+    request: Request,
+    user: PageUser,
+    unread: Annotated[bool, Query()] = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
     settings = request.app.state.settings
     with get_db(request).session() as session:
-        rows, total = inbox.page(session, user.id, unread_only=unread, limit=PAGE_SIZE,
-                                 offset=(page - 1) * PAGE_SIZE)
+        rows, total = inbox.page(session, user.id, unread_only=unread, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         unread_total = inbox.unread_count(session, user.id)
         views = [notification_row(row) for row in rows]
-    return render(request, "notifications/index.html", {
-        "rows": views, "total": total, "unread": unread_total, "unread_only": unread, "page": page,
-        "has_next": page * PAGE_SIZE < total,
-        "mailbox": settings.notify.uses_mail_catcher and user.has(Role.admin),
-    })
+    return render(
+        request,
+        "notifications/index.html",
+        {
+            "rows": views,
+            "total": total,
+            "unread": unread_total,
+            "unread_only": unread,
+            "page": page,
+            "has_next": page * PAGE_SIZE < total,
+            "mailbox": settings.notify.uses_mail_catcher and user.has(Role.admin),
+        },
+    )
 
 
 @router.get("/badge")

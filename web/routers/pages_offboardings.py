@@ -82,8 +82,12 @@ def case_page(case_id: CaseId, request: Request, user: PageUser) -> Response:
 @router.get("/offboardings/{case_id}/report")
 def report_page(case_id: CaseId, request: Request, user: PageUser) -> Response:
     context = _case(request, user, case_id)
-    context.update({"sign_offs": sign_offs(context["entries"], context["item_titles"]),
-                    "final": final_confirmation(context["entries"])})
+    context.update(
+        {
+            "sign_offs": sign_offs(context["entries"], context["item_titles"]),
+            "final": final_confirmation(context["entries"]),
+        }
+    )
     return render(request, "offboarding/report.html", context)
 
 
@@ -102,8 +106,9 @@ async def plan_load(case_id: CaseId, request: Request, user: PageUser) -> Respon
 
 
 @router.post("/offboardings/{case_id}/tasks/{task_id}")
-async def act_on_step(case_id: CaseId, task_id: TaskId, request: Request, user: PageUser,
-                      action: Annotated[str, Form(max_length=40)] = "") -> Response:
+async def act_on_step(
+    case_id: CaseId, task_id: TaskId, request: Request, user: PageUser, action: Annotated[str, Form(max_length=40)] = ""
+) -> Response:
     """An item done, the plan approved, a sign-off given or refused, from the case page."""
     task = await run_in_threadpool(_step, request, user, case_id, task_id)
     submitted = read_step(await request.form())
@@ -115,15 +120,20 @@ async def act_on_step(case_id: CaseId, task_id: TaskId, request: Request, user: 
 
 
 @router.post("/offboardings/{case_id}/complete")
-async def complete_from_page(case_id: CaseId, request: Request, user: PageUser,
-                             comment: Annotated[str, Form(max_length=2000)] = "",
-                             early: Annotated[str, Form(max_length=10)] = "",
-                             early_reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+async def complete_from_page(
+    case_id: CaseId,
+    request: Request,
+    user: PageUser,
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    early: Annotated[str, Form(max_length=10)] = "",
+    early_reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
     """HR confirms the departure; while anything is open, every blocker is shown at the button.
     Before the last working day the form asks to tick "early departure" and say why."""
     try:
-        await offboarding_actions.complete_offboarding(request, user, case_id, comment.strip() or None,
-                                                       early=bool(early), early_reason=early_reason)
+        await offboarding_actions.complete_offboarding(
+            request, user, case_id, comment.strip() or None, early=bool(early), early_reason=early_reason
+        )
     except BatonError as exc:
         typed = Submitted(comment=comment, early=bool(early), early_reason=early_reason)
         return await _case_with_refusal(request, user, case_id, exc, "complete", "", typed)
@@ -131,8 +141,9 @@ async def complete_from_page(case_id: CaseId, request: Request, user: PageUser,
 
 
 @router.post("/offboardings/{case_id}/cancel")
-async def cancel_from_page(case_id: CaseId, request: Request, user: PageUser,
-                           reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+async def cancel_from_page(
+    case_id: CaseId, request: Request, user: PageUser, reason: Annotated[str, Form(max_length=500)] = ""
+) -> Response:
     try:
         await offboarding_actions.cancel_offboarding(request, user, case_id, reason.strip())
     except BatonError as exc:
@@ -157,9 +168,17 @@ def _list_context(request: Request, user: Principal, status: str) -> dict[str, A
         names = case_repo.employee_names(session, {case.employee_id for case in cases})
         progress = pages_repo.progress(session, [case.id for case in cases])
         people = pages_repo.startable(session, viewer) if user.has(*STARTERS) else []
-    return {"cases": cases, "names": names, "progress": progress, "status": status, "filters": LIST_FILTERS,
-            "startable": [(person.id, person.name) for person in people], "refusal": None, "form": {},
-            "today": company_today(request)}
+    return {
+        "cases": cases,
+        "names": names,
+        "progress": progress,
+        "status": status,
+        "filters": LIST_FILTERS,
+        "startable": [(person.id, person.name) for person in people],
+        "refusal": None,
+        "form": {},
+        "today": company_today(request),
+    }
 
 
 def _step(request: Request, user: Principal, case_id: int, task_id: str) -> Task:
@@ -193,8 +212,9 @@ async def _case_answer(request: Request, user: Principal, case_id: int, anchor: 
     return render(request, "offboarding/_case.html", context)
 
 
-async def _case_with_refusal(request: Request, user: Principal, case_id: int, exc: BatonError, where: str,
-                             kind: str, submitted: Submitted) -> Response:
+async def _case_with_refusal(
+    request: Request, user: Principal, case_id: int, exc: BatonError, where: str, kind: str, submitted: Submitted
+) -> Response:
     """The case again, the refusal at the form it came from and what was typed still in it."""
     context = await run_in_threadpool(_case, request, user, case_id)
     refusal = refusal_of(exc, where, kind, context["customer_names"], context["item_titles"])

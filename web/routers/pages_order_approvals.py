@@ -32,8 +32,7 @@ from web.i18n import gettext_
 from web.order_labels import problem_text, warning_text
 from web.templating import render
 
-router = APIRouter(prefix="/approvals", tags=["pages"], include_in_schema=False,
-                   dependencies=[Depends(verify_csrf)])
+router = APIRouter(prefix="/approvals", tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 APPROVER_ROLES = (Role.sales_manager, Role.department_head, Role.finance)
 BULK_ROLES = (Role.sales_manager, Role.department_head)
 Approver = Annotated[Principal, Depends(require_roles(*APPROVER_ROLES, page=True))]
@@ -67,8 +66,11 @@ def approval_queue(request: Request, user: Approver, page: Annotated[int, Query(
 
 
 @router.post("/bulk")
-async def bulk_approve(request: Request, user: BulkApprover,
-                       task_id: Annotated[list[str], Form(max_length=120)] = []) -> Response:  # noqa: B006
+async def bulk_approve(
+    request: Request,
+    user: BulkApprover,
+    task_id: Annotated[list[str], Form(max_length=120)] = [],  # noqa: B006
+) -> Response:
     """Approve every ticked row, each through its own update; report row by row."""
     chosen = list(dict.fromkeys(task_id))[:MAX_BULK]
     outcomes = list(await asyncio.gather(*(_decide(request, user, t, "approve", None) for t in chosen)))
@@ -78,8 +80,13 @@ async def bulk_approve(request: Request, user: BulkApprover,
 
 
 @router.post("/{task_id}")
-async def decide(task_id: str, request: Request, user: Approver, action: Annotated[str, Form(max_length=40)] = "",
-                 comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
+async def decide(
+    task_id: str,
+    request: Request,
+    user: Approver,
+    action: Annotated[str, Form(max_length=40)] = "",
+    comment: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
     """Approve or reject one row; the row comes back as it now stands."""
     outcome = await _decide(request, user, task_id, action, comment.strip() or None)
     row = await run_in_threadpool(_row, request, user, task_id)
@@ -96,18 +103,30 @@ async def _decide(request: Request, user: Principal, task_id: str, action: str, 
         await task_actions.complete_task(request, user, task_id, CompleteTaskIn(action=action, comment=comment))
     except BatonError as exc:
         reasons = [problem_text(d) for d in exc.details if isinstance(d, dict) and d.get("code")]
-        return Outcome(task_id=task_id, action=action, status=exc.status,
-                       problems=(gettext_(exc.message, **exc.params), *reasons))
+        return Outcome(
+            task_id=task_id, action=action, status=exc.status, problems=(gettext_(exc.message, **exc.params), *reasons)
+        )
     return Outcome(task_id=task_id, action=action)
 
 
 def _queue(request: Request, user: Principal, page: int) -> dict[str, Any]:
     with get_db(request).session() as session:
-        rows, total = order_pages.approval_queue(session, employee_id=user.id, roles=user.roles,
-                                                 team_id=user.team_id, limit=PAGE_SIZE,
-                                                 offset=(page - 1) * PAGE_SIZE)
-    return {"rows": [_shown(row) for row in rows], "total": total, "page": page,
-            "pages": max(1, -(-total // PAGE_SIZE)), "bulk": user.has(*BULK_ROLES), "outcomes": []}
+        rows, total = order_pages.approval_queue(
+            session,
+            employee_id=user.id,
+            roles=user.roles,
+            team_id=user.team_id,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        )
+    return {
+        "rows": [_shown(row) for row in rows],
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "bulk": user.has(*BULK_ROLES),
+        "outcomes": [],
+    }
 
 
 def _row(request: Request, user: Principal, task_id: str) -> dict[str, Any] | None:
@@ -119,6 +138,14 @@ def _row(request: Request, user: Principal, task_id: str) -> dict[str, Any] | No
 
 
 def _shown(row: order_pages.QueueRow) -> dict[str, Any]:
-    return {"task": row.task, "order": row.order, "customer_name": row.customer_name, "step": row.step,
-            "total": row.total, "warnings": [warning_text(w) for w in row.warnings], "seller": row.seller,
-            "note": row.note, "lines": row.lines}
+    return {
+        "task": row.task,
+        "order": row.order,
+        "customer_name": row.customer_name,
+        "step": row.step,
+        "total": row.total,
+        "warnings": [warning_text(w) for w in row.warnings],
+        "seller": row.seller,
+        "note": row.note,
+        "lines": row.lines,
+    }

@@ -52,19 +52,31 @@ CANCELLABLE = (OrderStatus.pending_approval.value, OrderStatus.rejected.value)
 
 
 @router.get("/orders")
-def order_list(request: Request, user: PageUser, status: Annotated[str, Query(max_length=30)] = "",
-               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+def order_list(
+    request: Request,
+    user: PageUser,
+    status: Annotated[str, Query(max_length=30)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
     if not user.has(*ORDER_READERS):
         raise Forbidden()
     status = status if status in ORDER_STATUS_LABELS else ""
     with get_db(request).session() as session:
-        orders, total = order_repo.list_orders(session, viewer_of(user), status=status or None, limit=PAGE_SIZE,
-                                               offset=(page - 1) * PAGE_SIZE)
+        orders, total = order_repo.list_orders(
+            session, viewer_of(user), status=status or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
         rows = order_pages.order_rows(session, orders)
         names = customer_view.names(session, {p for row in rows for p in row.waiting_on})
-    context = {"rows": rows, "total": total, "status": status, "page": page, "names": names,
-               "pages": max(1, -(-total // PAGE_SIZE)), "statuses": ORDER_STATUS_LABELS,
-               "may_order": user.has(Role.sales, Role.sales_manager)}
+    context = {
+        "rows": rows,
+        "total": total,
+        "status": status,
+        "page": page,
+        "names": names,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "statuses": ORDER_STATUS_LABELS,
+        "may_order": user.has(Role.sales, Role.sales_manager),
+    }
     template = "orders/_rows.html" if request.headers.get("hx-request") else "orders/index.html"
     return render(request, template, context)
 
@@ -75,8 +87,9 @@ def new_order_page(request: Request, user: Seller, customer_id: Annotated[str, Q
     if frozen is not None:
         return frozen
     services = _price_list(request)
-    draft = draft_of([], services, customer_id=customer_id,
-                     requested_date=(company_today(request) + timedelta(days=1)).isoformat())
+    draft = draft_of(
+        [], services, customer_id=customer_id, requested_date=(company_today(request) + timedelta(days=1)).isoformat()
+    )
     return render(request, "orders/new.html", _new_context(request, user, draft, services))
 
 
@@ -96,8 +109,10 @@ async def submit_from_page(request: Request, user: Seller) -> Response:
     if not draft.has_problems and customer_id is not None and day is not None:
         try:
             created = await order_actions.submit_order(
-                request, user, _order_in(OrderIn, customer_id=customer_id, requested_date=day, lines=lines,
-                                         note=draft.note.strip()))
+                request,
+                user,
+                _order_in(OrderIn, customer_id=customer_id, requested_date=day, lines=lines, note=draft.note.strip()),
+            )
             return RedirectResponse(f"/orders/{created.id}", status_code=303)
         except BatonError as exc:
             status = _note_refusal(draft, exc)
@@ -106,8 +121,9 @@ async def submit_from_page(request: Request, user: Seller) -> Response:
 
 
 @router.post("/orders/lines")
-async def line_editor(request: Request, user: Seller, add: bool = False,
-                      remove: Annotated[int | None, Query(ge=0, le=1000)] = None) -> Response:
+async def line_editor(
+    request: Request, user: Seller, add: bool = False, remove: Annotated[int | None, Query(ge=0, le=1000)] = None
+) -> Response:
     """On a change, each line's figures and the total (out of band, so typing is never overwritten);
     on adding or removing a line, the whole editor."""
     services = await run_in_threadpool(_price_list, request)
@@ -122,8 +138,9 @@ def order_page(order_id: OrderId, request: Request, user: PageUser) -> Response:
 
 
 @router.post("/orders/{order_id}/cancel")
-async def cancel_from_page(order_id: OrderId, request: Request, user: Seller,
-                           reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+async def cancel_from_page(
+    order_id: OrderId, request: Request, user: Seller, reason: Annotated[str, Form(max_length=500)] = ""
+) -> Response:
     try:
         await order_actions.cancel_order(request, user, order_id, reason.strip())
     except BatonError as exc:
@@ -142,8 +159,8 @@ async def resubmit_from_page(order_id: OrderId, request: Request, user: Seller) 
     if not draft.has_problems and day is not None:
         try:
             await order_actions.resubmit_order(
-                request, user, order_id, _order_in(ResubmitIn, lines=lines, requested_date=day,
-                                                   note=draft.note.strip()))
+                request, user, order_id, _order_in(ResubmitIn, lines=lines, requested_date=day, note=draft.note.strip())
+            )
             return RedirectResponse(f"/orders/{order_id}", status_code=303)
         except BatonError as exc:
             status, refusal = _note_refusal(draft, exc), exc
@@ -164,9 +181,16 @@ def _order_in(model: Any, **fields: Any) -> Any:
     try:
         return model(**fields)
     except ValidationError as exc:
-        raise InvalidInput(details=[{"field": ".".join(str(p) for p in error["loc"]), "code": error["type"],
-                                     "message": NOTE_TOO_LONG if error["loc"][:1] == ("note",) else error["msg"]}
-                                    for error in exc.errors()]) from exc
+        raise InvalidInput(
+            details=[
+                {
+                    "field": ".".join(str(p) for p in error["loc"]),
+                    "code": error["type"],
+                    "message": NOTE_TOO_LONG if error["loc"][:1] == ("note",) else error["msg"],
+                }
+                for error in exc.errors()
+            ]
+        ) from exc
 
 
 def _note_refusal(draft: OrderDraft, exc: BatonError) -> int:
@@ -186,8 +210,7 @@ def _frozen(request: Request, user: Principal, status_code: int = 200) -> Respon
     return render(request, "orders/new.html", {"freeze": freeze}, status_code=status_code)
 
 
-def _new_context(request: Request, user: Principal, draft: OrderDraft,
-                 services: dict[str, Service]) -> dict[str, Any]:
+def _new_context(request: Request, user: Principal, draft: OrderDraft, services: dict[str, Service]) -> dict[str, Any]:
     with get_db(request).session() as session:
         mine, _total = customers.list_customers(session, viewer_of(user), owner_id=user.id, limit=MAX_CUSTOMERS)
     return {"draft": draft, "services": services.values(), "customers": mine, "today": company_today(request)}
@@ -210,8 +233,15 @@ def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft 
         today = company_today(request)
         day = order.requested_date if order.requested_date > today else today + timedelta(days=1)
         draft = draft_of(view["lines"], services, requested_date=day.isoformat(), note=order.note)
-    return {"order": view, "names": names, **money_section(user, view, money), "timeline": timeline(entries, names),
-            "warnings": [warning_text(w) for w in (latest.context or {}).get("warnings") or []] if latest else [],
-            "may_cancel": owner and order.status in CANCELLABLE, "may_resubmit": may_resubmit,
-            "draft": draft, "services": services.values(), "today": company_today(request)}
-
+    return {
+        "order": view,
+        "names": names,
+        **money_section(user, view, money),
+        "timeline": timeline(entries, names),
+        "warnings": [warning_text(w) for w in (latest.context or {}).get("warnings") or []] if latest else [],
+        "may_cancel": owner and order.status in CANCELLABLE,
+        "may_resubmit": may_resubmit,
+        "draft": draft,
+        "services": services.values(),
+        "today": company_today(request),
+    }

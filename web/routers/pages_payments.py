@@ -40,18 +40,36 @@ Text = Annotated[str, Form(max_length=30)]
 
 
 @router.get("/payments")
-def payments_page(request: Request, user: Finance, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                  recorded: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
-                  imported: Annotated[int | None, Query(ge=0)] = None) -> Response:
-    return render(request, "payments/index.html", {**_recent(request, page), "recorded": _recorded(request, recorded),
-                                                   "imported": imported, "form": PaymentForm()})
+def payments_page(
+    request: Request,
+    user: Finance,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    recorded: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    imported: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    return render(
+        request,
+        "payments/index.html",
+        {
+            **_recent(request, page),
+            "recorded": _recorded(request, recorded),
+            "imported": imported,
+            "form": PaymentForm(),
+        },
+    )
 
 
 @router.post("/payments")
-def record_payment(request: Request, user: Finance, order_id: Annotated[str, Form(max_length=20)] = "",
-                   kind: Annotated[str, Form(max_length=10)] = "payment", amount: Text = "", paid_at: Text = "",
-                   note: Annotated[str, Form(max_length=2000)] = "", advance: Annotated[str, Form(max_length=10)] = ""
-                   ) -> Response:
+def record_payment(
+    request: Request,
+    user: Finance,
+    order_id: Annotated[str, Form(max_length=20)] = "",
+    kind: Annotated[str, Form(max_length=10)] = "payment",
+    amount: Text = "",
+    paid_at: Text = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    advance: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
     form = PaymentForm(order_id=order_id, kind=kind, amount=amount, paid_at=paid_at, note=note, advance=advance)
     try:
         recorded_id = _record(request, user, form)
@@ -62,9 +80,16 @@ def record_payment(request: Request, user: Finance, order_id: Annotated[str, For
 
 
 @router.post("/orders/{order_id}/payments")
-def record_on_order(order_id: RecordId, request: Request, user: Finance, kind: Annotated[str, Form(max_length=10)] =
-                    "payment", amount: Text = "", paid_at: Text = "", note: Annotated[str, Form(max_length=2000)] = "",
-                    advance: Annotated[str, Form(max_length=10)] = "") -> Response:
+def record_on_order(
+    order_id: RecordId,
+    request: Request,
+    user: Finance,
+    kind: Annotated[str, Form(max_length=10)] = "payment",
+    amount: Text = "",
+    paid_at: Text = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    advance: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
     """The order page's payment form: the order's money section comes back, with what was recorded
     or the refusal at its field, and the order's figures updated beside it."""
     form = PaymentForm(order_id=str(order_id), kind=kind, amount=amount, paid_at=paid_at, note=note, advance=advance)
@@ -73,8 +98,12 @@ def record_on_order(order_id: RecordId, request: Request, user: Finance, kind: A
     try:
         recorded_id = _record(request, user, form)
     except BatonError as exc:
-        context = {**order_money(request, user, order_id), "payment_form": form, "payment_error": exc,
-                   "problems": by_field(exc.details)}
+        context = {
+            **order_money(request, user, order_id),
+            "payment_form": form,
+            "payment_error": exc,
+            "problems": by_field(exc.details),
+        }
         return render(request, "orders/_money.html", context, status_code=exc.status)
     context = {**order_money(request, user, order_id), "recorded": _recorded(request, recorded_id)}
     return render(request, "orders/_money.html", context)
@@ -88,17 +117,24 @@ async def import_payments(request: Request, user: Finance, file: UploadFile | No
         if len(content) > MAX_CSV_BYTES:
             raise PaymentInvalid(details=[{"field": "file", "code": "too_large", "message": TOO_LARGE}])
         if not content:
-            raise PaymentInvalid(details=[{"field": "file", "code": "empty_file",
-                                           "message": N_("Choose a CSV file to import.")}])
+            raise PaymentInvalid(
+                details=[{"field": "file", "code": "empty_file", "message": N_("Choose a CSV file to import.")}]
+            )
         rows, unreadable = await run_in_threadpool(payments.parse_csv, content)
         beyond = {number for number, row in rows if not _storable(row)}
-        unreadable += [{"field": "row", "code": "out_of_range", "message": OUT_OF_RANGE, "row": number}
-                       for number in sorted(beyond)]
+        unreadable += [
+            {"field": "row", "code": "out_of_range", "message": OUT_OF_RANGE, "row": number}
+            for number in sorted(beyond)
+        ]
         count = await run_in_threadpool(_import, request, user, [r for r in rows if r[0] not in beyond], unreadable)
     except BatonError as exc:
         refused = [{"row": d.get("row"), "text": problem_text(d)} for d in exc.details]
-        context = {**await run_in_threadpool(_recent, request, 1), "form": PaymentForm(), "import_error": exc,
-                   "refused_rows": refused}
+        context = {
+            **await run_in_threadpool(_recent, request, 1),
+            "form": PaymentForm(),
+            "import_error": exc,
+            "refused_rows": refused,
+        }
         return render(request, "payments/index.html", context, status_code=exc.status)
     return RedirectResponse(f"/payments?imported={count}", status_code=303)
 
@@ -129,8 +165,9 @@ def _recorded(request: Request, payment_id: int | None) -> str | None:
         return recorded_text(payment, payments.owed_on(session, payment.order_id)) if payment else None
 
 
-def _import(request: Request, user: Principal, rows: list[tuple[int, PaymentIn]],
-            unreadable: list[dict[str, Any]]) -> int:
+def _import(
+    request: Request, user: Principal, rows: list[tuple[int, PaymentIn]], unreadable: list[dict[str, Any]]
+) -> int:
     with get_db(request).session() as session:
         return payments.import_rows(session, actor_id=user.id, rows=rows, unreadable=unreadable)
 

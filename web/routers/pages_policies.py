@@ -43,8 +43,9 @@ from web.durations import (
 from web.i18n import gettext_
 from web.templating import render
 
-router = APIRouter(prefix="/admin/policies", tags=["pages"], include_in_schema=False,
-                   dependencies=[Depends(verify_csrf)])
+router = APIRouter(
+    prefix="/admin/policies", tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)]
+)
 
 PageAdmin = Annotated[Principal, Depends(require_roles(Role.admin, page=True))]
 
@@ -92,13 +93,21 @@ def _editable(key: str, field: str) -> bool:
 
 
 def policy_row(key: str, policy: DeadlinePolicy, *, saved: bool = False) -> PolicyRow:
-    cells = [DurationCell(field=name, label=FIELD_LABELS[name], value=amount_and_unit(getattr(policy, name))[0],
-                          unit=amount_and_unit(getattr(policy, name))[1],
-                          readable=readable_duration(getattr(policy, name), name, policy.calendar),
-                          error=None, editable=_editable(key, name))
-             for name in DURATION_FIELDS]
-    return PolicyRow(key=key, title=POLICY_TITLES[key], calendar=policy.calendar.value, cells=cells, messages=[],
-                     saved=saved)
+    cells = [
+        DurationCell(
+            field=name,
+            label=FIELD_LABELS[name],
+            value=amount_and_unit(getattr(policy, name))[0],
+            unit=amount_and_unit(getattr(policy, name))[1],
+            readable=readable_duration(getattr(policy, name), name, policy.calendar),
+            error=None,
+            editable=_editable(key, name),
+        )
+        for name in DURATION_FIELDS
+    ]
+    return PolicyRow(
+        key=key, title=POLICY_TITLES[key], calendar=policy.calendar.value, cells=cells, messages=[], saved=saved
+    )
 
 
 def rejected_row(key: str, submitted: dict[str, str], problems: list[dict[str, Any]]) -> PolicyRow:
@@ -110,17 +119,33 @@ def rejected_row(key: str, submitted: dict[str, str], problems: list[dict[str, A
     for name in DURATION_FIELDS:
         editable = _editable(key, name)
         error = " ".join(errors.pop(name)) if editable and name in errors else None
-        cells.append(DurationCell(field=name, label=FIELD_LABELS[name], value=submitted.get(name, ""),
-                                  unit=submitted.get(f"{name}_unit") or "days", readable="", error=error,
-                                  editable=editable))
-    return PolicyRow(key=key, title=POLICY_TITLES[key], calendar=submitted.get("calendar", ""), cells=cells,
-                     messages=[message for messages in errors.values() for message in messages])
+        cells.append(
+            DurationCell(
+                field=name,
+                label=FIELD_LABELS[name],
+                value=submitted.get(name, ""),
+                unit=submitted.get(f"{name}_unit") or "days",
+                readable="",
+                error=error,
+                editable=editable,
+            )
+        )
+    return PolicyRow(
+        key=key,
+        title=POLICY_TITLES[key],
+        calendar=submitted.get("calendar", ""),
+        cells=cells,
+        messages=[message for messages in errors.values() for message in messages],
+    )
 
 
 def _page(request: Request, rows: list[PolicyRow], status_code: int = 200) -> Response:
-    return render(request, "policies/index.html",
-                  {"rows": rows, "labels": list(FIELD_LABELS.values()), "calendars": CALENDARS},
-                  status_code=status_code)
+    return render(
+        request,
+        "policies/index.html",
+        {"rows": rows, "labels": list(FIELD_LABELS.values()), "calendars": CALENDARS},
+        status_code=status_code,
+    )
 
 
 @router.get("")
@@ -134,18 +159,34 @@ Unit = Annotated[str, Form(max_length=10)]
 
 
 @router.post("/{key}")
-def save_policy(request: Request, user: PageAdmin, key: str, calendar: Annotated[str, Form()] = "",
-                due_in: Annotated[str, Form()] = "", remind_before: Annotated[str, Form()] = "",
-                repeat_every: Annotated[str, Form()] = "", escalate_after: Annotated[str, Form()] = "",
-                due_in_unit: Unit = "", remind_before_unit: Unit = "", repeat_every_unit: Unit = "",
-                escalate_after_unit: Unit = "") -> Response:
+def save_policy(
+    request: Request,
+    user: PageAdmin,
+    key: str,
+    calendar: Annotated[str, Form()] = "",
+    due_in: Annotated[str, Form()] = "",
+    remind_before: Annotated[str, Form()] = "",
+    repeat_every: Annotated[str, Form()] = "",
+    escalate_after: Annotated[str, Form()] = "",
+    due_in_unit: Unit = "",
+    remind_before_unit: Unit = "",
+    repeat_every_unit: Unit = "",
+    escalate_after_unit: Unit = "",
+) -> Response:
     """Save one row. A blank optional duration means zero (no reminder, notify once, never escalate)."""
     if key not in POLICY_KEYS:
         raise UnknownPolicy()
-    submitted = {"calendar": calendar, "due_in": due_in, "remind_before": remind_before,
-                 "repeat_every": repeat_every, "escalate_after": escalate_after, "due_in_unit": due_in_unit,
-                 "remind_before_unit": remind_before_unit, "repeat_every_unit": repeat_every_unit,
-                 "escalate_after_unit": escalate_after_unit}
+    submitted = {
+        "calendar": calendar,
+        "due_in": due_in,
+        "remind_before": remind_before,
+        "repeat_every": repeat_every,
+        "escalate_after": escalate_after,
+        "due_in_unit": due_in_unit,
+        "remind_before_unit": remind_before_unit,
+        "repeat_every_unit": repeat_every_unit,
+        "escalate_after_unit": escalate_after_unit,
+    }
     htmx = bool(request.headers.get("hx-request"))
     body, not_numbers = _body(submitted)
     if not_numbers:
@@ -179,12 +220,14 @@ def _body(submitted: dict[str, str]) -> tuple[dict[str, str], list[dict[str, Any
     return body, problems
 
 
-def _rejected(request: Request, key: str, submitted: dict[str, str], problems: list[dict[str, Any]],
-              htmx: bool) -> Response:
+def _rejected(
+    request: Request, key: str, submitted: dict[str, str], problems: list[dict[str, Any]], htmx: bool
+) -> Response:
     row = rejected_row(key, submitted, problems)
     if htmx:
         return render(request, "policies/_row.html", {"row": row, "calendars": CALENDARS}, status_code=422)
     with get_db(request).session() as session:
-        rows = [row if name == key else policy_row(name, policy)
-                for name, policy in policies.all_policies(session).items()]
+        rows = [
+            row if name == key else policy_row(name, policy) for name, policy in policies.all_policies(session).items()
+        ]
     return _page(request, rows, status_code=422)

@@ -21,18 +21,21 @@ from web.routers.api_reports import PageQuery, QuarterQuery, export_response, re
 from web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
-PageReader = Annotated[Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin,
-                                                        page=True))]
+PageReader = Annotated[
+    Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin, page=True))
+]
 
 
 @router.get("/reports/customers")
-def customer_report_page(request: Request, user: PageReader, quarter: QuarterQuery = None,
-                         page: PageQuery = 1) -> Response:
+def customer_report_page(
+    request: Request, user: PageReader, quarter: QuarterQuery = None, page: PageQuery = 1
+) -> Response:
     report = read_report(request, user, quarter, page=page)
     return render(request, "reports/customers.html", page_context(request, report))
 
 
 @router.get("/reports/customers.{file_format}")
-def customer_report_file(request: Request, file_format: Literal["csv", "xlsx"], user: PageReader,
-                         quarter: QuarterQuery = None) -> Response:
+def customer_report_file(
+    request: Request, file_format: Literal["csv", "xlsx"], user: PageReader, quarter: QuarterQuery = None
+) -> Response:
     return export_response(request, user, quarter, file_format)

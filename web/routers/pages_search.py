@@ -41,9 +41,16 @@ def _day(value: str) -> date | None:
 
 
 @router.get("/search")
-def search_page(request: Request, user: PageUser, q: Annotated[str, Query()] = "",
-                page: Annotated[int, Query(ge=1, le=LAST_PAGE)] = 1, customer_id: Text = "",
-                author_id: Text = "", since: Text = "", until: Text = "") -> Response:
+def search_page(
+    request: Request,
+    user: PageUser,
+    q: Annotated[str, Query()] = "",
+    page: Annotated[int, Query(ge=1, le=LAST_PAGE)] = 1,
+    customer_id: Text = "",
+    author_id: Text = "",
+    since: Text = "",
+    until: Text = "",
+) -> Response:
     """Filters it cannot read are ignored, and a customer the reader may not see is no filter."""
     viewer = viewer_of(user)
     first, last = _day(since), _day(until)
@@ -57,21 +64,41 @@ def search_page(request: Request, user: PageUser, q: Annotated[str, Query()] = "
         authors = author_choices(session, viewer)
     author = record_id(author_id)
     author = author if author in {person for person, _ in authors} else None
-    filters = {key: value for key, value in (("customer_id", customer), ("author_id", author),
-                                             ("since", first and first.isoformat()),
-                                             ("until", last and last.isoformat())) if value}
+    filters = {
+        key: value
+        for key, value in (
+            ("customer_id", customer),
+            ("author_id", author),
+            ("since", first and first.isoformat()),
+            ("until", last and last.isoformat()),
+        )
+        if value
+    }
     context: dict[str, object] = {
-        "q": q, "page": page, "hits": [], "total": 0, "capped": False, "hint": None, "has_next": False,
-        "authors": authors, "author_id": author, "customer_id": customer, "customer_name": customer_name,
-        "since": first, "until": last, "query": urlencode({"q": q, **filters}),
-        "without_customer": urlencode({"q": q, **{k: v for k, v in filters.items() if k != "customer_id"}})}
+        "q": q,
+        "page": page,
+        "hits": [],
+        "total": 0,
+        "capped": False,
+        "hint": None,
+        "has_next": False,
+        "authors": authors,
+        "author_id": author,
+        "customer_id": customer,
+        "customer_name": customer_name,
+        "since": first,
+        "until": last,
+        "query": urlencode({"q": q, **filters}),
+        "without_customer": urlencode({"q": q, **{k: v for k, v in filters.items() if k != "customer_id"}}),
+    }
     status = 200
     if q.strip():
         try:
             scope = search_scope(request, customer, author, first, last)
             with get_db(request).session() as session:
-                hits, total = interaction_search.search(session, viewer, q, scope=scope, limit=PAGE_SIZE,
-                                                        offset=(page - 1) * PAGE_SIZE)
+                hits, total = interaction_search.search(
+                    session, viewer, q, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+                )
         except InvalidInput as exc:
             context["hint"] = exc.details[0]["message"] if exc.details else exc.message
             status = 200 if request.headers.get("hx-request") else exc.status

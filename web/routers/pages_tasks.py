@@ -32,16 +32,36 @@ StatusFilter = Literal["open", "done", "cancelled"]
 
 
 @router.get("/inbox")
-def inbox_page(request: Request, user: PageUser, process: Annotated[ProcessFilter | None, Query()] = None,
-               status: Annotated[StatusFilter, Query()] = "open",
-               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+def inbox_page(
+    request: Request,
+    user: PageUser,
+    process: Annotated[ProcessFilter | None, Query()] = None,
+    status: Annotated[StatusFilter, Query()] = "open",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
     size = 25
     with get_db(request).session() as session:
-        tasks, total = task_repo.inbox(session, employee_id=user.id, roles=user.roles, team_id=user.team_id,
-                                       status=status, process=process, limit=size, offset=(page - 1) * size)
+        tasks, total = task_repo.inbox(
+            session,
+            employee_id=user.id,
+            roles=user.roles,
+            team_id=user.team_id,
+            status=status,
+            process=process,
+            limit=size,
+            offset=(page - 1) * size,
+        )
         names = _names(session, {t.assignee_id for t in tasks} | {t.escalated_to_id for t in tasks})
-    context = {"tasks": tasks, "total": total, "process": process, "status": status, "page": page,
-               "pages": max(1, -(-total // size)), "names": names, "me": user.id}
+    context = {
+        "tasks": tasks,
+        "total": total,
+        "process": process,
+        "status": status,
+        "page": page,
+        "pages": max(1, -(-total // size)),
+        "names": names,
+        "me": user.id,
+    }
     template = "tasks/_list.html" if request.headers.get("hx-request") else "tasks/inbox.html"
     return render(request, template, context)
 
@@ -70,12 +90,17 @@ def task_trail(task_id: str, request: Request, user: PageUser) -> Response:
 
 
 @router.post("/tasks/{task_id}/complete")
-async def complete_from_page(task_id: str, request: Request, user: PageUser,
-                             action: Annotated[str, Form(max_length=40)],
-                             comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
+async def complete_from_page(
+    task_id: str,
+    request: Request,
+    user: PageUser,
+    action: Annotated[str, Form(max_length=40)],
+    comment: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
     try:
-        view = await task_actions.complete_task(request, user, task_id,
-                                                CompleteTaskIn(action=action, comment=comment.strip() or None))
+        view = await task_actions.complete_task(
+            request, user, task_id, CompleteTaskIn(action=action, comment=comment.strip() or None)
+        )
     except BatonError as exc:
         return await _panel_with_error(request, user, task_id, exc)
     return await _panel(request, user, task_id, view=view, done_message=True)
@@ -97,16 +122,31 @@ def away_page(request: Request, user: PageUser) -> Response:
 
 
 @router.post("/me/away")
-def set_away(request: Request, user: PageUser, delegate_id: Annotated[int, Form()],
-             starts_on: Annotated[date, Form()], ends_on: Annotated[date, Form()],
-             reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+def set_away(
+    request: Request,
+    user: PageUser,
+    delegate_id: Annotated[int, Form()],
+    starts_on: Annotated[date, Form()],
+    ends_on: Annotated[date, Form()],
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
     try:
         with get_db(request).session() as session:
-            delegations.create(session, employee_id=user.id, delegate_id=delegate_id, starts_on=starts_on,
-                               ends_on=ends_on, reason=reason.strip(), actor_id=user.id)
+            delegations.create(
+                session,
+                employee_id=user.id,
+                delegate_id=delegate_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason=reason.strip(),
+                actor_id=user.id,
+            )
     except BatonError as exc:
-        context = {**_away_context(request, user), "error": exc, "form": {"delegate_id": delegate_id,
-                   "starts_on": starts_on, "ends_on": ends_on, "reason": reason}}
+        context = {
+            **_away_context(request, user),
+            "error": exc,
+            "form": {"delegate_id": delegate_id, "starts_on": starts_on, "ends_on": ends_on, "reason": reason},
+        }
         return render(request, "tasks/away.html", context, status_code=exc.status)
     return RedirectResponse("/me/away", status_code=303)
 
@@ -134,18 +174,41 @@ def _task_context(request: Request, user: Principal, task_id: str, view: TaskOut
             raise NotFound()
         holder = task_repo.is_holder(task, user.id, user.roles, user.team_id)
         view = view or task_actions.task_out(task)
-        names = _names(session, {task.assignee_id, task.escalated_to_id, task.delegated_from_id, task.completed_by,
-                                 view.completed_by, view.assignee_id})
+        names = _names(
+            session,
+            {
+                task.assignee_id,
+                task.escalated_to_id,
+                task.delegated_from_id,
+                task.completed_by,
+                view.completed_by,
+                view.assignee_id,
+            },
+        )
         facts = task_facts(task, subject_of(session, task), request.app.state.settings.timezone)
     is_open = view.status == "open"
-    return {"task": task, "view": view, "names": names, "facts": facts,
-            "decision": decision_label(view.decision), "may_act": holder and is_open,
-            "claimable": task.candidate_role is not None and is_open,
-            "claimed_by_me": view.assignee_id == user.id}
+    return {
+        "task": task,
+        "view": view,
+        "names": names,
+        "facts": facts,
+        "decision": decision_label(view.decision),
+        "may_act": holder and is_open,
+        "claimable": task.candidate_role is not None and is_open,
+        "claimed_by_me": view.assignee_id == user.id,
+    }
 
 
-async def _panel(request: Request, user: Principal, task_id: str, *, view: TaskOut | None = None,
-                 done_message: bool = False, error: BatonError | None = None, status_code: int = 200) -> HTMLResponse:
+async def _panel(
+    request: Request,
+    user: Principal,
+    task_id: str,
+    *,
+    view: TaskOut | None = None,
+    done_message: bool = False,
+    error: BatonError | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     context = await run_in_threadpool(_task_context, request, user, task_id, view)
     context.update({"done_message": done_message, "error": error})
     return render(request, "tasks/_panel.html", context, status_code=status_code)
