@@ -22,11 +22,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy .
 
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext_ -k N_ --no-location --omit-header -o web/locales/messages.pot web schemas store baton activities workflows
-	$(BIN)/pybabel update -i web/locales/messages.pot -d web/locales --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext_ -k N_ --no-location --omit-header -o schemas/kernel/locales/messages.pot web schemas store baton activities workflows
+	$(BIN)/pybabel update -i schemas/kernel/locales/messages.pot -d schemas/kernel/locales --no-fuzzy-matching
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio import activity
 
-from activities.deadlines import due_at
-from activities.messages import in_company_language, tell
+from activities.notifications.messages import in_company_language, tell
+from activities.tasks.deadlines import due_at
 from schemas.commission import (
     ComputeRequest,
     ComputeResult,
@@ -30,12 +30,13 @@ from schemas.commission import (
     StatusChange,
 )
 from schemas.commission_math import period_of, previous_period
-from schemas.errors import N_, BatonError
+from schemas.kernel.errors import N_, BatonError
 from store.db import Database
 from store.models import CommissionSettlement, CommissionStatement
-from store.repo import policies, settlements
-from store.repo.commission_compute import compute
-from store.repo.responsibility import finance_people, role_members
+from store.repo.commission import records as settlements
+from store.repo.commission.compute import compute
+from store.repo.org.responsibility import finance_people, role_members
+from store.repo.tasks import policies
 
 READY = N_("Your commission statement for %(period)s is ready. Dispute any line by %(until)s.")
 LOCKED = N_("Your commission statement for %(period)s is approved and locked.")

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 from temporalio import activity
 
-from activities.messages import in_company_language, tell
-from schemas.errors import N_
+from activities.notifications.messages import in_company_language, tell
+from schemas.kernel.errors import N_
 from schemas.offboarding import (
     Handover,
     ItemDone,
@@ -27,8 +27,9 @@ from schemas.offboarding import (
 )
 from store.db import Database
 from store.models import Employee, Offboarding
-from store.repo import handover, reassignment
-from store.repo.responsibility import hr_people, managers_of
+from store.repo.offboarding import checklist as handover
+from store.repo.offboarding import reassignment
+from store.repo.org.responsibility import hr_people, managers_of
 
 STARTED = N_("The offboarding of %(person)s has started; the last working day is %(day)s.")
 PENDING_ORDERS = N_("%(person)s is handing over: %(count)s of their orders still wait for approval and go on.")

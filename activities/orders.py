@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 from temporalio import activity
 
-from activities.messages import tell
-from schemas.errors import N_
+from activities.notifications.messages import tell
+from schemas.kernel.errors import N_
 from schemas.orders import (
     ChainPlan,
     OrderOutcome,
@@ -26,10 +26,10 @@ from schemas.orders import (
 from schemas.tasks import Actor
 from store.db import Database
 from store.models import Order
-from store.repo import capacity
-from store.repo import orders as order_repo
-from store.repo.order_checks import check_submission, plan_for_pending, shortfall_problem
-from store.repo.orders import CapacityTaken
+from store.repo.orders import capacity
+from store.repo.orders import records as order_repo
+from store.repo.orders.checks import check_submission, plan_for_pending, shortfall_problem
+from store.repo.orders.records import CapacityTaken
 
 OUTCOME_MESSAGES = {
     OrderStatus.approved: N_("Order #%(order)s for %(customer)s is approved."),

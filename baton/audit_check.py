@@ -11,7 +11,7 @@ import sys
 from typing import TextIO
 
 from store.db import Database
-from store.repo.audit_log import VerifyResult, verify
+from store.repo.audit.log import VerifyResult, verify
 
 
 def report(result: VerifyResult, out: TextIO) -> int:

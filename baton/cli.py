@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from baton.config import load_settings
+from schemas.kernel.config import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Loaded the demo company." if loaded else "The database is not empty; nothing loaded.")
         return 0
     if args.command == "mail-catcher":
-        from baton.mail_catcher import mailbox_dir, run_mail_catcher
+        from baton.mail_catcher import run_mail_catcher
+        from store.repo.notifications.mailbox import mailbox_dir
 
         asyncio.run(run_mail_catcher(mailbox_dir(settings.data_dir), settings.notify.mail_catcher_port))
         return 0

@@ -39,7 +39,7 @@ from store.models import (
     Team,
 )
 from store.passwords import hash_password
-from store.repo import interactions
+from store.repo.customers import interactions
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 
 
 def temporal_binary() -> str:

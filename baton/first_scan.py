@@ -16,10 +16,10 @@ import logging
 
 from temporalio.client import Client, ScheduleOverlapPolicy
 
-from baton.config import Settings
 from baton.schedules import RISK_SCAN_SCHEDULE
+from schemas.kernel.config import Settings
 from store.db import Database
-from store.repo import alerts
+from store.repo.alerts import records as alerts
 
 log = logging.getLogger("baton.first_scan")
 

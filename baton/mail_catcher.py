@@ -21,13 +21,9 @@ from pathlib import Path
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from baton.notify_settings import MAIL_CATCHER_HOST
+from schemas.kernel.notify_settings import MAIL_CATCHER_HOST
 
 log = logging.getLogger("baton.mail_catcher")
-
-
-def mailbox_dir(data_dir: Path) -> Path:
-    return data_dir / "mailbox"
 
 
 class MailboxHandler:

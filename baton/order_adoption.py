@@ -16,7 +16,7 @@ from schemas import search
 from schemas.orders import OrderStart
 from store.db import Database
 from store.models import Customer, Order
-from store.repo import policies
+from store.repo.tasks import policies
 
 log = logging.getLogger("baton.orders")
 

@@ -24,8 +24,8 @@ from types import FrameType
 
 import httpx
 
-from baton.config import Settings
 from baton.devserver import dev_server_command
+from schemas.kernel.config import Settings
 
 DEMO_LOGINS = [
     ("admin", "admin"),

@@ -17,24 +17,24 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.channels import channels_for
+from activities.alerts import risk_scan_activities
 from activities.commission import commission_activities
-from activities.fences import fence_activities
-from activities.notify import NotifyActivities
+from activities.notifications.channels import channels_for
+from activities.notifications.notify import NotifyActivities
 from activities.offboarding import offboarding_activities
 from activities.orders import order_activities
-from activities.risk_scan import risk_scan_activities
-from activities.tasks import task_activities
-from baton import engine
-from baton.config import Settings
+from activities.tasks.fences import fence_activities
+from activities.tasks.steps import task_activities
 from baton.first_scan import scan_new_demo
 from baton.order_adoption import adopt_pending_orders
 from baton.schedules import ensure_schedules
+from schemas.kernel.config import Settings
 from store.db import Database
-from workflows.commission_settlement import CommissionMonthlyWorkflow, CommissionSettlementWorkflow
+from workflows import engine
+from workflows.alerts import AlertFollowUpWorkflow, RiskScanWorkflow
+from workflows.commission import CommissionMonthlyWorkflow, CommissionSettlementWorkflow
 from workflows.offboarding import OffboardingWorkflow
-from workflows.order_approval import OrderApprovalWorkflow
-from workflows.risk_scan import AlertFollowUpWorkflow, RiskScanWorkflow
+from workflows.orders import OrderApprovalWorkflow
 
 log = logging.getLogger("baton.worker")
 

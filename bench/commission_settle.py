@@ -43,7 +43,7 @@ from schemas.commission import ComputeRequest  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.models import CommissionLine  # noqa: E402
-from store.repo import settlements  # noqa: E402
+from store.repo.commission import records as settlements  # noqa: E402
 
 PERIOD, TIMEZONE = "2026-10", "Asia/Shanghai"
 MONTH_START = datetime(2026, 9, 30, 16, tzinfo=UTC)  # 1 October 00:00 in China

@@ -37,7 +37,7 @@ from sqlalchemy import insert, inspect, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from baton.config import load_settings  # noqa: E402
+from schemas.kernel.config import load_settings  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.models import Customer, Department, Employee, Team  # noqa: E402

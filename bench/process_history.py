@@ -37,10 +37,10 @@ from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from baton.config import load_settings  # noqa: E402
 from baton.devserver import temporal_binary  # noqa: E402
 from baton.worker import build_worker  # noqa: E402
 from schemas import search  # noqa: E402
+from schemas.kernel.config import load_settings  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from tests.support.org import PASSWORD, make_org  # noqa: E402

@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.repo.process_list import ProcessFilter, list_processes  # noqa: E402
-from store.repo.visibility import Viewer  # noqa: E402
+from store.repo.customers.visibility import Viewer  # noqa: E402
+from store.repo.processes.listing import ProcessFilter, list_processes  # noqa: E402
 
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
 SELLERS, TEAMS = 500, 25

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from temporalio.testing import ActivityEnvironment  # noqa: E402
 
-from activities.risk_scan import RiskScanActivities  # noqa: E402
+from activities.alerts import RiskScanActivities  # noqa: E402
 from schemas.alerts import RuleRun, ScanFinished, ScanMoment, ScanStart  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402

@@ -31,10 +31,10 @@ from temporalio.testing import WorkflowEnvironment
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from baton.config import Settings, load_settings  # noqa: E402
 from baton.devserver import temporal_binary  # noqa: E402
 from bench.noop import NoopWorkflow  # noqa: E402
 from schemas import search  # noqa: E402
+from schemas.kernel.config import Settings, load_settings  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from tests.support.org import PASSWORD, OrgFixture, make_org  # noqa: E402

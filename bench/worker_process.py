@@ -10,10 +10,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from baton.config import load_settings
 from baton.worker import build_worker, connect_with_retry
 from bench.bare_chain import BareChainWorkflow
 from bench.noop import NoopWorkflow
+from schemas.kernel.config import load_settings
 from store.db import Database
 from tests.support.workflows import SUPPORT_WORKFLOWS
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.errors import N_, BatonError
+from schemas.kernel.errors import N_, BatonError
 from schemas.policies import DeadlinePolicy
 
 

@@ -14,9 +14,9 @@ from itertools import pairwise
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.commission_math import RATE_SCALE, parse_period
-from schemas.errors import N_, BatonError, Forbidden, InvalidInput
-from schemas.ids import RecordId
-from schemas.money import NonNegativeAmount, OptionalSignedAmount, SignedAmount
+from schemas.kernel.errors import N_, BatonError, Forbidden, InvalidInput
+from schemas.kernel.ids import RecordId
+from schemas.kernel.money import NonNegativeAmount, OptionalSignedAmount, SignedAmount
 from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from schemas.errors import N_
+from schemas.kernel.errors import N_
 
 MAX_THRESHOLD = Decimal("999999999999.99")
 

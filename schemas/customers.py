@@ -9,9 +9,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_serializer
 
-from schemas.errors import N_, BatonError
-from schemas.ids import RecordId
-from schemas.money import NonNegativeAmount
+from schemas.kernel.errors import N_, BatonError
+from schemas.kernel.ids import RecordId
+from schemas.kernel.money import NonNegativeAmount
 
 # What happened, in words: surrounding spaces are dropped, so a summary of spaces is refused as empty.
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 from pydantic_core.core_schema import ErrorType
 
-from schemas.errors import N_
+from schemas.kernel.errors import N_
 
 PYDANTIC_TYPES = frozenset(get_args(ErrorType))  # anything else is a rule of our own (PydanticCustomError)
 REQUIRED = N_("This field is required.")

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
+
+
+class DeliveryStatus(StrEnum):
+    """One outside delivery of a notification (e-mail, WeCom): waiting, sent once, or given up."""
+
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
 
 
 class NotificationOut(BaseModel):

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from schemas.errors import N_, BatonError, Forbidden
-from schemas.ids import RecordId
+from schemas.kernel.errors import N_, BatonError, Forbidden
+from schemas.kernel.ids import RecordId
 from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 
@@ -46,6 +46,14 @@ class ReviewStatus(StrEnum):
     pending = "pending"
     approved = "approved"
     rejected = "rejected"
+
+
+class PlanStatus(StrEnum):
+    """A reassignment plan: proposed by the manager, executed by the process, or cancelled with the case."""
+
+    proposed = "proposed"
+    executed = "executed"
+    cancelled = "cancelled"
 
 
 class Evidence(StrEnum):

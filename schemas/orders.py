@@ -15,9 +15,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
-from schemas.errors import N_, BatonError
-from schemas.ids import RecordId
-from schemas.money import Price
+from schemas.kernel.errors import N_, BatonError
+from schemas.kernel.ids import RecordId
+from schemas.kernel.money import Price
 from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 

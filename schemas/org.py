@@ -16,8 +16,15 @@ class Role(StrEnum):
     admin = "admin"
 
 
+class EmployeeStatus(StrEnum):
+    """Where a person stands with the company: working, or gone (kept for the history, never deleted)."""
+
+    active = "active"
+    departed = "departed"
+
+
 # The role queue that takes a step meant for a person's manager or head when the organisation
-# names nobody (store/repo/responsibility.py decides who is named).
+# names nobody (store/repo/org/responsibility.py decides who is named).
 NOBODY_NAMED_QUEUE = "department_head"
 
 

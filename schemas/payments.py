@@ -12,9 +12,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.errors import N_, BatonError
-from schemas.ids import RecordId
-from schemas.money import PositiveAmount
+from schemas.kernel.errors import N_, BatonError
+from schemas.kernel.ids import RecordId
+from schemas.kernel.money import PositiveAmount
 from schemas.orders import MoneyOut
 
 

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from schemas.errors import N_, InvalidInput
+from schemas.kernel.errors import N_, InvalidInput
 
 ZERO = timedelta(0)
 

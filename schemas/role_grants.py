@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from schemas.errors import N_
+from schemas.kernel.errors import N_
 
 CONFLICTS: dict[str, frozenset[str]] = {
     "finance": frozenset({"sales", "sales_manager", "department_head", "hr"}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.errors import N_, BatonError
+from schemas.kernel.errors import N_, BatonError
 
 
 class NotYourTask(BatonError):

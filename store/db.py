@@ -12,7 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+# Only store/ speaks SQLAlchemy; the layers above name a session and the database's refusals from here.
+__all__ = ["DataError", "Database", "IntegrityError", "Session"]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -25,11 +25,11 @@ from temporalio.service import RPCError
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 from temporalio.worker import Worker
 
-from baton.config import Settings, load_settings
 from baton.devserver import temporal_binary
-from baton.notify_settings import NotifySettings
 from baton.worker import build_worker
 from schemas import search
+from schemas.kernel.config import Settings, load_settings
+from schemas.kernel.notify_settings import NotifySettings
 from store.db import Database, normalise_url
 from store.migrate import upgrade
 from store.models import Alert, Base, CommissionSettlement, Offboarding, Order
@@ -192,7 +192,7 @@ async def wait_until_polling(client: Client, task_queue: str) -> None:
     """Readiness, not timing: the server has seen the worker's first poll (bounded to ~10 s)."""
     import asyncio
 
-    from baton.engine import worker_alive
+    from workflows.engine import worker_alive
 
     for _ in range(200):
         try:

@@ -13,11 +13,11 @@ import concurrent.futures
 from sqlalchemy import select
 from temporalio.client import Client
 
-from baton.config import Settings
 from baton.worker import build_worker
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import ActionFence, AuditEntry, Task
-from store.repo import action_fences
+from store.repo.tasks import fences as action_fences
 from tests.support.org import OrgFixture
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
 from tests.test_task_api import open_task

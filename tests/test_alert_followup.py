@@ -13,7 +13,7 @@ from schemas.alerts import SubjectType
 from store.db import Database
 from store.models import Employee, Task, Team
 from store.models.base import utcnow
-from store.repo.responsibility import alert_follow_up as responsible
+from store.repo.org.responsibility import alert_follow_up as responsible
 from tests.support.org import OrgFixture
 from tests.support.risk import Books
 from tests.support.steps import notifications, wait_for_task

@@ -11,12 +11,12 @@ import httpx
 from sqlalchemy import select
 from temporalio.worker import Worker
 
-from baton.config import Settings
 from schemas.alerts import AlertRule, Severity
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Alert
 from store.models.base import utcnow
-from store.repo import alert_rules
+from store.repo.alerts import settings as alert_rules
 from tests.support.alert_pages import (
     every_rule,
     follow_up_task,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from schemas.alerts import AlertRule, Severity
 from store.db import Database
 from store.models import AuditEntry
-from store.repo import alert_rules
+from store.repo.alerts import settings as alert_rules
 from tests.support.org import OrgFixture
 from tests.test_offboarding_pages import section
 from tests.test_order_pages import htmx, login_as

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from baton.config import Settings
 from schemas.attachments import sanitise_filename
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Attachment, AuditEntry
 from tests.support.org import OrgFixture

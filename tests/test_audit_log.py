@@ -19,8 +19,9 @@ from baton.audit_check import report, run_verify
 from baton.cli import main
 from store.db import Database
 from store.models import AuditEntry
-from store.repo import audit, audit_log
-from store.repo.audit import entry_digest
+from store.repo.audit import chain as audit
+from store.repo.audit import log as audit_log
+from store.repo.audit.chain import entry_digest
 from tests.support.org import OrgFixture
 
 DETAILS: list[dict[str, Any]] = [

@@ -30,7 +30,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from tests.support.authz import COLUMNS, app_routes, ask_everything, calling_as, matrix_app, relations_of
 from tests.support.authz_world import MISSING, Login, make_world

@@ -11,7 +11,7 @@ from temporalio.worker import Worker
 
 from schemas.policies import DeadlinePolicy
 from store.db import Database
-from store.repo import policies
+from store.repo.tasks import policies
 from tests.support.commission import last_period, save_plan, wait_for_settlement
 from tests.support.commission_pages import month_of_sales, review_task
 from tests.support.org import OrgFixture

@@ -6,7 +6,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from tests.support.org import PASSWORD, OrgFixture
 from tests.support.steps import approval_step, start_probe, wait_for_step, wait_for_task

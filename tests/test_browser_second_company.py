@@ -21,7 +21,7 @@ from schemas.policies import DeadlinePolicy
 from store.db import Database
 from store.models import Alert
 from store.models.base import utcnow
-from store.repo import policies
+from store.repo.tasks import policies
 from tests.support.commission import day_in, last_period, pay, sale, wait_for_settlement
 from tests.support.offboarding import item_task, wait_for_case
 from tests.support.orders import make_services, wait_for_approval, wait_for_status

@@ -15,16 +15,16 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
-from activities.channels import ChannelFailed, EmailChannel, Notice, WeComChannel, channels_for
-from activities.notify import NotificationRequest, NotifyActivities
-from baton.config import Settings, load_settings
-from baton.notify_settings import EmailSettings, NotifySettings, WeComSettings
+from activities.notifications.channels import ChannelFailed, EmailChannel, Notice, WeComChannel, channels_for
+from activities.notifications.notify import NotificationRequest, NotifyActivities
 from baton.worker import activities_for
+from schemas.kernel.config import Settings, load_settings
+from schemas.kernel.notify_settings import EmailSettings, NotifySettings, WeComSettings
 from schemas.notifications import DeliveryReport
 from store.db import Database
 from store.models import Employee, Notification, NotificationDelivery
-from store.repo import deliveries
-from store.repo.orders import reserve_draft
+from store.repo.notifications import deliveries
+from store.repo.orders.records import reserve_draft
 from tests.support.customers import make_customers
 from tests.support.loopback import SmtpRecorder, WeComRobot
 from tests.support.notices import give_emails, write_notification

@@ -1,4 +1,4 @@
-"""The chart layouts (web/charts.py) as arithmetic, and the SVG the macros draw from them."""
+"""The chart layouts (web/shared/charts.py) as arithmetic, and the SVG the macros draw from them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from web.chart_parts import nice_scale
-from web.charts import (
+from web.shared.chart_parts import nice_scale
+from web.shared.charts import (
     BOLD,
     Datum,
     Reference,
@@ -21,7 +21,7 @@ from web.charts import (
     text_width,
     truncate,
 )
-from web.templating import templates
+from web.shared.templating import templates
 
 WEEKS = [f"10-{day:02d}" for day in range(1, 13)]
 

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from baton.config import Settings
 from schemas.commission import SettlementStatus
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import CommissionPlan, Customer, Order
-from store.repo import settlements
+from store.repo.commission import records as settlements
 from tests.support import commission_pages as support
 from tests.support.commission import Settled, day_in, last_period, pay, save_plan, wait_for_settlement
 from tests.support.offboarding import act

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from store.db import Database
 from store.models import AuditEntry, Setting
-from store.repo import company_settings
+from store.repo.org import settings as company_settings
 from tests.support.org import OrgFixture
 
 

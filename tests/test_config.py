@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from baton.config import load_settings
 from baton.devserver import dev_server_command
+from schemas.kernel.config import load_settings
 
 
 def test_defaults_come_from_the_yaml_file(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from schemas.customers import NotInPool
 from store.db import Database
 from store.models import AuditEntry, Customer, OwnershipChange
-from store.repo import customer_pool
-from store.repo.visibility import Viewer
+from store.repo.customers import pool as customer_pool
+from store.repo.customers.visibility import Viewer
 from tests.support.org import OrgFixture
 from tests.support.territories import Territories, add_lead, make_territories
 

@@ -17,13 +17,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from schemas.alerts import AlertRule, RevenueConcentration
-from schemas.customer_report import CustomerDistribution, Dimension, InvalidQuarter, Quarter, QuarterNotBegun
-from schemas.errors import Forbidden
+from schemas.kernel.errors import Forbidden
+from schemas.reports import CustomerDistribution, Dimension, InvalidQuarter, Quarter, QuarterNotBegun
 from store.db import Database
 from store.models import AuditEntry, Employee
-from store.repo import risk_rules
-from store.repo.customer_report import customer_distribution
-from store.repo.visibility import Viewer
+from store.repo.alerts import rules as risk_rules
+from store.repo.customers.visibility import Viewer
+from store.repo.reports.customers import customer_distribution
 from tests.support.customer_report import QUARTER, ReportData, last_contact_day, local, make_report_data
 from tests.support.org import OrgFixture
 

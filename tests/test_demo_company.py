@@ -36,9 +36,9 @@ from store.models import (
     Team,
 )
 from store.passwords import verify_password
-from store.repo import settlements
-from store.repo.commission_compute import compute
-from store.repo.risk_rules import evaluate
+from store.repo.alerts.rules import evaluate
+from store.repo.commission import records as settlements
+from store.repo.commission.compute import compute
 
 TODAY = date(2026, 11, 23)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from baton import stack as stack_module
-from baton.config import load_settings
 from baton.stack import FIRST_BACKOFF, GIVE_UP_AFTER, MAX_BACKOFF, STABLE_AFTER, Revival, Stack
+from schemas.kernel.config import load_settings
 
 
 class FakeProcess:

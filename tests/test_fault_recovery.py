@@ -31,11 +31,11 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 
-from baton.config import Settings, load_settings
 from baton.devserver import dev_server_command
+from schemas.kernel.config import Settings, load_settings
 from store.db import Database
 from store.models import CapacityDay, CapacityReservation, Notification, Order, Task
-from store.repo import audit_log
+from store.repo.audit import log as audit_log
 from tests.support.customers import make_customers
 from tests.support.orders import make_services
 from tests.support.org import PASSWORD, OrgFixture

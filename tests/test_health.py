@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from temporalio.worker import Worker
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 
 

@@ -9,7 +9,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Delegation, Task
 from tests.support.org import OrgFixture

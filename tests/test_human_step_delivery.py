@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
-from baton.config import Settings
-from baton.notify_settings import EmailSettings, NotifySettings
 from baton.worker import build_worker
+from schemas.kernel.config import Settings
+from schemas.kernel.notify_settings import EmailSettings, NotifySettings
 from store.db import Database
 from tests.support.loopback import SmtpRecorder
 from tests.support.notices import give_emails

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import (
     AuditEntry,
@@ -27,9 +27,9 @@ from store.models import (
     Service,
     TeamRule,
 )
-from store.repo import customer_import
-from store.repo.import_report import report_of
-from store.repo.visibility import Viewer
+from store.repo.customers.visibility import Viewer
+from store.repo.imports import importer as customer_import
+from store.repo.imports.report import report_of
 from tests.support.org import OrgFixture
 from tests.test_pages import form_token, page_login
 

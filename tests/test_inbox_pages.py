@@ -10,7 +10,7 @@ import httpx
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Delegation, Task
 from tests.support.org import OrgFixture

@@ -14,9 +14,9 @@ from sqlalchemy import delete, update
 from store.db import Database
 from store.migrate import downgrade, upgrade
 from store.models import Customer, Interaction
-from store.repo import interaction_search
-from store.repo.interaction_scope import SearchScope
-from store.repo.visibility import Viewer
+from store.repo.customers import search as interaction_search
+from store.repo.customers.search_scope import SearchScope
+from store.repo.customers.visibility import Viewer
 from tests.support.org import OrgFixture
 from tests.test_pages import page_login
 

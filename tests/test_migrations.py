@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from store.db import Database
 from store.migrate import current_tables, downgrade, upgrade
 from store.models import Base
-from store.repo.interaction_search import is_search_object
+from store.repo.customers.search import is_search_object
 
 
 def test_migrated_schema_matches_the_models(db: Database) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from schemas.money import MAX_AMOUNT, MAX_PRICE, Least, MoneyProblem, read_money
+from schemas.kernel.money import MAX_AMOUNT, MAX_PRICE, Least, MoneyProblem, read_money
 from store.db import Database
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services, order_body

@@ -12,13 +12,14 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from activities.channels import channels_for
-from activities.notify import NotifyActivities
-from baton.config import Settings
-from baton.mail_catcher import mailbox_dir, start_mail_catcher
-from baton.notify_settings import EmailSettings, NotifySettings
+from activities.notifications.channels import channels_for
+from activities.notifications.notify import NotifyActivities
+from baton.mail_catcher import start_mail_catcher
+from schemas.kernel.config import Settings
+from schemas.kernel.notify_settings import EmailSettings, NotifySettings
 from store.db import Database
 from store.models import Notification
+from store.repo.notifications.mailbox import mailbox_dir
 from tests.support.notices import give_emails
 from tests.support.notices import write_notification as write
 from tests.support.org import PASSWORD, OrgFixture

@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from store.db import Database
 from store.models import Customer, Employee, Offboarding, OwnershipChange, Task
-from store.repo import audit, handover, reassignment
-from store.repo.offboardings import open_case
-from store.repo.visibility import Viewer
+from store.repo.audit import chain as audit
+from store.repo.customers.visibility import Viewer
+from store.repo.offboarding import checklist as handover
+from store.repo.offboarding import reassignment
+from store.repo.offboarding.records import open_case
 from tests.support.offboarding import act, item_task, make_book, start_case, wait_for_case
 from tests.support.orders import make_services, order_body
 from tests.support.org import OrgFixture

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from store.db import Database
 from store.models import CommissionStatement, Employee, Offboarding
-from store.repo import handover
+from store.repo.offboarding import checklist as handover
 from tests.support.commission import pay, sale, save_plan, settle, start_offboarding
 from tests.support.org import OrgFixture
 

@@ -25,7 +25,7 @@ from tests.support.offboarding_pages import (
 from tests.support.org import OrgFixture
 from tests.test_order_pages import htmx, login_as
 from tests.test_pages import form_token
-from web.routers.pages_notifications import notification_row
+from web.notifications.pages import notification_row
 
 
 def section(html: str, element_id: str) -> str:

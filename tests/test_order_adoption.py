@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from temporalio.testing import WorkflowEnvironment
 
-from baton.config import Settings
 from baton.order_adoption import adopt_pending_orders
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import CapacityDay, Order, OrderLine
 from tests.support.customers import make_customers

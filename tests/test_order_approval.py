@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from store.db import Database
 from store.models import CapacityDay, Notification, Task
-from store.repo import org as org_repo
+from store.repo.org import records as org_repo
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import approval_tasks, make_services, order_body, wait_for_approval, wait_for_status
 from tests.support.org import OrgFixture

@@ -9,7 +9,7 @@ from decimal import Decimal
 from store.db import Database
 from store.models import Customer, Employee
 from store.passwords import hash_password
-from store.repo import org as org_repo
+from store.repo.org import records as org_repo
 from tests.support.customers import make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import PASSWORD, OrgFixture

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from baton.config import Settings
 from baton.worker import build_worker
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Order
-from store.repo import orders as order_repo
+from store.repo.orders import records as order_repo
 from tests.conftest import end_processes
 from tests.support.customers import make_customers
 from tests.support.orders import make_services, order_body
@@ -80,7 +80,7 @@ async def test_an_id_whose_process_already_runs_is_skipped(  # type: ignore[no-u
     """A database restored from an older backup may hand out an id whose process still runs in the
     engine: the salesperson's order goes under the next id instead of failing."""
     from schemas.orders import OrderStart
-    from store.repo import policies
+    from store.repo.tasks import policies
 
     make_services(db)
     customers = make_customers(db, org)

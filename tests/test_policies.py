@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from schemas.policies import POLICY_KEYS, CalendarKind, DeadlinePolicy
 from store.db import Database
 from store.models import AuditEntry, DeadlinePolicyRow
-from store.repo import policies
+from store.repo.tasks import policies
 from tests.support.org import OrgFixture
 from tests.test_pages import page_login
 

@@ -10,17 +10,17 @@ from pathlib import Path
 import httpx
 from temporalio.client import WorkflowHistory
 
-from baton.config import Settings
 from schemas.history import HistoryKind
+from schemas.kernel import i18n
+from schemas.kernel.config import Settings
 from store.db import Database
 from tests.support.customers import make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture
 from tests.test_notifications import page_login
-from web import i18n
-from web.process_history import ProcessEvent, translate
-from web.process_history_text import Facts, Wording
-from web.routers.api_processes import page_of
+from web.processes.history import ProcessEvent, translate
+from web.processes.history_api import page_of
+from web.processes.history_text import Facts, Wording
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # People in the recorded histories (tests/support/org.py, in creation order).

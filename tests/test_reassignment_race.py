@@ -9,8 +9,8 @@ from sqlalchemy import select
 from schemas.customers import CustomerMoved
 from store.db import Database
 from store.models import Customer, OwnershipChange
-from store.repo import customers as customer_repo
-from store.repo.visibility import Viewer
+from store.repo.customers import records as customer_repo
+from store.repo.customers.visibility import Viewer
 from tests.support.customers import make_customers
 from tests.support.org import OrgFixture
 

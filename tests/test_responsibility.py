@@ -10,7 +10,7 @@ from sqlalchemy import select
 from schemas.alerts import SubjectType
 from store.db import Database
 from store.models import Customer, Department, Employee, Task, Team
-from store.repo import responsibility as who
+from store.repo.org import responsibility as who
 from tests.support.org import PASSWORD, OrgFixture
 from tests.support.second_company import SecondCompany
 

@@ -22,8 +22,8 @@ from schemas.alerts import (
     UnassignedContacts,
 )
 from store.db import Database
-from store.repo import alerts
-from store.repo.risk_rules import Findings, evaluate
+from store.repo.alerts import records as alerts
+from store.repo.alerts.rules import Findings, evaluate
 from tests.support.org import OrgFixture
 from tests.support.risk import AT, Books, local
 

@@ -11,8 +11,8 @@ import httpx
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from baton.config import Settings
 from baton.worker import build_worker
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import AuditEntry, Task
 from tests.support.org import OrgFixture

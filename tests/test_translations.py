@@ -27,7 +27,7 @@ def code_messages() -> set[str]:
 
 
 def test_every_message_has_a_chinese_translation() -> None:
-    with (ROOT / "web/locales/zh_CN/LC_MESSAGES/messages.po").open("rb") as handle:
+    with (ROOT / "schemas/kernel/locales/zh_CN/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="zh_CN")
     translated = {
         m.id[0] if isinstance(m.id, tuple) else m.id

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from activities import deadlines
-from activities.deadlines import add_working_days, due_at, is_working_day, working_days_between
+from activities.tasks import deadlines
+from activities.tasks.deadlines import add_working_days, due_at, is_working_day, working_days_between
 from schemas.policies import CalendarKind, DeadlinePolicy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -31,18 +31,11 @@ from typing import Any
 
 from temporalio import workflow
 
-from workflows.human_step import (
-    ACTIVITY_RETRY,
-    ACTIVITY_TIMEOUT,
-    HumanStepsWorkflow,
-    OpenStep,
-    deliver,
-    rejection,
-)
+from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow, OpenStep, deliver, rejection
 
 with workflow.unsafe.imports_passed_through():
     from schemas import search
-    from schemas.errors import N_
+    from schemas.kernel.errors import N_
     from schemas.offboarding import (
         FINAL_STEP,
         OPEN_STATUSES,

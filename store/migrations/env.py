@@ -6,7 +6,7 @@ from alembic import context
 
 from store.db import make_engine
 from store.models import Base
-from store.repo.interaction_search import is_search_object
+from store.repo.customers.search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata

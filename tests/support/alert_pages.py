@@ -14,8 +14,9 @@ import httpx
 from schemas.alerts import SUBJECT_OF, AlertRule, Severity
 from store.db import Database
 from store.models import Alert, Task
-from store.repo import alert_rules, alerts
-from store.repo.risk_details import month_starts
+from store.repo.alerts import records as alerts
+from store.repo.alerts import settings as alert_rules
+from store.repo.alerts.details import month_starts
 from tests.support.org import OrgFixture
 from tests.support.risk import ZONE, Books
 from tests.test_offboarding_pages import section

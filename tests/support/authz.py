@@ -20,8 +20,8 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 from temporalio.client import Client
 
-from baton.config import Settings
-from baton.notify_settings import EmailSettings, NotifySettings
+from schemas.kernel.config import Settings
+from schemas.kernel.notify_settings import EmailSettings, NotifySettings
 from store.db import Database
 from tests.support.authz_requests import body_for
 from tests.support.authz_world import CUSTOMER_RELATIONS, MISSING, RELATIONS, World

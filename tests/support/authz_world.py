@@ -21,8 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from baton.config import Settings
-from baton.mail_catcher import mailbox_dir
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import (
     Alert,
@@ -42,7 +41,8 @@ from store.models import (
     TeamRule,
 )
 from store.models.base import utcnow
-from store.repo import company_settings
+from store.repo.notifications.mailbox import mailbox_dir
+from store.repo.org import settings as company_settings
 from tests.support.commission import day_in, last_period, pay, save_plan, settle
 from tests.support.customers import PROFILE, CustomerSet, make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval

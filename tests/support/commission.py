@@ -24,8 +24,9 @@ from store.models import (
     OrderLine,
     Payment,
 )
-from store.repo import commission_plans, settlements
-from store.repo.commission_compute import compute
+from store.repo.commission import plans as commission_plans
+from store.repo.commission import records as settlements
+from store.repo.commission.compute import compute
 from tests.support.customers import PROFILE
 from tests.support.org import OrgFixture
 

@@ -16,7 +16,7 @@ from schemas.commission import SettlementStatus
 from store.db import Database
 from store.models import Task
 from store.models.base import utcnow
-from store.repo import settlements
+from store.repo.commission import records as settlements
 from tests.support.commission import Settled, day_in, pay, sale, save_plan, settle
 from tests.support.org import OrgFixture
 

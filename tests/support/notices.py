@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from activities.notify import NotificationRequest, NotifyActivities
+from activities.notifications.notify import NotificationRequest, NotifyActivities
 from store.db import Database
 from store.models import Employee
 from tests.support.org import OrgFixture

@@ -9,7 +9,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.notify import NotificationRequest
+    from activities.notifications.notify import NotificationRequest
     from schemas.notifications import DeliveryReport
 
 

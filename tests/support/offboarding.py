@@ -13,7 +13,7 @@ import httpx
 from store.db import Database
 from store.models import Customer, Employee, HandoverItem, Offboarding, Order, Payment, Task
 from store.models.base import utcnow
-from store.repo import interactions
+from store.repo.customers import interactions
 from tests.support.customers import PROFILE
 from tests.support.org import OrgFixture, password_hash
 from tests.support.steps import wait_for_row

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models.base import utcnow
 from tests.support.http import api_login

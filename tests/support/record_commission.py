@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from tests.support.commission import day_in, last_period, pay, sale, save_plan, wait_for_settlement
 from tests.support.http import api_login

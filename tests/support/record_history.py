@@ -26,10 +26,10 @@ from pathlib import Path
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 
-from baton.config import Settings, load_settings
 from baton.devserver import temporal_binary
 from baton.worker import build_worker
 from schemas import search
+from schemas.kernel.config import Settings, load_settings
 from schemas.tasks import ClaimRequest
 from store.db import Database
 from store.migrate import upgrade

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from schemas.offboarding import PLAN_STEP, review_step, task_id_of
 from store.db import Database
 from tests.support.http import api_login

@@ -25,10 +25,10 @@ from typing import Any
 
 import httpx
 
-from baton.config import Settings
+from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Employee
-from store.repo import delegations
+from store.repo.tasks import delegations
 from tests.support.org import PASSWORD, OrgFixture, password_hash
 
 # username, name, roles, manager (created in this order, managers first)

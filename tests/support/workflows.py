@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from workflows.human_step import HumanStepsWorkflow
+from workflows.tasks import HumanStepsWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from schemas.tasks import TaskDecision

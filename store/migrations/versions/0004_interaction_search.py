@@ -7,7 +7,7 @@ Create Date: 2026-11-23
 Keyword search over communication records (``summary`` + ``content``): Chinese substrings of
 two or more characters and English words, fast on a million records. Every object this
 migration creates is named ``interaction_search_*``; the models do not describe them, so the
-schema comparison skips that prefix (store/repo/interaction_search.py ``is_search_object``).
+schema comparison skips that prefix (store/repo/customers/search.py ``is_search_object``).
 
 SQLite
 ------

@@ -1,0 +1,241 @@
+"""Risk alert pages: the dashboard (counts, trend, the filtered list, the last scan and, for admin,
+"scan now" with its live progress), one alert with the data behind it and its follow-up, and the
+rules' settings.
+
+Every action goes through the same calls as the JSON API: ``alert_actions.start_scan`` starts a
+scan without waiting (the page follows its ``risk_scans`` row every second, then refreshes the
+figures and the list in the same answer), ``task_actions.complete_task`` acknowledges or resolves
+(the follow-up's validator requires the note), ``alert_rules.change`` saves a rule whole or not
+at all. Forms post with HTMX and get back the part they changed, a refusal shown at its form with
+its status code kept; without JavaScript they post normally and get a redirect or the page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from schemas.kernel.errors import N_, BatonError, NotFound
+from schemas.kernel.i18n import gettext_
+from schemas.kernel.ids import MAX_ID
+from schemas.org import Role
+from store.repo.alerts import settings as alert_rules
+from web.alerts.actions import start_scan
+from web.alerts.forms import decision_body, note_problems, problems_by_field, read_rule
+from web.alerts.views import (
+    ListFilters,
+    detail_context,
+    install,
+    rule_card,
+    rules_context,
+    save_rule,
+    scan_context,
+    summary_context,
+    table_context,
+)
+from web.offboarding.views import refusal_of
+from web.shared.auth import Principal, require_roles
+from web.shared.csrf import verify_csrf
+from web.shared.paths import RecordId
+from web.shared.templating import render, templates
+from web.tasks import actions as task_actions
+
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
+install(templates.env)
+PageReader = Annotated[
+    Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin, page=True))
+]
+PageAdmin = Annotated[Principal, Depends(require_roles(Role.admin, page=True))]
+Filter = Annotated[str | None, Query(max_length=40)]
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+ScanId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")]
+TaskId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
+RECORDED = {
+    "acknowledge": N_("Acknowledged: the alert stays open until you resolve it."),
+    "resolve": N_("Resolved. Thank you for following it up."),
+}
+
+
+def _filters(
+    status: Filter = None,
+    rule: Filter = None,
+    severity: Filter = None,
+    team_id: Filter = None,
+    subject_type: Filter = None,
+    subject_id: Filter = None,
+) -> ListFilters:
+    return ListFilters.read(status, rule, severity, team_id, subject_type, subject_id)
+
+
+Filters = Annotated[ListFilters, Depends(_filters)]
+
+
+@router.get("/alerts")
+def dashboard(
+    request: Request,
+    user: PageReader,
+    filters: Filters,
+    page: PageNumber = 1,
+    scan: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")] = None,
+) -> Response:
+    """The whole dashboard; the filter form (HTMX) gets the list alone."""
+    if _htmx(request):
+        return render(request, "alerts/_table.html", table_context(request, user, filters, page))
+    following = scan if scan and user.has(Role.admin) else None
+    return render(request, "alerts/index.html", _dashboard_context(request, user, filters, page, following))
+
+
+@router.post("/alerts/scan")
+async def scan_from_page(request: Request, user: PageAdmin, filters: Filters) -> Response:
+    """Start a scan and answer with its progress card, which follows it from there."""
+    try:
+        handle = await start_scan(request, user)
+    except BatonError as exc:
+        refusal = refusal_of(exc, "scan")
+        if not _htmx(request):
+            context = await run_in_threadpool(_dashboard_context, request, user, filters, 1, None)
+            return render(request, "alerts/index.html", {**context, "refusal": refusal}, status_code=refusal.status)
+        context = await run_in_threadpool(scan_context, request, user)
+        return render(request, "alerts/_scan.html", {**context, "refusal": refusal}, status_code=refusal.status)
+    if not _htmx(request):
+        return RedirectResponse(f"/alerts?scan={handle.id}", status_code=303)
+    return await run_in_threadpool(_progress, request, user, handle.id, filters)
+
+
+@router.get("/alerts/scans/{workflow_id}")
+def scan_progress(workflow_id: ScanId, request: Request, user: PageReader, filters: Filters) -> Response:
+    """The progress card, asked every second while the scan runs."""
+    return _progress(request, user, workflow_id, filters)
+
+
+# ----------------------------------------------------------------------------- the rules
+@router.get("/alerts/rules")
+def rules_page(request: Request, user: PageReader) -> Response:
+    return render(request, "alerts/rules.html", rules_context(request, user))
+
+
+@router.post("/alerts/rules/{rule}")
+async def save_rule_from_page(rule: Annotated[str, Path(max_length=40)], request: Request, user: PageAdmin) -> Response:
+    """Save one rule's card; a refusal shows every problem at its input, nothing saved."""
+    chosen = alert_rules.rule_of(rule)
+    body = read_rule(chosen, await request.form())
+    try:
+        await run_in_threadpool(save_rule, request, user, chosen, body)
+    except BatonError as exc:
+        problems = problems_by_field(exc)
+        card = await run_in_threadpool(lambda: rule_card(request, user, chosen, typed=body, problems=problems))
+        if _htmx(request):
+            return render(request, "alerts/_rule.html", card, status_code=exc.status)
+        context = await run_in_threadpool(rules_context, request, user)
+        context["cards"] = [card["card"] if c.settings.rule == chosen else c for c in context["cards"]]
+        return render(request, "alerts/rules.html", context, status_code=exc.status)
+    if not _htmx(request):
+        return RedirectResponse(f"/alerts/rules#rule-{chosen.value}", status_code=303)
+    return render(
+        request, "alerts/_rule.html", await run_in_threadpool(lambda: rule_card(request, user, chosen, saved=True))
+    )
+
+
+# ----------------------------------------------------------------------------- one alert
+@router.get("/alerts/{alert_id}")
+def alert_page(alert_id: RecordId, request: Request, user: PageReader) -> Response:
+    return render(request, "alerts/detail.html", detail_context(request, user, alert_id))
+
+
+@router.get("/alerts/{alert_id}/follow-up")
+def follow_up_fragment(
+    alert_id: RecordId, request: Request, user: PageReader, waited: Annotated[int, Query(ge=0, le=MAX_ID)] = 0
+) -> Response:
+    """The status and follow-up part, asked again while the process opens the resolution task
+    after an acknowledgement (a few seconds at most; then the page says to reload)."""
+    return render(request, "alerts/_follow_up.html", {**detail_context(request, user, alert_id), "waited": waited})
+
+
+@router.post("/alerts/{alert_id}/tasks/{task_id}")
+async def decide(
+    alert_id: RecordId,
+    task_id: TaskId,
+    request: Request,
+    user: PageReader,
+    action: Annotated[str, Form(max_length=40)] = "",
+    comment: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Acknowledge or resolve from the alert page, through the follow-up's own task."""
+    context = await run_in_threadpool(detail_context, request, user, alert_id)
+    task = context["task"]
+    if task is not None and task.id != task_id:
+        task = None
+    try:
+        if task is None:
+            task = await task_actions.load_task(request, task_id, user)
+            if task.workflow_id != context["alert"].workflow_id:
+                raise NotFound()
+        await task_actions.complete_task(request, user, task_id, decision_body(action, comment.strip()))
+    except BatonError as exc:
+        return await _follow_up_answer(
+            request,
+            user,
+            alert_id,
+            refusal=refusal_of(exc, "follow-up", "alert"),
+            note=note_problems(exc),
+            typed={"comment": comment},
+        )
+    return await _follow_up_answer(request, user, alert_id, notice=RECORDED.get(action))
+
+
+# ---------------------------------------------------------------- helpers
+def _htmx(request: Request) -> bool:
+    return bool(request.headers.get("hx-request"))
+
+
+def _dashboard_context(
+    request: Request, user: Principal, filters: ListFilters, page: int, scan: str | None
+) -> dict[str, Any]:
+    return {
+        **summary_context(request, user),
+        **table_context(request, user, filters, page),
+        **scan_context(request, user, scan),
+    }
+
+
+def _progress(request: Request, user: Principal, workflow_id: str, filters: ListFilters) -> Response:
+    """A scan's card; once it has finished, the answer also carries the refreshed figures and list
+    (with the filters the page shows) out of band."""
+    context = scan_context(request, user, workflow_id)
+    scan = context["scan"]
+    if scan is not None and not scan.running:
+        context.update(
+            summary_context(request, user), **table_context(request, user, filters, 1), oob=True, finished=True
+        )
+    return render(request, "alerts/_scan.html", context)
+
+
+async def _follow_up_answer(
+    request: Request,
+    user: Principal,
+    alert_id: int,
+    *,
+    refusal: Any = None,
+    note: list[str] | None = None,
+    typed: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> Response:
+    """After a decision: the follow-up part as it now stands (the process records the alert's new
+    status before it answers), a refusal at the form with what was typed kept."""
+    if refusal is None and not _htmx(request):
+        return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+    context = await run_in_threadpool(detail_context, request, user, alert_id)
+    context.update(
+        {
+            "refusal": refusal,
+            "note_problems": note or [],
+            "typed": typed or {},
+            "notice": gettext_(notice) if notice else None,
+        }
+    )
+    status = refusal.status if refusal is not None else 200
+    template = "alerts/_follow_up.html" if _htmx(request) else "alerts/detail.html"
+    return render(request, template, context, status_code=status)

@@ -1,0 +1,87 @@
+"""What the offboarding pages call things: case, item and sign-off statuses, the parties, what each
+kind of evidence asks for, the blockers, and the problems a refused step comes back with.
+
+Every label is an English message id, translated where it is shown. Problems from the workflow's
+validator arrive in plain English; they get their message id by code here (a comment missing on a
+checklist item reads differently from one missing on a rejection), then fall back to the order
+pages' wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import Environment
+
+from schemas.kernel.errors import N_
+from schemas.kernel.i18n import gettext_
+from web.orders.labels import problem_text, translated
+
+CASE_STATUS_LABELS = {
+    "handover": N_("Handing over"),
+    "review": N_("In review"),
+    "final": N_("Awaiting final confirmation"),
+    "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"),
+}
+LIST_FILTERS = {"open": N_("In progress"), **CASE_STATUS_LABELS}
+ITEM_STATUS_LABELS = {"open": N_("Not done"), "done": N_("Completed"), "returned": N_("Returned for rework")}
+REVIEW_STATUS_LABELS = {
+    "pending": N_("Awaiting sign-off"),
+    "approved": N_("Signed off"),
+    "rejected": N_("Returned for rework"),
+}
+PARTY_LABELS = {"department_head": N_("Department head"), "hr": N_("HR"), "finance": N_("Finance")}
+MOVE_LABELS = {"proposed": N_("Proposed"), "executed": N_("Moved"), "cancelled": N_("Not moved")}
+EVIDENCE_HINTS = {
+    "attachment": N_("Upload at least one file as evidence, then mark it done."),
+    "orders": N_("Say for every customer still owing money how and by whom it will be collected."),
+    "followups": N_("Record a follow-up with every customer since the handover began, then mark it done."),
+    "declaration": N_("Write the declaration."),
+    "comment": N_("Say in the comment what you handed over."),
+}
+BLOCKER_TEXTS = {"item_open": N_("Not done: %(item)s"), "review_missing": N_("Sign-off missing: %(party)s")}
+ITEM_PROBLEMS = {"comment_required": N_("Say in the comment what you handed over.")}
+STEP_PROBLEMS = {
+    "items_required": N_("Name the checklist items that must be redone."),
+    "declaration_required": N_("Write the declaration."),
+}
+
+
+def blocker_text(blocker: Mapping[str, Any], item_titles: Mapping[str, str]) -> str:
+    """One thing that keeps the case open, e.g. "Not done: Confirm receivables"."""
+    code = str(blocker.get("code") or "")
+    if code == "item_open":
+        key = str(blocker.get("key") or "")
+        return gettext_(BLOCKER_TEXTS[code], item=gettext_(item_titles.get(key, key)))
+    if code == "review_missing":
+        role = str(blocker.get("role") or "")
+        return gettext_(BLOCKER_TEXTS[code], party=gettext_(PARTY_LABELS.get(role, role)))
+    return translated(str(blocker.get("message") or code), {})
+
+
+def step_problem_text(detail: Mapping[str, Any], kind: str, customers: Mapping[int, str]) -> str:
+    """One problem of a refused step, naming the customer it concerns when there is one."""
+    code = str(detail.get("code") or "")
+    message = (ITEM_PROBLEMS.get(code) if kind == "handover_item" else None) or STEP_PROBLEMS.get(code)
+    text = gettext_(message) if message else problem_text(detail)
+    customer = detail.get("customer") or customers.get(detail.get("customer_id") or 0)
+    if customer:
+        return f"{customer}: {text}"
+    if detail.get("order_id"):
+        return gettext_(N_("Order #%(order)s"), order=detail["order_id"]) + f": {text}"
+    return text
+
+
+def install(environment: Environment) -> None:
+    """The label filters the offboarding templates use."""
+    for name, labels in (
+        ("case_status_label", CASE_STATUS_LABELS),
+        ("item_status_label", ITEM_STATUS_LABELS),
+        ("review_status_label", REVIEW_STATUS_LABELS),
+        ("party_label", PARTY_LABELS),
+        ("move_label", MOVE_LABELS),
+        ("evidence_hint", EVIDENCE_HINTS),
+    ):
+        environment.filters[name] = lambda value, labels=labels: labels.get(value, value or "—")
