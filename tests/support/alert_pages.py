@@ -17,9 +17,9 @@ from store.models import Alert, Task
 from store.repo.alerts import records as alerts
 from store.repo.alerts import settings as alert_rules
 from store.repo.alerts.details import month_starts
+from tests.offboarding.test_pages import section
 from tests.support.org import OrgFixture
 from tests.support.risk import ZONE, Books
-from tests.test_offboarding_pages import section
 
 SCANS = count(1)
 

@@ -9,11 +9,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from schemas.kernel.config import Settings
 from store.db import Database
+from tests.commission.test_settlement import open_task, team_task
 from tests.support.commission import day_in, last_period, pay, sale, save_plan, wait_for_settlement
 from tests.support.http import api_login
 from tests.support.offboarding import act
 from tests.support.org import OrgFixture
-from tests.test_commission_settlement import open_task, team_task
 
 
 async def record_settlement(

@@ -35,7 +35,7 @@ SQLite
   The backfill of records already there cuts the same pairs in Python, which is much faster; the
   tests check that a backfilled record is unindexed cleanly by the triggers.
 * A migration that rebuilds ``interactions`` in batch mode (copy and rename) drops these
-  triggers: it must create them again (``tests/test_interaction_search.py`` notices).
+  triggers: it must create them again (``tests/customers/test_search.py`` notices).
 
 PostgreSQL
 ----------
