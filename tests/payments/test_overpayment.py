@@ -14,7 +14,7 @@ from sqlalchemy import select
 from store.db import Database
 from store.models import AuditEntry, Payment
 from tests.orders.test_pages import approved_order, htmx, login_as
-from tests.payments.test_api import payments_count
+from tests.payments.test_api import orders, payments_count  # noqa: F401  (orders: the fixture)
 from tests.platform.test_pages import form_token
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services
