@@ -193,7 +193,7 @@ async def test_payments_and_exports_are_audited(
     api,
     db: Database,
     org: OrgFixture,  # type: ignore[no-untyped-def]
-    orders: dict[str, int],
+    orders: dict[str, int],  # noqa: F811  (the imported fixture)
 ) -> None:
     finance = await api("finance")
     paid = await finance.post(
