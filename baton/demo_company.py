@@ -19,11 +19,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
-
 from baton import demo_company_data as data
-from store.db import Database
+from store.db import Database, Session
 from store.models import (
     CommissionPlan,
     Complaint,
@@ -40,6 +37,7 @@ from store.models import (
 )
 from store.passwords import hash_password
 from store.repo.customers import interactions
+from store.repo.shared.bulk import count_rows, insert_returning_ids, insert_rows, update_by_id
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +144,7 @@ def load_demo_company(db: Database, *, today: date | None = None) -> bool:
     today = today or date.today()
     started = time.perf_counter()
     with db.session() as session:
-        if session.scalar(select(func.count()).select_from(Employee)):
+        if count_rows(session, Employee):
             return False
         plan = _build_plan(random.Random(data.SEED), today)
         # argon2 is slow on purpose (tens of milliseconds and a lot of memory per hash), so one
@@ -530,8 +528,9 @@ def _complaint(rng: random.Random, index: int, customer: _Customer, owner: str, 
 
 def _write(session: Session, plan: _Plan, today: date, password_hash: str) -> None:
     staff, teams = _write_org(session, today, plan.phones, password_hash)
-    session.execute(
-        insert(Service),
+    insert_rows(
+        session,
+        Service,
         [
             {
                 "code": s.code,
@@ -544,13 +543,12 @@ def _write(session: Session, plan: _Plan, today: date, password_hash: str) -> No
             for s in data.SERVICES
         ],
     )
-    customer_ids = _insert_ids(session, Customer, [_customer_row(c, staff, teams) for c in plan.customers])
+    customer_ids = insert_returning_ids(session, Customer, [_customer_row(c, staff, teams) for c in plan.customers])
     order_ids = _write_orders(session, plan.orders, customer_ids, staff)
     _write_payments(session, plan.payments, order_ids, staff)
     for model, records in ((Interaction, plan.interactions), (Complaint, plan.complaints)):
         rows = [_record_row(model, r, customer_ids, staff) for r in records]
-        if rows:
-            session.execute(insert(model), rows)
+        insert_rows(session, model, rows)
     session.add(
         CommissionPlan(  # tiers on a salesperson's monthly collections, in force for the whole history
             version=1,
@@ -570,14 +568,6 @@ def _write(session: Session, plan: _Plan, today: date, password_hash: str) -> No
             updated_at=_local(today - timedelta(days=HISTORY_DAYS), 9 * 60),
         )
     )
-
-
-def _insert_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Bulk insert and return the new ids in the order of ``rows`` (one RETURNING round trip)."""
-    if not rows:
-        return []
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
 
 
 def _write_org(
@@ -659,7 +649,7 @@ def _customer_row(customer: _Customer, staff: dict[str, int], teams: dict[str, i
 
 def _write_orders(session: Session, orders: list[_Order], customer_ids: list[int], staff: dict[str, int]) -> list[int]:
     """Orders, then their lines, then ``order-<id>`` workflow ids (known only after insert)."""
-    order_ids = _insert_ids(
+    order_ids = insert_returning_ids(
         session,
         Order,
         [
@@ -688,9 +678,8 @@ def _write_orders(session: Session, orders: list[_Order], customer_ids: list[int
         for order, order_id in zip(orders, order_ids, strict=True)
         for line in order.lines
     ]
-    if lines:
-        session.execute(insert(OrderLine), lines)
-        session.execute(update(Order), [{"id": i, "workflow_id": f"order-{i}"} for i in order_ids])
+    insert_rows(session, OrderLine, lines)
+    update_by_id(session, Order, [{"id": i, "workflow_id": f"order-{i}"} for i in order_ids])
     return order_ids
 
 
@@ -710,11 +699,10 @@ def _write_payments(session: Session, payments: list[_Payment], order_ids: list[
         }
 
     received = [i for i, p in enumerate(payments) if p.reverses is None]
-    new_ids = _insert_ids(session, Payment, [row(payments[i], None) for i in received])
+    new_ids = insert_returning_ids(session, Payment, [row(payments[i], None) for i in received])
     ids = dict(zip(received, new_ids, strict=True))
     refunds = [row(p, ids[p.reverses]) for p in payments if p.reverses is not None]
-    if refunds:
-        session.execute(insert(Payment), refunds)
+    insert_rows(session, Payment, refunds)
 
 
 def _record_row(model: Any, record: _Record, customer_ids: list[int], staff: dict[str, int]) -> dict[str, Any]:
