@@ -6,7 +6,6 @@ over the API."""
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -19,6 +18,7 @@ from baton.demo_company_data import DEMO_PASSWORD
 from store.db import Database
 from store.models import Employee, Order
 from tests.orders.test_browser import log_in
+from tests.support.clock import company_today
 from tests.support.offboarding import item_task, make_book, start_case, wait_for_case
 from tests.support.offboarding_pages import LEAVER_ITEMS, do_items, review_task
 from tests.support.org import OrgFixture
@@ -123,7 +123,7 @@ async def test_the_demo_leavers_own_page_is_short(
 ) -> None:
     """张伟 of the demo company: two dozen customers owing money on scores of orders. Her page
     asks one collection plan per customer and folds what is not hers to do now."""
-    assert load_demo_company(db, today=date.today())
+    assert load_demo_company(db, today=company_today())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://baton.test") as hr:
         token = (await hr.post("/api/login", json={"username": "sun.li", "password": DEMO_PASSWORD})).json()["token"]
         hr.headers["Authorization"] = f"Bearer {token}"

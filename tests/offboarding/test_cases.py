@@ -4,7 +4,7 @@ template, and a reassignment that fails midway moving nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -16,11 +16,12 @@ from store.repo.customers.visibility import Viewer
 from store.repo.offboarding import checklist as handover
 from store.repo.offboarding import reassignment
 from store.repo.offboarding.records import open_case
+from tests.support.clock import company_today
 from tests.support.offboarding import act, item_task, make_book, start_case, wait_for_case
 from tests.support.orders import make_services, order_body
 from tests.support.org import OrgFixture
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (company_today() + timedelta(days=1)).isoformat()
 
 
 def body(employee_id: int, **changes: object) -> dict[str, object]:
@@ -134,8 +135,8 @@ def test_a_reassignment_failing_midway_moves_nothing(
             actor=Viewer(org["hr"], frozenset({"hr"}), None),
             employee_id=org["sales_south"],
             reason="x",
-            last_day=date.today(),
-            today=date.today(),
+            last_day=company_today(),
+            today=company_today(),
         )
         handover.set_up(session, case, leaver)
         plan, case_id = reassignment.proposal(session, case.id), case.id

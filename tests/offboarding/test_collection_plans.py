@@ -5,7 +5,7 @@ leaver's own page is short: what is left to do first, the rest folded."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
@@ -18,6 +18,7 @@ from store.models.base import utcnow
 from tests.offboarding.test_pages import item_card, section
 from tests.orders.test_pages import htmx, login_as
 from tests.platform.test_pages import form_token
+from tests.support.clock import company_today
 from tests.support.offboarding import Book, act, item_task, make_book, start_case
 from tests.support.offboarding_pages import post_step
 from tests.support.org import OrgFixture
@@ -40,7 +41,7 @@ def owe_more(db: Database, org: OrgFixture, book: Book) -> dict[str, int]:
                 owner_id=org["sales_south"],
                 status=status,
                 total=Decimal(total),
-                requested_date=date.today() - timedelta(days=3),
+                requested_date=company_today() - timedelta(days=3),
             )
             session.add(order)
             session.flush()

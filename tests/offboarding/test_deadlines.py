@@ -6,13 +6,14 @@ department head and HR every day until the case is clean or closed."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
 from store.db import Database
 from store.models import Notification, Task
+from tests.support.clock import company_today
 from tests.support.offboarding import item_task, make_book, start_case
 from tests.support.org import OrgFixture
 
@@ -42,7 +43,7 @@ async def test_an_unfinished_item_reminds_then_flags_then_escalates(
 ) -> None:
     make_book(db, org, customers=3)
     hr = await skipping_api("hr")
-    created = await start_case(hr, org["sales_south"], date.today() + timedelta(days=40))
+    created = await start_case(hr, org["sales_south"], company_today() + timedelta(days=40))
     files = await item_task(db, created["id"], "customer_files")
     handle = time_skipping_env.client.get_workflow_handle(created["workflow_id"])
     # offboarding.item: due in 5 working days, reminder a day before, overdue daily, escalation
@@ -67,7 +68,7 @@ async def test_past_the_last_day_the_head_and_hr_hear_daily_until_it_is_cancelle
 ) -> None:
     make_book(db, org, customers=2)
     hr = await skipping_api("hr")
-    created = await start_case(hr, org["sales_south"], date.today())
+    created = await start_case(hr, org["sales_south"], company_today())
     handle = time_skipping_env.client.get_workflow_handle(created["workflow_id"])
     await item_task(db, created["id"], "customer_files")
     due = await item_task(db, created["id"], "open_orders")

@@ -16,6 +16,7 @@ from store.models import AuditEntry, Employee, Task
 from tests.offboarding.test_pages import section
 from tests.orders.test_pages import htmx, login_as
 from tests.platform.test_pages import form_token
+from tests.support.clock import company_today
 from tests.support.offboarding import act, make_book, start_case, wait_for_case
 from tests.support.offboarding_pages import LEAVER_ITEMS, do_items, review_task
 from tests.support.org import OrgFixture
@@ -58,7 +59,7 @@ def completion_audit(db: Database, case_id: int) -> dict:  # type: ignore[type-a
 async def test_confirming_before_the_last_working_day_needs_an_early_departure_and_why(
     api, worker: Worker, org: OrgFixture, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    last_day = date.today() + timedelta(days=14)
+    last_day = company_today() + timedelta(days=14)
     case_id = await ready_to_confirm(api, db, org, last_day)
     hr = await api("hr")
     plain = await hr.post(f"/api/offboardings/{case_id}/complete", json={"comment": "交接完成"})
@@ -87,7 +88,7 @@ async def test_confirming_before_the_last_working_day_needs_an_early_departure_a
 async def test_on_the_last_working_day_the_plain_confirmation_goes_through(
     api, worker: Worker, org: OrgFixture, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    case_id = await ready_to_confirm(api, db, org, date.today())
+    case_id = await ready_to_confirm(api, db, org, company_today())
     done = await (await api("hr")).post(f"/api/offboardings/{case_id}/complete", json={"comment": "交接完成"})
     assert done.status_code == 200, done.text
     assert "early_reason" not in completion_audit(db, case_id)
@@ -96,7 +97,7 @@ async def test_on_the_last_working_day_the_plain_confirmation_goes_through(
 async def test_the_page_asks_for_the_early_departure_and_the_case_keeps_why(
     anonymous: httpx.AsyncClient, worker: Worker, api, org: OrgFixture, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    last_day = date.today() + timedelta(days=7)
+    last_day = company_today() + timedelta(days=7)
     case_id = await ready_to_confirm(api, db, org, last_day)
     await login_as(anonymous, "hr")
     page = await anonymous.get(f"/offboardings/{case_id}")

@@ -5,7 +5,7 @@ where they were made, the leaver's own view, and the printable handover report."
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from store.models import Customer, HandoverItem, Notification
 from store.models.base import utcnow
 from tests.orders.test_pages import htmx, login_as
 from tests.platform.test_pages import form_token
+from tests.support.clock import company_today
 from tests.support.offboarding import Book, item_task, make_book, start_case, wait_for_case
 from tests.support.offboarding_pages import (
     LEAVER_ITEMS,
@@ -64,13 +65,13 @@ async def test_the_list_and_the_start_form(
         "csrf_token": form_token(page.text),
         "employee_id": str(org["sales_south"]),
         "reason": "个人原因",
-        "last_day": (date.today() - timedelta(days=1)).isoformat(),
+        "last_day": (company_today() - timedelta(days=1)).isoformat(),
     }
     past = await anonymous.post("/offboardings", data=form, headers=htmx(page.text))
     assert past.status_code == 422 and "最后工作日已经过去" in past.text and "<html" not in past.text
     assert 'id="start-form"' in past.text and 'value="个人原因"' in past.text, "the form keeps what was typed"
 
-    form["last_day"] = (date.today() + timedelta(days=10)).isoformat()
+    form["last_day"] = (company_today() + timedelta(days=10)).isoformat()
     created = await anonymous.post("/offboardings", data=form, headers=htmx(page.text))
     assert created.status_code == 200, created.text
     case_url = created.headers["HX-Redirect"]

@@ -4,7 +4,7 @@ what it still owes, and the summary per successor that follows the manager's sel
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
@@ -16,6 +16,7 @@ from store.models.base import utcnow
 from tests.offboarding.test_pages import section
 from tests.orders.test_pages import htmx, login_as
 from tests.platform.test_pages import form_token
+from tests.support.clock import company_today
 from tests.support.offboarding import make_book, start_case
 from tests.support.org import OrgFixture
 
@@ -37,7 +38,7 @@ async def test_the_table_shows_revenue_and_what_is_owed_and_the_summary_follows_
                 owner_id=org["sales_south"],
                 status="approved",
                 total=Decimal("7000.00"),
-                requested_date=date.today() - timedelta(days=400),
+                requested_date=company_today() - timedelta(days=400),
                 created_at=utcnow() - timedelta(days=400),
             )
         )

@@ -6,7 +6,7 @@ his departure."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from activities.offboarding import PENDING_ORDERS, STARTED
 from schemas.offboarding import PLAN_STEP, review_step, task_id_of
 from store.db import Database
 from store.models import Customer, Employee, ExperienceNote, Notification, Order, OwnershipChange, Task
+from tests.support.clock import company_today
 from tests.support.offboarding import act, item_task, make_book, record_followups, start_case, upload, wait_for_case
 from tests.support.orders import make_services, order_body
 from tests.support.org import PASSWORD, OrgFixture
@@ -58,7 +59,7 @@ async def test_the_whole_handover_of_a_ten_year_salesperson(skipping_api, db: Da
         await skipping_api("admin"),
         await skipping_api("head"),
     )
-    last_day = date.today() + timedelta(days=10)
+    last_day = company_today() + timedelta(days=10)
     created = await start_case(hr, org["sales_south"], last_day)
     case_id = created["id"]
     assert created["status"] == "handover" and created["workflow_id"] == f"offboarding-{org['sales_south']}"

@@ -3,7 +3,7 @@ their approval process once, and go through the chain like any other."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from temporalio.testing import WorkflowEnvironment
@@ -12,6 +12,7 @@ from baton.order_adoption import adopt_pending_orders
 from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import CapacityDay, Order, OrderLine
+from tests.support.clock import company_today
 from tests.support.customers import make_customers
 from tests.support.orders import make_services, wait_for_approval, wait_for_status
 from tests.support.org import OrgFixture
@@ -29,7 +30,7 @@ async def test_a_pending_order_without_a_process_is_adopted_once(  # type: ignor
             status="pending_approval",
             current_step="manager",
             total=Decimal("2850.00"),
-            requested_date=date.today() + timedelta(days=2),
+            requested_date=company_today() + timedelta(days=2),
         )
         session.add(order)
         session.flush()

@@ -3,7 +3,7 @@ once, and bad input refused before anything is written."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from store.db import Database
 from store.models import CapacityDay, Customer, Employee, Order, Payment, Task
+from tests.support.clock import company_today
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services, order_body
 from tests.support.org import OrgFixture
@@ -59,7 +60,7 @@ def owe(db: Database, customer_id: int, owner_id: int, amount: str) -> None:
                 owner_id=owner_id,
                 status="approved",
                 total=Decimal(amount),
-                requested_date=date.today() - timedelta(days=30),
+                requested_date=company_today() - timedelta(days=30),
             )
         )
 
@@ -184,7 +185,7 @@ async def test_every_failed_check_is_reported_at_once(
         ({"lines": [{"service": "LTL", "quantity": -3, "unit_price": "95.00"}]}, "lines.0.quantity"),
         ({"lines": [{"service": "LTL", "quantity": 1, "unit_price": "95.001"}]}, "lines.0.unit_price"),
         ({"lines": [{"service": "LTL", "quantity": 1, "unit_price": "-95.00"}]}, "lines.0.unit_price"),
-        ({"requested_date": (date.today() - timedelta(days=1)).isoformat()}, "requested_date"),
+        ({"requested_date": (company_today() - timedelta(days=1)).isoformat()}, "requested_date"),
         ({"lines": [{"service": "LTL", "quantity": 1, "unit_price": "95.00"}] * 500}, "lines"),
         ({"lines": []}, "lines"),
     ],
@@ -263,7 +264,7 @@ async def test_a_page_of_orders_reads_in_the_same_few_queries_however_long(
                     customer_id=customers.own,
                     owner_id=org["sales_south"],
                     status="approved",
-                    requested_date=date.today(),
+                    requested_date=company_today(),
                     total=Decimal("950.00"),
                 )
                 session.add(order)

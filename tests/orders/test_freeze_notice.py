@@ -4,7 +4,7 @@ API still refuses their orders with ``employee_frozen``."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select
@@ -14,11 +14,12 @@ from store.db import Database
 from store.models import Employee, Offboarding, Order
 from tests.orders.test_pages import login_as, order_form
 from tests.platform.test_pages import form_token
+from tests.support.clock import company_today
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services, order_body
 from tests.support.org import OrgFixture
 
-LAST_DAY = date.today() + timedelta(days=14)
+LAST_DAY = company_today() + timedelta(days=14)
 
 
 def freeze(db: Database, org: OrgFixture, *, with_case: bool = True) -> None:

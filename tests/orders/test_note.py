@@ -6,7 +6,7 @@ approval card carries what a manager decides from without opening the order."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from store.db import Database
 from store.models import AuditEntry
 from tests.orders.test_pages import login_as
 from tests.platform.test_pages import form_token
+from tests.support.clock import company_today
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture
@@ -87,7 +88,7 @@ async def test_the_order_form_keeps_the_note(
         "csrf_token": token,
         "customer_id": str(customers.own),
         "note": NOTE,
-        "requested_date": (date.today() + timedelta(days=3)).isoformat(),
+        "requested_date": (company_today() + timedelta(days=3)).isoformat(),
         "service": ["LTL"],
         "quantity": ["10"],
         "unit_price": ["95.00"],
@@ -123,7 +124,7 @@ async def test_a_note_longer_than_500_characters_is_refused(
             "csrf_token": token,
             "customer_id": str(customers.own),
             "note": "长" * 501,
-            "requested_date": (date.today() + timedelta(days=3)).isoformat(),
+            "requested_date": (company_today() + timedelta(days=3)).isoformat(),
             "service": ["LTL"],
             "quantity": ["10"],
             "unit_price": ["95.00"],

@@ -4,7 +4,7 @@ order lists by role, the order page, the approval queue with bulk approve, and f
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 from store.db import Database
 from store.models import Customer, Order, Payment, Task
 from tests.platform.test_pages import form_token, page_login
+from tests.support.clock import company_today
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval, wait_for_status
 from tests.support.org import OrgFixture
@@ -50,7 +51,7 @@ def order_form(token: str, customer_id: int | str, lines: list[tuple[str, str, s
     return {
         "csrf_token": token,
         "customer_id": str(customer_id),
-        "requested_date": (date.today() + timedelta(days=days)).isoformat(),
+        "requested_date": (company_today() + timedelta(days=days)).isoformat(),
         "service": [s for s, _q, _p in lines],
         "quantity": [q for _s, q, _p in lines],
         "unit_price": [p for _s, _q, p in lines],

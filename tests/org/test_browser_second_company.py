@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from store.models import Alert
 from store.models.base import utcnow
 from store.repo.tasks import policies
 from tests.orders.test_browser import log_in
+from tests.support.clock import company_today
 from tests.support.commission import day_in, last_period, pay, sale, wait_for_settlement
 from tests.support.offboarding import item_task, wait_for_case
 from tests.support.orders import make_services, wait_for_approval, wait_for_status
@@ -128,7 +129,7 @@ async def test_a_handover_in_the_second_department_is_signed_off_by_its_own_head
     start = page.locator("#start-form")
     await start.get_by_label("离职人员").select_option(label="沈涛")
     await start.get_by_label("原因").fill("回老家发展")
-    await start.get_by_label("最后工作日").fill((date.today() + timedelta(days=7)).isoformat())
+    await start.get_by_label("最后工作日").fill((company_today() + timedelta(days=7)).isoformat())
     await start.get_by_role("button", name="发起离职交接").click()
     await page.wait_for_url(re.compile(rf"{live_server}/offboardings/\d+$"))
     case_id = int(page.url.rsplit("/", 1)[1])

@@ -6,7 +6,7 @@ it is about."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
@@ -17,6 +17,7 @@ from store.db import Database
 from store.models import Alert, Notification, Task
 from store.models.base import utcnow
 from tests.commission.test_settlement import team_task
+from tests.support.clock import company_today
 from tests.support.commission import day_in, last_period, pay, sale, wait_for_settlement
 from tests.support.offboarding import act, item_task, start_case, wait_for_case
 from tests.support.risk import Books
@@ -34,7 +35,7 @@ async def test_an_offboarding_in_the_south_is_told_to_and_signed_off_by_the_sout
     api, company = second_skipping_api, second_company
     admin, hr = await api("admin"), await api("hr")
     assert (await admin.put("/api/offboarding-templates/sales", json=ONE_ITEM)).status_code == 200
-    created = await start_case(hr, company["s1b"], date.today() + timedelta(days=7))
+    created = await start_case(hr, company["s1b"], company_today() + timedelta(days=7))
     case_id = created["id"]
     with db.session() as session:
         told = set(

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from store.db import Database
 from store.models import Order, Payment
+from tests.support.clock import company_today
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services
 from tests.support.org import OrgFixture
@@ -28,7 +29,7 @@ def orders(db: Database, org: OrgFixture) -> dict[str, int]:
                 owner_id=org["sales_south"],
                 status=status,
                 total=Decimal("1000.00"),
-                requested_date=date.today(),
+                requested_date=company_today(),
             )
             session.add(order)
             session.flush()

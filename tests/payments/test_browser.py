@@ -5,7 +5,6 @@ an approval card shows the seller, the lines and the note."""
 from __future__ import annotations
 
 import os
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from temporalio.worker import Worker
 from store.db import Database
 from store.models import Order, OrderLine
 from tests.orders.test_browser import log_in
+from tests.support.clock import company_today
 from tests.support.customers import make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture
@@ -47,7 +47,7 @@ async def test_finance_follows_and_records_money_on_a_phone(
             customer_id=customers.own,
             owner_id=org["sales_south"],
             status="approved",
-            requested_date=date.today(),
+            requested_date=company_today(),
             total=Decimal("1900.00"),
         )
         session.add(order)

@@ -36,6 +36,7 @@ from schemas.kernel.config import Settings, load_settings
 from store.db import Database
 from store.models import CapacityDay, CapacityReservation, Notification, Order, Task
 from store.repo.audit import log as audit_log
+from tests.support.clock import company_today
 from tests.support.customers import make_customers
 from tests.support.orders import make_services
 from tests.support.org import PASSWORD, OrgFixture
@@ -136,7 +137,7 @@ async def submit_all(sales: httpx.AsyncClient, customer_id: int, ledger: Ledger)
         body = {
             "customer_id": customer_id,
             "note": f"故障测试 {index}",
-            "requested_date": (date.today() + timedelta(days=3 + index % 20)).isoformat(),
+            "requested_date": (company_today() + timedelta(days=3 + index % 20)).isoformat(),
             "lines": [{"service": "LTL", "quantity": 1, "unit_price": "95.00"}],
         }
         for _ in range(20):  # the salesperson tries again after a 503, as a person would

@@ -3,7 +3,7 @@ person seeing what they may, filtered by type, status, person, overdue work and 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -12,6 +12,7 @@ from store.db import Database
 from store.models import Offboarding, Order, Task
 from store.models.base import utcnow
 from tests.orders.test_pages import login_as
+from tests.support.clock import company_today
 from tests.support.commission import pay, sale, save_plan, settle
 from tests.support.org import OrgFixture
 
@@ -49,7 +50,7 @@ def make_processes(db: Database, org: OrgFixture) -> dict[str, Any]:
                 employee_id=org["sales_south2"],
                 open_for=org["sales_south2"],
                 workflow_id=f"offboarding-{org['sales_south2']}",
-                last_day=date.today() + timedelta(days=9),
+                last_day=company_today() + timedelta(days=9),
                 manager_id=org["manager_south"],
             )
         )
@@ -102,9 +103,9 @@ async def test_filters_by_type_status_person_overdue_and_date(api, db: Database,
     assert ids(await listed(admin, overdue="true")) == {f"order-{made['waiting']}"}
     assert ids(await listed(admin, person_id=org["sales_south"], type="commission")) == {"commission-2026-10"}
     assert ids(await listed(admin, person_id=org["sales_east"], type="commission")) == set()
-    recent = await listed(admin, since=(date.today() - timedelta(days=7)).isoformat())
+    recent = await listed(admin, since=(company_today() - timedelta(days=7)).isoformat())
     assert f"order-{made['waiting']}" not in ids(recent) and f"order-{made['south']}" in ids(recent)
-    old = await listed(admin, until=(date.today() - timedelta(days=30)).isoformat())
+    old = await listed(admin, until=(company_today() - timedelta(days=30)).isoformat())
     assert ids(old) == {f"order-{made['waiting']}"}
     overdue = (await listed(admin, overdue="true"))["items"][0]
     assert overdue["overdue"] is True and overdue["subject"].startswith("客户") and overdue["kind"] == "order"

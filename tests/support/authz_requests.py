@@ -6,11 +6,12 @@ question (a refusal of the business rules such as 409, or 422 for an empty body)
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from store.models.base import utcnow
 from tests.support.authz_world import SELLER, World
+from tests.support.clock import company_today
 
 Body = Callable[[World, str], dict[str, Any]]
 PDF = ("证据.pdf", b"%PDF-1.4 evidence\n", "application/pdf")
@@ -35,7 +36,7 @@ def _leaver(world: World, relation: str) -> dict[str, Any]:
     return {
         "employee_id": world.of("employee", relation),
         "reason": "离职",
-        "last_day": (date.today() + timedelta(days=14)).isoformat(),
+        "last_day": (company_today() + timedelta(days=14)).isoformat(),
     }
 
 
@@ -81,14 +82,14 @@ PAGE_FORMS: dict[str, Body] = {
         "service": "LTL",
         "quantity": "10",
         "unit_price": "95.00",
-        "requested_date": (date.today() + timedelta(days=3)).isoformat(),
+        "requested_date": (company_today() + timedelta(days=3)).isoformat(),
     },
     # Nobody who may own customers: whoever may assign the lead hears 422 and it stays in the pool.
     "POST /customers/{customer_id}/assign": lambda w, r: {"owner_id": str(w.org["hr"])},
     "POST /customers/{customer_id}/interactions": lambda w, r: {
         "channel": "phone",
         "summary": "电话回访",
-        "occurred_at": date.today().isoformat(),
+        "occurred_at": company_today().isoformat(),
     },
     "POST /customers/{customer_id}/reassign": lambda w, r: {"owner_id": str(_owner(w, r) or ""), "reason": "核对归属"},
     "POST /commission/{period}/disputes/{dispute_id}/resolve": lambda w, r: {
@@ -103,8 +104,8 @@ PAGE_FORMS: dict[str, Body] = {
     "POST /language": lambda w, r: {"language": "zh_CN"},
     "POST /me/away": lambda w, r: {
         "delegate_id": str(w.org["sales_south2"]),
-        "starts_on": date.today().isoformat(),
-        "ends_on": (date.today() + timedelta(days=1)).isoformat(),
+        "starts_on": company_today().isoformat(),
+        "ends_on": (company_today() + timedelta(days=1)).isoformat(),
     },
 }
 

@@ -43,6 +43,7 @@ from store.models import (
 from store.models.base import utcnow
 from store.repo.notifications.mailbox import mailbox_dir
 from store.repo.org import settings as company_settings
+from tests.support.clock import company_today
 from tests.support.commission import day_in, last_period, pay, save_plan, settle
 from tests.support.customers import PROFILE, CustomerSet, make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval
@@ -121,7 +122,7 @@ def _approved_orders(db: Database, world: World) -> None:
                 customer_id=customer[rel],
                 owner_id=world.org[seller],
                 status="approved",
-                requested_date=date.today() - timedelta(days=5),
+                requested_date=company_today() - timedelta(days=5),
                 total=Decimal("950.00"),
                 workflow_id=f"order-decided-{uuid.uuid4().hex[:8]}",
             )
@@ -152,7 +153,7 @@ def _offboardings(db: Database, world: World, settings: Settings) -> None:
                 workflow_id=f"offboarding-{person.id}",
                 status="handover",
                 reason="离职",
-                last_day=date.today() + timedelta(days=14),
+                last_day=company_today() + timedelta(days=14),
                 manager_id=org[MANAGER[rel]],
                 head_id=org["head"],
                 started_by=org["hr"],
@@ -329,8 +330,8 @@ def _personal(db: Database, world: World) -> None:
             leave = Delegation(
                 employee_id=org[seller],
                 delegate_id=org[deputy[rel]],
-                starts_on=date.today(),
-                ends_on=date.today() + timedelta(days=3),
+                starts_on=company_today(),
+                ends_on=company_today() + timedelta(days=3),
                 reason="休假",
                 created_by=org[seller],
             )

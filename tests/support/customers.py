@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from store.db import Database
 from store.models import Customer, Order
 from store.models.base import utcnow
+from tests.support.clock import company_today
 from tests.support.org import OrgFixture
 
 PROFILE = {
@@ -55,7 +56,7 @@ def make_customers(db: Database, org: OrgFixture) -> CustomerSet:
                 customer_id=rows["other"].id,
                 owner_id=org["sales_east"],
                 status="approved",
-                requested_date=date.today() - timedelta(days=20),
+                requested_date=company_today() - timedelta(days=20),
                 total=Decimal("12000.00"),
                 created_at=utcnow() - timedelta(days=30),
             )

@@ -14,6 +14,7 @@ from store.db import Database
 from store.models import Customer, Employee, HandoverItem, Offboarding, Order, Payment, Task
 from store.models.base import utcnow
 from store.repo.customers import interactions
+from tests.support.clock import company_today
 from tests.support.customers import PROFILE
 from tests.support.org import OrgFixture, password_hash
 from tests.support.steps import wait_for_row
@@ -52,7 +53,7 @@ def make_book(db: Database, org: OrgFixture, customers: int = 30) -> Book:
             owner_id=org["sales_south"],
             status="approved",
             total=Decimal("80000.00"),
-            requested_date=date.today() - timedelta(days=10),
+            requested_date=company_today() - timedelta(days=10),
             workflow_id=None,
         )
         waiting = Order(
@@ -60,7 +61,7 @@ def make_book(db: Database, org: OrgFixture, customers: int = 30) -> Book:
             owner_id=org["sales_south"],
             status="pending_approval",
             total=Decimal("3000.00"),
-            requested_date=date.today() + timedelta(days=5),
+            requested_date=company_today() + timedelta(days=5),
         )
         session.add_all([big, waiting])
         session.flush()
@@ -88,7 +89,7 @@ async def start_case(client: httpx.AsyncClient, employee_id: int, last_day: date
         json={
             "employee_id": employee_id,
             "reason": "离职，帮丈夫创业",
-            "last_day": (last_day or date.today() + timedelta(days=14)).isoformat(),
+            "last_day": (last_day or company_today() + timedelta(days=14)).isoformat(),
         },
     )
     assert response.status_code == 201, response.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from store.db import Database
 from store.models import Order, Service, Task
+from tests.support.clock import company_today
 from tests.support.steps import wait_for_row, wait_for_task
 
 # code, name, unit, list, floor, capacity per day
@@ -38,7 +39,7 @@ def make_services(db: Database) -> None:
 def order_body(customer_id: int, lines: list[tuple[str, int, str]] | None = None, days: int = 3) -> dict[str, Any]:
     return {
         "customer_id": customer_id,
-        "requested_date": (date.today() + timedelta(days=days)).isoformat(),
+        "requested_date": (company_today() + timedelta(days=days)).isoformat(),
         "lines": [{"service": s, "quantity": q, "unit_price": p} for s, q, p in (lines or [("LTL", 10, "95.00")])],
     }
 

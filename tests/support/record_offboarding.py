@@ -3,13 +3,14 @@ overdue notice, the plan approved, a sign-off rejected and the item redone, HR's
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
 from schemas.kernel.config import Settings
 from schemas.offboarding import PLAN_STEP, review_step, task_id_of
 from store.db import Database
+from tests.support.clock import company_today
 from tests.support.http import api_login
 from tests.support.offboarding import act, item_task, make_book, record_followups, upload, wait_for_case
 from tests.support.org import OrgFixture
@@ -30,7 +31,7 @@ async def record_offboarding(
 
     hr, leaver, manager = await login("hr"), await login("sales_south"), await login("manager_south")
     finance, admin, head = await login("finance"), await login("admin"), await login("head")
-    last_day = (date.today() + timedelta(days=30)).isoformat()
+    last_day = (company_today() + timedelta(days=30)).isoformat()
     case = (
         await hr.post(
             "/api/offboardings", json={"employee_id": org["sales_south"], "reason": "离职", "last_day": last_day}

@@ -20,7 +20,7 @@ an admin sets a company up (``POST /api/employees``, ``POST /api/teams`` with no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -29,6 +29,7 @@ from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Employee
 from store.repo.tasks import delegations
+from tests.support.clock import company_today
 from tests.support.org import PASSWORD, OrgFixture, password_hash
 
 # username, name, roles, manager (created in this order, managers first)
@@ -175,7 +176,7 @@ async def build_second_company(db: Database, settings: Settings) -> SecondCompan
                 },
             )
     with db.session() as session:
-        today = date.today()
+        today = company_today()
         delegations.create(
             session,
             employee_id=company["mgr_n1"],

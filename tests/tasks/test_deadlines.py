@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Delegation, Task
+from tests.support.clock import company_today
 from tests.support.org import OrgFixture
 from tests.support.steps import (
     HOUR,
@@ -123,8 +124,8 @@ async def test_a_delegate_receives_new_tasks_while_the_assignee_is_away(
             Delegation(
                 employee_id=away,
                 delegate_id=stand_in,
-                starts_on=date.today() - timedelta(days=1),
-                ends_on=date.today() + timedelta(days=7),
+                starts_on=company_today() - timedelta(days=1),
+                ends_on=company_today() + timedelta(days=7),
                 reason="年假",
                 created_by=away,
             )

@@ -4,7 +4,7 @@ claiming, the count in the navigation, and my out-of-office delegate."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 from temporalio.client import Client
@@ -14,6 +14,7 @@ from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import Delegation, Task
 from tests.platform.test_pages import page_login
+from tests.support.clock import company_today
 from tests.support.org import OrgFixture
 from tests.support.steps import approval_step, start_probe, wait_for_step
 
@@ -135,7 +136,7 @@ async def test_setting_and_cancelling_a_delegate(anonymous: httpx.AsyncClient, o
     await page_login(anonymous, "manager_south")
     page = await anonymous.get("/me/away")
     headers = csrf_header(page.text)
-    start, end = date.today(), date.today() + timedelta(days=5)
+    start, end = company_today(), company_today() + timedelta(days=5)
     bad = await anonymous.post(
         "/me/away",
         headers=headers,
