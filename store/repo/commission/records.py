@@ -112,10 +112,10 @@ def set_status(
     review_ends_at: datetime | None = None,
 ) -> CommissionSettlement:
     row = settlement(session, settlement_id)
-    if row.status == SettlementStatus.locked.value:
+    if row.status == SettlementStatus.locked:
         return row
     before = row.status
-    row.status = status.value
+    row.status = status
     if review_ends_at is not None:
         row.review_ends_at = review_ends_at
     if status == SettlementStatus.computing:
@@ -231,7 +231,7 @@ def dispute(session: Session, settlement_id: int, dispute_id: int, viewer: Viewe
         is None
     ):
         raise DisputeNotFound()
-    if row.status != DisputeStatus.open.value:
+    if row.status != DisputeStatus.open:
         raise DisputeResolved()
     return row
 
@@ -239,9 +239,9 @@ def dispute(session: Session, settlement_id: int, dispute_id: int, viewer: Viewe
 def resolve_dispute(session: Session, request: ResolutionRequest) -> None:
     """Adjust (an adjustment line on the statement, with the reason) or reject; idempotent."""
     row = session.get(CommissionDispute, request.dispute_id)
-    if row is None or row.status != DisputeStatus.open.value:
+    if row is None or row.status != DisputeStatus.open:
         return
-    row.status, row.resolution = request.decision.value, request.reason
+    row.status, row.resolution = request.decision, request.reason
     row.resolved_by, row.resolved_at = request.actor.id, utcnow()
     if request.decision == DisputeStatus.adjusted and request.amount is not None:
         session.add(
@@ -274,7 +274,7 @@ def add_correction(session: Session, *, actor_id: int, correction: CorrectionIn)
         select(CommissionSettlement)
         .where(
             CommissionSettlement.period > correction.corrects_period,
-            CommissionSettlement.status.in_([status.value for status in RECOMPUTABLE]),
+            CommissionSettlement.status.in_(RECOMPUTABLE),
         )
         .order_by(CommissionSettlement.period)
         .limit(1)

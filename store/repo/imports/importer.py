@@ -39,6 +39,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from schemas.imports import ImportStatus
 from schemas.kernel.errors import N_, BatonError, Forbidden, InvalidInput, NotFound
 from store.models import ImportJob
 from store.models.base import utcnow
@@ -194,7 +195,7 @@ def check(session: Session, actor: Viewer, kind: str, filename: str, data: bytes
         kind=kind,
         filename=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
-        status="checked",
+        status=ImportStatus.checked,
         total_rows=result.total_rows,
         done_rows=0,
         created_by=actor.id,
@@ -220,17 +221,17 @@ def claim(session_factory: SessionFactory, job_id: int, actor: Viewer) -> tuple[
     with session_factory() as session:
         job = visible_job(session, actor, job_id)
         _require_importer(actor)
-        if job.status in ("committed", "committing"):
+        if job.status in (ImportStatus.committed, ImportStatus.committing):
             return job, False
         report = report_of(job)
-        if job.status != "checked" or report.problem_count:
+        if job.status != ImportStatus.checked or report.problem_count:
             raise ImportHasErrors(details=report.problems[:100])
         result = cast(
             CursorResult[Any],
             session.execute(
                 update(ImportJob)
-                .where(ImportJob.id == job_id, ImportJob.status == "checked")
-                .values(status="committing", done_rows=0)
+                .where(ImportJob.id == job_id, ImportJob.status == ImportStatus.checked)
+                .values(status=ImportStatus.committing, done_rows=0)
             ),
         )
         session.refresh(job)
@@ -248,7 +249,7 @@ def run(
     try:
         with session_factory() as session:
             job = session.get(ImportJob, job_id)
-            if job is None or job.status != "committing":
+            if job is None or job.status != ImportStatus.committing:
                 raise NotFound()
             data = read_file(job.sha256)
             if hashlib.sha256(data).hexdigest() != job.sha256:
@@ -257,7 +258,7 @@ def run(
             result = _read(session, actor, job.kind, job.filename, data, writing)
             if result.log.count:
                 raise _Rejected(result.log)
-            job.status, job.done_rows, job.committed_at = "committed", result.total_rows, utcnow()
+            job.status, job.done_rows, job.committed_at = ImportStatus.committed, result.total_rows, utcnow()
             keep_report(job, result.log, result.skipped_rows, result.written_rows)
             audit.record(
                 session,
@@ -321,8 +322,8 @@ def _fail(session_factory: SessionFactory, job_id: int, log: ProblemLog) -> None
     """A commit that wrote nothing: the job says so, with the reason as its report."""
     with session_factory() as session:
         job = session.get(ImportJob, job_id)
-        if job is not None and job.status == "committing":
-            job.status = "failed"
+        if job is not None and job.status == ImportStatus.committing:
+            job.status = ImportStatus.failed
             keep_report(job, log, 0, 0)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import N_
+from schemas.orders import OrderStatus
 from store.models import Customer, Employee, Order, OrderLine, Payment, Service
 from store.repo.customers.placement import OWNER_ROLES, PlacementRules
 from store.repo.customers.records import record_creation
@@ -324,7 +325,7 @@ class OrderRows(RowChecks):
         paid, values = row.values.get("paid_amount"), row.values
         if not paid:
             return
-        if values["status"] not in (None, "approved"):
+        if values["status"] not in (None, OrderStatus.approved):
             self.problem(
                 row,
                 "paid_amount",

@@ -23,6 +23,7 @@ from schemas.offboarding import (
     ItemPlan,
     ItemStatus,
     OffboardingStatus,
+    PlanStatus,
     ReviewDecision,
     ReviewRole,
     ReviewStatus,
@@ -30,7 +31,8 @@ from schemas.offboarding import (
     review_step,
     task_id_of,
 )
-from schemas.org import NOBODY_NAMED_QUEUE
+from schemas.orders import OrderStatus
+from schemas.org import NOBODY_NAMED_QUEUE, EmployeeStatus
 from store.models import (
     Attachment,
     Customer,
@@ -61,7 +63,7 @@ def item_task_id(case: Offboarding, key: str, round_: int) -> str:
 def set_up(session: Session, case: Offboarding, employee: Employee) -> list[ItemPlan]:
     """Freeze the leaver's orders, lay out the checklist and the pending sign-offs, propose where
     each customer goes. Returns the items as the workflow runs them."""
-    employee.status, employee.order_freeze = "offboarding", True
+    employee.status, employee.order_freeze = EmployeeStatus.offboarding, True
     items = items_of(session, case.id)
     if not items:
         template = get_template(session, template_role_for(employee))
@@ -80,7 +82,7 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
                     after_plan=entry.after_plan,
                     assignee_id=person,
                     candidate_role=role,
-                    status=ItemStatus.open.value,
+                    status=ItemStatus.open,
                     round=1,
                     task_id=None if entry.after_plan else item_task_id(case, entry.key, 1),
                     data={},
@@ -89,7 +91,7 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
         session.add_all(items)
         session.add_all(
             OffboardingReview(
-                offboarding_id=case.id, role=role.value, round=1, status=ReviewStatus.pending.value, returned_items=[]
+                offboarding_id=case.id, role=role.value, round=1, status=ReviewStatus.pending, returned_items=[]
             )
             for role in ReviewRole
         )
@@ -232,9 +234,9 @@ def record_item(session: Session, done: ItemDone) -> HandoverItem | None:
     item = session.scalars(
         select(HandoverItem).where(HandoverItem.offboarding_id == done.offboarding_id, HandoverItem.key == done.key)
     ).first()
-    if item is None or (item.status == ItemStatus.done.value and item.round == done.round):
+    if item is None or (item.status == ItemStatus.done and item.round == done.round):
         return item
-    item.status, item.round, item.task_id = ItemStatus.done.value, done.round, done.task_id
+    item.status, item.round, item.task_id = ItemStatus.done, done.round, done.task_id
     item.done_by, item.done_at, item.comment, item.data = done.actor_id, utcnow(), done.comment, dict(done.data)
     if item.key == "experience_notes" and done.comment:
         _keep_experience(session, done.offboarding_id, done.comment)
@@ -275,16 +277,16 @@ def open_after_plan(session: Session, case: Offboarding) -> None:
 
 def record_review(session: Session, decision: ReviewDecision) -> None:
     review = session.get(OffboardingReview, (decision.offboarding_id, decision.role.value))
-    if review is None or (review.round == decision.round and review.status != ReviewStatus.pending.value):
+    if review is None or (review.round == decision.round and review.status != ReviewStatus.pending):
         return
-    review.status = (ReviewStatus.approved if decision.approved else ReviewStatus.rejected).value
+    review.status = ReviewStatus.approved if decision.approved else ReviewStatus.rejected
     review.reviewer_id, review.comment, review.decided_at = decision.actor_id, decision.comment, utcnow()
     review.returned_items = list(decision.returned_items)
     case = session.get(Offboarding, decision.offboarding_id)
     assert case is not None
     for item in items_of(session, case.id):
-        if item.key in decision.returned_items and item.status == ItemStatus.done.value:
-            item.status, item.round = ItemStatus.returned.value, item.round + 1
+        if item.key in decision.returned_items and item.status == ItemStatus.done:
+            item.status, item.round = ItemStatus.returned, item.round + 1
             item.task_id = item_task_id(case, item.key, item.round)
     audit_case(
         session,
@@ -301,10 +303,10 @@ def record_review(session: Session, decision: ReviewDecision) -> None:
 
 
 def start_review_round(session: Session, case: Offboarding, round_: int) -> None:
-    case.status, case.review_round = OffboardingStatus.review.value, round_
+    case.status, case.review_round = OffboardingStatus.review, round_
     for review in session.scalars(select(OffboardingReview).where(OffboardingReview.offboarding_id == case.id)):
         if review.round != round_ or review.task_id is None:
-            review.round, review.status = round_, ReviewStatus.pending.value
+            review.round, review.status = round_, ReviewStatus.pending
             review.reviewer_id = review.comment = review.decided_at = None
             review.returned_items = []
             review.task_id = task_id_of(case.workflow_id, case.id, review_step(review.role, round_))
@@ -316,13 +318,13 @@ def complete(
 ) -> None:
     """The person has left: login refused from now on, every session and token revoked, the
     order freeze permanent. Confirmed before the last working day, the audit keeps why."""
-    if case.status == OffboardingStatus.completed.value:
+    if case.status == OffboardingStatus.completed:
         return
     employee = session.get(Employee, case.employee_id)
     assert employee is not None
-    employee.status, employee.order_freeze = "departed", True
+    employee.status, employee.order_freeze = EmployeeStatus.departed, True
     auth.revoke_all_for(session, employee.id)
-    case.status, case.open_for = OffboardingStatus.completed.value, None
+    case.status, case.open_for = OffboardingStatus.completed, None
     case.completed_at, case.completed_by = utcnow(), actor_id
     early = {"early": True, "early_reason": early_reason, "last_day": case.last_day.isoformat()} if early_reason else {}
     audit_case(
@@ -332,21 +334,23 @@ def complete(
 
 def cancel(session: Session, case: Offboarding, actor_id: int | None, reason: str) -> None:
     """The person stays: the freeze is lifted; customers already moved stay with their successors."""
-    if case.status == OffboardingStatus.cancelled.value:
+    if case.status == OffboardingStatus.cancelled:
         return
     employee = session.get(Employee, case.employee_id)
     assert employee is not None
-    employee.status, employee.order_freeze = "active", False
-    case.status, case.open_for = OffboardingStatus.cancelled.value, None
+    employee.status, employee.order_freeze = EmployeeStatus.active, False
+    case.status, case.open_for = OffboardingStatus.cancelled, None
     case.cancelled_at, case.cancelled_by, case.cancel_reason = utcnow(), actor_id, reason
     for row in session.scalars(
-        select(Reassignment).where(Reassignment.offboarding_id == case.id, Reassignment.status == "proposed")
+        select(Reassignment).where(Reassignment.offboarding_id == case.id, Reassignment.status == PlanStatus.proposed)
     ):
-        row.status = "cancelled"
+        row.status = PlanStatus.cancelled
     audit_case(session, case.id, "offboarding.cancelled", actor_id, {"reason": reason})
 
 
 def pending_orders(session: Session, employee_id: int) -> Sequence[int]:
     return list(
-        session.scalars(select(Order.id).where(Order.owner_id == employee_id, Order.status == "pending_approval"))
+        session.scalars(
+            select(Order.id).where(Order.owner_id == employee_id, Order.status == OrderStatus.pending_approval)
+        )
     )

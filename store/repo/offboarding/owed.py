@@ -17,12 +17,13 @@ from decimal import Decimal
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
+from schemas.orders import OrderStatus
 from store.models import Customer, Order, Payment
 from store.repo.alerts.details import approved_between
 from store.repo.payments.money import signed_amount
 
 CENT = Decimal("0.01")
-OWING_STATUSES = ("pending_approval", "approved")
+OWING_STATUSES = (OrderStatus.pending_approval, OrderStatus.approved)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def owed_orders(session: Session, employee_id: int) -> list[OwedOrder]:
         .order_by(Order.id)
     )
     found = [OwedOrder(order, Decimal(paid).quantize(CENT)) for order, paid in rows]
-    return [item for item in found if item.order.status != "approved" or item.owed > 0]
+    return [item for item in found if item.order.status != OrderStatus.approved or item.owed > 0]
 
 
 def owed_by_customer(session: Session, employee_id: int) -> list[CustomerOwed]:
@@ -119,7 +120,7 @@ def customer_figures(
     for customer_id, total, paid in session.execute(
         select(Order.customer_id, Order.total, func.coalesce(collected.c.collected, 0))
         .outerjoin(collected, collected.c.order_id == Order.id)
-        .where(Order.customer_id.in_(ids), Order.status == "approved")
+        .where(Order.customer_id.in_(ids), Order.status == OrderStatus.approved)
     ):
         rest = Decimal(total).quantize(CENT) - Decimal(paid).quantize(CENT)  # SQLite sums in floats
         if rest > 0:

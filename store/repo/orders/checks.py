@@ -20,11 +20,13 @@ from schemas.orders import (
     ApprovalStep,
     ChainPlan,
     OrderLineIn,
+    OrderStatus,
     PlannedLine,
     Problem,
     Submission,
     SubmissionCheck,
 )
+from schemas.org import EmployeeStatus
 from store.models import Customer, Employee, Order, Service
 from store.models.base import utcnow
 from store.repo.customers.profile import receivables
@@ -75,7 +77,7 @@ def check_submission(session: Session, submission: Submission) -> SubmissionChec
         problems.append(_problem("customer_incomplete", fields=", ".join(missing)))
     if customer.owner_id != owner.id or customer.deleted_at is not None:
         problems.append(_problem("not_customer_owner"))
-    if owner.order_freeze or owner.status != "active":
+    if owner.order_freeze or owner.status != EmployeeStatus.active:
         problems.append(_problem("employee_frozen"))
     for index, line in enumerate(submission.lines):
         service = services[line.service]
@@ -198,7 +200,7 @@ def is_new_customer(session: Session, customer: Customer, order_id: int) -> bool
         session.scalar(
             select(func.count())
             .select_from(Order)
-            .where(Order.customer_id == customer.id, Order.status == "approved", Order.id != order_id)
+            .where(Order.customer_id == customer.id, Order.status == OrderStatus.approved, Order.id != order_id)
         )
         or 0
     )

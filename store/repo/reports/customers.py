@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from schemas.alerts import AlertRule, RevenueConcentration
 from schemas.commission_math import from_fen
 from schemas.kernel.errors import Forbidden
+from schemas.orders import OrderStatus
 from schemas.reports import (
     Concentration,
     CustomerDistribution,
@@ -86,7 +87,7 @@ def customer_distribution(
     visible = customer_condition(session, viewer)
     sales = (
         select(Order.customer_id, func.sum(fen_of(Order.total)).label("fen"))
-        .where(Order.status == "approved", Order.created_at >= start, Order.created_at < end)
+        .where(Order.status == OrderStatus.approved, Order.created_at >= start, Order.created_at < end)
         .group_by(Order.customer_id)
         .subquery()
     )
