@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import NotFound
-from schemas.orders import ApprovalStep, OrderLineIn, OrderOutcome, OrderStatus, Submission
+from schemas.orders import APPROVALS, OrderLineIn, OrderOutcome, OrderStatus, Submission
 from store.models import Customer, Employee, Order, OrderLine, Service, Task
 from store.models.base import utcnow
 from store.repo.audit import chain as audit
@@ -80,7 +80,7 @@ def apply_submission(session: Session, submission: Submission, total: Decimal) -
             revision=submission.revision,
             total=total,
             requested_date=submission.requested_date,
-            current_step=ApprovalStep.manager,
+            current_step=APPROVALS[0].step,  # every chain starts with the first step
             decided_at=None,
             note=submission.note,
         )
