@@ -41,9 +41,14 @@ def collected_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, 
     return {order_id: (Decimal(int(fen or 0)) / 100).quantize(CENT) for order_id, fen in rows}
 
 
+def left_to_collect(total: Decimal, collected: Decimal) -> Decimal:
+    """An order's total less what it collected, to the fen; never below zero (an advance paid more)."""
+    return max(Decimal(total) - collected, Decimal("0")).quantize(CENT)
+
+
 def still_owed(status: OrderStatus, total: Decimal, collected: Decimal) -> Decimal | None:
-    """What an approved order still owes (never below zero: an advance paid more); None for an
-    order that owes nothing yet because it is not approved."""
+    """What an approved order still owes; None for an order that owes nothing yet because it is
+    not approved."""
     if status != OrderStatus.approved:
         return None
-    return max(Decimal(total) - collected, Decimal("0")).quantize(CENT)
+    return left_to_collect(total, collected)
