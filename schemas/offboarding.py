@@ -251,7 +251,7 @@ class ReassignmentOut(BaseModel):
     from_id: int
     to_id: int | None
     proposed_to_id: int | None
-    status: str
+    status: PlanStatus
 
 
 class Blocker(BaseModel):

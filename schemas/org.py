@@ -83,7 +83,7 @@ class EmployeeOut(BaseModel):
     roles: list[Role]
     team_id: int | None
     manager_id: int | None
-    status: str
+    status: EmployeeStatus
     order_freeze: bool
 
 
