@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from schemas.commission import DisputeStatus, SettlementStatus
+from schemas.commission import DisputeStatus, LineKind, SettlementStatus
 from store.models.base import Base, EnumString, UTCDateTime, utcnow
 
 
@@ -104,7 +104,7 @@ class CommissionLine(Base):
     run: Mapped[int] = mapped_column(Integer)
     employee_id: Mapped[int] = mapped_column(Integer)
     payment_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[LineKind] = mapped_column(EnumString(LineKind, 10))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     commission_fen: Mapped[int] = mapped_column(BigInteger)
     reverses_payment_id: Mapped[int | None] = mapped_column(Integer)
@@ -121,7 +121,7 @@ class CommissionDispute(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     payment_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[LineKind] = mapped_column(EnumString(LineKind, 10))
     comment: Mapped[str] = mapped_column(Text)
     status: Mapped[DisputeStatus] = mapped_column(EnumString(DisputeStatus, 10), default=DisputeStatus.open)
     resolution: Mapped[str] = mapped_column(Text, default="")

@@ -172,7 +172,7 @@ def still_held(session: Session, window: Window, timezone: str) -> list[HeldComm
         .join(other, and_(other.id == settled.settlement_id, settled.run == other.run))
         .where(
             settled.payment_id == key,
-            settled.kind.in_([LineKind.released.value, LineKind.forfeited.value]),
+            settled.kind.in_([LineKind.released, LineKind.forfeited]),
             other.id != window.settlement_id,
         )
     )
@@ -187,7 +187,7 @@ def still_held(session: Session, window: Window, timezone: str) -> list[HeldComm
         )
         .join(CommissionSettlement, and_(CommissionSettlement.id == CommissionLine.settlement_id, PUBLISHED))
         .join(Payment, Payment.id == key)
-        .where(CommissionLine.kind == LineKind.held.value, CommissionSettlement.period < window.period, ~exists(done))
+        .where(CommissionLine.kind == LineKind.held, CommissionSettlement.period < window.period, ~exists(done))
         .group_by(key, Payment.order_id, CommissionLine.employee_id)
     )
     return [
@@ -239,7 +239,7 @@ def commission_of_payments(
             .where(
                 CommissionLine.employee_id.in_({seller for seller, _ in chunk}),
                 CommissionLine.payment_id.in_({payment for _, payment in chunk}),
-                CommissionLine.kind.in_([LineKind.earned.value, LineKind.held.value]),
+                CommissionLine.kind.in_([LineKind.earned, LineKind.held]),
                 or_(CommissionSettlement.id != settlement_id, CommissionLine.run == run),
             )
         )

@@ -170,7 +170,7 @@ def record_dispute(session: Session, request: DisputeRequest) -> int:
             CommissionDispute.settlement_id == request.settlement_id,
             CommissionDispute.employee_id == request.actor.id,
             CommissionDispute.payment_id == request.payment_id,
-            CommissionDispute.kind == request.kind.value,
+            CommissionDispute.kind == request.kind,
         )
     )
     if found is not None:
@@ -180,7 +180,7 @@ def record_dispute(session: Session, request: DisputeRequest) -> int:
         employee_id=request.actor.id,
         team_id=request.team_id,
         payment_id=request.payment_id,
-        kind=request.kind.value,
+        kind=request.kind,
         comment=request.comment,
     )
     session.add(dispute)

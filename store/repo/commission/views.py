@@ -135,7 +135,7 @@ def lines_of(session: Session, settlement: CommissionSettlement, employee_ids: l
                 paid_at=paid_at,
                 amount=str(from_fen(line.amount_fen)),
                 commission=str(from_fen(line.commission_fen)),
-                kind=LineKind(line.kind),
+                kind=line.kind,
                 reverses_payment_id=line.reverses_payment_id,
                 dispute=disputes.get((line.employee_id, line.payment_id, line.kind)),
                 customer_id=customer_id,
