@@ -145,7 +145,7 @@ class OffboardingActivities:
             elif change.status == OffboardingStatus.cancelled:
                 handover.cancel(session, case, change.actor_id, change.comment or "")
             elif case.status not in (OffboardingStatus.completed.value, OffboardingStatus.cancelled.value):
-                case.status = change.status.value
+                case.status = change.status
             return []
 
     @activity.defn(name="offboarding.last_day_notice")

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.deadlines import DAY, HOUR, WORKING, DeadlinePolicy, StepPolicy, deadline
 from schemas.kernel.errors import N_, BatonError
-from schemas.policies import DeadlinePolicy
 
 
 class AlertRule(StrEnum):
@@ -51,6 +51,12 @@ ALERT_STATUS_LABELS: dict[str, str] = {  # "open" said as what it means: nobody 
     AlertStatus.acknowledged: N_("Acknowledged"),
     AlertStatus.resolved: N_("Resolved"),
 }
+
+
+# The follow-up of a new alert (task ``alert_followup``, the team manager's) and its deadline.
+ALERT_FOLLOWUP = StepPolicy(
+    "alert.followup", N_("Risk alert follow-up"), deadline(2 * DAY, 8 * HOUR, DAY, 2 * DAY, WORKING)
+)
 
 
 class SubjectType(StrEnum):

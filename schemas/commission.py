@@ -14,10 +14,10 @@ from itertools import pairwise
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.commission_math import RATE_SCALE, parse_period
+from schemas.deadlines import DAY, WORKING, PolicySnapshot, StepPolicy, deadline
 from schemas.kernel.errors import N_, BatonError, Forbidden, InvalidInput
 from schemas.kernel.ids import RecordId
 from schemas.kernel.money import NonNegativeAmount, OptionalSignedAmount, SignedAmount
-from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 
 MAX_RATE = Decimal("1")
@@ -33,6 +33,11 @@ class SettlementStatus(StrEnum):
 
 
 RECOMPUTABLE = (SettlementStatus.employee_review, SettlementStatus.manager_review)
+# How long the employees may dispute their statement (``due_in``), and the deadline of each
+# manager's review (task ``commission_review``) and of finance's approval (``commission_approval``).
+COMMISSION_REVIEW = StepPolicy(
+    "commission.review", N_("Commission statement review"), deadline(3 * DAY, DAY, DAY, 2 * DAY, WORKING)
+)
 # Who resolves a dispute on a statement with no team (no team manager holds a review for it).
 UNTEAMED_RESOLVERS = ("finance", "department_head")
 

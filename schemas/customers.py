@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_seri
 from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.ids import RecordId
 from schemas.kernel.money import NonNegativeAmount
+from schemas.orders import OrderStatus
 
 # What happened, in words: surrounding spaces are dropped, so a summary of spaces is refused as empty.
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -141,7 +142,7 @@ class OwnershipOut(BaseModel):
 
 class OrderSummary(BaseModel):
     id: int
-    status: str
+    status: OrderStatus
     total: Decimal
     collected: Decimal
     created_at: datetime

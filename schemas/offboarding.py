@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from schemas.deadlines import DAY, HOUR, WORKING, PolicySnapshot, StepPolicy, deadline
 from schemas.kernel.errors import N_, BatonError, Forbidden
 from schemas.kernel.ids import RecordId
-from schemas.policies import PolicySnapshot
 from schemas.tasks import Actor
 
 
@@ -138,11 +138,42 @@ GENERAL_TEMPLATE = ChecklistTemplate(
 )
 DEFAULT_TEMPLATES = {"sales": SALES_TEMPLATE, "general": GENERAL_TEMPLATE}
 TEMPLATE_ROLES = tuple(DEFAULT_TEMPLATES)
-REVIEW_TITLES = {
-    ReviewRole.department_head: N_("Department head sign-off for %(person)s's offboarding"),
-    ReviewRole.hr: N_("HR sign-off for %(person)s's offboarding"),
-    ReviewRole.finance: N_("Finance sign-off for %(person)s's offboarding"),
-}
+
+
+class SignOff(NamedTuple):
+    """One party of the three-party review, in the order the case page lists them: the title of
+    its sign-off task and what the pages call the party (message ids)."""
+
+    role: ReviewRole
+    title: str
+    party: str
+
+
+SIGN_OFFS = (
+    SignOff(
+        ReviewRole.department_head, N_("Department head sign-off for %(person)s's offboarding"), N_("Department head")
+    ),
+    SignOff(ReviewRole.hr, N_("HR sign-off for %(person)s's offboarding"), N_("HR")),
+    SignOff(ReviewRole.finance, N_("Finance sign-off for %(person)s's offboarding"), N_("Finance")),
+)
+REVIEW_TITLES = {sign_off.role: sign_off.title for sign_off in SIGN_OFFS}
+PARTY_LABELS: dict[str, str] = {sign_off.role: sign_off.party for sign_off in SIGN_OFFS}
+
+# The deadline of each kind of step: every checklist item, the manager's customer plan, each
+# sign-off, HR's final confirmation.
+ITEM_POLICY = StepPolicy(
+    "offboarding.item", N_("Handover checklist item"), deadline(5 * DAY, DAY, DAY, 2 * DAY, WORKING)
+)
+PLAN_POLICY = StepPolicy(
+    "offboarding.reassignment", N_("Customer reassignment plan"), deadline(3 * DAY, DAY, DAY, DAY, WORKING)
+)
+REVIEW_POLICY = StepPolicy(
+    "offboarding.review", N_("Offboarding sign-off"), deadline(2 * DAY, 4 * HOUR, DAY, DAY, WORKING)
+)
+FINAL_POLICY = StepPolicy(
+    "offboarding.final", N_("Final offboarding confirmation"), deadline(DAY, 4 * HOUR, DAY, DAY, WORKING)
+)
+OFFBOARDING_POLICIES = (ITEM_POLICY, PLAN_POLICY, REVIEW_POLICY, FINAL_POLICY)
 
 
 PLAN_STEP = "reassignment-plan"
@@ -220,7 +251,7 @@ class ReassignmentOut(BaseModel):
     from_id: int
     to_id: int | None
     proposed_to_id: int | None
-    status: str
+    status: PlanStatus
 
 
 class Blocker(BaseModel):

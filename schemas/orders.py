@@ -10,23 +10,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.deadlines import DAY, HOUR, PolicySnapshot, StepPolicy, deadline
 from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.ids import RecordId
-from schemas.kernel.money import Price
-from schemas.policies import PolicySnapshot
+from schemas.kernel.money import MoneyOut, Price
+from schemas.org import Role
+from schemas.services import MAX_QUANTITY
 from schemas.tasks import Actor
 
 MAX_LINES = 100
-MAX_QUANTITY = 1_000_000
 MAX_NOTE = 500  # the note for the approvers: read on a phone, beside the lines
-
-# Money leaves the API as a decimal string with two places ("1234.50"), never a float.
-MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: f"{Decimal(value):.2f}", return_type=str)]
 
 
 class OrderStatus(StrEnum):
@@ -44,16 +41,50 @@ class ApprovalStep(StrEnum):
     finance = "finance"
 
 
-STEP_POLICY = {
-    ApprovalStep.manager: "order.manager_approval",
-    ApprovalStep.head: "order.head_approval",
-    ApprovalStep.finance: "order.finance_approval",
-}
-STEP_TITLES = {
-    ApprovalStep.manager: N_("Approve order #%(order)s (team manager)"),
-    ApprovalStep.head: N_("Approve order #%(order)s (department head)"),
-    ApprovalStep.finance: N_("Approve order #%(order)s (finance)"),
-}
+class Approval(NamedTuple):
+    """One approval step: its deadline, the approver's task title and the step's name on the order
+    pages (message ids), and the role deciding it when nobody is named (:meth:`ChainPlan.named_approver`)."""
+
+    step: ApprovalStep
+    policy: StepPolicy
+    title: str
+    label: str
+    role: Role
+
+
+# The chain in order; the head step only when the order needs it (``store/repo/orders/checks.py``).
+APPROVALS = (
+    Approval(
+        ApprovalStep.manager,
+        StepPolicy(
+            "order.manager_approval",
+            N_("Order approval by the team manager"),
+            deadline(8 * HOUR, 2 * HOUR, 4 * HOUR, DAY),
+        ),
+        N_("Approve order #%(order)s (team manager)"),
+        N_("Team manager"),
+        Role.sales_manager,
+    ),
+    Approval(
+        ApprovalStep.head,
+        StepPolicy(
+            "order.head_approval", N_("Order approval by the department head"), deadline(DAY, 4 * HOUR, 8 * HOUR, DAY)
+        ),
+        N_("Approve order #%(order)s (department head)"),
+        N_("Department head"),
+        Role.department_head,
+    ),
+    Approval(
+        ApprovalStep.finance,
+        StepPolicy("order.finance_approval", N_("Order approval by finance"), deadline(DAY, 4 * HOUR, 8 * HOUR, DAY)),
+        N_("Approve order #%(order)s (finance)"),
+        N_("Finance"),
+        Role.finance,
+    ),
+)
+APPROVAL_OF = {approval.step: approval for approval in APPROVALS}
+ORDER_EXPIRY = StepPolicy("order.expiry", N_("An undecided order expires"), deadline(7 * DAY), due_only=True)
+ORDER_POLICIES = (*(approval.policy for approval in APPROVALS), ORDER_EXPIRY)
 
 # The stable codes of failed order checks (API.md "Orders and payments").
 CHECK_MESSAGES = {
@@ -140,6 +171,10 @@ class ChainPlan(BaseModel):
     seller: str = ""
     note: str = ""
     lines: list[PlannedLine] = Field(default_factory=list)
+
+    def named_approver(self, step: ApprovalStep) -> int | None:
+        """The seller's manager or department head for their step; None: anyone holding its role."""
+        return {ApprovalStep.manager: self.manager_id, ApprovalStep.head: self.head_id}.get(step)
 
 
 class SubmissionCheck(BaseModel):
@@ -239,34 +274,6 @@ class OrderCreated(BaseModel):
     workflow_id: str
 
 
-class ServiceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
-    name: str = Field(min_length=1, max_length=100)
-    unit: str = Field(min_length=1, max_length=20)
-    list_price: Price
-    floor_price: Price
-    capacity_per_day: int = Field(gt=0, le=MAX_QUANTITY)
-
-    @model_validator(mode="after")
-    def floor_under_list(self) -> ServiceIn:
-        if self.floor_price > self.list_price:
-            raise PydanticCustomError("floor_above_list", "The floor price cannot be above the list price.")
-        return self
-
-
-class ServiceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    code: str
-    name: str
-    unit: str
-    list_price: MoneyOut
-    floor_price: MoneyOut
-    capacity_per_day: int
-
-
 # ---------------------------------------------------------------- errors
 class OrderInvalid(BatonError):
     code, status, message = "order_invalid", 422, N_("The order did not pass its checks.")
@@ -282,10 +289,6 @@ class OrderNotCancellable(BatonError):
 
 class NotOrderOwner(BatonError):
     code, status, message = "not_order_owner", 403, N_("Only the salesperson who owns this order can do this.")
-
-
-class ServiceCodeTaken(BatonError):
-    code, status, message = "service_code_taken", 409, N_("A service with this code exists.")
 
 
 # The workflow validator's ApplicationError.type → the error the caller sees.

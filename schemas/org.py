@@ -17,9 +17,11 @@ class Role(StrEnum):
 
 
 class EmployeeStatus(StrEnum):
-    """Where a person stands with the company: working, or gone (kept for the history, never deleted)."""
+    """Where a person stands with the company: working, handing over (while an offboarding runs),
+    or gone (kept for the history, never deleted)."""
 
     active = "active"
+    offboarding = "offboarding"
     departed = "departed"
 
 
@@ -81,7 +83,7 @@ class EmployeeOut(BaseModel):
     roles: list[Role]
     team_id: int | None
     manager_id: int | None
-    status: str
+    status: EmployeeStatus
     order_freeze: bool
 
 

@@ -14,8 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.ids import RecordId
-from schemas.kernel.money import PositiveAmount
-from schemas.orders import MoneyOut
+from schemas.kernel.money import MoneyOut, PositiveAmount
 
 
 class PaymentKind(StrEnum):

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.policies import DeadlinePolicy
+from schemas.deadlines import DeadlinePolicy
 
 
 class Process(StrEnum):

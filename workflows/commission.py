@@ -35,6 +35,7 @@ from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow
 with workflow.unsafe.imports_passed_through():
     from schemas import search
     from schemas.commission import (
+        COMMISSION_REVIEW,
         RECOMPUTABLE,
         UNTEAMED_RESOLVERS,
         ComputeRequest,
@@ -156,7 +157,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             role="finance",
             context={"round": self._round},
         )
-        decision = await self.human_step(spec, self._start.policies.get("commission.review"))
+        decision = await self.human_step(spec, self._start.policies.get(COMMISSION_REVIEW))
         if decision is not None and decision.action == "approve":
             return SettlementStatus.locked  # recorded inside the deciding update
         return SettlementStatus.manager_review
@@ -172,7 +173,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             context={"team_id": team.team_id, "team": team.team_name, "round": self._round},
             title_params={"team": team.team_name},
         )
-        await self.human_step(spec, self._start.policies.get("commission.review"))
+        await self.human_step(spec, self._start.policies.get(COMMISSION_REVIEW))
 
     # ----------------------------------------------------------------- decisions on steps
     def extra_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
@@ -352,7 +353,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             assignee_id=person,
             candidate_role=None if person else role,
             actions=actions,
-            policy_key="commission.review",
+            policy_key=COMMISSION_REVIEW.key,
             comment_required_for=["reject"],
             context={"period": self._start.period, **(context or {})},
         )

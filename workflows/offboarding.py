@@ -35,11 +35,16 @@ from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from schemas import search
+    from schemas.deadlines import DeadlinePolicy, StepPolicy
     from schemas.kernel.errors import N_
     from schemas.offboarding import (
+        FINAL_POLICY,
         FINAL_STEP,
+        ITEM_POLICY,
         OPEN_STATUSES,
+        PLAN_POLICY,
         PLAN_STEP,
+        REVIEW_POLICY,
         REVIEW_TITLES,
         Blocker,
         CancelRequest,
@@ -64,7 +69,6 @@ with workflow.unsafe.imports_passed_through():
         step_key,
     )
     from schemas.org import NOBODY_NAMED_QUEUE
-    from schemas.policies import DeadlinePolicy
     from schemas.tasks import Actor, Process, StepSpec, TaskAction, TaskDecision
 
 PLAN_TITLE = N_("Approve where %(person)s's customers go")
@@ -149,12 +153,12 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             "offboarding_final",
             FINAL_TITLE,
             ["complete"],
-            "offboarding.final",
+            FINAL_POLICY,
             role="hr",
             comment_required=[],
         )
         self._final_task = self._task_id(spec.key)
-        await self.human_step(spec, self._policy("offboarding.final"))  # the decision records completion
+        await self.human_step(spec, self._policy(FINAL_POLICY))  # the decision records completion
 
     # ----------------------------------------------------------------- the steps
     async def _item_step(self, key: str) -> None:
@@ -164,14 +168,14 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             "handover_item",
             item.title,
             ["done"],
-            "offboarding.item",
+            ITEM_POLICY,
             person=item.assignee_id,
             role=item.candidate_role,
             comment_required=["done"] if item.evidence == Evidence.comment else [],
             context={"item": key, "round": round_, "evidence": item.evidence.value},
         )
         await self.human_step(
-            spec.model_copy(update={"due_not_after": self._start.last_day_ends}), self._policy("offboarding.item")
+            spec.model_copy(update={"due_not_after": self._start.last_day_ends}), self._policy(ITEM_POLICY)
         )
 
     async def _plan_step(self, handover: Handover) -> None:
@@ -183,13 +187,13 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             "reassignment_plan",
             PLAN_TITLE,
             ["approve"],
-            "offboarding.reassignment",
+            PLAN_POLICY,
             person=handover.manager_id,
             role=None if handover.manager_id else NOBODY_NAMED_QUEUE,
             comment_required=[],
             context={"proposal": handover.proposal},
         )
-        await self.human_step(spec, self._policy("offboarding.reassignment"))
+        await self.human_step(spec, self._policy(PLAN_POLICY))
 
     async def _review_step(self, role: ReviewRole, round_: int) -> None:
         assert self._handover is not None
@@ -199,12 +203,12 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             "offboarding_review",
             REVIEW_TITLES[role],
             ["approve", "reject"],
-            "offboarding.review",
+            REVIEW_POLICY,
             person=person,
             role=None if person else role.value,
             context={"role": role.value, "round": round_, "items": list(self._items)},
         )
-        await self.human_step(spec, self._policy("offboarding.review"))
+        await self.human_step(spec, self._policy(REVIEW_POLICY))
 
     async def _last_day_watch(self) -> None:
         """After the last working day, daily notices to the department head and HR while open."""
@@ -442,8 +446,8 @@ class OffboardingWorkflow(HumanStepsWorkflow):
     def _task_id(self, key: str) -> str:
         return f"{workflow.info().workflow_id}:{key}"
 
-    def _policy(self, key: str) -> DeadlinePolicy:
-        return self._start.policies.get(key)
+    def _policy(self, step: StepPolicy) -> DeadlinePolicy:
+        return self._start.policies.get(step)
 
     def _spec(
         self,
@@ -451,7 +455,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         kind: str,
         title: str,
         actions: list[str],
-        policy_key: str,
+        policy: StepPolicy,
         *,
         person: int | None = None,
         role: str | None = None,
@@ -469,7 +473,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             assignee_id=person,
             candidate_role=None if person else role,
             actions=actions,
-            policy_key=policy_key,
+            policy_key=policy.key,
             comment_required_for=["reject"] if comment_required is None else comment_required,
             notify_hr_when_overdue=True,
             excluded_actor_ids=[self._start.employee_id] if not person else [],

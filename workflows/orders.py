@@ -25,8 +25,8 @@ from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow
 with workflow.unsafe.imports_passed_through():
     from schemas import search
     from schemas.orders import (
-        STEP_POLICY,
-        STEP_TITLES,
+        APPROVAL_OF,
+        ORDER_EXPIRY,
         ApprovalStep,
         CancelRequest,
         ChainPlan,
@@ -94,7 +94,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
     async def _approval_round(self) -> None:
         """One revision through the chain, raced against the expiry window and cancellation."""
         revision = self._revision
-        expiry = self._start.policies.get("order.expiry").due_in
+        expiry = self._start.policies.get(ORDER_EXPIRY).due_in
         chain = asyncio.create_task(self._chain(revision))
         try:
             await workflow.wait_condition(
@@ -119,7 +119,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             self._step = step
             spec = self._spec(step, plan, revision, approved_by)
             self._task_id = f"{workflow.info().workflow_id}:{spec.key}"
-            decision = await self.human_step(spec, self._start.policies.get(STEP_POLICY[step]))
+            decision = await self.human_step(spec, self._start.policies.get(APPROVAL_OF[step].policy))
             if decision is None or decision.action != "approve":
                 return
             approved_by.append(decision.actor_id)
@@ -127,7 +127,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
     async def _await_revision(self) -> None:
         """A rejected order waits for the salesperson to revise or cancel, within the expiry window."""
         self._resubmitted = False
-        window = self._start.policies.get("order.expiry").due_in
+        window = self._start.policies.get(ORDER_EXPIRY).due_in
         try:
             await workflow.wait_condition(
                 lambda: self._resubmitted or self._status != OrderStatus.rejected,
@@ -139,27 +139,23 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
 
     def _spec(self, step: ApprovalStep, plan: ChainPlan, revision: int, approved_by: list[int]) -> StepSpec:
         excluded = [self._start.owner_id, *approved_by]
-        person = {ApprovalStep.manager: plan.manager_id, ApprovalStep.head: plan.head_id}.get(step)
-        role = {
-            ApprovalStep.manager: "sales_manager",
-            ApprovalStep.head: "department_head",
-            ApprovalStep.finance: "finance",
-        }[step]
+        approval = APPROVAL_OF[step]
+        person = plan.named_approver(step)
         if person in excluded:
             person = None  # separation of duties: anyone else holding the role
         order = str(self._start.order_id)
         return StepSpec(
             key=f"r{revision}-{step.value}",
             kind="order_approval",
-            title=STEP_TITLES[step],
+            title=approval.title,
             title_params={"order": order},
             process=Process.order,
             process_id=order,
             subject=plan.subject,
             assignee_id=person,
-            candidate_role=None if person else role,
+            candidate_role=None if person else approval.role.value,
             actions=["approve", "reject"],
-            policy_key=STEP_POLICY[step],
+            policy_key=approval.policy.key,
             excluded_actor_ids=excluded,
             context={
                 "step": step.value,

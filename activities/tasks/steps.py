@@ -193,7 +193,7 @@ class TaskActivities:
             task_repo.close(
                 session,
                 task,
-                status=request.status.value,
+                status=request.status,
                 decision=decision.action if decision else None,
                 completed_by=decision.actor_id if decision else None,
                 comment=decision.comment if decision else request.reason,

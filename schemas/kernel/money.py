@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from schemas.kernel.errors import N_
@@ -135,6 +135,8 @@ PositiveAmount = Annotated[Decimal, _checked(Least.positive, MAX_AMOUNT)]
 NonNegativeAmount = Annotated[Decimal, _checked(Least.zero, MAX_AMOUNT)]
 SignedAmount = Annotated[Decimal, _checked(Least.any, MAX_AMOUNT)]
 OptionalSignedAmount = Annotated[Decimal | None, _checked(Least.any, MAX_AMOUNT, optional=True)]
+# Money leaves the API as a decimal string with two places ("1234.50"), never a float.
+MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: f"{Decimal(value):.2f}", return_type=str)]
 
 
 def money_problem(error: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UTCDateTime, utcnow
+from schemas.alerts import AlertStatus
+from store.models.base import Base, EnumString, UTCDateTime, utcnow
 
 UNRESOLVED = text("status <> 'resolved'")
 
@@ -73,7 +74,7 @@ class Alert(Base):
     subject_type: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[int] = mapped_column(Integer)
     severity: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[AlertStatus] = mapped_column(EnumString(AlertStatus, 20), default=AlertStatus.open)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UTCDateTime, utcnow
+from schemas.commission import DisputeStatus, LineKind, SettlementStatus
+from store.models.base import Base, EnumString, UTCDateTime, utcnow
 
 
 class CommissionPlan(Base):
@@ -44,7 +45,9 @@ class CommissionSettlement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7), unique=True)
     workflow_id: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="computing")
+    status: Mapped[SettlementStatus] = mapped_column(
+        EnumString(SettlementStatus, 20), default=SettlementStatus.computing
+    )
     plan_version: Mapped[int | None] = mapped_column(Integer)
     run: Mapped[int] = mapped_column(Integer, default=0)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
@@ -101,7 +104,7 @@ class CommissionLine(Base):
     run: Mapped[int] = mapped_column(Integer)
     employee_id: Mapped[int] = mapped_column(Integer)
     payment_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[LineKind] = mapped_column(EnumString(LineKind, 10))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     commission_fen: Mapped[int] = mapped_column(BigInteger)
     reverses_payment_id: Mapped[int | None] = mapped_column(Integer)
@@ -118,9 +121,9 @@ class CommissionDispute(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     payment_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[LineKind] = mapped_column(EnumString(LineKind, 10))
     comment: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[DisputeStatus] = mapped_column(EnumString(DisputeStatus, 10), default=DisputeStatus.open)
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

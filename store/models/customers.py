@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, Money, UTCDateTime, utcnow
+from schemas.imports import ImportStatus
+from store.models.base import Base, EnumString, Money, UTCDateTime, utcnow
 
 
 class Customer(Base):
@@ -131,7 +132,7 @@ class ImportJob(Base):
     kind: Mapped[str] = mapped_column(String(20))  # customers / orders
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="checked")  # checked / committing / committed / failed
+    status: Mapped[ImportStatus] = mapped_column(EnumString(ImportStatus, 20), default=ImportStatus.checked)
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     error_rows: Mapped[int] = mapped_column(Integer, default=0)
     done_rows: Mapped[int] = mapped_column(Integer, default=0)

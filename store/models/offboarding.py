@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UTCDateTime, utcnow
+from schemas.offboarding import ItemStatus, OffboardingStatus, PlanStatus, ReviewStatus
+from store.models.base import Base, EnumString, UTCDateTime, utcnow
 
 
 class Offboarding(Base):
@@ -30,7 +31,9 @@ class Offboarding(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     open_for: Mapped[int | None] = mapped_column(Integer, unique=True)
     workflow_id: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="handover")
+    status: Mapped[OffboardingStatus] = mapped_column(
+        EnumString(OffboardingStatus, 20), default=OffboardingStatus.handover
+    )
     reason: Mapped[str] = mapped_column(Text, default="")
     last_day: Mapped[date] = mapped_column(Date)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
@@ -62,7 +65,7 @@ class HandoverItem(Base):
     after_plan: Mapped[bool] = mapped_column(Boolean, default=False)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     candidate_role: Mapped[str | None] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[ItemStatus] = mapped_column(EnumString(ItemStatus, 20), default=ItemStatus.open)
     round: Mapped[int] = mapped_column(Integer, default=1)
     task_id: Mapped[str | None] = mapped_column(String(120))
     done_by: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
@@ -79,7 +82,7 @@ class OffboardingReview(Base):
     offboarding_id: Mapped[int] = mapped_column(ForeignKey("offboardings.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
     round: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[ReviewStatus] = mapped_column(EnumString(ReviewStatus, 20), default=ReviewStatus.pending)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     comment: Mapped[str | None] = mapped_column(Text)
     returned_items: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -98,7 +101,7 @@ class Reassignment(Base):
     from_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     proposed_to_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     to_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
-    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed / executed / cancelled
+    status: Mapped[PlanStatus] = mapped_column(EnumString(PlanStatus, 20), default=PlanStatus.proposed)
     executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

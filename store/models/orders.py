@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, Money, UTCDateTime, utcnow
+from schemas.orders import ApprovalStep, OrderStatus
+from store.models.base import Base, EnumString, Money, UTCDateTime, utcnow
 
 
 class Service(Base):
@@ -36,8 +37,8 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
-    status: Mapped[str] = mapped_column(String(20), default="pending_approval")
-    current_step: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[OrderStatus] = mapped_column(EnumString(OrderStatus, 20), default=OrderStatus.pending_approval)
+    current_step: Mapped[ApprovalStep | None] = mapped_column(EnumString(ApprovalStep, 20))
     requested_date: Mapped[date] = mapped_column(Date)
     total: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     revision: Mapped[int] = mapped_column(Integer, default=1)

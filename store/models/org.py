@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UTCDateTime, utcnow
+from schemas.org import EmployeeStatus
+from store.models.base import Base, EnumString, UTCDateTime, utcnow
 
 
 class Department(Base):
@@ -52,7 +53,7 @@ class Employee(Base):
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[EmployeeStatus] = mapped_column(EnumString(EmployeeStatus, 20), default=EmployeeStatus.active)
     order_freeze: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str | None] = mapped_column(String(10))
     hired_on: Mapped[datetime | None] = mapped_column(UTCDateTime())

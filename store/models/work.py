@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UTCDateTime, utcnow
+from schemas.notifications import DeliveryStatus
+from schemas.tasks import TaskStatus
+from store.models.base import Base, EnumString, UTCDateTime, utcnow
 
 
 class Task(Base):
@@ -43,7 +45,7 @@ class Task(Base):
     subject: Mapped[str] = mapped_column(String(200), default="")
     policy_key: Mapped[str | None] = mapped_column(String(60))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[TaskStatus] = mapped_column(EnumString(TaskStatus, 20), default=TaskStatus.open)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     actions: Mapped[list[str]] = mapped_column(JSON, default=list)
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -97,7 +99,7 @@ class NotificationDelivery(Base):
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"))
     channel: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending / sent / failed
+    status: Mapped[DeliveryStatus] = mapped_column(EnumString(DeliveryStatus, 20), default=DeliveryStatus.pending)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

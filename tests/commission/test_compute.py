@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from schemas.orders import OrderStatus
 from store.db import Database
 from store.models import CommissionLine, CommissionStatement, Order, Payment, Service
 from tests.support.commission import Settled, at, pay, published_run, sale, save_plan, settle, start_offboarding
@@ -116,7 +117,7 @@ def test_payments_on_orders_never_approved_earn_nothing(db: Database, org: OrgFi
     with db.session() as session:
         order = session.get(Order, rejected)
         assert order is not None
-        order.status = "rejected"
+        order.status = OrderStatus.rejected
     pay(db, rejected, "1000.00", "2026-10-10")
     counted = pay(db, approved, "500.00", "2026-10-11")
     assert [line[0] for line in settle(db, "2026-10").lines(db)] == [counted]

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from schemas.kernel.config import Settings
+from schemas.org import EmployeeStatus
 from store.db import Database
 from store.models import (
     AuditEntry,
@@ -370,7 +371,7 @@ async def test_a_commit_rechecks_and_writes_nothing_when_records_changed(org: Or
 
         employee = session.get(Employee, org["sales_east"])
         assert employee is not None
-        employee.status = "departed"
+        employee.status = EmployeeStatus.departed
     with pytest.raises(customer_import.ImportHasErrors):
         customer_import.commit(db.session, job_id, admin, read_file=lambda _sha: data)
     with db.session() as session:

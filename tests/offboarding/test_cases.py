@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from schemas.org import EmployeeStatus
 from store.db import Database
 from store.models import Customer, Employee, Offboarding, OwnershipChange, Task
 from store.repo.audit import chain as audit
@@ -38,7 +39,7 @@ async def test_bad_starts_are_refused_with_nothing_recorded(api, db: Database, o
     with db.session() as session:
         gone = session.get(Employee, org["sales_east"])
         assert gone is not None
-        gone.status = "departed"
+        gone.status = EmployeeStatus.departed
     cases = [
         (await hr.post("/api/offboardings", json=body(999999)), 422, "unknown_employee"),
         (await hr.post("/api/offboardings", json=body(org["sales_east"])), 422, "employee_departed"),

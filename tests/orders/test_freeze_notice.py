@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy import func, select
 from temporalio.worker import Worker
 
+from schemas.org import EmployeeStatus
 from store.db import Database
 from store.models import Employee, Offboarding, Order
 from tests.orders.test_pages import login_as, order_form
@@ -26,7 +27,7 @@ def freeze(db: Database, org: OrgFixture, *, with_case: bool = True) -> None:
     with db.session() as session:
         employee = session.get(Employee, org["sales_south"])
         assert employee is not None
-        employee.order_freeze, employee.status = True, "offboarding"
+        employee.order_freeze, employee.status = True, EmployeeStatus.offboarding
         if with_case:
             session.add(
                 Offboarding(

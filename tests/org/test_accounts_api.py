@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import func, select
 
+from schemas.org import EmployeeStatus
 from store.db import Database
 from store.models import AuditEntry, AuthToken, Employee, LoginFailure
 from tests.support.org import PASSWORD, OrgFixture
@@ -109,7 +110,7 @@ async def test_departed_employee_cannot_log_in_and_tokens_stop_working(
     with db.session() as session:
         employee = session.get(Employee, org["sales_east"])
         assert employee is not None
-        employee.status = "departed"
+        employee.status = EmployeeStatus.departed
     after = await client.get("/api/me")
     assert after.status_code == 401
     login = await anonymous.post("/api/login", json={"username": "sales_east", "password": PASSWORD})

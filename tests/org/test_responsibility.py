@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from schemas.alerts import SubjectType
+from schemas.org import EmployeeStatus
 from store.db import Database
 from store.models import Customer, Department, Employee, Task, Team
 from store.repo.org import responsibility as who
@@ -168,7 +169,7 @@ def test_a_manager_nobody_manages_escalates_to_the_head_recorded_for_the_departm
 def test_someone_who_left_is_passed_over_for_the_next_one_up(db: Database, second_company: SecondCompany) -> None:
     company = second_company
     with db.session() as session:
-        person(session, company, "mgr_s1").status = "departed"
+        person(session, company, "mgr_s1").status = EmployeeStatus.departed
         seller = person(session, company, "s1a")
         assert who.manager_of(session, seller) == company["head_south"]
         assert who.team_reviewer(session, team(session, company, "s1")) == company["head_south"]

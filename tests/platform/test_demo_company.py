@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from baton.demo_company import load_demo_company
 from schemas.alerts import THRESHOLDS, AlertRule
+from schemas.orders import OrderStatus
 from store.db import Database
 from store.migrate import upgrade
 from store.models import (
@@ -156,9 +157,9 @@ def test_two_years_of_consistent_orders(demo: Loaded) -> None:
         assert TODAY - timedelta(days=731) <= first.date() <= TODAY - timedelta(days=700)
         assert last.date() >= TODAY - timedelta(days=5) and last < datetime(2026, 11, 23, tzinfo=UTC)
         statuses = dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
-        assert statuses["approved"] > 0.85 * sum(statuses.values())
-        assert statuses["rejected"] > 0 and statuses["cancelled"] > 0
-        assert 1 <= statuses["pending_approval"] <= 30
+        assert statuses[OrderStatus.approved] > 0.85 * sum(statuses.values())
+        assert statuses[OrderStatus.rejected] > 0 and statuses[OrderStatus.cancelled] > 0
+        assert 1 <= statuses[OrderStatus.pending_approval] <= 30
         services = {s.code: s for s in session.scalars(select(Service))}
         lines: dict[int, list[OrderLine]] = {}
         for line in session.scalars(select(OrderLine)):

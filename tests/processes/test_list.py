@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from schemas.orders import OrderStatus
 from store.db import Database
 from store.models import Offboarding, Order, Task
 from store.models.base import utcnow
@@ -28,7 +29,7 @@ def make_processes(db: Database, org: OrgFixture) -> dict[str, Any]:
     with db.session() as session:
         order = session.get(Order, waiting)
         assert order is not None
-        order.status, order.workflow_id = "pending_approval", f"order-{waiting}"
+        order.status, order.workflow_id = OrderStatus.pending_approval, f"order-{waiting}"
         order.created_at = utcnow() - timedelta(days=40)
         session.add(
             Task(

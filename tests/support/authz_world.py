@@ -21,7 +21,9 @@ from pathlib import Path
 
 import httpx
 
+from schemas.commission import SettlementStatus
 from schemas.kernel.config import Settings
+from schemas.org import EmployeeStatus
 from store.db import Database
 from store.models import (
     Alert,
@@ -146,7 +148,7 @@ def _offboardings(db: Database, world: World, settings: Settings) -> None:
         for rel, seller in SELLER.items():
             person = session.get(Employee, org[seller])
             assert person is not None
-            person.status, person.order_freeze = "offboarding", True
+            person.status, person.order_freeze = EmployeeStatus.offboarding, True
             case = Offboarding(
                 employee_id=person.id,
                 open_for=person.id,
@@ -228,7 +230,7 @@ def _commission(db: Database, world: World) -> None:
     with db.session() as session:
         settlement = session.get(CommissionSettlement, settled.settlement_id)
         assert settlement is not None
-        settlement.status, settlement.run = "employee_review", settled.run
+        settlement.status, settlement.run = SettlementStatus.employee_review, settled.run
         settlement.workflow_id = f"commission-{period}"
         for rel, seller in SELLER.items():
             dispute = CommissionDispute(

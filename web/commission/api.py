@@ -24,6 +24,7 @@ from schemas.commission_math import PERIOD_PATTERN, from_fen, period_of
 from schemas.kernel.errors import NotFound
 from schemas.org import Role
 from store.models import CommissionSettlement
+from store.repo.commission import corrections as settlement_corrections
 from store.repo.commission import export as settlement_export
 from store.repo.commission import plans as commission_plans
 from store.repo.commission import records as settlements
@@ -123,7 +124,7 @@ async def recompute(request: Request, period: Period, user: Finance) -> Settleme
 def correct(request: Request, body: CorrectionIn, user: Finance) -> CorrectionOut:
     """A correction to a locked period, added to the next settlement still open to changes."""
     with get_db(request).session() as session:
-        row = settlements.add_correction(session, actor_id=user.id, correction=body)
+        row = settlement_corrections.add_correction(session, actor_id=user.id, correction=body)
         target = session.get(CommissionSettlement, row.settlement_id) if row.settlement_id else None
         return CorrectionOut(
             id=row.id,

@@ -18,7 +18,7 @@ from schemas.offboarding import Evidence, EvidenceCheck
 from schemas.task_errors import TaskIncomplete
 from schemas.tasks import CompleteTaskIn
 from store.models import Offboarding, Task
-from store.repo.offboarding.checklist import evidence_problems
+from store.repo.offboarding.evidence import evidence_problems
 
 CHECKED_KINDS = {"handover_item", "reassignment_plan"}
 IN_RECORDS = {Evidence.attachment.value, Evidence.orders.value, Evidence.followups.value}

@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
+from schemas.offboarding import PARTY_LABELS
 from web.orders.labels import problem_text, translated
 
 CASE_STATUS_LABELS = {
@@ -32,7 +33,6 @@ REVIEW_STATUS_LABELS = {
     "approved": N_("Signed off"),
     "rejected": N_("Returned for rework"),
 }
-PARTY_LABELS = {"department_head": N_("Department head"), "hr": N_("HR"), "finance": N_("Finance")}
 MOVE_LABELS = {"proposed": N_("Proposed"), "executed": N_("Moved"), "cancelled": N_("Not moved")}
 EVIDENCE_HINTS = {
     "attachment": N_("Upload at least one file as evidence, then mark it done."),

@@ -20,9 +20,9 @@ from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.i18n import gettext_
 from schemas.offboarding import ItemOut, ItemStatus, OffboardingOut
 from store.models import Attachment, Offboarding, OffboardingReview, Task
-from store.repo.offboarding import checklist as handover
 from store.repo.offboarding import pages as pages_repo
 from store.repo.offboarding import records as case_repo
+from store.repo.offboarding.evidence import customers_without_followup
 from store.repo.offboarding.owed import owed_by_customer
 from store.repo.tasks import records as task_repo
 from web.offboarding.labels import blocker_text, step_problem_text
@@ -160,7 +160,7 @@ def _form_data(session: Session, case: Offboarding, items: list[ItemView]) -> di
         owed_by_customer(session, case.employee_id) if "orders" in wanted and any(item.mine for item in items) else []
     )
     missing = (
-        handover.customers_without_followup(session, case.employee_id, case.started_at)
+        customers_without_followup(session, case.employee_id, case.started_at)
         if "followups" in wanted and case.open_for is not None
         else []
     )

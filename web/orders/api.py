@@ -15,11 +15,9 @@ from schemas.orders import (
     OrderOut,
     OrderStatus,
     ResubmitIn,
-    ServiceCodeTaken,
-    ServiceIn,
-    ServiceOut,
 )
 from schemas.org import Role
+from schemas.services import ServiceCodeTaken, ServiceIn, ServiceOut
 from store.repo.orders import records as order_repo
 from store.repo.orders.views import order_view, order_views
 from web.orders import actions as order_actions

@@ -14,8 +14,9 @@ from typing import Any
 
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
+from schemas.orders import APPROVALS
 
-STEP_LABELS = {"manager": N_("Team manager"), "head": N_("Department head"), "finance": N_("Finance")}
+STEP_LABELS: dict[str, str] = {approval.step: approval.label for approval in APPROVALS}
 WARNING_LABELS = {
     "close_to_credit_limit": N_("Close to the credit limit (%(used)s used)"),
     "unusual_discount": N_("Unusual discount: %(services)s"),

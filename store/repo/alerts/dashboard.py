@@ -67,7 +67,7 @@ class ScanView:
 
 
 def _unresolved() -> ColumnElement[bool]:
-    return Alert.status != AlertStatus.resolved.value
+    return Alert.status != AlertStatus.resolved
 
 
 def unresolved_by_severity(session: Session, viewer: Viewer) -> dict[str, int]:

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from schemas.commission_math import from_fen, period_bounds, period_of, previous_period
+from schemas.orders import OrderStatus
 from store.models import Complaint, Customer, Employee, Interaction, Order
 from store.repo.commission.inputs import chunks
 from store.repo.payments.money import fen_of
@@ -133,7 +134,7 @@ def foreign_contacts(
 
 def approved_between(since: datetime, until: datetime) -> ColumnElement[bool]:
     """Approved orders created in ``[since, until)``: the business the revenue figures count."""
-    return and_(Order.status == "approved", Order.created_at >= since, Order.created_at < until)
+    return and_(Order.status == OrderStatus.approved, Order.created_at >= since, Order.created_at < until)
 
 
 def owner_revenue(session: Session, since: datetime, until: datetime) -> tuple[int, dict[int, int]]:

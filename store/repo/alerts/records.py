@@ -60,13 +60,13 @@ def raise_alerts(
         holds = subject_id in findings
         if not holds and alert.condition_cleared_at is None:
             alert.condition_cleared_at = at
-        elif holds and alert.condition_cleared_at is not None and alert.status != AlertStatus.resolved.value:
+        elif holds and alert.condition_cleared_at is not None and alert.status != AlertStatus.resolved:
             alert.condition_cleared_at = None
     raised = []
     for subject_id in sorted(findings):
         previous = latest.get(subject_id)
         if previous is not None and not (
-            previous.status == AlertStatus.resolved.value and previous.condition_cleared_at is not None
+            previous.status == AlertStatus.resolved and previous.condition_cleared_at is not None
         ):
             continue
         team_id, assignee_id = alert_follow_up(session, subject_type, subject_id)
@@ -75,7 +75,7 @@ def raise_alerts(
             subject_type=subject_type.value,
             subject_id=subject_id,
             severity=severity.value,
-            status=AlertStatus.open.value,
+            status=AlertStatus.open,
             detail={**findings[subject_id], "thresholds": thresholds or {}},
             team_id=team_id,
             assignee_id=assignee_id,
@@ -133,14 +133,14 @@ def alert(session: Session, alert_id: int) -> Alert:
 def decide(session: Session, decision: AlertDecision) -> Alert:
     """Record an acknowledgement or a resolution (once: a repeated call changes nothing)."""
     row = alert(session, decision.alert_id)
-    if row.status == AlertStatus.resolved.value or row.status == decision.status.value:
+    if row.status in (AlertStatus.resolved, decision.status):
         return row
     detail: dict[str, Any] = {"from": row.status, "to": decision.status.value, "note": decision.note}
     if decision.status == AlertStatus.acknowledged:
         row.acknowledged_at, row.acknowledged_by = decision.at, decision.actor_id
     else:
         row.resolved_at, row.resolved_by, row.resolution_note = decision.at, decision.actor_id, decision.note
-    row.status = decision.status.value
+    row.status = decision.status
     audit.record(
         session,
         actor_id=decision.actor_id,

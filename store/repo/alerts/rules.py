@@ -31,6 +31,8 @@ from schemas.alerts import (
     UnassignedContacts,
 )
 from schemas.commission_math import from_fen
+from schemas.orders import OrderStatus
+from schemas.org import EmployeeStatus
 from store.models import Complaint, Customer, Employee, Interaction, Order
 from store.repo.alerts.details import (
     above_share,
@@ -66,7 +68,7 @@ def _counted_interactions() -> Any:
 
 def salespeople(session: Session) -> set[int]:
     """Current salespeople (the role ``sales``), the leaving included; departed people are gone."""
-    rows = session.execute(select(Employee.id, Employee.roles).where(Employee.status != "departed"))
+    rows = session.execute(select(Employee.id, Employee.roles).where(Employee.status != EmployeeStatus.departed))
     return {employee_id for employee_id, roles in rows if "sales" in (roles or [])}
 
 
@@ -102,7 +104,7 @@ def orders_declining(session: Session, moment: Moment, rule: OrdersDeclining) ->
         select(Order.customer_id, bucket, func.sum(fen_of(Order.total)))
         .join(Customer, Customer.id == Order.customer_id)
         .where(
-            Order.status == "approved",
+            Order.status == OrderStatus.approved,
             Order.created_at >= starts[0],
             Order.created_at < starts[-1],
             Customer.deleted_at.is_(None),

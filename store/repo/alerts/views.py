@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from schemas.alerts import SEVERITY_ORDER, AlertOut, AlertRule, AlertStatus, Severity, SubjectType
 from schemas.kernel.errors import Forbidden, NotFound
+from schemas.tasks import TaskStatus
 from store.models import Alert, Customer, Employee, Task, Team
 from store.repo.customers.visibility import Viewer, managed_team_ids
 
@@ -58,7 +59,7 @@ def visible(session: Session, viewer: Viewer) -> ColumnElement[bool]:
 
 def filtered(query: Select[Any], wanted: AlertFilter) -> Select[Any]:
     if wanted.status == UNRESOLVED:
-        query = query.where(Alert.status != AlertStatus.resolved.value)
+        query = query.where(Alert.status != AlertStatus.resolved)
     elif wanted.status:
         query = query.where(Alert.status == wanted.status)
     for column, value in (
@@ -126,7 +127,9 @@ def views(session: Session, rows: list[Alert]) -> list[AlertOut]:
     open_tasks = (
         dict(
             session.execute(
-                select(Task.workflow_id, Task.id).where(Task.workflow_id.in_(workflow_ids), Task.status == "open")
+                select(Task.workflow_id, Task.id).where(
+                    Task.workflow_id.in_(workflow_ids), Task.status == TaskStatus.open
+                )
             ).all()
         )
         if workflow_ids
@@ -139,7 +142,7 @@ def views(session: Session, rows: list[Alert]) -> list[AlertOut]:
             subject_type=SubjectType(row.subject_type),
             subject_id=row.subject_id,
             severity=Severity(row.severity),
-            status=AlertStatus(row.status),
+            status=row.status,
             detail=row.detail,
             created_at=row.created_at,
             subject_name=names.get((row.subject_type, row.subject_id), f"#{row.subject_id}"),

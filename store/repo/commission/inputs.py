@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, aliased
 
 from schemas.commission import LineKind, SettlementStatus
 from schemas.commission_math import period_bounds
+from schemas.offboarding import OffboardingStatus
+from schemas.orders import OrderStatus
 from store.models import (
     CommissionLine,
     CommissionSettlement,
@@ -31,7 +33,6 @@ from store.repo.payments.money import fen_of, signed_amount
 
 Item = TypeVar("Item")
 PUBLISHED = CommissionLine.run == CommissionSettlement.run
-APPROVED = "approved"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def window_of(session: Session, settlement: CommissionSettlement, timezone: str)
     in_review = session.scalars(
         select(CommissionSettlement.period).where(
             CommissionSettlement.period < settlement.period,
-            CommissionSettlement.status != SettlementStatus.locked.value,
+            CommissionSettlement.status != SettlementStatus.locked,
         )
     )
     skipped = [period_bounds(period, timezone) for period in in_review]
@@ -99,7 +100,7 @@ def payments(session: Session, window: Window, batch: int) -> Iterator[list[tupl
     query = (
         select(Payment.id, Payment.order_id, Order.owner_id, fen_of(Payment.amount))
         .join(Order, Order.id == Payment.order_id)
-        .where(window.paid_within(), Order.status == APPROVED, Payment.kind == "payment")
+        .where(window.paid_within(), Order.status == OrderStatus.approved, Payment.kind == "payment")
         .order_by(Payment.paid_at, Payment.id)
     )
     result = session.connection().execute(query)
@@ -115,7 +116,7 @@ def refunds(session: Session, window: Window) -> list[Any]:
         session.execute(
             select(Payment.id, Payment.reverses_id, fen_of(Payment.amount), Order.owner_id)
             .join(Order, Order.id == Payment.order_id)
-            .where(window.paid_within(), Order.status == APPROVED, Payment.kind == "refund")
+            .where(window.paid_within(), Order.status == OrderStatus.approved, Payment.kind == "refund")
             .order_by(Payment.paid_at, Payment.id)
         )
     )
@@ -125,13 +126,15 @@ def owed_orders_of_leavers(session: Session, end: datetime) -> set[int]:
     """Orders of a seller who is leaving or has left (an offboarding not cancelled, whenever it
     began: a month settled after the handover started pays a leaver too) that were not fully paid
     by the period's end: commission on them waits for the money."""
-    leavers = select(Offboarding.employee_id).where(Offboarding.status != "cancelled")
+    leavers = select(Offboarding.employee_id).where(Offboarding.status != OffboardingStatus.cancelled)
     paid = (
         select(func.coalesce(func.sum(signed_amount()), 0))
         .where(Payment.order_id == Order.id, Payment.paid_at < end)
         .scalar_subquery()
     )
-    query = select(Order.id).where(Order.owner_id.in_(leavers), Order.status == APPROVED, paid < Order.total)
+    query = select(Order.id).where(
+        Order.owner_id.in_(leavers), Order.status == OrderStatus.approved, paid < Order.total
+    )
     return set(session.scalars(query))
 
 
@@ -142,7 +145,7 @@ def service_shares(session: Session, service_rates: dict[str, int]) -> dict[int,
     rows = session.execute(
         select(OrderLine.order_id, OrderLine.service_code, fen_of(OrderLine.amount), fen_of(Order.total))
         .join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.service_code.in_(list(service_rates)), Order.status == APPROVED)
+        .where(OrderLine.service_code.in_(list(service_rates)), Order.status == OrderStatus.approved)
     )
     shares: dict[int, tuple[int, list[tuple[int, int]]]] = {}
     for order_id, code, line_fen, total_fen in rows:
@@ -169,7 +172,7 @@ def still_held(session: Session, window: Window, timezone: str) -> list[HeldComm
         .join(other, and_(other.id == settled.settlement_id, settled.run == other.run))
         .where(
             settled.payment_id == key,
-            settled.kind.in_([LineKind.released.value, LineKind.forfeited.value]),
+            settled.kind.in_([LineKind.released, LineKind.forfeited]),
             other.id != window.settlement_id,
         )
     )
@@ -184,7 +187,7 @@ def still_held(session: Session, window: Window, timezone: str) -> list[HeldComm
         )
         .join(CommissionSettlement, and_(CommissionSettlement.id == CommissionLine.settlement_id, PUBLISHED))
         .join(Payment, Payment.id == key)
-        .where(CommissionLine.kind == LineKind.held.value, CommissionSettlement.period < window.period, ~exists(done))
+        .where(CommissionLine.kind == LineKind.held, CommissionSettlement.period < window.period, ~exists(done))
         .group_by(key, Payment.order_id, CommissionLine.employee_id)
     )
     return [
@@ -236,7 +239,7 @@ def commission_of_payments(
             .where(
                 CommissionLine.employee_id.in_({seller for seller, _ in chunk}),
                 CommissionLine.payment_id.in_({payment for _, payment in chunk}),
-                CommissionLine.kind.in_([LineKind.earned.value, LineKind.held.value]),
+                CommissionLine.kind.in_([LineKind.earned, LineKind.held]),
                 or_(CommissionSettlement.id != settlement_id, CommissionLine.run == run),
             )
         )

@@ -50,9 +50,7 @@ def save(session: Session, *, actor_id: int, plan: PlanIn, current_period: str) 
             ]
         )
     last_locked = session.scalar(
-        select(func.max(CommissionSettlement.period)).where(
-            CommissionSettlement.status == SettlementStatus.locked.value
-        )
+        select(func.max(CommissionSettlement.period)).where(CommissionSettlement.status == SettlementStatus.locked)
     )
     if last_locked is not None and effective <= last_locked:
         raise PlanPeriodLocked()

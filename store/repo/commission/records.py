@@ -1,5 +1,5 @@
 """Settlements as records: opening one for a period, where it stands, disputes and their
-resolution, corrections of locked periods, and locking.
+resolution, and locking (corrections of locked periods: :mod:`store.repo.commission.corrections`).
 
 Temporal owns where a settlement's process stands; these rows are what its activities write and
 what every page reads. A locked settlement is never edited: corrections become adjustments of
@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from schemas.commission import (
-    RECOMPUTABLE,
     AlreadyDisputed,
-    CorrectionIn,
     DisputeNotFound,
     DisputeRequest,
     DisputeResolved,
@@ -32,14 +30,12 @@ from schemas.commission import (
     SettlementStatus,
 )
 from schemas.commission_math import to_fen
-from schemas.kernel.errors import NotFound
 from store.models import (
     CommissionAdjustment,
     CommissionDispute,
     CommissionLine,
     CommissionSettlement,
     CommissionStatement,
-    Employee,
 )
 from store.models.base import utcnow
 from store.repo.audit import chain as audit
@@ -112,10 +108,10 @@ def set_status(
     review_ends_at: datetime | None = None,
 ) -> CommissionSettlement:
     row = settlement(session, settlement_id)
-    if row.status == SettlementStatus.locked.value:
+    if row.status == SettlementStatus.locked:
         return row
     before = row.status
-    row.status = status.value
+    row.status = status
     if review_ends_at is not None:
         row.review_ends_at = review_ends_at
     if status == SettlementStatus.computing:
@@ -174,7 +170,7 @@ def record_dispute(session: Session, request: DisputeRequest) -> int:
             CommissionDispute.settlement_id == request.settlement_id,
             CommissionDispute.employee_id == request.actor.id,
             CommissionDispute.payment_id == request.payment_id,
-            CommissionDispute.kind == request.kind.value,
+            CommissionDispute.kind == request.kind,
         )
     )
     if found is not None:
@@ -184,7 +180,7 @@ def record_dispute(session: Session, request: DisputeRequest) -> int:
         employee_id=request.actor.id,
         team_id=request.team_id,
         payment_id=request.payment_id,
-        kind=request.kind.value,
+        kind=request.kind,
         comment=request.comment,
     )
     session.add(dispute)
@@ -231,7 +227,7 @@ def dispute(session: Session, settlement_id: int, dispute_id: int, viewer: Viewe
         is None
     ):
         raise DisputeNotFound()
-    if row.status != DisputeStatus.open.value:
+    if row.status != DisputeStatus.open:
         raise DisputeResolved()
     return row
 
@@ -239,9 +235,9 @@ def dispute(session: Session, settlement_id: int, dispute_id: int, viewer: Viewe
 def resolve_dispute(session: Session, request: ResolutionRequest) -> None:
     """Adjust (an adjustment line on the statement, with the reason) or reject; idempotent."""
     row = session.get(CommissionDispute, request.dispute_id)
-    if row is None or row.status != DisputeStatus.open.value:
+    if row is None or row.status != DisputeStatus.open:
         return
-    row.status, row.resolution = request.decision.value, request.reason
+    row.status, row.resolution = request.decision, request.reason
     row.resolved_by, row.resolved_at = request.actor.id, utcnow()
     if request.decision == DisputeStatus.adjusted and request.amount is not None:
         session.add(
@@ -262,60 +258,3 @@ def resolve_dispute(session: Session, request: ResolutionRequest) -> None:
         entity_id=row.id,
         detail={"amount": str(request.amount) if request.amount is not None else None, "reason": request.reason},
     )
-
-
-# ----------------------------------------------------------------------------- corrections
-def add_correction(session: Session, *, actor_id: int, correction: CorrectionIn) -> CommissionAdjustment:
-    """A correction of a locked period goes into the next settlement still open to changes, or
-    waits for the next one to be computed."""
-    if session.get(Employee, correction.employee_id) is None:
-        raise NotFound()
-    target = session.scalars(
-        select(CommissionSettlement)
-        .where(
-            CommissionSettlement.period > correction.corrects_period,
-            CommissionSettlement.status.in_([status.value for status in RECOMPUTABLE]),
-        )
-        .order_by(CommissionSettlement.period)
-        .limit(1)
-    ).first()
-    row = CommissionAdjustment(
-        settlement_id=target.id if target else None,
-        employee_id=correction.employee_id,
-        commission_fen=to_fen(correction.amount),
-        reason=correction.reason,
-        corrects_period=correction.corrects_period,
-        created_by=actor_id,
-    )
-    session.add(row)
-    session.flush()
-    if target is not None and not session.scalar(
-        select(func.count())
-        .select_from(CommissionStatement)
-        .where(
-            CommissionStatement.settlement_id == target.id,
-            CommissionStatement.run == target.run,
-            CommissionStatement.employee_id == correction.employee_id,
-        )
-    ):
-        team_id = session.scalar(select(Employee.team_id).where(Employee.id == correction.employee_id))
-        session.add(
-            CommissionStatement(
-                settlement_id=target.id, run=target.run, employee_id=correction.employee_id, team_id=team_id
-            )
-        )
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="commission.correction",
-        entity="commission_adjustment",
-        entity_id=row.id,
-        detail={
-            "employee_id": correction.employee_id,
-            "amount": str(correction.amount),
-            "corrects_period": correction.corrects_period,
-            "into": target.period if target else None,
-            "reason": correction.reason,
-        },
-    )
-    return row

@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 
 from schemas.commission import (
     DisputeOut,
-    DisputeStatus,
     LineKind,
     LineOut,
     SettlementOut,
     SettlementRow,
-    SettlementStatus,
     StatementOut,
 )
 from schemas.commission_math import from_fen, to_fen
@@ -137,7 +135,7 @@ def lines_of(session: Session, settlement: CommissionSettlement, employee_ids: l
                 paid_at=paid_at,
                 amount=str(from_fen(line.amount_fen)),
                 commission=str(from_fen(line.commission_fen)),
-                kind=LineKind(line.kind),
+                kind=line.kind,
                 reverses_payment_id=line.reverses_payment_id,
                 dispute=disputes.get((line.employee_id, line.payment_id, line.kind)),
                 customer_id=customer_id,
@@ -181,7 +179,7 @@ def dispute_out(row: CommissionDispute) -> DisputeOut:
         payment_id=row.payment_id,
         kind=row.kind,
         comment=row.comment,
-        status=DisputeStatus(row.status),
+        status=row.status,
         resolution=row.resolution,
         resolved_by=row.resolved_by,
         created_at=row.created_at,
@@ -204,7 +202,7 @@ def settlement_view(
     ]
     return SettlementOut(
         period=settlement.period,
-        status=SettlementStatus(settlement.status),
+        status=settlement.status,
         workflow_id=settlement.workflow_id,
         plan_version=settlement.plan_version,
         progress=settlement.progress,
@@ -230,7 +228,7 @@ def list_settlements(session: Session, viewer: Viewer) -> list[SettlementRow]:
         rows.append(
             SettlementRow(
                 period=settlement.period,
-                status=SettlementStatus(settlement.status),
+                status=settlement.status,
                 workflow_id=settlement.workflow_id,
                 plan_version=settlement.plan_version,
                 progress=settlement.progress,

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import N_, InvalidInput
+from schemas.org import EmployeeStatus
 from store.models import Employee
 from store.repo.customers.team_rules import Problem, TeamDecision
 from store.repo.customers.visibility import Viewer, managed_team_ids
@@ -35,7 +36,9 @@ class Placement:
 
 def valid_owner(person: Employee | None) -> bool:
     """Someone who can own customers: a salesperson or sales manager who has not left."""
-    return person is not None and person.status != "departed" and bool(OWNER_ROLES & set(person.roles or []))
+    return (
+        person is not None and person.status != EmployeeStatus.departed and bool(OWNER_ROLES & set(person.roles or []))
+    )
 
 
 class PlacementRules:
@@ -100,7 +103,9 @@ def owners_by_team(session: Session, team_ids: Iterable[int | None]) -> dict[int
     found: dict[int, list[Employee]] = {team_id: [] for team_id in wanted}
     if wanted:
         for person in session.scalars(
-            select(Employee).where(Employee.team_id.in_(wanted), Employee.status == "active").order_by(Employee.name)
+            select(Employee)
+            .where(Employee.team_id.in_(wanted), Employee.status == EmployeeStatus.active)
+            .order_by(Employee.name)
         ):
             if valid_owner(person) and person.team_id is not None:
                 found[person.team_id].append(person)
@@ -112,7 +117,7 @@ def owners_for(session: Session, actor: Viewer) -> list[Employee]:
     rules = PlacementRules(session, actor)
     query = (
         select(Employee)
-        .where(Employee.status == "active")
+        .where(Employee.status == EmployeeStatus.active)
         .order_by(Employee.team_id.is_(None), Employee.team_id, Employee.name)
     )
     if not rules.everywhere:

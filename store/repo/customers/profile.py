@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from schemas.orders import OrderStatus
 from store.models import Customer, CustomerContact, Employee, Order, Payment, Team
 from store.repo.alerts.views import alerts_about
 from store.repo.customers import interactions
@@ -45,7 +46,7 @@ def receivables(session: Session, customer_id: int) -> Decimal:
     billed = (
         session.scalar(
             select(func.coalesce(func.sum(Order.total), 0)).where(
-                Order.customer_id == customer_id, Order.status == "approved"
+                Order.customer_id == customer_id, Order.status == OrderStatus.approved
             )
         )
         or 0
@@ -54,7 +55,7 @@ def receivables(session: Session, customer_id: int) -> Decimal:
         session.scalar(
             select(func.coalesce(func.sum(signed), 0))
             .join(Order, Order.id == Payment.order_id)
-            .where(Order.customer_id == customer_id, Order.status == "approved")
+            .where(Order.customer_id == customer_id, Order.status == OrderStatus.approved)
         )
         or 0
     )

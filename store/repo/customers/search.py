@@ -28,7 +28,6 @@ Counting stops at :data:`COUNT_CAP`; :class:`MatchCount` says whether it stopped
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -53,23 +52,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
-from schemas.kernel.errors import N_, InvalidInput
 from store.models import Customer, Employee, Interaction
 from store.repo.customers.search_scope import SearchScope
+from store.repo.customers.search_text import MIN_TERM_CHARS, Fragment, highlight, parse_terms
 from store.repo.customers.visibility import Viewer, interaction_condition
 from store.repo.shared.text_match import LIKE_ESCAPE, like_pattern
 
-MAX_QUERY_CHARS = 100
-MIN_TERM_CHARS = 2
 COUNT_CAP = 1000
 PROBE_SIZE = 1500  # newest matches the first plan examines before it hands over to the second
 FEW_RECORDS = 20_000  # a viewer who sees at most this many records is searched record by record
-SNIPPET_CONTEXT = 40  # characters kept either side of the first match in a long text
 SEARCH_OBJECT_PREFIX = "interaction_search_"
 _KEY_ID_MASK = (1 << 31) - 1  # the interaction id in the low 31 bits of the SQLite search key
-_DROPPED_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}  # controls, lone surrogates, unassigned: never searchable
-
-Segments = list[tuple[str, bool]]
 
 
 class MatchCount(int):
@@ -81,14 +74,6 @@ class MatchCount(int):
         count = super().__new__(cls, value)
         count.capped = capped
         return count
-
-
-@dataclass(frozen=True)
-class Fragment:
-    """A piece of one field with the matched terms marked: ``[("text", False), ("拼多多", True), ...]``."""
-
-    field: str
-    segments: Segments
 
 
 @dataclass(frozen=True)
@@ -107,28 +92,6 @@ class SearchHit:
 def is_search_object(name: str | None) -> bool:
     """Index objects of migration 0004 that the models do not describe (schema comparison skips them)."""
     return bool(name) and str(name).startswith(SEARCH_OBJECT_PREFIX)
-
-
-def parse_terms(q: str) -> list[str]:
-    """The distinct terms of a query, or :class:`InvalidInput` naming what is wrong with it."""
-    q = q.strip()
-    if len(q) > MAX_QUERY_CHARS:
-        raise InvalidInput(
-            details=[{"field": "q", "code": "too_long", "message": N_("Search for at most 100 characters.")}]
-        )
-    cleaned = "".join(" " if unicodedata.category(ch) in _DROPPED_CATEGORIES else ch for ch in q)
-    terms: dict[str, str] = {}
-    for term in cleaned.split():
-        terms.setdefault(_fold(term), term)
-    if not terms:
-        raise InvalidInput(details=[{"field": "q", "code": "required", "message": N_("Type a word to search for.")}])
-    if any(len(term) < MIN_TERM_CHARS for term in terms.values()):
-        raise InvalidInput(
-            details=[
-                {"field": "q", "code": "term_too_short", "message": N_("Each search word needs at least 2 characters.")}
-            ]
-        )
-    return list(terms.values())
 
 
 def search(
@@ -302,49 +265,3 @@ def _hits(session: Session, ids: list[int], terms: list[str]) -> list[SearchHit]
         for record_id in ids
         if (row := rows.get(record_id)) is not None
     ]
-
-
-def _fold(text: str) -> str:
-    """Lower-case keeping every character in place, so positions in the folded text are positions in the original."""
-    folded = text.lower()
-    if len(folded) == len(text):
-        return folded
-    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
-
-
-def highlight(text: str, terms: list[str], context: int = SNIPPET_CONTEXT) -> Segments:
-    """``text`` (cut around its first match when long) as segments with every term occurrence marked.
-    Empty when no term occurs in it."""
-    folded = _fold(text)
-    spans: list[tuple[int, int]] = []
-    for term in {_fold(t) for t in terms}:
-        start = folded.find(term)
-        while start >= 0:
-            spans.append((start, start + len(term)))
-            start = folded.find(term, start + 1)
-    if not spans:
-        return []
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    begin, finish = 0, len(text)
-    if len(text) > 4 * context:
-        begin, finish = max(0, merged[0][0] - context), min(len(text), merged[0][1] + 2 * context)
-    segments: Segments = [("…", False)] if begin > 0 else []
-    cursor = begin
-    for start, end in merged:
-        if end <= begin or start >= finish:
-            continue
-        start, end = max(start, begin), min(end, finish)
-        if start > cursor:
-            segments.append((text[cursor:start], False))
-        segments.append((text[start:end], True))
-        cursor = end
-    if cursor < finish:
-        segments.append((text[cursor:finish], False))
-    if finish < len(text):
-        segments.append(("…", False))
-    return segments

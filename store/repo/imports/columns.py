@@ -21,6 +21,7 @@ from typing import Any
 
 from schemas.kernel.errors import N_
 from schemas.kernel.money import FEN, Least, MoneyProblem, read_money
+from schemas.orders import OrderStatus
 from store.repo.customers.records import REQUIRED_PROFILE
 
 CellValue = Any  # str, int, float, bool, date/datetime or None, as CSV or openpyxl gives it
@@ -236,28 +237,28 @@ def tags(value: CellValue) -> list[str]:
     return result
 
 
-ORDER_STATUSES = {
-    "approved": "approved",
-    "rejected": "rejected",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "expired": "expired",
-    "已批准": "approved",
-    "已通过": "approved",
-    "已审批": "approved",
-    "已拒绝": "rejected",
-    "已驳回": "rejected",
-    "已取消": "cancelled",
-    "已过期": "expired",
+ORDER_STATUSES: dict[str, OrderStatus] = {
+    "approved": OrderStatus.approved,
+    "rejected": OrderStatus.rejected,
+    "cancelled": OrderStatus.cancelled,
+    "canceled": OrderStatus.cancelled,
+    "expired": OrderStatus.expired,
+    "已批准": OrderStatus.approved,
+    "已通过": OrderStatus.approved,
+    "已审批": OrderStatus.approved,
+    "已拒绝": OrderStatus.rejected,
+    "已驳回": OrderStatus.rejected,
+    "已取消": OrderStatus.cancelled,
+    "已过期": OrderStatus.expired,
 }
 
 
-def order_status(value: CellValue) -> str:
+def order_status(value: CellValue) -> OrderStatus:
     """A historical order's outcome; ``approved`` when empty. Pending is refused: no approval
     process exists for an imported order, so it would wait forever."""
     raw = unicodedata.normalize("NFKC", cell_text(value)).casefold()
     if not raw:
-        return "approved"
+        return OrderStatus.approved
     if raw not in ORDER_STATUSES:
         raise CellProblem(
             "bad_status", N_("Use approved, rejected, cancelled or expired (已批准, 已拒绝, 已取消, 已过期).")

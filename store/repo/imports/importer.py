@@ -32,27 +32,23 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from schemas.imports import ImportStatus
 from schemas.kernel.errors import N_, BatonError, Forbidden, InvalidInput, NotFound
 from store.models import ImportJob
 from store.models.base import utcnow
 from store.repo.audit import chain as audit
 from store.repo.customers.visibility import Viewer
-from store.repo.imports.columns import COLUMNS, CellProblem, map_header
-from store.repo.imports.files import UnreadableFile, file_format, first_row_over, open_sheet
+from store.repo.imports.files import file_format
+from store.repo.imports.passes import KINDS, Writing, read_rows, refused
 from store.repo.imports.report import PROGRESS, Problem, ProblemLog, keep_report, report_of
-from store.repo.imports.rows import ROW_CHECKS, RowChecks
 
-KINDS = ("customers", "orders")
 IMPORT_ROLES = ("admin", "department_head", "sales_manager")
-MAX_ROWS = 100_000
-BATCH_ROWS = 1_000
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 ReadFile = Callable[[str], bytes]  # content by SHA-256, from wherever the web layer keeps uploads
@@ -79,103 +75,6 @@ class ImportFileType(BatonError):
 
 
 # ---------------------------------------------------------------- one pass over a file
-@dataclass
-class _Pass:
-    log: ProblemLog
-    total_rows: int = 0
-    skipped: frozenset[int] = frozenset()  # rows already imported
-    written_rows: int = 0
-
-    @property
-    def skipped_rows(self) -> int:
-        return len(self.skipped - self.log.error_rows)
-
-    @property
-    def new_rows(self) -> int:
-        return self.total_rows - len(self.log.error_rows | self.skipped)
-
-
-@dataclass(frozen=True)
-class _Writing:
-    """Given to a pass that commits: where it reports progress and what the rows are written as."""
-
-    job_id: int
-    total_rows: int
-    timezone: str
-
-    def progress(self, done_rows: int) -> None:
-        PROGRESS.set(self.job_id, done_rows, self.total_rows)
-
-
-def _refused(problem: Problem, total_rows: int = 0) -> _Pass:
-    log = ProblemLog()
-    log.add(problem)
-    return _Pass(log=log, total_rows=total_rows)
-
-
-def _too_many(row: int) -> _Pass:
-    return _refused(
-        Problem(
-            row,
-            "",
-            "too_many_rows",
-            N_("The file has more than %(limit)s data rows. Split it into files of at most %(limit)s rows."),
-            {"limit": f"{MAX_ROWS:,}"},
-        ),
-        MAX_ROWS + 1,
-    )
-
-
-def _read(
-    session: Session, actor: Viewer, kind: str, filename: str, data: bytes, writing: _Writing | None = None
-) -> _Pass:
-    """Check every row; when ``writing``, also write each clean chunk, stopping at the first problem."""
-    try:
-        over = first_row_over(filename, data, MAX_ROWS)
-        if over is not None:
-            return _too_many(over)
-        sheet = open_sheet(filename, data)
-    except UnreadableFile as exc:
-        return _refused(Problem(exc.row, "", "unreadable", exc.message, dict(exc.params)))
-    header = map_header(COLUMNS[kind], sheet.header)
-    if isinstance(header, CellProblem):
-        return _refused(Problem(1, "", header.code, header.message, header.params))
-    result = _Pass(log=ProblemLog())
-    rows = ROW_CHECKS[kind](session, actor, header, result.log)
-    chunk: list[tuple[int, list[Any]]] = []
-    try:
-        for number, cells in sheet.rows:
-            result.total_rows += 1
-            if result.total_rows > MAX_ROWS:
-                return _too_many(number)
-            chunk.append((number, cells))
-            if len(chunk) == BATCH_ROWS:
-                if not _take(rows, chunk, result, writing):
-                    return result
-                chunk = []
-        if chunk and not _take(rows, chunk, result, writing):
-            return result
-    except UnreadableFile as exc:
-        return _refused(Problem(exc.row, "", "unreadable", exc.message, dict(exc.params)), result.total_rows)
-    if result.total_rows == 0:
-        result.log.add(Problem(2, "", "no_rows", N_("The file has a header but no data rows.")))
-    result.skipped = frozenset(rows.skipped_rows)
-    return result
-
-
-def _take(rows: RowChecks, chunk: list[tuple[int, list[Any]]], result: _Pass, writing: _Writing | None) -> bool:
-    """Check one chunk and, when committing and all is still clean, write it; False stops the pass."""
-    ready = rows.check_chunk(chunk)
-    if writing is None:
-        return True
-    if result.log.count:
-        return False
-    if ready:
-        result.written_rows += rows.write(ready, job_id=writing.job_id, timezone=writing.timezone)
-    writing.progress(result.total_rows)
-    return True
-
-
 # ---------------------------------------------------------------- dry run
 def _require_importer(actor: Viewer) -> None:
     if not actor.has(*IMPORT_ROLES):
@@ -189,12 +88,12 @@ def check(session: Session, actor: Viewer, kind: str, filename: str, data: bytes
         raise InvalidInput(details=[{"field": "kind", "code": "invalid", "message": N_("Choose customers or orders.")}])
     if file_format(filename) is None:
         raise ImportFileType()
-    result = _read(session, actor, kind, filename, data)
+    result = read_rows(session, actor, kind, filename, data)
     job = ImportJob(
         kind=kind,
         filename=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
-        status="checked",
+        status=ImportStatus.checked,
         total_rows=result.total_rows,
         done_rows=0,
         created_by=actor.id,
@@ -220,17 +119,17 @@ def claim(session_factory: SessionFactory, job_id: int, actor: Viewer) -> tuple[
     with session_factory() as session:
         job = visible_job(session, actor, job_id)
         _require_importer(actor)
-        if job.status in ("committed", "committing"):
+        if job.status in (ImportStatus.committed, ImportStatus.committing):
             return job, False
         report = report_of(job)
-        if job.status != "checked" or report.problem_count:
+        if job.status != ImportStatus.checked or report.problem_count:
             raise ImportHasErrors(details=report.problems[:100])
         result = cast(
             CursorResult[Any],
             session.execute(
                 update(ImportJob)
-                .where(ImportJob.id == job_id, ImportJob.status == "checked")
-                .values(status="committing", done_rows=0)
+                .where(ImportJob.id == job_id, ImportJob.status == ImportStatus.checked)
+                .values(status=ImportStatus.committing, done_rows=0)
             ),
         )
         session.refresh(job)
@@ -248,16 +147,16 @@ def run(
     try:
         with session_factory() as session:
             job = session.get(ImportJob, job_id)
-            if job is None or job.status != "committing":
+            if job is None or job.status != ImportStatus.committing:
                 raise NotFound()
             data = read_file(job.sha256)
             if hashlib.sha256(data).hexdigest() != job.sha256:
                 raise FileNotFoundError(job.sha256)
-            writing = _Writing(job_id=job.id, total_rows=job.total_rows, timezone=timezone)
-            result = _read(session, actor, job.kind, job.filename, data, writing)
+            writing = Writing(job_id=job.id, total_rows=job.total_rows, timezone=timezone)
+            result = read_rows(session, actor, job.kind, job.filename, data, writing)
             if result.log.count:
                 raise _Rejected(result.log)
-            job.status, job.done_rows, job.committed_at = "committed", result.total_rows, utcnow()
+            job.status, job.done_rows, job.committed_at = ImportStatus.committed, result.total_rows, utcnow()
             keep_report(job, result.log, result.skipped_rows, result.written_rows)
             audit.record(
                 session,
@@ -280,19 +179,19 @@ def run(
         _fail(session_factory, job_id, exc.log)
         raise ImportHasErrors(details=[problem.stored() for problem in exc.log.problems()[:100]]) from None
     except FileNotFoundError as exc:
-        missing = _refused(
+        missing = refused(
             Problem(1, "", "upload_missing", N_("The uploaded file is no longer stored. Upload it again."))
         )
         _fail(session_factory, job_id, missing.log)
         raise ImportHasErrors(details=[problem.stored() for problem in missing.log.problems()]) from exc
     except DBAPIError as exc:  # an external id taken by an import running at the same time, a lost connection
-        _fail(session_factory, job_id, _refused(Problem(1, "", "conflict", ImportConflict.message)).log)
+        _fail(session_factory, job_id, refused(Problem(1, "", "conflict", ImportConflict.message)).log)
         raise ImportConflict() from exc
     except Exception:
         _fail(
             session_factory,
             job_id,
-            _refused(
+            refused(
                 Problem(1, "", "commit_failed", N_("The import stopped on an unexpected error. Nothing was written."))
             ).log,
         )
@@ -321,8 +220,8 @@ def _fail(session_factory: SessionFactory, job_id: int, log: ProblemLog) -> None
     """A commit that wrote nothing: the job says so, with the reason as its report."""
     with session_factory() as session:
         job = session.get(ImportJob, job_id)
-        if job is not None and job.status == "committing":
-            job.status = "failed"
+        if job is not None and job.status == ImportStatus.committing:
+            job.status = ImportStatus.failed
             keep_report(job, log, 0, 0)
 
 

@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from schemas.imports import ImportStatus
 from store.models import ImportJob
 
 REPORT_KEEP = 1_000
@@ -126,5 +127,5 @@ PROGRESS = ProgressRegistry()
 
 def progress_of(job: ImportJob) -> Progress:
     """Live while this process is committing the job; the job row's numbers otherwise."""
-    live = PROGRESS.get(job.id) if job.status == "committing" else None
+    live = PROGRESS.get(job.id) if job.status == ImportStatus.committing else None
     return live or Progress(job.done_rows, job.total_rows)

@@ -10,33 +10,23 @@ Rules, in business terms:
   importing the same file twice add nothing. Its cells are still checked for form (the file itself
   is wrong otherwise), but not against records, since nothing of it will be written;
 - the same external id twice in one file is an error on every row that carries it;
-- customers land where :mod:`store.repo.customers.placement` puts one created by hand: in the
-  named owner's team, or, without an owner, in the pool of the team the admin's rules give them;
-  a sales manager may only import customers into teams they manage (otherwise they would vanish
-  from their own view);
-- an order belongs to a customer the importer can see, names a service on the price list, and
-  belongs to the named owner or else to the customer's owner. Departed owners are accepted for
-  orders: history is history. Floor price, credit and capacity rules are not applied to history.
+- customers land where a customer created by hand would (:mod:`store.repo.imports.customer_rows`);
+- an order belongs to a customer the importer can see and to its owner, history as it happened
+  (:mod:`store.repo.imports.order_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import N_
-from store.models import Customer, Employee, Order, OrderLine, Payment, Service
-from store.repo.customers.placement import OWNER_ROLES, PlacementRules
-from store.repo.customers.records import record_creation
-from store.repo.customers.team_rules import TeamDecision, decide_team
-from store.repo.customers.visibility import Viewer, customer_condition
+from store.models import Employee
+from store.repo.customers.visibility import Viewer
 from store.repo.imports import columns as cells
 from store.repo.imports.columns import CellProblem, CellValue, Column, HeaderMap
 from store.repo.imports.report import Problem, ProblemLog
@@ -50,13 +40,6 @@ class ParsedRow:
 
 
 Parser = Callable[[CellValue, Column], Any]
-
-
-def _required_money(value: CellValue, _column: Column) -> Decimal:
-    amount = cells.money(value)
-    if amount is None:
-        raise CellProblem("required", N_("Required."))
-    return amount
 
 
 class RowChecks:
@@ -166,224 +149,3 @@ class RowChecks:
 
 
 UNKNOWN_OWNER = CellProblem("unknown_owner", N_("No such salesperson."))
-
-
-class CustomerRows(RowChecks):
-    columns = cells.CUSTOMER_COLUMNS
-    parsers: ClassVar[dict[str, Parser]] = {
-        "size": lambda value, _column: cells.size(value),
-        "credit_limit": lambda value, _column: cells.money(value),
-        "tags": lambda value, _column: cells.tags(value),
-    }
-
-    def __init__(self, session: Session, actor: Viewer, header: HeaderMap, log: ProblemLog) -> None:
-        super().__init__(session, actor, header, log)
-        self._teams: dict[tuple[str, str, str], TeamDecision] = {}
-        self._placing = PlacementRules(session, actor)
-
-    def existing_ids(self, ids: set[str]) -> set[str]:
-        # Soft-deleted customers count too: their external id is still taken.
-        return set(self.session.scalars(select(Customer.external_id).where(Customer.external_id.in_(ids))))
-
-    def check_records(self, rows: list[ParsedRow]) -> None:
-        owners = self.owners({row.values["owner"] for row in rows if row.values.get("owner")})
-        for row in rows:
-            values = row.values
-            if None in (values["region"], values["industry"], values["size"]):
-                continue  # the team cannot be decided; the cell problem is already reported
-            owner = owners.get(values["owner"]) if values.get("owner") else None
-            if values.get("owner") and owner is None:
-                self.problem(row, "owner", UNKNOWN_OWNER, values["owner"])
-                continue
-            lead_team = TeamDecision(None)
-            if owner is None:
-                key = (values["region"], values["industry"], values["size"])
-                if key not in self._teams:
-                    self._teams[key] = decide_team(self.session, *key)
-                lead_team = self._teams[key]
-            placement, refusals = self._placing.problems(owner.id if owner else None, lead_team)
-            for refusal in refusals:
-                field_name, value = (
-                    ("owner", values["owner"]) if refusal["field"] == "owner_id" else ("region", values["region"])
-                )
-                self.problem(row, field_name, CellProblem(refusal["code"], refusal["message"]), value)
-            values["owner_id"], values["team_id"] = placement.owner_id, placement.team_id
-
-    def write(self, rows: list[ParsedRow], *, job_id: int, timezone: str) -> int:
-        fields = (
-            "name",
-            "region",
-            "industry",
-            "size",
-            "contact_name",
-            "contact_phone",
-            "address",
-            "owner_id",
-            "team_id",
-            "external_id",
-        )
-        params = [
-            {
-                **{name: row.values[name] for name in fields},
-                "credit_limit": row.values["credit_limit"] or 0,
-                "tags": row.values["tags"] or [],
-                "notes": row.values["notes"] or "",
-            }
-            for row in rows
-        ]
-        created = self.session.scalars(insert(Customer).returning(Customer, sort_by_parameter_order=True), params)
-        for customer in created:
-            record_creation(self.session, customer, self.actor.id, N_("Imported"))
-        self.session.flush()
-        return len(params)
-
-
-def local_midnight(day: date, timezone: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-
-
-class OrderRows(RowChecks):
-    columns = cells.ORDER_COLUMNS
-    parsers: ClassVar[dict[str, Parser]] = {
-        "requested_date": lambda value, _column: cells.day(value),
-        "quantity": lambda value, _column: cells.whole_number(value),
-        "unit_price": _required_money,
-        "status": lambda value, _column: cells.order_status(value),
-        "paid_amount": lambda value, _column: cells.money(value),
-    }
-
-    def __init__(self, session: Session, actor: Viewer, header: HeaderMap, log: ProblemLog) -> None:
-        super().__init__(session, actor, header, log)
-        self._services = set(session.scalars(select(Service.code)))
-
-    def existing_ids(self, ids: set[str]) -> set[str]:
-        return set(self.session.scalars(select(Order.external_id).where(Order.external_id.in_(ids))))
-
-    def _customers(self, ids: set[str]) -> dict[str, tuple[int, int | None]]:
-        """Customers by external id, among those the importer may see (others are unknown to them)."""
-        query = select(Customer.external_id, Customer.id, Customer.owner_id).where(
-            Customer.external_id.in_(ids), customer_condition(self.session, self.actor)
-        )
-        return {
-            external_id or "": (customer_id, owner_id)
-            for external_id, customer_id, owner_id in self.session.execute(query)
-        }
-
-    def check_records(self, rows: list[ParsedRow]) -> None:
-        customers = self._customers(
-            {row.values["customer_external_id"] for row in rows if row.values.get("customer_external_id")}
-        )
-        owners = self.owners({row.values["owner"] for row in rows if row.values.get("owner")})
-        for row in rows:
-            values = row.values
-            customer = customers.get(values["customer_external_id"] or "")
-            if values["customer_external_id"] and customer is None:
-                self.problem(
-                    row,
-                    "customer_external_id",
-                    CellProblem(
-                        "unknown_customer",
-                        N_("No customer with external id %(id)s. Import the customers first."),
-                        id=values["customer_external_id"],
-                    ),
-                    values["customer_external_id"],
-                )
-            if values["service"] and values["service"] not in self._services:
-                self.problem(
-                    row,
-                    "service",
-                    CellProblem(
-                        "unknown_service",
-                        N_("No service with code %(service)s on the price list."),
-                        service=values["service"],
-                    ),
-                    values["service"],
-                )
-            owner_id = self._owner_of(row, owners, customer)
-            self._check_paid(row)
-            values["customer_id"] = customer[0] if customer else None
-            values["owner_id"] = owner_id
-
-    def _owner_of(
-        self, row: ParsedRow, owners: dict[str, Employee | None], customer: tuple[int, int | None] | None
-    ) -> int | None:
-        username = row.values.get("owner")
-        if username:
-            owner = owners.get(username)
-            if owner is None or not OWNER_ROLES & set(owner.roles or []):
-                self.problem(row, "owner", UNKNOWN_OWNER, username)
-                return None
-            return owner.id
-        if customer is not None and customer[1] is None:
-            self.problem(
-                row, "owner", CellProblem("no_owner", N_("The customer has no owner: fill in the owner column."))
-            )
-        return customer[1] if customer else None
-
-    def _check_paid(self, row: ParsedRow) -> None:
-        paid, values = row.values.get("paid_amount"), row.values
-        if not paid:
-            return
-        if values["status"] not in (None, "approved"):
-            self.problem(
-                row,
-                "paid_amount",
-                CellProblem("paid_not_approved", N_("Money can only be recorded on an approved order.")),
-                paid,
-            )
-        elif (
-            values["quantity"] is not None
-            and values["unit_price"] is not None
-            and paid > values["quantity"] * values["unit_price"]
-        ):
-            self.problem(row, "paid_amount", CellProblem("overpaid", N_("More than the order total.")), paid)
-
-    def write(self, rows: list[ParsedRow], *, job_id: int, timezone: str) -> int:
-        orders = []
-        for row in rows:
-            values = row.values
-            at = local_midnight(values["requested_date"], timezone)
-            orders.append(
-                {
-                    "customer_id": values["customer_id"],
-                    "owner_id": values["owner_id"],
-                    "status": values["status"],
-                    "requested_date": values["requested_date"],
-                    "total": values["quantity"] * values["unit_price"],
-                    "external_id": values["external_id"],
-                    "created_at": at,
-                    "decided_at": at,
-                }
-            )
-        ids = list(self.session.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), orders))
-        self.session.execute(
-            insert(OrderLine),
-            [
-                {
-                    "order_id": order_id,
-                    "service_code": row.values["service"],
-                    "quantity": row.values["quantity"],
-                    "unit_price": row.values["unit_price"],
-                    "amount": order["total"],
-                }
-                for order_id, row, order in zip(ids, rows, orders, strict=True)
-            ],
-        )
-        payments = [
-            {
-                "order_id": order_id,
-                "kind": "payment",
-                "amount": row.values["paid_amount"],
-                "paid_at": order["created_at"],
-                "recorded_by": self.actor.id,
-                "note": f"import {job_id}",
-            }
-            for order_id, row, order in zip(ids, rows, orders, strict=True)
-            if row.values.get("paid_amount")
-        ]
-        if payments:
-            self.session.execute(insert(Payment), payments)
-        return len(rows)
-
-
-ROW_CHECKS: dict[str, type[RowChecks]] = {"customers": CustomerRows, "orders": OrderRows}

@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemas.notifications import DeliveryStatus
 from store.models import NotificationDelivery
 from store.models.base import utcnow
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
 ERROR_LIMIT = 2000
 
 
@@ -41,12 +41,12 @@ def claim(session: Session, *, notification_id: int, channel: str, recipient: st
                 notification_id=notification_id,
                 channel=channel,
                 recipient=recipient,
-                status=PENDING,
+                status=DeliveryStatus.pending,
             )
         )
         session.flush()
         return True
-    if row.status == SENT:
+    if row.status == DeliveryStatus.sent:
         return False
     row.recipient = recipient
     return True
@@ -55,13 +55,13 @@ def claim(session: Session, *, notification_id: int, channel: str, recipient: st
 def mark_sent(session: Session, notification_id: int, channel: str) -> None:
     row = by_key(session, delivery_key(notification_id, channel))
     if row is not None:
-        row.status, row.error, row.sent_at = SENT, None, utcnow()
+        row.status, row.error, row.sent_at = DeliveryStatus.sent, None, utcnow()
 
 
 def mark_failed(session: Session, notification_id: int, channel: str, error: str) -> None:
     row = by_key(session, delivery_key(notification_id, channel))
-    if row is not None and row.status != SENT:
-        row.status, row.error = FAILED, error[:ERROR_LIMIT]
+    if row is not None and row.status != DeliveryStatus.sent:
+        row.status, row.error = DeliveryStatus.failed, error[:ERROR_LIMIT]
 
 
 def for_notification(session: Session, notification_id: int) -> list[NotificationDelivery]:

@@ -1,5 +1,6 @@
-"""What an offboarding writes as it runs: the checklist set up from the template, the evidence an
-item needs, accepted items and sign-offs, status changes, and the end (completed or cancelled).
+"""What an offboarding writes as it runs: the checklist set up from the template, accepted items
+and sign-offs, status changes, and the end (completed or cancelled). What an item needs before it
+is accepted is :mod:`store.repo.offboarding.evidence`.
 
 Every function is idempotent, so a retried activity writes once.
 """
@@ -7,22 +8,18 @@ Every function is idempotent, so a retried activity writes once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemas.kernel.errors import N_
 from schemas.offboarding import (
     Evidence,
-    EvidenceCheck,
     ItemAssignee,
     ItemDone,
     ItemPlan,
     ItemStatus,
     OffboardingStatus,
+    PlanStatus,
     ReviewDecision,
     ReviewRole,
     ReviewStatus,
@@ -30,14 +27,12 @@ from schemas.offboarding import (
     review_step,
     task_id_of,
 )
-from schemas.org import NOBODY_NAMED_QUEUE
+from schemas.orders import OrderStatus
+from schemas.org import NOBODY_NAMED_QUEUE, EmployeeStatus
 from store.models import (
-    Attachment,
-    Customer,
     Employee,
     ExperienceNote,
     HandoverItem,
-    Interaction,
     Offboarding,
     OffboardingReview,
     Order,
@@ -46,12 +41,10 @@ from store.models import (
 from store.models.base import utcnow
 from store.repo.offboarding import reassignment
 from store.repo.offboarding.checklist_templates import get_template, template_role_for
-from store.repo.offboarding.owed import owed_by_customer
 from store.repo.offboarding.records import audit_case, items_of
 from store.repo.org import auth
 
 ROLE_OF_ASSIGNEE = {ItemAssignee.finance: "finance", ItemAssignee.admin: "admin", ItemAssignee.hr: "hr"}
-FOLLOWUPS_LISTED = 50  # the missing follow-ups a refusal names; the case page lists them all
 
 
 def item_task_id(case: Offboarding, key: str, round_: int) -> str:
@@ -61,7 +54,7 @@ def item_task_id(case: Offboarding, key: str, round_: int) -> str:
 def set_up(session: Session, case: Offboarding, employee: Employee) -> list[ItemPlan]:
     """Freeze the leaver's orders, lay out the checklist and the pending sign-offs, propose where
     each customer goes. Returns the items as the workflow runs them."""
-    employee.status, employee.order_freeze = "offboarding", True
+    employee.status, employee.order_freeze = EmployeeStatus.offboarding, True
     items = items_of(session, case.id)
     if not items:
         template = get_template(session, template_role_for(employee))
@@ -80,7 +73,7 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
                     after_plan=entry.after_plan,
                     assignee_id=person,
                     candidate_role=role,
-                    status=ItemStatus.open.value,
+                    status=ItemStatus.open,
                     round=1,
                     task_id=None if entry.after_plan else item_task_id(case, entry.key, 1),
                     data={},
@@ -89,7 +82,7 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
         session.add_all(items)
         session.add_all(
             OffboardingReview(
-                offboarding_id=case.id, role=role.value, round=1, status=ReviewStatus.pending.value, returned_items=[]
+                offboarding_id=case.id, role=role.value, round=1, status=ReviewStatus.pending, returned_items=[]
             )
             for role in ReviewRole
         )
@@ -115,126 +108,14 @@ def set_up(session: Session, case: Offboarding, employee: Employee) -> list[Item
     ]
 
 
-# ---------------------------------------------------------------- evidence
-def customers_without_followup(session: Session, employee_id: int, since: datetime) -> list[Customer]:
-    """The person's customers nobody has recorded a contact with since the handover began."""
-    contacted = select(Interaction.customer_id).where(Interaction.occurred_at >= since)
-    return list(
-        session.scalars(
-            select(Customer)
-            .where(Customer.owner_id == employee_id, Customer.deleted_at.is_(None), Customer.id.not_in(contacted))
-            .order_by(Customer.name, Customer.id)
-        )
-    )
-
-
-def evidence_problems(session: Session, check: EvidenceCheck) -> list[dict[str, Any]]:
-    """What is missing before an item can be done (or a plan approved), every problem at once."""
-    if check.kind == "plan":
-        leaver = session.get(Employee, check.employee_id)
-        assert leaver is not None
-        return reassignment.plan_problems(session, leaver, check.data.get("assignments"))
-    if check.evidence == Evidence.attachment:
-        files = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.task_id == check.task_id))
-        return (
-            []
-            if files
-            else [
-                {
-                    "field": "attachments",
-                    "code": "attachment_required",
-                    "message": N_("Upload at least one file as evidence."),
-                }
-            ]
-        )
-    if check.evidence == Evidence.declaration:
-        declaration = check.data.get("declaration")
-        return (
-            []
-            if isinstance(declaration, str) and declaration.strip()
-            else [
-                {"field": "data.declaration", "code": "declaration_required", "message": N_("Write the declaration.")}
-            ]
-        )
-    if check.evidence == Evidence.orders:
-        return _collection_plan_problems(session, check)
-    if check.evidence == Evidence.followups:
-        missing = customers_without_followup(session, check.employee_id, check.started_at)
-        return [
-            {
-                "field": "followups",
-                "code": "followup_missing",
-                "customer_id": customer.id,
-                "customer": customer.name,
-                "message": N_("No follow-up recorded since the handover began."),
-            }
-            for customer in missing[:FOLLOWUPS_LISTED]
-        ]
-    return []
-
-
-def _planned(rows: Any, key: str) -> set[int]:
-    """The ids of the rows that name one (``key``) and give a collection plan in words."""
-    if not isinstance(rows, list):
-        return set()
-    return {
-        row[key]
-        for row in rows
-        if isinstance(row, dict)
-        and isinstance(row.get(key), int)
-        and isinstance(row.get("collection_plan"), str)
-        and row["collection_plan"].strip()
-    }
-
-
-def _collection_plan_problems(session: Session, check: EvidenceCheck) -> list[dict[str, Any]]:
-    """Every owed order needs a plan: its customer's (``data.customers``) or its own
-    (``data.orders``). What is missing is named the way the plans were given: per order for a
-    caller still planning order by order, else per customer with the orders it covers."""
-    by_order, by_customer = (
-        _planned(check.data.get("orders"), "order_id"),
-        _planned(check.data.get("customers"), "customer_id"),
-    )
-    groups = owed_by_customer(session, check.employee_id)
-    missing = [
-        (group, [item for item in group.orders if item.order.id not in by_order])
-        for group in groups
-        if group.customer_id not in by_customer
-    ]
-    if "orders" in check.data and "customers" not in check.data:
-        return [
-            {
-                "field": "data.orders",
-                "code": "collection_plan_missing",
-                "order_id": item.order.id,
-                "message": N_("Say how and by whom this order's money will be collected."),
-            }
-            for group, items in missing
-            for item in items
-        ]
-    return [
-        {
-            "field": "data.customers",
-            "code": "collection_plan_missing",
-            "customer_id": group.customer_id,
-            "customer": group.customer_name,
-            "order_ids": [item.order.id for item in items],
-            "owed": str(sum((item.owed for item in items), Decimal("0.00"))),
-            "message": N_("Say how and by whom this customer's open orders will be collected."),
-        }
-        for group, items in missing
-        if items
-    ]
-
-
 # ---------------------------------------------------------------- decisions
 def record_item(session: Session, done: ItemDone) -> HandoverItem | None:
     item = session.scalars(
         select(HandoverItem).where(HandoverItem.offboarding_id == done.offboarding_id, HandoverItem.key == done.key)
     ).first()
-    if item is None or (item.status == ItemStatus.done.value and item.round == done.round):
+    if item is None or (item.status == ItemStatus.done and item.round == done.round):
         return item
-    item.status, item.round, item.task_id = ItemStatus.done.value, done.round, done.task_id
+    item.status, item.round, item.task_id = ItemStatus.done, done.round, done.task_id
     item.done_by, item.done_at, item.comment, item.data = done.actor_id, utcnow(), done.comment, dict(done.data)
     if item.key == "experience_notes" and done.comment:
         _keep_experience(session, done.offboarding_id, done.comment)
@@ -275,16 +156,16 @@ def open_after_plan(session: Session, case: Offboarding) -> None:
 
 def record_review(session: Session, decision: ReviewDecision) -> None:
     review = session.get(OffboardingReview, (decision.offboarding_id, decision.role.value))
-    if review is None or (review.round == decision.round and review.status != ReviewStatus.pending.value):
+    if review is None or (review.round == decision.round and review.status != ReviewStatus.pending):
         return
-    review.status = (ReviewStatus.approved if decision.approved else ReviewStatus.rejected).value
+    review.status = ReviewStatus.approved if decision.approved else ReviewStatus.rejected
     review.reviewer_id, review.comment, review.decided_at = decision.actor_id, decision.comment, utcnow()
     review.returned_items = list(decision.returned_items)
     case = session.get(Offboarding, decision.offboarding_id)
     assert case is not None
     for item in items_of(session, case.id):
-        if item.key in decision.returned_items and item.status == ItemStatus.done.value:
-            item.status, item.round = ItemStatus.returned.value, item.round + 1
+        if item.key in decision.returned_items and item.status == ItemStatus.done:
+            item.status, item.round = ItemStatus.returned, item.round + 1
             item.task_id = item_task_id(case, item.key, item.round)
     audit_case(
         session,
@@ -301,10 +182,10 @@ def record_review(session: Session, decision: ReviewDecision) -> None:
 
 
 def start_review_round(session: Session, case: Offboarding, round_: int) -> None:
-    case.status, case.review_round = OffboardingStatus.review.value, round_
+    case.status, case.review_round = OffboardingStatus.review, round_
     for review in session.scalars(select(OffboardingReview).where(OffboardingReview.offboarding_id == case.id)):
         if review.round != round_ or review.task_id is None:
-            review.round, review.status = round_, ReviewStatus.pending.value
+            review.round, review.status = round_, ReviewStatus.pending
             review.reviewer_id = review.comment = review.decided_at = None
             review.returned_items = []
             review.task_id = task_id_of(case.workflow_id, case.id, review_step(review.role, round_))
@@ -316,13 +197,13 @@ def complete(
 ) -> None:
     """The person has left: login refused from now on, every session and token revoked, the
     order freeze permanent. Confirmed before the last working day, the audit keeps why."""
-    if case.status == OffboardingStatus.completed.value:
+    if case.status == OffboardingStatus.completed:
         return
     employee = session.get(Employee, case.employee_id)
     assert employee is not None
-    employee.status, employee.order_freeze = "departed", True
+    employee.status, employee.order_freeze = EmployeeStatus.departed, True
     auth.revoke_all_for(session, employee.id)
-    case.status, case.open_for = OffboardingStatus.completed.value, None
+    case.status, case.open_for = OffboardingStatus.completed, None
     case.completed_at, case.completed_by = utcnow(), actor_id
     early = {"early": True, "early_reason": early_reason, "last_day": case.last_day.isoformat()} if early_reason else {}
     audit_case(
@@ -332,21 +213,23 @@ def complete(
 
 def cancel(session: Session, case: Offboarding, actor_id: int | None, reason: str) -> None:
     """The person stays: the freeze is lifted; customers already moved stay with their successors."""
-    if case.status == OffboardingStatus.cancelled.value:
+    if case.status == OffboardingStatus.cancelled:
         return
     employee = session.get(Employee, case.employee_id)
     assert employee is not None
-    employee.status, employee.order_freeze = "active", False
-    case.status, case.open_for = OffboardingStatus.cancelled.value, None
+    employee.status, employee.order_freeze = EmployeeStatus.active, False
+    case.status, case.open_for = OffboardingStatus.cancelled, None
     case.cancelled_at, case.cancelled_by, case.cancel_reason = utcnow(), actor_id, reason
     for row in session.scalars(
-        select(Reassignment).where(Reassignment.offboarding_id == case.id, Reassignment.status == "proposed")
+        select(Reassignment).where(Reassignment.offboarding_id == case.id, Reassignment.status == PlanStatus.proposed)
     ):
-        row.status = "cancelled"
+        row.status = PlanStatus.cancelled
     audit_case(session, case.id, "offboarding.cancelled", actor_id, {"reason": reason})
 
 
 def pending_orders(session: Session, employee_id: int) -> Sequence[int]:
     return list(
-        session.scalars(select(Order.id).where(Order.owner_id == employee_id, Order.status == "pending_approval"))
+        session.scalars(
+            select(Order.id).where(Order.owner_id == employee_id, Order.status == OrderStatus.pending_approval)
+        )
     )

@@ -17,12 +17,12 @@ from decimal import Decimal
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
+from schemas.orders import OrderStatus
 from store.models import Customer, Order, Payment
 from store.repo.alerts.details import approved_between
-from store.repo.payments.money import signed_amount
+from store.repo.payments.money import CENT, left_to_collect, signed_amount
 
-CENT = Decimal("0.01")
-OWING_STATUSES = ("pending_approval", "approved")
+OWING_STATUSES = (OrderStatus.pending_approval, OrderStatus.approved)
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ class OwedOrder:
 
     @property
     def owed(self) -> Decimal:
-        """What is still to come in: the total less what was collected (never below zero)."""
-        return max(Decimal(self.order.total) - self.collected, Decimal(0)).quantize(CENT)
+        """What is still to come in: all of it while the order waits for approval."""
+        return left_to_collect(self.order.total, self.collected)
 
 
 @dataclass
@@ -76,7 +76,7 @@ def owed_orders(session: Session, employee_id: int) -> list[OwedOrder]:
         .order_by(Order.id)
     )
     found = [OwedOrder(order, Decimal(paid).quantize(CENT)) for order, paid in rows]
-    return [item for item in found if item.order.status != "approved" or item.owed > 0]
+    return [item for item in found if item.order.status != OrderStatus.approved or item.owed > 0]
 
 
 def owed_by_customer(session: Session, employee_id: int) -> list[CustomerOwed]:
@@ -119,9 +119,9 @@ def customer_figures(
     for customer_id, total, paid in session.execute(
         select(Order.customer_id, Order.total, func.coalesce(collected.c.collected, 0))
         .outerjoin(collected, collected.c.order_id == Order.id)
-        .where(Order.customer_id.in_(ids), Order.status == "approved")
+        .where(Order.customer_id.in_(ids), Order.status == OrderStatus.approved)
     ):
-        rest = Decimal(total).quantize(CENT) - Decimal(paid).quantize(CENT)  # SQLite sums in floats
+        rest = left_to_collect(total, Decimal(paid).quantize(CENT))  # SQLite sums in floats
         if rest > 0:
             owed[customer_id] = owed.get(customer_id, Decimal(0)) + rest
     return {

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.offboarding import ItemStatus
+from schemas.org import EmployeeStatus
 from store.models import (
     Attachment,
     AuditEntry,
@@ -38,7 +39,7 @@ def startable(session: Session, viewer: Viewer) -> list[Employee]:
     """The active people the viewer may start an offboarding for, by the same rule as
     ``offboardings.open_case``: HR for anyone, everyone else for the people they manage."""
     everyone = list(session.scalars(select(Employee).order_by(Employee.name, Employee.id)))
-    people = [person for person in everyone if person.status == "active" and person.id != viewer.id]
+    people = [person for person in everyone if person.status == EmployeeStatus.active and person.id != viewer.id]
     if viewer.has("hr"):
         return people
     # Teams and departments into the session once, so the manager checks below read from memory.
@@ -52,7 +53,7 @@ def progress(session: Session, case_ids: Iterable[int]) -> dict[int, tuple[int, 
     ids = list(case_ids)
     if not ids:
         return {}
-    done = func.sum(case((HandoverItem.status == ItemStatus.done.value, 1), else_=0))
+    done = func.sum(case((HandoverItem.status == ItemStatus.done, 1), else_=0))
     rows = session.execute(
         select(HandoverItem.offboarding_id, func.coalesce(done, 0), func.count())
         .where(HandoverItem.offboarding_id.in_(ids))

@@ -18,12 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import N_
+from schemas.offboarding import PlanStatus
+from schemas.orders import OrderStatus
+from schemas.org import EmployeeStatus
 from store.models import Customer, Employee, Offboarding, Order, Reassignment
 from store.models.base import utcnow
 from store.repo.audit import chain as audit
 from store.repo.customers.records import record_move
 
-OPEN_ORDER_STATUSES = ("pending_approval", "rejected", "approved")
+OPEN_ORDER_STATUSES = (OrderStatus.pending_approval, OrderStatus.rejected, OrderStatus.approved)
 REASON = N_("Handover from %(person)s")
 
 
@@ -43,7 +46,7 @@ def successors_for(session: Session, leaver: Employee) -> list[Employee]:
         return []
     rows = session.scalars(
         select(Employee)
-        .where(Employee.team_id == leaver.team_id, Employee.id != leaver.id, Employee.status == "active")
+        .where(Employee.team_id == leaver.team_id, Employee.id != leaver.id, Employee.status == EmployeeStatus.active)
         .order_by(Employee.id)
     )
     return [person for person in rows if "sales" in (person.roles or [])]
@@ -54,7 +57,7 @@ def revenue_by_customer(session: Session, customer_ids: Sequence[int]) -> dict[i
         return {}
     rows = session.execute(
         select(Order.customer_id, func.sum(Order.total))
-        .where(Order.customer_id.in_(customer_ids), Order.status == "approved")
+        .where(Order.customer_id.in_(customer_ids), Order.status == OrderStatus.approved)
         .group_by(Order.customer_id)
     )
     return {customer_id: Decimal(total or 0) for customer_id, total in rows}
@@ -75,7 +78,7 @@ def _loads(session: Session, people: list[Employee]) -> dict[int, tuple[Decimal,
         for owner, total in session.execute(
             select(Customer.owner_id, func.sum(Order.total))
             .join(Order, Order.customer_id == Customer.id)
-            .where(Customer.owner_id.in_(ids), Order.status == "approved")
+            .where(Customer.owner_id.in_(ids), Order.status == OrderStatus.approved)
             .group_by(Customer.owner_id)
         )
     }
@@ -181,7 +184,7 @@ def _successor_problems(
     field = f"assignments.{index}.to_id"
     if person is None:
         return [_problem(field, "unknown_employee", N_("No such employee."), customer_id=customer_id)]
-    if person.id == leaver.id or person.status != "active":
+    if person.id == leaver.id or person.status != EmployeeStatus.active:
         return [
             _problem(field, "successor_leaving", N_("This person has left or is leaving."), customer_id=customer_id)
         ]
@@ -241,12 +244,12 @@ def execute(
         row = rows.get(customer.id) or Reassignment(
             offboarding_id=case.id, customer_id=customer.id, from_id=leaver.id, proposed_to_id=None
         )
-        row.to_id, row.status, row.executed_at = successor.id, "executed", now
+        row.to_id, row.status, row.executed_at = successor.id, PlanStatus.executed, now
         session.add(row)
         moved.append((customer, successor))
     for customer_id, row in rows.items():
-        if row.status == "proposed" and customer_id not in {a["customer_id"] for a in assignments}:
-            row.status = "cancelled"  # no longer the leaver's when the plan was approved
+        if row.status == PlanStatus.proposed and customer_id not in {a["customer_id"] for a in assignments}:
+            row.status = PlanStatus.cancelled  # no longer the leaver's when the plan was approved
     case.plan_executed_at = now
     session.flush()
     return moved

@@ -18,15 +18,14 @@ from schemas.offboarding import (
     AlreadyOffboarding,
     Evidence,
     ItemOut,
-    ItemStatus,
     OffboardingOut,
     OffboardingStatus,
     ReassignmentOut,
     ReviewOut,
     ReviewRole,
-    ReviewStatus,
     blockers_of,
 )
+from schemas.org import EmployeeStatus
 from store.models import (
     Customer,
     Employee,
@@ -54,7 +53,7 @@ def open_case(
     if not (actor.has("hr") or actor.id in managers_of(session, employee)):
         raise Forbidden()
     problems = []
-    if employee.status == "departed":
+    if employee.status == EmployeeStatus.departed:
         problems.append(
             {"field": "employee_id", "code": "employee_departed", "message": N_("This employee has already left.")}
         )
@@ -78,7 +77,7 @@ def open_case(
         employee_id=employee.id,
         open_for=employee.id,
         workflow_id=f"offboarding-{employee.id}",
-        status=OffboardingStatus.handover.value,
+        status=OffboardingStatus.handover,
         reason=reason.strip(),
         last_day=last_day,
         started_by=actor.id,
@@ -106,7 +105,7 @@ def discard_case(session: Session, case_id: int) -> None:
     the process got as far as setting up the handover, which then stands (and a second start is
     told ``already_offboarding``)."""
     case = session.get(Offboarding, case_id)
-    if case is None or case.status != OffboardingStatus.handover.value:
+    if case is None or case.status != OffboardingStatus.handover:
         return
     begun = session.scalar(select(HandoverItem.id).where(HandoverItem.offboarding_id == case_id).limit(1))
     if begun is None:
@@ -180,11 +179,11 @@ def case_view(session: Session, case: Offboarding) -> OffboardingOut:
     )
     reviews = reviews_of(session, case.id)
     employee = session.get(Employee, case.employee_id)
-    status = OffboardingStatus(case.status)
+    status = case.status
     blockers = blockers_of(
-        {item.key: ItemStatus(item.status) for item in items},
+        {item.key: item.status for item in items},
         case.plan_executed_at is not None,
-        {review.role: ReviewStatus(review.status) for review in reviews},
+        {review.role: review.status for review in reviews},
         status,
     )
     return OffboardingOut(
@@ -204,7 +203,7 @@ def case_view(session: Session, case: Offboarding) -> OffboardingOut:
             ItemOut(
                 key=item.key,
                 title=item.title,
-                status=ItemStatus(item.status),
+                status=item.status,
                 assignee_id=item.assignee_id,
                 candidate_role=item.candidate_role,
                 due_at=due.get(item.task_id) if item.task_id else None,
@@ -221,7 +220,7 @@ def case_view(session: Session, case: Offboarding) -> OffboardingOut:
         reviews=[
             ReviewOut(
                 role=ReviewRole(review.role),
-                status=ReviewStatus(review.status),
+                status=review.status,
                 round=review.round,
                 reviewer_id=review.reviewer_id,
                 comment=review.comment,

@@ -17,10 +17,11 @@ from datetime import date
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from schemas.orders import OrderStatus
 from store.models import CapacityDay, CapacityReservation, Order, OrderLine, Service
 from store.repo.shared.upsert import insert_if_absent
 
-HOLDING = ("pending_approval", "approved")
+HOLDING = (OrderStatus.pending_approval, OrderStatus.approved)
 
 
 @dataclass(frozen=True)

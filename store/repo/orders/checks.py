@@ -1,10 +1,11 @@
 """The checks every order passes before anyone is asked to approve it, and the chain it then needs.
 
 Every failed check is reported at once (API.md ``order_invalid``): a salesperson fixes the
-whole order in one go. The approval chain is the team's manager, the department head when the
-total is above ``order.head_threshold`` or a line is more than 10% under list price, then
-finance (who they are for a given seller: ``responsibility.order_approvers``); approvers see
-warnings (close to the credit limit, unusual discount, new customer).
+whole order in one go. The approval chain is the steps of ``schemas.orders.APPROVALS`` in order
+(the team's manager, the department head, finance), the department head's only when the total is
+above ``order.head_threshold`` or a line is more than 10% under list price (who they are for a
+given seller: ``responsibility.order_approvers``); approvers see warnings (close to the credit
+limit, unusual discount, new customer).
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemas.orders import (
+    APPROVALS,
     CHECK_MESSAGES,
     ApprovalStep,
     ChainPlan,
     OrderLineIn,
+    OrderStatus,
     PlannedLine,
     Problem,
     Submission,
     SubmissionCheck,
 )
+from schemas.org import EmployeeStatus
 from store.models import Customer, Employee, Order, Service
 from store.models.base import utcnow
 from store.repo.customers.profile import receivables
@@ -75,7 +79,7 @@ def check_submission(session: Session, submission: Submission) -> SubmissionChec
         problems.append(_problem("customer_incomplete", fields=", ".join(missing)))
     if customer.owner_id != owner.id or customer.deleted_at is not None:
         problems.append(_problem("not_customer_owner"))
-    if owner.order_freeze or owner.status != "active":
+    if owner.order_freeze or owner.status != EmployeeStatus.active:
         problems.append(_problem("employee_frozen"))
     for index, line in enumerate(submission.lines):
         service = services[line.service]
@@ -148,10 +152,8 @@ def plan_chain(
         for line in submission.lines
         if line.unit_price < services[line.service].list_price * (1 - DISCOUNT_FOR_HEAD)
     ]
-    steps = [ApprovalStep.manager]
-    if total > head_threshold(session) or discounted:
-        steps.append(ApprovalStep.head)
-    steps.append(ApprovalStep.finance)
+    needs_head = total > head_threshold(session) or bool(discounted)
+    steps = [approval.step for approval in APPROVALS if approval.step != ApprovalStep.head or needs_head]
     warnings = []
     if customer.credit_limit > 0 and open_receivables + total >= customer.credit_limit * CREDIT_WARNING:
         warnings.append(
@@ -198,7 +200,7 @@ def is_new_customer(session: Session, customer: Customer, order_id: int) -> bool
         session.scalar(
             select(func.count())
             .select_from(Order)
-            .where(Order.customer_id == customer.id, Order.status == "approved", Order.id != order_id)
+            .where(Order.customer_id == customer.id, Order.status == OrderStatus.approved, Order.id != order_id)
         )
         or 0
     )

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemas.org import EmployeeStatus
 from store.models import Employee, Offboarding
 from store.repo.org.responsibility import hr_people, manager_of
 
@@ -30,7 +31,7 @@ class OrderFreeze:
 def order_freeze(session: Session, employee_id: int) -> OrderFreeze | None:
     """The employee's order freeze, or None when they may place orders."""
     employee = session.get(Employee, employee_id)
-    if employee is None or (not employee.order_freeze and employee.status == "active"):
+    if employee is None or (not employee.order_freeze and employee.status == EmployeeStatus.active):
         return None
     case = session.scalars(
         select(Offboarding)

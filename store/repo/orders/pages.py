@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from schemas.orders import OrderStatus
+from schemas.tasks import TaskStatus
 from store.models import AuditEntry, Customer, Employee, Order, Task
 from store.repo.orders.views import lines_of
 from store.repo.payments.money import collected_by_order, still_owed
@@ -93,7 +95,7 @@ def order_rows(session: Session, orders: list[Order]) -> list[OrderRow]:
             t.workflow_id: t
             for t in session.scalars(
                 select(Task)
-                .where(Task.workflow_id.in_(workflow_ids), Task.kind == APPROVAL_KIND, Task.status == "open")
+                .where(Task.workflow_id.in_(workflow_ids), Task.kind == APPROVAL_KIND, Task.status == TaskStatus.open)
                 .order_by(Task.created_at)
             )
         }
@@ -101,7 +103,7 @@ def order_rows(session: Session, orders: list[Order]) -> list[OrderRow]:
         else {}
     )
     customers = _customer_names(session, {o.customer_id for o in orders})
-    collected = collected_by_order(session, [o.id for o in orders if o.status == "approved"])
+    collected = collected_by_order(session, [o.id for o in orders if o.status == OrderStatus.approved])
     rows = []
     for order in orders:
         task = open_tasks.get(order.workflow_id or "")
@@ -123,7 +125,11 @@ def approval_queue(
 ) -> tuple[list[QueueRow], int]:
     """The open order approvals the reader holds (assigned, their role's unclaimed, escalated to
     them, delegated from them), overdue first, then by due time."""
-    conditions = [holder_filter(employee_id, roles, team_id), Task.kind == APPROVAL_KIND, Task.status == "open"]
+    conditions = [
+        holder_filter(employee_id, roles, team_id),
+        Task.kind == APPROVAL_KIND,
+        Task.status == TaskStatus.open,
+    ]
     total = session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
     query = (
         select(Task, Order, Customer.name, Employee.name)

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import NotFound
-from schemas.orders import OrderLineIn, OrderOutcome, OrderStatus, Submission
+from schemas.orders import APPROVALS, OrderLineIn, OrderOutcome, OrderStatus, Submission
 from store.models import Customer, Employee, Order, OrderLine, Service, Task
 from store.models.base import utcnow
 from store.repo.audit import chain as audit
@@ -45,7 +45,7 @@ def reserve_draft(session: Session, *, owner_id: int, customer_id: int, requeste
         id=fresh_id(session, Order),
         customer_id=customer_id,
         owner_id=owner_id,
-        status=OrderStatus.draft.value,
+        status=OrderStatus.draft,
         requested_date=requested_date,
         total=Decimal("0"),
         revision=0,
@@ -59,7 +59,7 @@ def reserve_draft(session: Session, *, owner_id: int, customer_id: int, requeste
 
 def discard_draft(session: Session, order_id: int) -> None:
     """A refused or unconfirmed first submission leaves nothing behind."""
-    session.execute(delete(Order).where(Order.id == order_id, Order.status == OrderStatus.draft.value))
+    session.execute(delete(Order).where(Order.id == order_id, Order.status == OrderStatus.draft))
 
 
 def apply_submission(session: Session, submission: Submission, total: Decimal) -> bool:
@@ -72,15 +72,15 @@ def apply_submission(session: Session, submission: Submission, total: Decimal) -
         update(Order)
         .where(
             Order.id == submission.order_id,
-            Order.status.in_([OrderStatus.draft.value, OrderStatus.rejected.value]),
+            Order.status.in_([OrderStatus.draft, OrderStatus.rejected]),
             Order.revision < submission.revision,
         )
         .values(
-            status=OrderStatus.pending_approval.value,
+            status=OrderStatus.pending_approval,
             revision=submission.revision,
             total=total,
             requested_date=submission.requested_date,
-            current_step="manager",
+            current_step=APPROVALS[0].step,  # every chain starts with the first step
             decided_at=None,
             note=submission.note,
         )
@@ -127,8 +127,8 @@ def record_outcome(session: Session, outcome: OrderOutcome) -> Order | None:
     """Write where the order stands; give its capacity back when it ends unapproved. Applying the
     same outcome twice changes nothing the second time (the order is returned only on a change)."""
     values: dict[str, Any] = {
-        "status": outcome.status.value,
-        "current_step": outcome.current_step.value if outcome.current_step else None,
+        "status": outcome.status,
+        "current_step": outcome.current_step,
     }
     if outcome.status != OrderStatus.pending_approval:
         values["decided_at"] = utcnow()
@@ -137,7 +137,7 @@ def record_outcome(session: Session, outcome: OrderOutcome) -> Order | None:
         .where(
             Order.id == outcome.order_id,
             Order.revision == outcome.revision,
-            or_(Order.status != outcome.status.value, Order.current_step.is_distinct_from(values["current_step"])),
+            or_(Order.status != outcome.status, Order.current_step.is_distinct_from(values["current_step"])),
         )
         .values(**values)
         .execution_options(synchronize_session=False)
@@ -187,7 +187,7 @@ def order_condition(session: Session, viewer: Viewer) -> ColumnElement[bool]:
     """Owner; their managers (the teams a manager leads, and direct reports); finance, department
     head and admin all; HR none. Draft rows are nobody's business."""
     if viewer.has("admin", "finance", "department_head"):
-        return Order.status != OrderStatus.draft.value
+        return Order.status != OrderStatus.draft
     if viewer.has("sales_manager"):
         teams = managed_team_ids(session, viewer)
         reports = select(Employee.id).where(or_(Employee.manager_id == viewer.id, Employee.team_id.in_(teams)))
@@ -196,7 +196,7 @@ def order_condition(session: Session, viewer: Viewer) -> ColumnElement[bool]:
         seen = Order.owner_id == viewer.id
     else:
         return false()
-    return seen & (Order.status != OrderStatus.draft.value)
+    return seen & (Order.status != OrderStatus.draft)
 
 
 def visible(session: Session, viewer: Viewer, order_id: int) -> Order:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemas.tasks import TaskStatus
 from store.models import Customer, Order, OrderLine, Service, Task
 from store.repo.payments.money import collected_by_order, still_owed
 from store.repo.tasks.records import current_holders
@@ -78,7 +79,7 @@ def _view(
     lines: list[tuple[OrderLine, Service | None]],
     collected: Decimal,
 ) -> dict[str, Any]:
-    open_task = next((t for t in tasks if t.status == "open"), None)
+    open_task = next((t for t in tasks if t.status == TaskStatus.open), None)
     waiting: list[int] = []
     if open_task is not None:
         escalated = [open_task.escalated_to_id] if open_task.escalated_to_id else []
@@ -106,7 +107,7 @@ def _view(
                 "at": t.closed_at,
             }
             for t in tasks
-            if t.status == "done"
+            if t.status == TaskStatus.done
         ],
         "lines": [
             {

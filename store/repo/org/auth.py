@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from schemas.org import EmployeeStatus
 from store.models import AuthToken, Employee, LoginFailure
 from store.models.base import utcnow
 
@@ -38,7 +39,7 @@ def resolve_token(session: Session, token: str, kind: str) -> tuple[AuthToken, E
     if row is None or row.kind != kind or row.expires_at <= utcnow():
         return None
     employee = session.get(Employee, row.employee_id)
-    if employee is None or employee.status == "departed":
+    if employee is None or employee.status == EmployeeStatus.departed:
         return None
     return row, employee
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from schemas import role_grants
 from schemas.kernel.errors import Forbidden, InvalidInput, NotFound, UsernameTaken
+from schemas.org import EmployeeStatus
 from store.models import Employee, Setting, Team
 from store.passwords import hash_password
 from store.repo.audit import chain as audit
@@ -89,7 +90,7 @@ def create_employee(
         team_id=team_id,
         manager_id=manager_id,
         email=email,
-        status="active",
+        status=EmployeeStatus.active,
         order_freeze=False,
     )
     session.add(employee)

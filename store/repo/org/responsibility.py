@@ -48,6 +48,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.alerts import SubjectType
+from schemas.org import EmployeeStatus
 from store.models import Customer, Department, Employee, Task, Team
 
 HEAD_ROLE = "department_head"
@@ -57,7 +58,7 @@ CHAIN_LIMIT = 10  # no real company is deeper; a cycle in the records stops here
 def role_members(session: Session, role: str, team_id: int | None) -> list[int]:
     """Active people holding ``role`` (within ``team_id`` when given); roles are a JSON list,
     filtered in Python for portability."""
-    query = select(Employee).where(Employee.status != "departed")
+    query = select(Employee).where(Employee.status != EmployeeStatus.departed)
     if team_id is not None:
         query = query.where(Employee.team_id == team_id)
     return [e.id for e in session.scalars(query) if role in (e.roles or [])]
@@ -74,7 +75,7 @@ def finance_people(session: Session) -> list[int]:
 
 
 def _active(employee: Employee | None) -> bool:
-    return employee is not None and employee.status != "departed"
+    return employee is not None and employee.status != EmployeeStatus.departed
 
 
 def _is_head(employee: Employee | None) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from schemas.orders import OrderStatus
 from store.models import Payment
 
 CENT = Decimal("0.01")
@@ -40,9 +41,14 @@ def collected_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, 
     return {order_id: (Decimal(int(fen or 0)) / 100).quantize(CENT) for order_id, fen in rows}
 
 
-def still_owed(status: str, total: Decimal, collected: Decimal) -> Decimal | None:
-    """What an approved order still owes (never below zero: an advance paid more); None for an
-    order that owes nothing yet because it is not approved."""
-    if status != "approved":
-        return None
+def left_to_collect(total: Decimal, collected: Decimal) -> Decimal:
+    """An order's total less what it collected, to the fen; never below zero (an advance paid more)."""
     return max(Decimal(total) - collected, Decimal("0")).quantize(CENT)
+
+
+def still_owed(status: OrderStatus, total: Decimal, collected: Decimal) -> Decimal | None:
+    """What an approved order still owes; None for an order that owes nothing yet because it is
+    not approved."""
+    if status != OrderStatus.approved:
+        return None
+    return left_to_collect(total, collected)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.money import money_problem
+from schemas.orders import OrderStatus
 from schemas.payments import Overpayment, PaymentIn, PaymentInvalid, PaymentKind
 from store.models import Order, Payment
 from store.models.base import utcnow
@@ -59,7 +60,7 @@ def problems_of(
     if order is None:
         return [_problem("unknown_order", N_("No such order."), "order_id", row)]
     problems = []
-    if order.status != "approved":
+    if order.status != OrderStatus.approved:
         problems.append(
             _problem("order_not_approved", N_("Payments are recorded on approved orders only."), "order_id", row)
         )

@@ -34,11 +34,17 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
 
+from schemas.alerts import AlertStatus
+from schemas.commission import SettlementStatus
+from schemas.offboarding import OffboardingStatus
+from schemas.orders import OrderStatus
 from schemas.processes import ProcessOut
+from schemas.tasks import TaskStatus
 from store.models import (
     Alert,
     CommissionSettlement,
@@ -55,10 +61,10 @@ from store.repo.orders.records import order_condition
 
 KINDS = ("order", "offboarding", "commission", "alert")
 CLOSED = {
-    "order": ("approved", "rejected", "cancelled", "expired"),
-    "offboarding": ("completed", "cancelled"),
-    "commission": ("locked",),
-    "alert": ("resolved",),
+    "order": (OrderStatus.approved, OrderStatus.rejected, OrderStatus.cancelled, OrderStatus.expired),
+    "offboarding": (OffboardingStatus.completed, OffboardingStatus.cancelled),
+    "commission": (SettlementStatus.locked,),
+    "alert": (AlertStatus.resolved,),
 }
 EVERYTHING = ("admin", "hr", "department_head", "finance")
 
@@ -74,7 +80,13 @@ class ProcessFilter:
 
 
 def _overdue(workflow_id: Any) -> ColumnElement[bool]:
-    return exists(select(Task.id).where(Task.workflow_id == workflow_id, Task.status == "open", Task.overdue))
+    return exists(select(Task.id).where(Task.workflow_id == workflow_id, Task.status == TaskStatus.open, Task.overdue))
+
+
+def _status_text(column: Any) -> Any:
+    """A process's status as plain text: the branches' statuses are different enums, and a union
+    reads every row with the first branch's column type."""
+    return type_coerce(column, String).label("status")
 
 
 def _status(kind: str, column: Any, wanted: str | None) -> ColumnElement[bool]:
@@ -94,7 +106,7 @@ def _orders(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[A
         literal("order").label("kind"),
         cast(Order.id, String).label("process_id"),
         customer.label("subject"),
-        Order.status.label("status"),
+        _status_text(Order.status),
         Order.owner_id.label("person_id"),
         Order.created_at.label("started_at"),
         _overdue(workflow_id).label("overdue"),
@@ -109,7 +121,7 @@ def _offboardings(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Se
         literal("offboarding").label("kind"),
         cast(Offboarding.id, String).label("process_id"),
         leaver.label("subject"),
-        Offboarding.status.label("status"),
+        _status_text(Offboarding.status),
         Offboarding.employee_id.label("person_id"),
         Offboarding.started_at.label("started_at"),
         _overdue(Offboarding.workflow_id).label("overdue"),
@@ -133,7 +145,7 @@ def _settlements(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Sel
         literal("commission").label("kind"),
         CommissionSettlement.period.label("process_id"),
         CommissionSettlement.period.label("subject"),
-        CommissionSettlement.status.label("status"),
+        _status_text(CommissionSettlement.status),
         cast(null(), Integer).label("person_id"),
         CommissionSettlement.created_at.label("started_at"),
         _overdue(CommissionSettlement.workflow_id).label("overdue"),
@@ -160,7 +172,7 @@ def _alerts(session: Session, viewer: Viewer, wanted: ProcessFilter) -> Select[A
         literal("alert").label("kind"),
         cast(Alert.id, String).label("process_id"),
         subject.label("subject"),
-        Alert.status.label("status"),
+        _status_text(Alert.status),
         person.label("person_id"),
         Alert.created_at.label("started_at"),
         _overdue(Alert.workflow_id).label("overdue"),
@@ -191,7 +203,7 @@ def _common(query: Any, person: Any, started: Any, workflow_id: Any, wanted: Pro
     if wanted.until is not None:
         conditions.append(started < wanted.until)
     if wanted.overdue is not None:  # from the few overdue tasks, not a look at every process
-        late = workflow_id.in_(select(Task.workflow_id).where(Task.status == "open", Task.overdue))
+        late = workflow_id.in_(select(Task.workflow_id).where(Task.status == TaskStatus.open, Task.overdue))
         conditions.append(late if wanted.overdue else ~late)
     narrowed: Select[Any] = query.where(and_(true(), *conditions))
     return narrowed

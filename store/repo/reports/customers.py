@@ -19,43 +19,41 @@ What is counted, and why:
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.alerts import AlertRule, RevenueConcentration
 from schemas.commission_math import from_fen
 from schemas.kernel.errors import Forbidden
+from schemas.orders import OrderStatus
 from schemas.reports import (
     Concentration,
     CustomerDistribution,
     Dimension,
     Distribution,
     DistributionRow,
-    NoFollowUp,
     Quarter,
     QuarterNotBegun,
     SalespersonShare,
-    SilentCustomer,
     TopCustomer,
     TrailingConcentration,
     TrailingShare,
     share_pct,
 )
-from store.models import Customer, Employee, Interaction, Order, Team
+from store.models import Customer, Employee, Order, Team
 from store.models.base import utcnow
 from store.repo.alerts import settings as alert_rules
 from store.repo.alerts.details import above_share, months_back, owner_revenue
 from store.repo.audit import chain as audit
 from store.repo.customers.visibility import Viewer, customer_condition
 from store.repo.payments.money import fen_of
+from store.repo.reports.follow_up import FOLLOW_UP_PER_PAGE, no_follow_up
 
 REPORT_ROLES = ("sales_manager", "department_head", "admin")
-FOLLOW_UP_PER_PAGE = 50
 TOP_CUSTOMERS = 10
 
 Raw = tuple[Any, str, int, int, int]  # key, label, customers, ordered, revenue in fen
@@ -86,7 +84,7 @@ def customer_distribution(
     visible = customer_condition(session, viewer)
     sales = (
         select(Order.customer_id, func.sum(fen_of(Order.total)).label("fen"))
-        .where(Order.status == "approved", Order.created_at >= start, Order.created_at < end)
+        .where(Order.status == OrderStatus.approved, Order.created_at >= start, Order.created_at < end)
         .group_by(Order.customer_id)
         .subquery()
     )
@@ -242,71 +240,6 @@ def trailing_concentration(
     shares.sort(key=lambda share: (-share.revenue, share.name, share.employee_id))
     return TrailingConcentration(
         since=since, until=until, months=rule.months, threshold_pct=rule.share_pct, salespeople=shares
-    )
-
-
-# ----------------------------------------------------------------------------- no follow-up
-def no_follow_up(
-    session: Session,
-    visible: ColumnElement[bool],
-    start: datetime,
-    end: datetime,
-    *,
-    page: int = 1,
-    per_page: int = FOLLOW_UP_PER_PAGE,
-) -> NoFollowUp:
-    contacted = exists().where(
-        Interaction.customer_id == Customer.id,
-        Interaction.corrects_id.is_(None),
-        Interaction.occurred_at >= start,
-        Interaction.occurred_at < end,
-    )
-    silent = and_(visible, Customer.owner_id.is_not(None), Customer.created_at < end, ~contacted)
-    count = int(session.scalar(select(func.count()).select_from(Customer).where(silent)) or 0)
-    pages = max(1, math.ceil(count / per_page))
-    page = min(max(page, 1), pages)
-    last = (
-        select(func.max(Interaction.occurred_at))
-        .where(
-            Interaction.customer_id == Customer.id, Interaction.corrects_id.is_(None), Interaction.occurred_at < start
-        )
-        .correlate(Customer)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(
-            Customer.id,
-            Customer.name,
-            Customer.owner_id,
-            Employee.name,
-            Customer.team_id,
-            Team.name,
-            last.label("last_contact_at"),
-        )
-        .join(Employee, Employee.id == Customer.owner_id)
-        .outerjoin(Team, Team.id == Customer.team_id)
-        .where(silent)
-        .order_by(last.is_not(None), last, Customer.name, Customer.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return NoFollowUp(
-        count=count,
-        page=page,
-        pages=pages,
-        per_page=per_page,
-        customers=[
-            SilentCustomer(
-                customer_id=row[0],
-                name=row[1],
-                owner_id=int(row[2] or 0),
-                owner_name=row[3],
-                team_id=row[4],
-                team_name=row[5],
-                last_contact_at=row[6],
-            )
-            for row in rows
-        ],
     )
 
 

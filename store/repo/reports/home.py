@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from schemas.orders import OrderStatus
+from schemas.org import EmployeeStatus
 from store.models import Customer, Employee, Offboarding, Order, Payment, Team
 from store.models.base import utcnow
 from store.repo.payments.money import signed_amount
@@ -31,7 +33,7 @@ def receivables(session: Session, *, owner_ids: list[int] | None = None) -> Deci
         select(func.coalesce(func.sum(Order.total - func.coalesce(collected.c.collected, 0)), 0))
         .select_from(Order)
         .outerjoin(collected, collected.c.order_id == Order.id)
-        .where(Order.status == "approved")
+        .where(Order.status == OrderStatus.approved)
     )
     if owner_ids is not None:
         query = query.where(Order.owner_id.in_(owner_ids))
@@ -41,7 +43,7 @@ def receivables(session: Session, *, owner_ids: list[int] | None = None) -> Deci
 def revenue_by_owner(session: Session, since: datetime) -> dict[int, Decimal]:
     query = (
         select(Order.owner_id, func.sum(Order.total))
-        .where(Order.status == "approved", Order.created_at >= since)
+        .where(Order.status == OrderStatus.approved, Order.created_at >= since)
         .group_by(Order.owner_id)
     )
     return {owner: Decimal(total or 0) for owner, total in session.execute(query)}
@@ -60,7 +62,7 @@ def sales_home(session: Session, employee_id: int) -> dict[str, Any]:
         session.scalar(
             select(func.count())
             .select_from(Order)
-            .where(Order.owner_id == employee_id, Order.status == "pending_approval")
+            .where(Order.owner_id == employee_id, Order.status == OrderStatus.pending_approval)
         )
         or 0
     )
@@ -76,7 +78,9 @@ def sales_home(session: Session, employee_id: int) -> dict[str, Any]:
 def team_home(session: Session, team_id: int | None) -> dict[str, Any]:
     members = list(
         session.scalars(
-            select(Employee).where(Employee.team_id == team_id, Employee.status != "departed").order_by(Employee.name)
+            select(Employee)
+            .where(Employee.team_id == team_id, Employee.status != EmployeeStatus.departed)
+            .order_by(Employee.name)
         )
     )
     year = revenue_by_owner(session, utcnow() - timedelta(days=365))
@@ -148,7 +152,7 @@ def hr_home(session: Session) -> dict[str, Any]:
     return {
         "by_status": by_status,
         "offboarding": offboarding,
-        "headcount": sum(v for k, v in by_status.items() if k != "departed"),
+        "headcount": sum(v for k, v in by_status.items() if k != EmployeeStatus.departed),
     }
 
 
@@ -156,7 +160,9 @@ def finance_home(session: Session) -> dict[str, Any]:
     month_start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     signed = signed_amount()
     collected = session.scalar(select(func.coalesce(func.sum(signed), 0)).where(Payment.paid_at >= month_start))
-    pending = session.scalar(select(func.count()).select_from(Order).where(Order.status == "pending_approval")) or 0
+    pending = (
+        session.scalar(select(func.count()).select_from(Order).where(Order.status == OrderStatus.pending_approval)) or 0
+    )
     return {"receivables": receivables(session), "collected_month": Decimal(collected or 0), "pending_orders": pending}
 
 

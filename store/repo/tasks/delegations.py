@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.kernel.errors import N_, InvalidInput, NotFound
+from schemas.org import EmployeeStatus
 from store.models import Delegation, Employee
 from store.models.base import utcnow
 from store.repo.audit import chain as audit
@@ -23,7 +24,7 @@ def create(
 ) -> Delegation:
     problems = []
     delegate = session.get(Employee, delegate_id)
-    if delegate is None or delegate.status == "departed":
+    if delegate is None or delegate.status == EmployeeStatus.departed:
         problems.append({"field": "delegate_id", "code": "unknown", "message": N_("No such colleague.")})
     elif delegate_id == employee_id:
         problems.append({"field": "delegate_id", "code": "self", "message": N_("Choose someone other than yourself.")})
@@ -75,5 +76,9 @@ def cancel(session: Session, *, delegation_id: int, employee_id: int, actor_id: 
 
 
 def colleagues(session: Session, exclude_id: int) -> list[Employee]:
-    query = select(Employee).where(Employee.status == "active", Employee.id != exclude_id).order_by(Employee.name)
+    query = (
+        select(Employee)
+        .where(Employee.status == EmployeeStatus.active, Employee.id != exclude_id)
+        .order_by(Employee.name)
+    )
     return list(session.scalars(query))

@@ -1,4 +1,5 @@
-"""Deadline policies: the defaults in schemas/policies.py, overridden by what an admin stored.
+"""Deadline policies: the defaults each process declares (gathered in schemas/policies.py),
+overridden by what an admin stored.
 
 Rows hold ISO 8601 strings, so the table reads the same in any SQL client as in the API. Only
 keys a process knows are stored; a row that no longer validates (edited by hand) is ignored with
@@ -13,12 +14,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemas.deadlines import DeadlinePolicy, PolicySnapshot
 from schemas.kernel.errors import InvalidInput, UnknownPolicy
 from schemas.policies import (
     DEFAULT_POLICIES,
     POLICY_KEYS,
-    DeadlinePolicy,
-    PolicySnapshot,
     iso_fields,
     only_due_problems,
 )

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from schemas.tasks import TaskStatus
 from store.models import Delegation, Task, TaskExclusion
 from store.repo.org.responsibility import role_members
 
@@ -41,7 +42,7 @@ def inbox(
     employee_id: int,
     roles: list[str] | frozenset[str],
     team_id: int | None,
-    status: str | None = "open",
+    status: str | None = TaskStatus.open,
     process: str | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -65,7 +66,9 @@ def inbox(
 
 def open_count(session: Session, *, employee_id: int, roles: list[str] | frozenset[str], team_id: int | None) -> int:
     query = (
-        select(func.count()).select_from(Task).where(holder_filter(employee_id, roles, team_id), Task.status == "open")
+        select(func.count())
+        .select_from(Task)
+        .where(holder_filter(employee_id, roles, team_id), Task.status == TaskStatus.open)
     )
     return session.scalar(query) or 0
 
@@ -143,7 +146,7 @@ def close(
     session: Session,
     task: Task,
     *,
-    status: str,
+    status: TaskStatus,
     decision: str | None,
     completed_by: int | None,
     comment: str | None,
