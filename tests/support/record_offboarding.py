@@ -92,17 +92,20 @@ async def record_offboarding(
 
 
 async def record_past_last_day(
-    env: WorkflowEnvironment, db: Database, settings: Settings, org: OrgFixture
+    env: WorkflowEnvironment, db: Database, settings: Settings, org: OrgFixture, leaver: str = "sales_south2"
 ) -> tuple[str, str]:
     """A case whose last working day passes with the handover open: the department head and HR
-    hear daily (each notice also goes out by e-mail), until HR cancels the case."""
+    hear daily (each notice also goes out by e-mail), until HR cancels the case.
+
+    The workflow id names the leaver: ``offboarding-9`` (王芳) was recorded while the watch still
+    waited for its e-mails, ``offboarding-8`` (李娜) since they go out beside it."""
     from web.app import create_app
 
     give_emails(db, org)
     app = create_app(settings.with_changes(process_clock_lead=90 * 24 * 3600.0), db=db, temporal=env.client)
     hr = await api_login(app)("hr")
     today = datetime.now(ZoneInfo(settings.timezone)).date()
-    case = await start_case(hr, org["sales_east"], today)
+    case = await start_case(hr, org[leaver], today)
     handle = env.client.get_workflow_handle(case["workflow_id"])
     await item_task(db, case["id"], "customer_files")
     await env.fast_forward(handle, timedelta(days=1, hours=1))
