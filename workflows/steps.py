@@ -67,6 +67,7 @@ def rejection(kind: str, message: str, problems: list[dict[str, str]] | None = N
 
 
 def expired() -> ApplicationError:
+    """The refusal of an action that came too late: past its own deadline, or fenced off."""
     return rejection("action_expired", "The action arrived too late and was not recorded.")
 
 

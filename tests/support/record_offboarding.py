@@ -16,15 +16,7 @@ from schemas.offboarding import PLAN_STEP, review_step, task_id_of
 from store.db import Database
 from tests.support.http import api_login
 from tests.support.notices import give_emails
-from tests.support.offboarding import (
-    act,
-    item_task,
-    make_book,
-    record_followups,
-    start_case,
-    upload,
-    wait_for_case,
-)
+from tests.support.offboarding import act, item_task, make_book, record_followups, start_case, upload, wait_for_case
 from tests.support.org import OrgFixture
 from tests.support.steps import wait_for_row
 
