@@ -35,7 +35,7 @@ from store.db import Database
 from store.models import CommissionSettlement, CommissionStatement
 from store.repo.commission import records as settlements
 from store.repo.commission.compute import compute
-from store.repo.org.responsibility import finance_people, role_members
+from store.repo.org.responsibility import admins, finance_people
 from store.repo.tasks import policies
 
 READY = N_("Your commission statement for %(period)s is ready. Dispute any line by %(until)s.")
@@ -139,7 +139,7 @@ class CommissionActivities:
                             session, period=period, actor_id=None, current_period=current
                         )
                 except BatonError as refusal:
-                    deciders = set(finance_people(session) + role_members(session, "admin", None))
+                    deciders = set(finance_people(session) + admins(session))
                     for person in sorted(deciders):
                         tell(
                             session,

@@ -13,10 +13,12 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from schemas import search
-from schemas.orders import OrderStart
+from schemas.orders import OrderStart, OrderStatus
+from schemas.tasks import Process
 from store.db import Database
 from store.models import Customer, Order
 from store.repo.tasks import policies
+from workflows.orders import OrderApprovalWorkflow
 
 log = logging.getLogger("baton.orders")
 
@@ -26,18 +28,20 @@ async def adopt_pending_orders(client: Client, db: Database, task_queue: str) ->
         pending = session.execute(
             select(Order.id, Order.owner_id, Order.workflow_id, Customer.name)
             .join(Customer, Customer.id == Order.customer_id)
-            .where(Order.status == "pending_approval")
+            .where(Order.status == OrderStatus.pending_approval.value)
             .order_by(Order.id)
         ).all()
         snapshot = policies.snapshot(session)
     for order_id, owner_id, workflow_id, customer in pending:
         await client.start_workflow(
-            "OrderApproval",
+            OrderApprovalWorkflow.run,
             OrderStart(order_id=order_id, owner_id=owner_id, policies=snapshot, adopted=True),
             id=workflow_id or f"order-{order_id}",
             task_queue=task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            search_attributes=search.process_attributes("order", customer, "pending_approval"),
+            search_attributes=search.process_attributes(
+                Process.order.value, customer, OrderStatus.pending_approval.value
+            ),
         )
     if pending:
         log.info("%d pending orders have their approval process", len(pending))

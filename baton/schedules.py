@@ -29,6 +29,8 @@ from temporalio.client import (
 
 from schemas import search
 from schemas.alerts import ScanStart
+from workflows.alerts import RiskScanWorkflow
+from workflows.commission import CommissionMonthlyWorkflow
 
 log = logging.getLogger("baton.schedules")
 
@@ -39,7 +41,7 @@ RISK_SCAN_SCHEDULE = "risk-scan-daily"
 def commission_schedule(task_queue: str, timezone: str) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
-            "CommissionMonthly",
+            CommissionMonthlyWorkflow.run,
             id="commission-monthly-run",
             task_queue=task_queue,
             typed_search_attributes=search.process_attributes("commission", "monthly", "scheduled"),
@@ -55,7 +57,7 @@ def commission_schedule(task_queue: str, timezone: str) -> Schedule:
 def risk_scan_schedule(task_queue: str, timezone: str) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
-            "RiskScan",
+            RiskScanWorkflow.run,
             ScanStart(trigger="schedule"),
             id="risk-scan-daily",
             task_queue=task_queue,

@@ -29,6 +29,12 @@ class TaskStatus(StrEnum):
     cancelled = "cancelled"
 
 
+def action_expired(expires_at: datetime | None, now: datetime) -> bool:
+    """An action carries the moment it stops counting (the web answers 503 after it): one that
+    arrives later was never recorded, whichever process it was meant for."""
+    return expires_at is not None and now > expires_at
+
+
 class Actor(BaseModel):
     """Who acts, as the web layer authenticated them."""
 

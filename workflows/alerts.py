@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow, OpenStep
+from workflows import calls
+from workflows.steps import OpenStep
+from workflows.tasks import HumanStepsWorkflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.alerts import RiskScanActivities
     from schemas import search
     from schemas.alerts import (
         AlertDecision,
@@ -43,10 +44,6 @@ with workflow.unsafe.imports_passed_through():
     from schemas.org import NOBODY_NAMED_QUEUE
     from schemas.tasks import Process, StepSpec, TaskDecision
 
-RULE_TIMEOUT = timedelta(minutes=30)
-RULE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=2), maximum_attempts=5
-)
 FOLLOW_UP_TITLES = {
     AlertRule.contact_drop: N_("Contact with customers dropped: %(subject)s"),
     AlertRule.orders_declining: N_("Orders declining: %(subject)s"),
@@ -68,34 +65,23 @@ class RiskScanWorkflow:
     @workflow.run
     async def run(self, start: ScanStart) -> ScanOut:
         at = workflow.now()
-        begun: ScanBegun = await workflow.execute_local_activity(
-            "alerts.begin_scan",
-            ScanMoment(start=start, at=at),
-            result_type=ScanBegun,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary="begin the scan",
-        )
+        begun = await calls.write(RiskScanActivities.begin_scan, ScanMoment(start=start, at=at), "begin the scan")
         self._rules = len(begun.rules)
         raised: list[RaisedAlert] = []
         for position, rule in enumerate(begun.rules):
-            found: list[RaisedAlert] = await workflow.execute_activity(
-                "alerts.run_rule",
+            found = await calls.call(
+                RiskScanActivities.run_rule,
                 RuleRun(scan_id=begun.scan_id, rule=rule, position=position, at=at),
-                result_type=list[RaisedAlert],
-                start_to_close_timeout=RULE_TIMEOUT,
-                retry_policy=RULE_RETRY,
-                summary=f"rule {rule.value}",
+                f"rule {rule.value}",
+                calls.RULE_EVALUATION,
             )
             raised += found
             self._done = position + 1
         await asyncio.gather(*(self._follow_up(alert, begun) for alert in raised))
-        await workflow.execute_local_activity(
-            "alerts.finish_scan",
+        await calls.write(
+            RiskScanActivities.finish_scan,
             ScanFinished(scan_id=begun.scan_id, created=len(raised), at=workflow.now()),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"{len(raised)} new alerts",
+            f"{len(raised)} new alerts",
         )
         return ScanOut(created=len(raised), scan_id=begun.scan_id, workflow_id=workflow.info().workflow_id)
 
@@ -107,7 +93,7 @@ class RiskScanWorkflow:
                 id=f"alert-{alert.alert_id}",
                 parent_close_policy=ParentClosePolicy.ABANDON,
                 search_attributes=search.process_attributes(
-                    "alert", f"{alert.rule.value}:{alert.subject}", AlertStatus.open.value
+                    Process.alert.value, f"{alert.rule.value}:{alert.subject}", AlertStatus.open.value
                 ),
                 static_summary=f"{alert.rule.value}: {alert.subject}",
             )
@@ -138,8 +124,8 @@ class AlertFollowUpWorkflow(HumanStepsWorkflow):
 
     async def record_decision(self, step: OpenStep, decision: TaskDecision) -> None:
         status = AlertStatus.resolved if decision.action == "resolve" else AlertStatus.acknowledged
-        await workflow.execute_local_activity(
-            "alerts.decide",
+        await calls.write(
+            RiskScanActivities.decide,
             AlertDecision(
                 alert_id=self._start.alert.alert_id,
                 status=status,
@@ -147,9 +133,7 @@ class AlertFollowUpWorkflow(HumanStepsWorkflow):
                 note=decision.comment,
                 at=decision.decided_at,
             ),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"alert {status.value}",
+            f"alert {status.value}",
         )
         workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
 

@@ -23,28 +23,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow, OpenStep, may_act, rejection
+from workflows import calls
+from workflows.deadlines import wait_until
+from workflows.steps import OpenStep, may_act, refuse_expired, rejection
+from workflows.tasks import HumanStepsWorkflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.commission import CommissionActivities
     from schemas import search
     from schemas.commission import (
         COMMISSION_REVIEW,
         RECOMPUTABLE,
         UNTEAMED_RESOLVERS,
         ComputeRequest,
-        ComputeResult,
         DisputeRequest,
         DisputeStatus,
         RecomputeRequest,
         ResolutionRequest,
-        ReviewOpened,
         SettlementStart,
         SettlementState,
         SettlementStatus,
@@ -55,14 +57,6 @@ with workflow.unsafe.imports_passed_through():
     from schemas.org import NOBODY_NAMED_QUEUE
     from schemas.tasks import Actor, Process, StepSpec, TaskAction, TaskDecision
 
-COMPUTE_TIMEOUT = timedelta(hours=1)
-COMPUTE_HEARTBEAT = timedelta(minutes=2)
-COMPUTE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5),
-    maximum_interval=timedelta(minutes=5),
-    maximum_attempts=5,
-    non_retryable_error_types=["NoCommissionPlan"],
-)
 TEAM_TITLE = N_("Review %(team)s's commission for %(period)s")
 FINANCE_TITLE = N_("Approve the commission settlement for %(period)s")
 NO_TEAM = "none"
@@ -111,35 +105,24 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
     async def _compute(self) -> None:
         await self._set_status(SettlementStatus.computing)
         self._run += 1
-        result: ComputeResult = await workflow.execute_activity(
-            "commission.compute",
+        result = await calls.call(
+            CommissionActivities.compute,
             ComputeRequest(settlement_id=self._start.settlement_id, run=self._run),
-            result_type=ComputeResult,
-            start_to_close_timeout=COMPUTE_TIMEOUT,
-            heartbeat_timeout=COMPUTE_HEARTBEAT,
-            retry_policy=COMPUTE_RETRY,
-            summary=f"compute every statement of {self._start.period}, run {self._run}",
+            f"compute every statement of {self._start.period}, run {self._run}",
+            calls.STATEMENT_COMPUTATION,
         )
         self._teams = result.teams
 
     async def _employee_review(self) -> None:
-        opened: ReviewOpened = await workflow.execute_local_activity(
-            "commission.open_review",
+        opened = await calls.write(
+            CommissionActivities.open_review,
             self._change(SettlementStatus.employee_review),
-            result_type=ReviewOpened,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary="tell each salesperson their statement is ready",
+            "tell each salesperson their statement is ready",
         )
         self._status = SettlementStatus.employee_review
         self._upsert_status()
         self.send_later(opened.notified)
-        remaining = opened.ends_at - workflow.now()
-        if remaining > timedelta(0):
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(
-                    lambda: self._recompute, timeout=remaining, timeout_summary="the employees' review window closes"
-                )
+        await wait_until(opened.ends_at, lambda: self._recompute, "the employees' review window closes")
 
     async def _manager_review(self) -> None:
         self._round += 1
@@ -204,13 +187,8 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             await self.accept_durably()
             if self._status != SettlementStatus.employee_review:  # the window closed meanwhile
                 raise rejection("review_closed", "The statement review window is closed.")
-            dispute_id: int = await workflow.execute_local_activity(
-                "commission.dispute",
-                request,
-                result_type=int,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-                summary=f"dispute: payment {request.payment_id}",
+            dispute_id = await calls.write(
+                CommissionActivities.dispute, request, f"dispute: payment {request.payment_id}"
             )
         self._disputes[dispute_id] = request.team_id
         return dispute_id
@@ -228,12 +206,8 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
             raise rejection("dispute_resolved", "This dispute is already resolved.")
         self._disputes.pop(request.dispute_id, None)
         async with self._handler_lock:
-            await workflow.execute_local_activity(
-                "commission.resolve",
-                request,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-                summary=f"dispute {request.dispute_id}: {request.decision.value}",
+            await calls.write(
+                CommissionActivities.resolve, request, f"dispute {request.dispute_id}: {request.decision.value}"
             )
         return self._state()
 
@@ -283,8 +257,7 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         )
 
     def _refuse_late(self, expires_at: datetime | None) -> None:
-        if expires_at is not None and workflow.now() > expires_at:
-            raise rejection("action_expired", "The action arrived too late and was not recorded.")
+        refuse_expired(expires_at)
         if self._status == SettlementStatus.locked:
             raise rejection("settlement_locked", "This settlement is locked.")
 
@@ -316,13 +289,8 @@ class CommissionSettlementWorkflow(HumanStepsWorkflow):
         self, status: SettlementStatus, *, actor_id: int | None = None, comment: str | None = None
     ) -> None:
         self._status = status
-        notified: list[int] = await workflow.execute_local_activity(
-            "commission.status",
-            self._change(status, actor_id, comment),
-            result_type=list[int],
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"status: {status.value}",
+        notified = await calls.write(
+            CommissionActivities.status, self._change(status, actor_id, comment), f"status: {status.value}"
         )
         self._upsert_status()
         self.send_later(notified)
@@ -365,14 +333,7 @@ class CommissionMonthlyWorkflow:
 
     @workflow.run
     async def run(self) -> str | None:
-        start: SettlementStart | None = await workflow.execute_activity(
-            "commission.open_period",
-            workflow.now(),
-            result_type=SettlementStart | None,  # type: ignore[arg-type]
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary="open last month",
-        )
+        start = await calls.call(CommissionActivities.open_period, workflow.now(), "open last month")
         if start is None:
             return None
         period = start.period
@@ -383,6 +344,8 @@ class CommissionMonthlyWorkflow:
                 id=f"commission-{period}",
                 id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
                 parent_close_policy=ParentClosePolicy.ABANDON,
-                search_attributes=search.process_attributes("commission", period, "computing"),
+                search_attributes=search.process_attributes(
+                    Process.commission.value, period, SettlementStatus.computing.value
+                ),
             )
         return period

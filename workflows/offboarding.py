@@ -24,16 +24,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
 
-from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow, OpenStep, deliver, rejection
+from workflows import calls
+from workflows.deadlines import repeat_until
+from workflows.steps import OpenStep, refuse_expired, rejection
+from workflows.tasks import HumanStepsWorkflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.offboarding import OffboardingActivities
     from schemas import search
     from schemas.deadlines import DeadlinePolicy, StepPolicy
     from schemas.kernel.errors import N_
@@ -76,6 +79,12 @@ FINAL_TITLE = N_("Confirm %(person)s's departure")
 EARLY_DEPARTURE = N_("The last working day is still to come: confirm the early departure and say why.")
 EARLY_REASON = N_("Say why the person leaves before the last working day.")
 LAST_DAY_REPEAT = timedelta(days=1)
+# The notices past the last working day go out by e-mail/WeCom beside the watch, as every other
+# notification does; before, the watch waited for them.
+LAST_DAY_NOTICES_BESIDE = "last-day-notices-delivered-beside-the-watch"
+# The case ends once everything it handed on is sent, its steps' notices too; before, it waited
+# only for what its own records had handed on.
+EVERY_DELIVERY_SENT = "offboarding-ends-once-every-delivery-is-sent"
 
 
 @workflow.defn(name="Offboarding")
@@ -94,18 +103,15 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         self._reviews: dict[str, ReviewStatus] = {role.value: ReviewStatus.pending for role in ReviewRole}
         self._final_task: str | None = None
         self._cancelled = False
+        self._days_past_last_day = 0
         self._work: list[asyncio.Task[None]] = []
+        self._own_deliveries: list[asyncio.Task[None]] = []
 
     # ----------------------------------------------------------------- the process
     @workflow.run
     async def run(self, start: OffboardingStart) -> OffboardingState:
-        handover: Handover | None = await workflow.execute_local_activity(
-            "offboarding.begin",
-            start,
-            result_type=Handover | None,  # type: ignore[arg-type]
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary="freeze orders, lay out the checklist, propose successors",
+        handover = await calls.write(
+            OffboardingActivities.begin, start, "freeze orders, lay out the checklist, propose successors"
         )
         if handover is None:  # withdrawn before it began
             self._cancelled = True
@@ -114,7 +120,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         self._items = {item.key: ItemStatus.open for item in handover.items}
         self._rounds = {item.key: 1 for item in handover.items}
         self._handover = handover
-        self._spawn(deliver(handover.notified))
+        self._send_own(handover.notified)
         for item in handover.items:
             if not item.after_plan:
                 self._spawn(self._item_step(item.key))
@@ -135,6 +141,10 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             await self._final_step()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await asyncio.gather(*self._work)
+        if workflow.patched(EVERY_DELIVERY_SENT):
+            await self.deliveries_sent()
+        else:
+            await asyncio.gather(*self._own_deliveries)
         return self._state()
 
     def _ready_for_review(self) -> bool:
@@ -212,27 +222,22 @@ class OffboardingWorkflow(HumanStepsWorkflow):
 
     async def _last_day_watch(self) -> None:
         """After the last working day, daily notices to the department head and HR while open."""
-        day = 0
-        wait = self._start.last_day_ends - workflow.now()
-        while not self._closed():
-            if wait > timedelta(0):
-                with contextlib.suppress(TimeoutError):
-                    await workflow.wait_condition(self._closed, timeout=wait, timeout_summary="last working day check")
-            if self._closed():
-                return
-            blockers = self._blockers()
-            if blockers:
-                day += 1
-                notified: list[int] = await workflow.execute_local_activity(
-                    "offboarding.last_day_notice",
-                    LastDayNotice(offboarding_id=self._start.offboarding_id, day=day, blockers=len(blockers)),
-                    result_type=list[int],
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                    summary=f"past the last working day, notice {day}",
-                )
-                await deliver(notified)
-            wait = LAST_DAY_REPEAT
+        await repeat_until(
+            self._closed, self._start.last_day_ends, LAST_DAY_REPEAT, "last working day check", self._past_last_day
+        )
+
+    async def _past_last_day(self) -> None:
+        blockers = self._blockers()
+        if not blockers:
+            return
+        self._days_past_last_day += 1
+        day = self._days_past_last_day
+        notified = await calls.write(
+            OffboardingActivities.last_day_notice,
+            LastDayNotice(offboarding_id=self._start.offboarding_id, day=day, blockers=len(blockers)),
+            f"past the last working day, notice {day}",
+        )
+        await self.send_later_since(LAST_DAY_NOTICES_BESIDE, notified)
 
     # ----------------------------------------------------------------- decisions on steps
     def extra_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
@@ -299,7 +304,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
                 comment=decision.comment,
                 data=decision.data,
             )
-            await self._write("offboarding.item_done", done, f"item done: {context['item']}")
+            await calls.write(OffboardingActivities.item_done, done, f"item done: {context['item']}")
         elif step.spec.kind == "reassignment_plan":
             assignments = [
                 {"customer_id": row["customer_id"], "to_id": row["to_id"]} for row in decision.data["assignments"]
@@ -307,8 +312,8 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             await self._execute_plan(assignments, decision.actor_id)
         elif step.spec.kind == "offboarding_review":
             approved = decision.action == "approve"
-            await self._write(
-                "offboarding.review",
+            await calls.write(
+                OffboardingActivities.review,
                 ReviewDecision(
                     offboarding_id=offboarding_id,
                     role=ReviewRole(context["role"]),
@@ -327,21 +332,18 @@ class OffboardingWorkflow(HumanStepsWorkflow):
                         await self.cancel_step(other.opened.task_id, "items returned for rework")
 
     async def _execute_plan(self, assignments: list[dict[str, int]], actor_id: int) -> None:
-        notified: list[int] = await workflow.execute_local_activity(
-            "offboarding.execute_plan",
+        notified = await calls.write(
+            OffboardingActivities.execute_plan,
             PlanExecution(
                 offboarding_id=self._start.offboarding_id,
                 employee_id=self._start.employee_id,
                 actor_id=actor_id,
                 assignments=assignments,
             ),
-            result_type=list[int],
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"move {len(assignments)} customers to their successors",
+            f"move {len(assignments)} customers to their successors",
         )
         self._plan_executed = True
-        self._spawn(deliver(notified))
+        self._send_own(notified)
         for key, item in self._plans.items():
             if item.after_plan:
                 self._spawn(self._item_step(key))
@@ -402,8 +404,7 @@ class OffboardingWorkflow(HumanStepsWorkflow):
 
     # ----------------------------------------------------------------- helpers
     def _refuse(self, actor: Actor, expires_at: datetime | None) -> None:
-        if expires_at is not None and workflow.now() > expires_at:
-            raise rejection("action_expired", "The action arrived too late and was not recorded.")
+        refuse_expired(expires_at)
         if "hr" not in actor.roles or actor.id == self._start.employee_id:
             raise rejection("not_hr", "Only HR can do this.")
         if self._closed() or self._status not in OPEN_STATUSES:
@@ -442,6 +443,12 @@ class OffboardingWorkflow(HumanStepsWorkflow):
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         self._work.append(asyncio.create_task(work))
+
+    def _send_own(self, notification_ids: list[int]) -> None:
+        """:meth:`send_later`; a history from before ``EVERY_DELIVERY_SENT`` waits for these only."""
+        sending = self.send_later(notification_ids)
+        if sending is not None:
+            self._own_deliveries.append(sending)
 
     def _task_id(self, key: str) -> str:
         return f"{workflow.info().workflow_id}:{key}"
@@ -492,8 +499,8 @@ class OffboardingWorkflow(HumanStepsWorkflow):
         if status not in (OffboardingStatus.completed, OffboardingStatus.cancelled) and self._closed():
             return
         self._status = status
-        notified = await self._write(
-            "offboarding.status",
+        notified = await calls.write(
+            OffboardingActivities.status,
             StatusChange(
                 offboarding_id=self._start.offboarding_id,
                 status=status,
@@ -505,15 +512,4 @@ class OffboardingWorkflow(HumanStepsWorkflow):
             f"status: {status.value}",
         )
         workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
-        self._spawn(deliver(notified))
-
-    async def _write(self, activity: str, argument: object, summary: str) -> list[int]:
-        result: list[int] = await workflow.execute_local_activity(
-            activity,
-            argument,
-            result_type=list[int],
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=summary,
-        )
-        return result
+        self._send_own(notified)

@@ -16,13 +16,17 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 
-from workflows.tasks import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, HumanStepsWorkflow, OpenStep, rejection
+from workflows import calls
+from workflows.deadlines import wait_for
+from workflows.steps import OpenStep, refuse_expired, rejection
+from workflows.tasks import HumanStepsWorkflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.orders import OrderActivities
     from schemas import search
     from schemas.orders import (
         APPROVAL_OF,
@@ -35,7 +39,6 @@ with workflow.unsafe.imports_passed_through():
         OrderState,
         OrderStatus,
         Submission,
-        SubmissionCheck,
         SubmissionResult,
     )
     from schemas.tasks import Process, StepSpec, TaskDecision
@@ -64,25 +67,13 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
     @workflow.run
     async def run(self, start: OrderStart) -> OrderState:
         if start.adopted:
-            plan = await workflow.execute_local_activity(
-                "orders.adopt",
-                start.order_id,
-                result_type=ChainPlan,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-                summary="adopt pending order",
-            )
+            plan = await calls.write(OrderActivities.adopt, start.order_id, "adopt pending order")
             if plan is not None:
                 self._accepted(plan, max(1, self._revision))
-        if self._status == OrderStatus.draft:
-            try:
-                await workflow.wait_condition(
-                    lambda: self._status != OrderStatus.draft or self._refused,
-                    timeout=FIRST_SUBMISSION_WINDOW,
-                    timeout_summary="first submission",
-                )
-            except TimeoutError:
-                self._refused = True
+        if self._status == OrderStatus.draft and not await wait_for(
+            lambda: self._status != OrderStatus.draft or self._refused, FIRST_SUBMISSION_WINDOW, "first submission"
+        ):
+            self._refused = True
         while self._status == OrderStatus.pending_approval and not self._refused:
             await self._approval_round()
             if self._status == OrderStatus.rejected:
@@ -96,17 +87,13 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         revision = self._revision
         expiry = self._start.policies.get(ORDER_EXPIRY).due_in
         chain = asyncio.create_task(self._chain(revision))
-        try:
-            await workflow.wait_condition(
-                lambda: chain.done() or self._cancel is not None,
-                timeout=expiry,
-                timeout_summary=f"order expiry, revision {revision}",
-            )
-        except TimeoutError:
-            if not chain.done():
-                self._status = OrderStatus.expired
-                await self._withdraw("expired")
-                await self._record(OrderStatus.expired, None, None)
+        decided = await wait_for(
+            lambda: chain.done() or self._cancel is not None, expiry, f"order expiry, revision {revision}"
+        )
+        if not decided and not chain.done():
+            self._status = OrderStatus.expired
+            await self._withdraw("expired")
+            await self._record(OrderStatus.expired, None, None)
         await chain
 
     async def _chain(self, revision: int) -> None:
@@ -128,13 +115,9 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         """A rejected order waits for the salesperson to revise or cancel, within the expiry window."""
         self._resubmitted = False
         window = self._start.policies.get(ORDER_EXPIRY).due_in
-        try:
-            await workflow.wait_condition(
-                lambda: self._resubmitted or self._status != OrderStatus.rejected,
-                timeout=window,
-                timeout_summary="revision after rejection",
-            )
-        except TimeoutError:
+        if not await wait_for(
+            lambda: self._resubmitted or self._status != OrderStatus.rejected, window, "revision after rejection"
+        ):
             self._refused = True  # closes as rejected
 
     def _spec(self, step: ApprovalStep, plan: ChainPlan, revision: int, approved_by: list[int]) -> StepSpec:
@@ -199,13 +182,10 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         try:
             async with self._handler_lock:
                 await self.accept_durably()
-                check: SubmissionCheck = await workflow.execute_local_activity(
-                    "orders.submit",
+                check = await calls.write(
+                    OrderActivities.submit,
                     submission.model_copy(update={"revision": revision}),
-                    result_type=SubmissionCheck,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                    summary=f"check submission, revision {revision}",
+                    f"check submission, revision {revision}",
                 )
         finally:
             self._submitting = False
@@ -219,7 +199,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
 
     @submit.validator
     def _validate_submit(self, submission: Submission) -> None:
-        self._refuse_late(submission.expires_at)
+        refuse_expired(submission.expires_at)
         if submission.actor.id != self._start.owner_id:
             raise rejection("not_order_owner", "Only the owner can submit this order.")
         if self._submitting or self._status not in (OrderStatus.draft, OrderStatus.rejected) or self._refused:
@@ -244,7 +224,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
 
     @cancel.validator
     def _validate_cancel(self, request: CancelRequest) -> None:
-        self._refuse_late(request.expires_at)
+        refuse_expired(request.expires_at)
         if request.actor.id != self._start.owner_id:
             raise rejection("not_order_owner", "Only the owner can cancel this order.")
         if self._status not in OPEN_STATES or self._submitting:
@@ -264,10 +244,6 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
 
     def _state(self) -> OrderState:
         return OrderState(status=self._status, revision=self._revision, current_step=self._step)
-
-    def _refuse_late(self, expires_at: datetime | None) -> None:
-        if expires_at is not None and workflow.now() > expires_at:
-            raise rejection("action_expired", "The action arrived too late and was not recorded.")
 
     async def _withdraw(self, reason: str) -> None:
         if self._task_id is not None:
@@ -290,13 +266,8 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             actor_id=decision.actor_id if decision else actor_id,
             comment=decision.comment if decision else comment,
         )
-        notified: list[int] = await workflow.execute_local_activity(
-            "orders.record",
-            outcome,
-            result_type=list[int],
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"order {status.value}" + (f", next: {step.value}" if step else ""),
+        notified = await calls.write(
+            OrderActivities.record, outcome, f"order {status.value}" + (f", next: {step.value}" if step else "")
         )
         if status != OrderStatus.pending_approval:
             workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])

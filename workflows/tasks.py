@@ -13,31 +13,31 @@ timers until the person decides:
   after each further ``escalate_after``, while there is someone above. The escalation target may
   act; the original holder still may.
 
+The timers are :class:`workflows.deadlines.DeadlineClock`'s, on the waits every process shares.
 People act through the ``complete_task`` Workflow Update, whose validator rejects the wrong
-person, a closed task, an unknown action or missing data before anything is recorded.
+person, a closed task, an unknown action or missing data before anything is recorded (the checks
+are in workflows/steps.py). New notifications leave through :meth:`HumanStepsWorkflow.send_later`
+only.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+
+from workflows import calls
+from workflows.deadlines import DeadlineClock
+from workflows.steps import OpenStep, action_problems, expired, may_act, refuse_expired, rejection
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.kernel.errors import N_
+    from activities.tasks.fences import FenceActivities
+    from activities.tasks.steps import TaskActivities
     from schemas.policies import DeadlinePolicy
     from schemas.tasks import (
-        Actor,
         ClaimRequest,
         CloseTaskRequest,
-        DeadlineEvent,
-        DeadlineOutcome,
         OpenedTask,
         OpenTaskRequest,
         StepSpec,
@@ -47,11 +47,6 @@ with workflow.unsafe.imports_passed_through():
         TaskStatus,
     )
 
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
-# Sending e-mail/WeCom may wait for a mail server, but never holds a deadline up for long: the
-# in-app notification is already written; after this, the delivery row records the failure.
-DELIVERY_WINDOW = timedelta(minutes=10)
 # Task rows are opened and closed by local activities (short database writes, no round trip
 # through the server), and the person's action returns once the row is closed and the process
 # recorded what follows, so the inbox and the case page they open next already show it.
@@ -65,91 +60,6 @@ DURABLE_ACCEPTANCE = "actions-accepted-durably-and-fenced-before-writing"
 BACKGROUND_DELIVERY = "deliveries-beside-the-deadline-loop"
 
 
-async def deliver(notification_ids: list[int]) -> None:
-    """Send new notifications over the outside channels (e-mail, WeCom), each once."""
-    if not notification_ids:
-        return
-    sends = [
-        workflow.execute_activity(
-            "notify.deliver",
-            notification_id,
-            schedule_to_close_timeout=DELIVERY_WINDOW,
-            retry_policy=ACTIVITY_RETRY,
-            summary="deliver notification",
-        )
-        for notification_id in notification_ids
-    ]
-    for outcome in await asyncio.gather(*sends, return_exceptions=True):
-        if isinstance(outcome, BaseException):
-            workflow.logger.warning("notification delivery gave up: %s", outcome)
-
-
-@dataclass
-class OpenStep:
-    """The workflow's own record of one open task; the validator reads only this."""
-
-    spec: StepSpec
-    opened: OpenedTask
-    escalated_to: list[int] = field(default_factory=list)
-    overdue: bool = False
-    decision: TaskDecision | None = None
-    cancelled: bool = False
-    closing_in_update: bool = False  # the update that decided also closes the row
-    deciding: bool = False  # an action is passing its fence; another one waits for it
-    recorded: bool = False  # the row is closed
-
-    @property
-    def closed(self) -> bool:
-        return self.decision is not None or self.cancelled
-
-    @property
-    def holder_id(self) -> int | None:
-        return self.opened.assignee_id
-
-    def state(self) -> TaskState:
-        status = TaskStatus.done if self.decision else TaskStatus.cancelled if self.cancelled else TaskStatus.open
-        return TaskState(
-            task_id=self.opened.task_id,
-            status=status,
-            assignee_id=self.opened.assignee_id,
-            candidate_role=self.spec.candidate_role,
-            escalated_to=list(self.escalated_to),
-            due_at=self.opened.due_at,
-            overdue=self.overdue,
-            decision=self.decision.action if self.decision else None,
-            completed_by=self.decision.actor_id if self.decision else None,
-        )
-
-
-def rejection(kind: str, message: str, problems: list[dict[str, str]] | None = None) -> ApplicationError:
-    """Validator failures carry a stable type the web layer maps to an HTTP answer."""
-    return ApplicationError(message, *(problems or []), type=kind, non_retryable=True)
-
-
-def may_act(step: OpenStep, actor: Actor) -> bool:
-    opened = step.opened
-    if actor.id in step.spec.excluded_actor_ids:
-        return False
-    if actor.id == opened.assignee_id or actor.id in step.escalated_to:
-        return True
-    if opened.delegated_from_id is not None and actor.id == opened.delegated_from_id:
-        return True
-    role = step.spec.candidate_role
-    if opened.assignee_id is None and role and role in actor.roles:
-        return step.spec.candidate_team_id is None or step.spec.candidate_team_id == actor.team_id
-    return False
-
-
-def action_problems(step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
-    """What is missing from an otherwise allowed action; process workflows add their own."""
-    problems = []
-    if action.action in step.spec.comment_required_for and not (action.comment or "").strip():
-        problems.append(
-            {"field": "comment", "code": "comment_required", "message": N_("A comment is required for this decision.")}
-        )
-    return problems
-
-
 class HumanStepsWorkflow:
     """Base class of every process workflow that waits for people."""
 
@@ -158,20 +68,31 @@ class HumanStepsWorkflow:
         self._handler_lock = asyncio.Lock()  # handlers that await activities run one at a time
         self._deliveries: list[asyncio.Task[None]] = []
 
-    def send_later(self, notification_ids: list[int]) -> None:
-        """Hand notifications to the outside channels without waiting for them."""
-        if notification_ids:
-            self._deliveries.append(asyncio.create_task(deliver(notification_ids)))
+    # ----------------------------------------------------------------- notifications go out
+    def send_later(self, notification_ids: list[int]) -> asyncio.Task[None] | None:
+        """The one way a process hands new notifications to e-mail and WeCom: beside the step,
+        never waited for (the in-app notification is written already) until the process ends
+        (:meth:`deliveries_sent`)."""
+        if not notification_ids:
+            return None
+        sending = asyncio.create_task(calls.deliver(notification_ids))
+        self._deliveries.append(sending)
+        return sending
+
+    async def send_later_since(self, patch: str, notification_ids: list[int]) -> None:
+        """:meth:`send_later` where the process awaited the deliveries before ``patch``: a
+        history recorded before it replays the way it ran."""
+        if workflow.patched(patch):
+            self.send_later(notification_ids)
+        else:
+            await calls.deliver(notification_ids)
 
     async def deliveries_sent(self) -> None:
         """Before the process ends: what it handed on has been sent (or given up)."""
         await asyncio.gather(*self._deliveries)
 
     async def _send(self, notification_ids: list[int]) -> None:
-        if workflow.patched(BACKGROUND_DELIVERY):
-            self.send_later(notification_ids)
-        else:  # histories from before deliveries went out beside the step
-            await deliver(notification_ids)
+        await self.send_later_since(BACKGROUND_DELIVERY, notification_ids)
 
     # ----------------------------------------------------------------- extension points
     def extra_problems(self, step: OpenStep, action: TaskAction) -> list[dict[str, str]]:
@@ -202,16 +123,8 @@ class HumanStepsWorkflow:
         info = workflow.current_update_info()
         if info is None or not workflow.patched(DURABLE_ACCEPTANCE):
             return
-        allowed: bool = await workflow.execute_activity(
-            "actions.fence",
-            info.id,
-            result_type=bool,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary="action accepted",
-        )
-        if not allowed:
-            raise rejection("action_expired", "The action arrived too late and was not recorded.")
+        if not await calls.call(FenceActivities.fence, info.id, "action accepted"):
+            raise expired()
 
     async def decide(self, step: OpenStep, action: TaskAction) -> TaskState:
         """Record an allowed action as the step's decision (the validator has passed)."""
@@ -270,13 +183,7 @@ class HumanStepsWorkflow:
             raise rejection("task_claimed", "Someone else has claimed this task.")
         step.opened = step.opened.model_copy(update={"assignee_id": None if request.release else request.actor.id})
         async with self._handler_lock:
-            await workflow.execute_activity(
-                "tasks.claim",
-                request,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-                summary="record claim",
-            )
+            await calls.call(TaskActivities.claim, request, "record claim")
         return step.state()
 
     @claim_task.validator
@@ -300,8 +207,7 @@ class HumanStepsWorkflow:
         return step.state() if step else None
 
     def _step_or_reject(self, task_id: str, expires_at: datetime | None) -> OpenStep:
-        if expires_at is not None and workflow.now() > expires_at:
-            raise rejection("action_expired", "The action arrived too late and was not recorded.")
+        refuse_expired(expires_at)
         step = self._steps.get(task_id)
         if step is None:
             raise rejection("task_not_found", "No such task in this process.")
@@ -318,15 +224,8 @@ class HumanStepsWorkflow:
         request = OpenTaskRequest(
             workflow_id=info.workflow_id, task_id=task_id, spec=spec, policy=policy, opened_at=workflow.now()
         )
-        run = workflow.execute_local_activity if workflow.patched(LOCAL_TASK_WRITES) else workflow.execute_activity
-        opened: OpenedTask = await run(
-            "tasks.open",
-            request,
-            result_type=OpenedTask,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"open task: {spec.title}",
-        )
+        run = calls.write if workflow.patched(LOCAL_TASK_WRITES) else calls.call
+        opened: OpenedTask = await run(TaskActivities.open, request, f"open task: {spec.title}")
         step = OpenStep(spec=spec, opened=opened)
         self._steps[task_id] = step
         if not self.still_wanted(spec):
@@ -349,103 +248,10 @@ class HumanStepsWorkflow:
         if step is None or step.closed:
             return
         step.cancelled = True
-        await workflow.execute_activity(
-            "tasks.close",
-            CloseTaskRequest(task_id=task_id, status=TaskStatus.cancelled, reason=reason),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary="cancel task",
-        )
-
-
-class DeadlineClock:
-    """The timer loop of one open step: reminder, overdue notices, escalations, in time order."""
-
-    def __init__(
-        self, step: OpenStep, policy: DeadlinePolicy, workflow_id: str, send: Callable[[list[int]], Awaitable[None]]
-    ) -> None:
-        self.step = step
-        self.send = send
-        self.policy = policy
-        self.workflow_id = workflow_id
-        self.reminded = policy.remind_before <= timedelta(0)
-        self.notices = 0
-        self.escalations = 0
-        self.chain_exhausted = policy.escalate_after <= timedelta(0)
-
-    def next_event(self) -> tuple[datetime, str] | None:
-        due = self.step.opened.due_at
-        candidates: list[tuple[datetime, str]] = []
-        if not self.reminded:
-            candidates.append((due - self.policy.remind_before, "reminder"))
-        if self.notices == 0 or self.policy.repeat_every > timedelta(0):
-            candidates.append((due + self.notices * self.policy.repeat_every, "overdue"))
-        if not self.chain_exhausted:
-            candidates.append((due + (self.escalations + 1) * self.policy.escalate_after, "escalation"))
-        return min(candidates, key=lambda item: (item[0], item[1] != "reminder")) if candidates else None
-
-    async def run(self) -> None:
-        step = self.step
-        while not step.closed:
-            upcoming = self.next_event()
-            if upcoming is None:
-                await workflow.wait_condition(lambda: step.closed)
-                break
-            at, kind = upcoming
-            remaining = at - workflow.now()
-            if remaining > timedelta(0):
-                with contextlib.suppress(TimeoutError):
-                    await workflow.wait_condition(
-                        lambda: step.closed, timeout=remaining, timeout_summary=f"{kind} for {step.spec.title}"
-                    )
-                continue
-            await self.fire(kind)
-
-    async def fire(self, kind: str) -> None:
-        step = self.step
-        event = DeadlineEvent(
-            task_id=step.opened.task_id,
-            workflow_id=self.workflow_id,
-            sequence=self.notices,
-            level=self.escalations + 1,
-            notify_hr=step.spec.notify_hr_when_overdue,
-        )
-        title = step.spec.title % step.spec.title_params if step.spec.title_params else step.spec.title
-        if kind == "reminder":
-            self.reminded = True
-            outcome = await _deadline_activity("tasks.remind", event, f"remind: {title}")
-        elif kind == "overdue":
-            self.notices += 1
-            step.overdue = True
-            outcome = await _deadline_activity("tasks.overdue_notice", event, f"overdue notice {self.notices}: {title}")
-        else:
-            outcome = await _deadline_activity("tasks.escalate", event, f"escalate level {event.level}: {title}")
-            if outcome.target is None:
-                self.chain_exhausted = True
-            else:
-                self.escalations += 1
-                step.escalated_to.append(outcome.target)
-        await self.send(outcome.notified)
+        request = CloseTaskRequest(task_id=task_id, status=TaskStatus.cancelled, reason=reason)
+        await calls.call(TaskActivities.close, request, "cancel task")
 
 
 async def _close_task(task_id: str, decision: TaskDecision, *, local: bool) -> None:
-    run = workflow.execute_local_activity if local else workflow.execute_activity
-    await run(
-        "tasks.close",
-        CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision),
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        retry_policy=ACTIVITY_RETRY,
-        summary=f"close task: {decision.action}",
-    )
-
-
-async def _deadline_activity(name: str, event: DeadlineEvent, summary: str) -> DeadlineOutcome:
-    result: DeadlineOutcome = await workflow.execute_activity(
-        name,
-        event,
-        result_type=DeadlineOutcome,
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        retry_policy=ACTIVITY_RETRY,
-        summary=summary,
-    )
-    return result
+    request = CloseTaskRequest(task_id=task_id, status=TaskStatus.done, decision=decision)
+    await (calls.write if local else calls.call)(TaskActivities.close, request, f"close task: {decision.action}")

@@ -8,14 +8,13 @@ Three activities, all safe to retry:
 - ``notify.send(NotificationRequest) -> DeliveryReport`` is the convenience "in-app + deliver":
   it writes the row, then delivers it. Use it from a workflow when both belong to one step::
 
-      report = await workflow.execute_activity(
-          "notify.send", request, result_type=DeliveryReport,
-          start_to_close_timeout=timedelta(minutes=1))
+      report = await calls.call(NotifyActivities.send, request, "notify", calls.DELIVERY)  # workflows/calls.py
 
   Call ``notify.in_app`` and ``notify.deliver`` separately instead when the bell must show the
   notification at once even while a mail server is down (deliver then retries on its own).
-  An activity that wrote notification rows in its own transaction (tasks.py) hands the ids to
-  ``notify.deliver``, or awaits :meth:`NoticeDispatcher.deliver` itself after committing.
+  An activity that wrote notification rows in its own transaction (tasks.py) returns the ids, and
+  the workflow hands them to ``notify.deliver`` with ``HumanStepsWorkflow.send_later``; or the
+  activity awaits :meth:`NoticeDispatcher.deliver` itself after committing.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ class TaskActivities:
                 candidate_team_id=spec.candidate_team_id,
                 delegated_from_id=delegated_from,
                 due_at=_due(request, self.timezone),
-                status="open",
+                status=TaskStatus.open.value,
                 overdue=False,
                 actions=list(spec.actions),
                 context={
@@ -187,7 +187,7 @@ class TaskActivities:
     def close(self, request: CloseTaskRequest) -> None:
         with self.db.session() as session:
             task = session.get(Task, request.task_id)
-            if task is None or task.status != "open":
+            if task is None or task.status != TaskStatus.open.value:
                 return
             decision = request.decision
             task_repo.close(
@@ -259,7 +259,7 @@ def _task_notifications(session: Session, task_id: str, kind: str) -> list[int]:
 
 def _open_task(session: Session, task_id: str) -> Task | None:
     task = session.get(Task, task_id)
-    return task if task is not None and task.status == "open" else None
+    return task if task is not None and task.status == TaskStatus.open.value else None
 
 
 def _notify(

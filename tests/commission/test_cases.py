@@ -238,3 +238,15 @@ async def test_everyone_reads_only_the_statements_they_may(api, db: Database, or
     assert seen["finance"] == seen["admin"] == seen["head"] == everyone
     assert seen["manager_south"] == {org["sales_south"], org["sales_south2"]}
     assert seen["sales_south"] == {org["sales_south"]} and seen["hr"] == set()
+
+
+def test_a_month_that_cannot_be_opened_tells_finance_and_the_administrators_why(db: Database, org: OrgFixture) -> None:
+    from activities.commission import CommissionActivities
+    from store.models.base import utcnow
+
+    assert CommissionActivities(db, "Asia/Shanghai").open_period(utcnow()) is None  # no plan in force
+    with db.session() as session:
+        told = session.scalars(
+            select(Notification.recipient_id).where(Notification.message_id.like("%was not opened%"))
+        ).all()
+    assert sorted(told) == sorted([org["finance"], org["admin"]])

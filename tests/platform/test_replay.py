@@ -25,6 +25,14 @@ def test_there_are_histories_to_replay() -> None:
     assert HISTORIES, "record them with: python -m tests.support.record_history"
 
 
+def test_every_workflow_type_has_a_recorded_history() -> None:
+    from temporalio import workflow
+
+    recorded = {path.stem.split("--")[0] for path in HISTORIES}
+    types = {workflow._Definition.must_from_class(cls).name for cls in [*WORKFLOWS, *SUPPORT_WORKFLOWS]}
+    assert types - recorded == set(), "record them with: python -m tests.support.record_history"
+
+
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda path: path.stem.split("--")[0])
 async def test_history_replays_deterministically(path: Path) -> None:
     history = WorkflowHistory.from_json(workflow_id_of(path), path.read_text(encoding="utf-8"))

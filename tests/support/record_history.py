@@ -2,9 +2,11 @@
 purpose, behind ``workflow.patched``):
 
     .venv/bin/python -m tests.support.record_history [StepProbe] [OrderApproval] [Offboarding] \
-        [CommissionSettlement] [CommissionMonthly] [RiskScan] | CommissionMonthlyOpening
+        [CommissionSettlement] [CommissionMonthly] [RiskScan] | CommissionMonthlyOpening \
+        | OffboardingPastLastDay
 
-(``RiskScan`` records the scan and the ``AlertFollowUp`` of the alert it raised.)
+(``RiskScan`` records the scan and the ``AlertFollowUp`` of the alert it raised.) The worker
+mails every notification to an SMTP server on loopback, so deliveries are in the histories too.
 
 New recordings are added beside the old ones: a history recorded before a ``workflow.patched``
 change must keep replaying, so delete a file only when no such process can still be running.
@@ -30,16 +32,18 @@ from baton.devserver import temporal_binary
 from baton.worker import build_worker
 from schemas import search
 from schemas.kernel.config import Settings, load_settings
+from schemas.kernel.notify_settings import EmailSettings, NotifySettings
 from schemas.tasks import ClaimRequest
 from store.db import Database
 from store.migrate import upgrade
 from tests.support.customers import make_customers
 from tests.support.http import api_login
+from tests.support.loopback import SmtpRecorder
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture, make_org
 from tests.support.record_alerts import record_scan_and_follow_up
 from tests.support.record_commission import record_monthly, record_monthly_opening, record_settlement
-from tests.support.record_offboarding import record_offboarding
+from tests.support.record_offboarding import record_offboarding, record_past_last_day
 from tests.support.steps import HOUR, action, approval_step, start_probe, wait_for_step
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
 
@@ -130,6 +134,9 @@ async def main() -> None:
         "RiskScan",
     }
     recorded: dict[str, tuple[str, str]] = {}
+    smtp = SmtpRecorder()
+    mail = EmailSettings(enabled=True, host="127.0.0.1", port=await smtp.start())
+    settings = settings.with_changes(notify=NotifySettings(email=mail))
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, db, executor, extra_workflows=SUPPORT_WORKFLOWS):
             if "StepProbe" in wanted:
@@ -146,10 +153,13 @@ async def main() -> None:
                 recorded |= await record_scan_and_follow_up(env, db, settings, make_org_once(db))
             if "CommissionMonthlyOpening" in wanted:  # alone: it leaves last month open
                 recorded["CommissionMonthly"] = await record_monthly_opening(env, db, settings, make_org_once(db))
+            if "OffboardingPastLastDay" in wanted:  # alone: its last working day is today
+                recorded["Offboarding"] = await record_past_last_day(env, db, settings, make_org_once(db))
     for kind, (workflow_id, history) in recorded.items():
         target = HISTORIES / f"{kind}--{workflow_id}.json"  # replay needs the original workflow id
         target.write_text(history, encoding="utf-8")
         print(f"wrote {target}", flush=True)
+    await smtp.stop()
     await env.shutdown()
 
 

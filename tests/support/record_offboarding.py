@@ -1,18 +1,23 @@
-"""The offboarding scenario recorded for the replay test: items done with their evidence, an
-overdue notice, the plan approved, a sign-off rejected and the item redone, HR's confirmation."""
+"""The offboarding scenarios recorded for the replay test: items done with their evidence, an
+overdue notice, the plan approved, a sign-off rejected and the item redone, HR's confirmation; and
+a case past its last working day, noticed daily until it is cancelled."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from temporalio.testing import WorkflowEnvironment
 
+from activities.offboarding import PAST_LAST_DAY
 from schemas.kernel.config import Settings
 from schemas.offboarding import PLAN_STEP, review_step, task_id_of
 from store.db import Database
 from tests.support.clock import company_today
 from tests.support.http import api_login
-from tests.support.offboarding import act, item_task, make_book, record_followups, upload, wait_for_case
+from tests.support.notices import give_emails
+from tests.support.offboarding import act, item_task, make_book, record_followups, start_case, upload, wait_for_case
 from tests.support.org import OrgFixture
 from tests.support.steps import wait_for_row
 
@@ -77,3 +82,44 @@ async def record_offboarding(
     )
     await handle.result()
     return workflow_id, (await handle.fetch_history()).to_json()
+
+
+async def record_past_last_day(
+    env: WorkflowEnvironment, db: Database, settings: Settings, org: OrgFixture, leaver: str = "sales_south2"
+) -> tuple[str, str]:
+    """A case whose last working day passes with the handover open: the department head and HR
+    hear daily (each notice also goes out by e-mail), until HR cancels the case.
+
+    The workflow id names the leaver: ``offboarding-9`` (王芳) was recorded while the watch still
+    waited for its e-mails, ``offboarding-8`` (李娜) since they go out beside it."""
+    from web.app import create_app
+
+    give_emails(db, org)
+    app = create_app(settings.with_changes(process_clock_lead=90 * 24 * 3600.0), db=db, temporal=env.client)
+    hr = await api_login(app)("hr")
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    case = await start_case(hr, org[leaver], today)
+    handle = env.client.get_workflow_handle(case["workflow_id"])
+    await item_task(db, case["id"], "customer_files")
+    await env.fast_forward(handle, timedelta(days=1, hours=1))
+    await wait_for_notices(db, PAST_LAST_DAY, 2)
+    await env.fast_forward(handle, timedelta(days=1))
+    await wait_for_notices(db, PAST_LAST_DAY, 4)
+    await hr.post(f"/api/offboardings/{case['id']}/cancel", json={"reason": "员工决定留下"})
+    await handle.result()
+    return case["workflow_id"], (await handle.fetch_history()).to_json()
+
+
+async def wait_for_notices(db: Database, message_id: str, count: int) -> None:
+    """Readiness, not timing: at least ``count`` notifications of the message are written."""
+    from sqlalchemy import func, select
+
+    from store.models import Notification
+
+    for _ in range(400):
+        with db.session() as session:
+            query = select(func.count()).where(Notification.message_id == message_id)
+            if (session.scalar(query) or 0) >= count:
+                return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"fewer than {count} notices {message_id!r}")

@@ -74,6 +74,11 @@ def finance_people(session: Session) -> list[int]:
     return role_members(session, "finance", None)
 
 
+def admins(session: Session) -> list[int]:
+    """Every active administrator, company-wide like HR and finance."""
+    return role_members(session, "admin", None)
+
+
 def _active(employee: Employee | None) -> bool:
     return employee is not None and employee.status != EmployeeStatus.departed
 
