@@ -52,7 +52,9 @@ class ProcessEngine:
 
     @property
     def settings(self) -> Settings:
-        return shared_engine.engine_handle(self._request).settings
+        """The app's settings as they stand (the same ones the shared helpers read)."""
+        settings: Settings = self._request.app.state.settings
+        return settings
 
     @property
     def timeout(self) -> float:
