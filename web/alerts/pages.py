@@ -37,11 +37,12 @@ from web.alerts.views import (
     table_context,
 )
 from web.offboarding.views import refusal_of
-from web.shared.auth import Principal, require_roles
+from web.shared.auth import Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.paths import RecordId
 from web.shared.templating import render, templates
 from web.tasks import actions as task_actions
+from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 install(templates.env)
@@ -170,10 +171,11 @@ async def decide(
         task = None
     try:
         if task is None:
-            task = await task_actions.load_task(request, task_id, user)
+            task = await task_actions.load_task(get_db(request), user, task_id)
             if task.workflow_id != context["alert"].workflow_id:
                 raise NotFound()
-        await task_actions.complete_task(request, user, task_id, decision_body(action, comment.strip()))
+        body = decision_body(action, comment.strip())
+        await task_actions.complete_task(get_db(request), ProcessEngine(request), user, task_id, body)
     except BatonError as exc:
         return await _follow_up_answer(
             request,

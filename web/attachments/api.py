@@ -9,8 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse
 
 from schemas.attachments import AttachmentList, AttachmentOut, allowed_extensions
-from web.attachments import files as attachments
-from web.shared.auth import ApiUser
+from web.attachments import task_files
+from web.attachments.task_files import AttachmentId
+from web.shared.auth import ApiUser, get_db
+from web.tasks.paths import TaskId
 
 router = APIRouter(tags=["attachments"])
 
@@ -52,14 +54,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     openapi_extra=UPLOAD_BODY,
     responses=ERRORS,
 )
-async def upload_attachment(task_id: attachments.TaskId, request: Request, user: ApiUser) -> AttachmentOut:
+async def upload_attachment(task_id: TaskId, request: Request, user: ApiUser) -> AttachmentOut:
     """The task's holder adds one evidence file (multipart field ``file``)."""
-    return await attachments.attach_to_task(request, user, task_id)
+    return await task_files.attach_to_task(get_db(request), request.app.state.settings, user, task_id, request)
 
 
 @router.get("/api/tasks/{task_id}/attachments", response_model=AttachmentList)
-async def list_attachments(task_id: attachments.TaskId, request: Request, user: ApiUser) -> AttachmentList:
-    items = await run_in_threadpool(attachments.task_attachments, request, user, task_id)
+async def list_attachments(task_id: TaskId, request: Request, user: ApiUser) -> AttachmentList:
+    items = await run_in_threadpool(task_files.task_attachments, get_db(request), user, task_id)
     return AttachmentList(items=items, total=len(items))
 
 
@@ -68,5 +70,7 @@ async def list_attachments(task_id: attachments.TaskId, request: Request, user: 
     response_class=FileResponse,
     responses={200: {"content": {"application/octet-stream": {}}}, 404: {"description": "not_found"}},
 )
-async def download_attachment(attachment_id: attachments.AttachmentId, request: Request, user: ApiUser) -> FileResponse:
-    return await run_in_threadpool(attachments.attachment_download, request, user, attachment_id)
+async def download_attachment(attachment_id: AttachmentId, request: Request, user: ApiUser) -> FileResponse:
+    return await run_in_threadpool(
+        task_files.attachment_download, get_db(request), request.app.state.settings, user, attachment_id
+    )

@@ -6,7 +6,8 @@ bytes go to a hidden temporary file in the uploads dir while they are hashed and
 upload is refused the moment it passes the size limit or its first bytes do not match its
 extension, and the temporary file is removed. A complete file is synced and renamed atomically to
 ``uploads/<sha256[:2]>/<sha256>``: readers never see half a file, the same content is kept once,
-and the uploads dir is never served directly (downloads go through a permission check).
+and the uploads dir is never served directly (downloads go through a permission check, see
+web/attachments/task_files.py).
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Path as PathParam
 from fastapi import Request
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -30,21 +29,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect
 from starlette.responses import FileResponse
 
-from schemas.attachments import SNIFF_BYTES, AttachmentOut, extension_of, sanitise_filename, sniffed_content_type
+from schemas.attachments import SNIFF_BYTES, extension_of, sanitise_filename, sniffed_content_type
 from schemas.kernel.errors import N_, InvalidInput, NotFound
-from schemas.kernel.ids import MAX_ID
-from schemas.task_errors import (
-    EmptyUpload,
-    FileTypeNotAllowed,
-    NotYourTask,
-    TaskClosed,
-    UnreadableUpload,
-    UploadTooLarge,
-)
-from store.models import Attachment
-from store.repo.tasks import attachments as attachment_repo
-from store.repo.tasks import records as task_repo
-from web.shared.auth import Principal, get_db
+from schemas.task_errors import EmptyUpload, FileTypeNotAllowed, UnreadableUpload, UploadTooLarge
 
 log = logging.getLogger("baton.attachments")
 
@@ -52,10 +39,6 @@ log = logging.getLogger("baton.attachments")
 FORM_OVERHEAD = 64 * 1024
 MAX_PART_HEADER = 8 * 1024  # one part header line; real ones are a few hundred bytes
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# Ids as the database can hold them (32-bit integers; task ids of up to 120 characters without NUL,
-# which PostgreSQL refuses in text), so a malformed id is a 422, never a database error.
-AttachmentId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
-TaskId = Annotated[str, PathParam(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
 MISSING_FILE = {"field": "file", "code": "missing", "message": N_("Choose a file to upload.")}
 
 
@@ -289,81 +272,3 @@ def download(uploads_dir: Path, *, sha256: str, filename: str, content_type: str
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
     return FileResponse(path, media_type=content_type, headers=headers)
-
-
-# ---------------------------------------------------------------- evidence on tasks (API and pages)
-def attachment_out(row: Attachment) -> AttachmentOut:
-    return AttachmentOut(
-        id=row.id,
-        filename=row.filename,
-        size=row.size,
-        sha256=row.sha256,
-        content_type=row.content_type,
-        task_id=row.task_id,
-        uploaded_by=row.uploaded_by,
-        created_at=row.created_at,
-    )
-
-
-def _check_may_upload(request: Request, principal: Principal, task_id: str) -> None:
-    """Checked before a byte of the body is read, so a refused person costs no upload."""
-    with get_db(request).session() as session:
-        task = task_repo.visible(
-            session, task_id, employee_id=principal.id, roles=principal.roles, team_id=principal.team_id
-        )
-        if task is None:  # hidden answers as missing
-            raise NotFound()
-        if not task_repo.is_holder(task, principal.id, principal.roles, principal.team_id):
-            raise NotYourTask()
-        if task.status != "open":
-            raise TaskClosed()
-
-
-def _record(request: Request, principal: Principal, task_id: str, stored: StoredFile) -> AttachmentOut:
-    with get_db(request).session() as session:
-        task = task_repo.get(session, task_id)
-        if task is None or task.status != "open":  # closed while the file was arriving
-            raise TaskClosed()
-        row = attachment_repo.add_to_task(
-            session,
-            task,
-            filename=stored.filename,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_by=principal.id,
-        )
-        return attachment_out(row)
-
-
-async def attach_to_task(
-    request: Request, principal: Principal, task_id: str, *, body_parsed: bool = False
-) -> AttachmentOut:
-    """The holder adds one evidence file to an open task."""
-    await run_in_threadpool(_check_may_upload, request, principal, task_id)
-    settings = request.app.state.settings
-    receive = receive_parsed_upload if body_parsed else receive_upload
-    stored = await receive(request, settings.uploads_dir, settings.upload_max_bytes)
-    return await run_in_threadpool(_record, request, principal, task_id, stored)
-
-
-def task_attachments(request: Request, principal: Principal, task_id: str) -> list[AttachmentOut]:
-    with get_db(request).session() as session:
-        task = task_repo.visible(
-            session, task_id, employee_id=principal.id, roles=principal.roles, team_id=principal.team_id
-        )
-        if task is None:
-            raise NotFound()
-        return [attachment_out(row) for row in attachment_repo.for_task(session, task.id)]
-
-
-def attachment_download(request: Request, principal: Principal, attachment_id: int) -> FileResponse:
-    with get_db(request).session() as session:
-        row = attachment_repo.visible(
-            session, attachment_id, employee_id=principal.id, roles=principal.roles, team_id=principal.team_id
-        )
-        if row is None:
-            raise NotFound()
-    return download(
-        request.app.state.settings.uploads_dir, sha256=row.sha256, filename=row.filename, content_type=row.content_type
-    )

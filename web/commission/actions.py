@@ -7,14 +7,17 @@ reservation is discarded and the caller gets 503 with nothing recorded. Everythi
 Workflow Update whose validator knows where the settlement stands; the web layer checks first
 what lives in the records (the line is the caller's, in the current draft; the dispute exists
 and is open) so a refusal never enters the process history.
+
+The routes pass what these take: the database, the engine (web/tasks/process_engine.py), the
+acting person and, to open a settlement, today's company date.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
-from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import WorkflowFailureError
 from temporalio.common import WorkflowIDReusePolicy
@@ -39,30 +42,31 @@ from schemas.commission import (
 )
 from schemas.commission_math import period_of
 from schemas.kernel.errors import EngineUnavailable
+from store.db import Database
 from store.models import CommissionSettlement
 from store.repo.commission import records as settlements
 from store.repo.tasks import policies
-from web.shared.auth import Principal, get_db, viewer_of
-from web.shared.engine import action_deadline, company_today, engine_handle, execute_update
+from web.shared.auth import Principal, viewer_of
 from web.tasks.actions import actor_of
+from web.tasks.process_engine import ProcessEngine
 
 
-async def open_settlement(request: Request, principal: Principal, period: str) -> SettlementCreated:
-    db = get_db(request)
-
+async def open_settlement(
+    db: Database, engine: ProcessEngine, principal: Principal, period: str, today: date
+) -> SettlementCreated:
     def reserve() -> tuple[CommissionSettlement, SettlementStart]:
         with db.session() as session:
             row = settlements.open_settlement(
-                session, period=period, actor_id=principal.id, current_period=period_of(company_today(request))
+                session, period=period, actor_id=principal.id, current_period=period_of(today)
             )
             return row, SettlementStart(
                 settlement_id=row.id, period=period, started_by=principal.id, policies=policies.snapshot(session)
             )
 
     row, start = await run_in_threadpool(reserve)
-    settings = request.app.state.settings
+    settings = engine.settings
     try:
-        client = await engine_handle(request).client(timeout=settings.action_timeout)
+        client = await engine.client()
         await asyncio.wait_for(
             client.start_workflow(
                 "CommissionSettlement",
@@ -78,21 +82,21 @@ async def open_settlement(request: Request, principal: Principal, period: str) -
     except WorkflowAlreadyStartedError as exc:  # the schedule's run for a period reopened by hand
         raise SettlementAlreadyExists() from exc
     except (TimeoutError, RPCError, WorkflowFailureError, EngineUnavailable) as exc:
-        await run_in_threadpool(_discard, request, row.id)
+        await run_in_threadpool(_discard, db, row.id)
         raise EngineUnavailable() from exc
     return SettlementCreated(period=period, status=SettlementStatus.computing, workflow_id=row.workflow_id)
 
 
-def _discard(request: Request, settlement_id: int) -> None:
-    with get_db(request).session() as session:
+def _discard(db: Database, settlement_id: int) -> None:
+    with db.session() as session:
         settlements.discard(session, settlement_id)
 
 
-async def dispute_line(request: Request, principal: Principal, period: str, body: DisputeIn) -> int:
+async def dispute_line(db: Database, engine: ProcessEngine, principal: Principal, period: str, body: DisputeIn) -> int:
     """An employee disputes a line of their own statement in the current draft."""
 
     def check() -> tuple[str, DisputeRequest]:
-        with get_db(request).session() as session:
+        with db.session() as session:
             row = _open(settlements.by_period(session, period))
             settlements.current_line(session, row, principal.id, body.payment_id, body.kind.value)
             settlements.already_disputed(session, row.id, principal.id, body.payment_id, body.kind.value)
@@ -103,28 +107,20 @@ async def dispute_line(request: Request, principal: Principal, period: str, body
                 payment_id=body.payment_id,
                 kind=body.kind,
                 comment=body.comment,
-                expires_at=action_deadline(request),
+                expires_at=engine.deadline(),
             )
 
     workflow_id, dispute = await run_in_threadpool(check)
-    dispute_id: int = await execute_update(
-        request,
-        workflow_id,
-        "dispute",
-        dispute,
-        update_id=f"{workflow_id}:dispute:{principal.id}:{body.payment_id}:{body.kind.value}",
-        result_type=int,
-        refusals=COMMISSION_REFUSALS,
-        closed=SettlementClosed(),
-    )
+    update_id = f"{workflow_id}:dispute:{principal.id}:{body.payment_id}:{body.kind.value}"
+    dispute_id: int = await _send(engine, workflow_id, "dispute", dispute, update_id, int)
     return dispute_id
 
 
 async def resolve_dispute(
-    request: Request, principal: Principal, period: str, dispute_id: int, body: ResolutionIn
+    db: Database, engine: ProcessEngine, principal: Principal, period: str, dispute_id: int, body: ResolutionIn
 ) -> SettlementState:
     def check() -> tuple[str, ResolutionRequest]:
-        with get_db(request).session() as session:
+        with db.session() as session:
             row = _open(settlements.by_period(session, period))
             found = settlements.dispute(session, row.id, dispute_id, viewer_of(principal))
             return row.workflow_id, ResolutionRequest(
@@ -134,43 +130,43 @@ async def resolve_dispute(
                 decision=body.decision,
                 amount=body.amount,
                 reason=body.reason,
-                expires_at=action_deadline(request),
+                expires_at=engine.deadline(),
             )
 
     workflow_id, resolution = await run_in_threadpool(check)
-    state: SettlementState = await execute_update(
-        request,
-        workflow_id,
-        "resolve_dispute",
-        resolution,
-        update_id=f"{workflow_id}:resolve:{dispute_id}",
-        result_type=SettlementState,
-        refusals=COMMISSION_REFUSALS,
-        closed=SettlementClosed(),
-    )
+    update_id = f"{workflow_id}:resolve:{dispute_id}"
+    state: SettlementState = await _send(engine, workflow_id, "resolve_dispute", resolution, update_id, SettlementState)
     return state
 
 
-async def recompute(request: Request, principal: Principal, period: str) -> SettlementState:
+async def recompute(db: Database, engine: ProcessEngine, principal: Principal, period: str) -> SettlementState:
     def check() -> CommissionSettlement:
-        with get_db(request).session() as session:
+        with db.session() as session:
             return _open(settlements.by_period(session, period))
 
     row = await run_in_threadpool(check)
-    state: SettlementState = await execute_update(
-        request,
-        row.workflow_id,
-        "recompute",
-        RecomputeRequest(actor=actor_of(principal), expires_at=action_deadline(request)),
-        update_id=f"{row.workflow_id}:recompute:r{row.run}",
-        result_type=SettlementState,
-        refusals=COMMISSION_REFUSALS,
-        closed=SettlementClosed(),
-    )
+    request = RecomputeRequest(actor=actor_of(principal), expires_at=engine.deadline())
+    update_id = f"{row.workflow_id}:recompute:r{row.run}"
+    state: SettlementState = await _send(engine, row.workflow_id, "recompute", request, update_id, SettlementState)
     return state
 
 
+async def _send(
+    engine: ProcessEngine, workflow_id: str, update: str, argument: Any, update_id: str, result_type: type
+) -> Any:
+    """One of the settlement's updates; a settlement already finished answers ``SettlementClosed``."""
+    return await engine.update(
+        workflow_id,
+        update,
+        argument,
+        update_id=update_id,
+        result_type=result_type,
+        refusals=COMMISSION_REFUSALS,
+        closed=SettlementClosed(),
+    )
+
+
 def _open(row: CommissionSettlement) -> CommissionSettlement:
-    if row.status == SettlementStatus.locked.value:
+    if row.status == SettlementStatus.locked:
         raise SettlementLocked()
     return row

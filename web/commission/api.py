@@ -20,20 +20,21 @@ from schemas.commission import (
     SettlementRow,
     SettlementState,
 )
-from schemas.commission_math import PERIOD_PATTERN, from_fen, period_of
+from schemas.commission_math import PERIOD_PATTERN, period_of
 from schemas.kernel.errors import NotFound
 from schemas.org import Role
-from store.models import CommissionSettlement
+from store.db import Database
 from store.repo.commission import corrections as settlement_corrections
 from store.repo.commission import export as settlement_export
 from store.repo.commission import plans as commission_plans
 from store.repo.commission import records as settlements
 from store.repo.commission import views as settlement_views
-from web.commission import actions as commission_actions
+from web.commission import actions
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
 from web.shared.downloads import FileFormat, attachment
 from web.shared.engine import company_today
 from web.shared.paths import IdFilter, RecordId
+from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(prefix="/api/commission", tags=["commission"])
 
@@ -62,7 +63,9 @@ def save_plan(request: Request, body: PlanIn, user: Finance) -> PlanOut:
 
 @router.post("/settlements", response_model=SettlementCreated, status_code=201)
 async def open_settlement(request: Request, body: SettlementIn, user: Finance) -> SettlementCreated:
-    return await commission_actions.open_settlement(request, user, body.period)
+    return await actions.open_settlement(
+        get_db(request), ProcessEngine(request), user, body.period, company_today(request)
+    )
 
 
 @router.get("/settlements", response_model=list[SettlementRow])
@@ -88,10 +91,10 @@ def read_settlement(
         )
 
 
-def export_response(request: Request, user: Principal, period: str, file_format: FileFormat) -> Response:
+def export_response(db: Database, user: Principal, period: str, file_format: FileFormat) -> Response:
     """The payroll file of a settlement (finance and admin), for the API and the page alike."""
-    with get_db(request).session() as session:
-        row: CommissionSettlement = settlements.by_period(session, period)
+    with db.session() as session:
+        row = settlements.by_period(session, period)
         rows = settlement_export.export_rows(session, row, viewer_of(user), file_format)
     content = settlement_export.as_csv(rows) if file_format == "csv" else settlement_export.as_xlsx(rows)
     return attachment(content, file_format, f"commission-{period}")
@@ -99,25 +102,25 @@ def export_response(request: Request, user: Principal, period: str, file_format:
 
 @router.get("/settlements/{period}/export.{file_format}")
 def export(request: Request, period: Period, file_format: FileFormat, user: Finance) -> Response:
-    return export_response(request, user, period, file_format)
+    return export_response(get_db(request), user, period, file_format)
 
 
 @router.post("/settlements/{period}/disputes", status_code=201)
 async def dispute(request: Request, period: Period, body: DisputeIn, user: ApiUser) -> dict[str, int]:
     """The caller disputes a line of their own statement while the review window is open."""
-    return {"id": await commission_actions.dispute_line(request, user, period, body)}
+    return {"id": await actions.dispute_line(get_db(request), ProcessEngine(request), user, period, body)}
 
 
 @router.post("/settlements/{period}/disputes/{dispute_id}/resolve", response_model=SettlementState)
 async def resolve(
     request: Request, period: Period, dispute_id: RecordId, body: ResolutionIn, user: ApiUser
 ) -> SettlementState:
-    return await commission_actions.resolve_dispute(request, user, period, dispute_id, body)
+    return await actions.resolve_dispute(get_db(request), ProcessEngine(request), user, period, dispute_id, body)
 
 
 @router.post("/settlements/{period}/recompute", response_model=SettlementState)
 async def recompute(request: Request, period: Period, user: Finance) -> SettlementState:
-    return await commission_actions.recompute(request, user, period)
+    return await actions.recompute(get_db(request), ProcessEngine(request), user, period)
 
 
 @router.post("/corrections", response_model=CorrectionOut, status_code=201)
@@ -125,12 +128,4 @@ def correct(request: Request, body: CorrectionIn, user: Finance) -> CorrectionOu
     """A correction to a locked period, added to the next settlement still open to changes."""
     with get_db(request).session() as session:
         row = settlement_corrections.add_correction(session, actor_id=user.id, correction=body)
-        target = session.get(CommissionSettlement, row.settlement_id) if row.settlement_id else None
-        return CorrectionOut(
-            id=row.id,
-            employee_id=row.employee_id,
-            amount=str(from_fen(row.commission_fen)),
-            reason=row.reason,
-            corrects_period=row.corrects_period,
-            settlement_period=target.period if target else None,
-        )
+        return settlement_views.correction_out(session, row)

@@ -1,7 +1,7 @@
 """Commission pages: the settlements (finance opens a month), the plan and its new versions, a
 settlement with its statements, disputes and reviews, and one statement line by line.
 
-Every action goes through the same calls as the JSON API: ``commission_actions`` to open,
+Every action goes through the same calls as the JSON API: ``web.commission.actions`` to open,
 dispute, resolve and recompute, ``task_actions.complete_task`` for a review decision (which runs
 the workflow's validator: a team is not approved while one of its disputes is open). Forms post
 with HTMX and get back the part of the page they changed; a refusal comes back in the same part,
@@ -24,13 +24,13 @@ from schemas.kernel.errors import N_, BatonError, Forbidden
 from schemas.kernel.i18n import gettext_
 from schemas.kernel.ids import MAX_ID
 from schemas.org import Role
-from web.commission import actions as commission_actions
+from web.commission import actions
 from web.commission.api import Period, export_response
 from web.commission.forms import dispute_body, period_body, problem_rows, read_plan, resolution_body, task_body
+from web.commission.labels import install
 from web.commission.views import (
     MANAGERS,
     current_run,
-    install,
     line_of,
     list_context,
     plan_context,
@@ -40,14 +40,17 @@ from web.commission.views import (
     settlement_context,
     statement_context,
 )
-from web.offboarding.pages import TaskId, _to
 from web.offboarding.views import refusal_of
-from web.shared.auth import PageUser, Principal, require_roles
+from web.shared.auth import PageUser, Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.downloads import FileFormat
+from web.shared.engine import company_today
 from web.shared.paths import RecordId
 from web.shared.templating import render, templates
 from web.tasks import actions as task_actions
+from web.tasks.answers import go_to, is_htmx
+from web.tasks.paths import TaskId
+from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 install(templates.env)
@@ -59,39 +62,42 @@ DECIDED = N_("Your decision is recorded.")
 
 @router.get("/commission")
 def settlement_list(request: Request, user: PageUser) -> Response:
-    return render(request, "commission/index.html", list_context(request, user))
+    return render(request, "commission/index.html", list_context(get_db(request), user, company_today(request)))
 
 
 @router.post("/commission")
 async def open_from_page(
     request: Request, user: PageUser, period: Annotated[str, Form(max_length=40)] = ""
 ) -> Response:
+    db, today = get_db(request), company_today(request)
     try:
         if not user.has(*MANAGERS):
             raise Forbidden()
-        created = await commission_actions.open_settlement(request, user, period_body(period))
+        created = await actions.open_settlement(db, ProcessEngine(request), user, period_body(period), today)
     except BatonError as exc:
-        context = await run_in_threadpool(list_context, request, user)
+        context = await run_in_threadpool(list_context, db, user, today)
         context.update({"refusal": refusal_of(exc, "open"), "period": period})
-        template = "commission/_open.html" if _htmx(request) else "commission/index.html"
+        template = "commission/_open.html" if is_htmx(request) else "commission/index.html"
         return render(request, template, context, status_code=context["refusal"].status)
-    return _to(request, f"/commission/{created.period}")
+    return go_to(request, f"/commission/{created.period}")
 
 
 @router.get("/commission/plan")
 def plan_page(
     request: Request, user: PageFinance, saved: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
 ) -> Response:
-    return render(request, "commission/plan.html", {**plan_context(request), "saved": saved})
+    context = plan_context(get_db(request), company_today(request))
+    return render(request, "commission/plan.html", {**context, "saved": saved})
 
 
 @router.post("/commission/plan")
 async def save_plan_from_page(request: Request, user: PageFinance) -> Response:
     typed = read_plan(await request.form())
+    db, today = get_db(request), company_today(request)
     try:
-        version = await run_in_threadpool(save_plan, request, user, typed)
+        version = await run_in_threadpool(save_plan, db, user, typed, today)
     except BatonError as exc:
-        context = await run_in_threadpool(plan_context, request)
+        context = await run_in_threadpool(plan_context, db, today)
         context.update(
             {
                 "refusal": refusal_of(exc, "plan"),
@@ -100,19 +106,19 @@ async def save_plan_from_page(request: Request, user: PageFinance) -> Response:
                 "saved": None,
             }
         )
-        template = "commission/_plan_form.html" if _htmx(request) else "commission/plan.html"
+        template = "commission/_plan_form.html" if is_htmx(request) else "commission/plan.html"
         return render(request, template, context, status_code=context["refusal"].status)
-    return _to(request, f"/commission/plan?saved={version}")
+    return go_to(request, f"/commission/plan?saved={version}")
 
 
 @router.get("/commission/{period}")
 def settlement_page(period: Period, request: Request, user: PageUser) -> Response:
-    return render(request, "commission/detail.html", settlement_context(request, user, period))
+    return render(request, "commission/detail.html", settlement_context(get_db(request), user, period))
 
 
 @router.get("/commission/{period}/export.{file_format}")
 def export_from_page(period: Period, file_format: FileFormat, request: Request, user: PageFinance) -> Response:
-    return export_response(request, user, period, file_format)
+    return export_response(get_db(request), user, period, file_format)
 
 
 @router.get("/commission/{period}/progress")
@@ -120,19 +126,21 @@ def progress_fragment(
     period: Period, request: Request, user: PageUser, after_run: Annotated[int, Query(ge=0, le=MAX_ID)] = 0
 ) -> Response:
     """The bar while computing; then the whole settlement, in place of the page's."""
-    progress = progress_context(request, user, period, after_run)
+    db = get_db(request)
+    progress = progress_context(db, user, period, after_run)
     if progress is not None:
         return render(request, "commission/_progress.html", progress)
-    response = render(request, "commission/_settlement.html", settlement_context(request, user, period, after_run))
+    response = render(request, "commission/_settlement.html", settlement_context(db, user, period, after_run))
     response.headers.update({"HX-Retarget": "#settlement", "HX-Reswap": "outerHTML"})
     return response
 
 
 @router.post("/commission/{period}/recompute")
 async def recompute_from_page(period: Period, request: Request, user: PageFinance) -> Response:
-    before = await run_in_threadpool(current_run, request, period)
+    db = get_db(request)
+    before = await run_in_threadpool(current_run, db, period)
     try:
-        await commission_actions.recompute(request, user, period)
+        await actions.recompute(db, ProcessEngine(request), user, period)
     except BatonError as exc:
         return await _settlement_answer(request, user, period, refusal=refusal_of(exc, "recompute"))
     return await _settlement_answer(request, user, period, after_run=before, notice=RECOMPUTING)
@@ -148,9 +156,10 @@ async def decide_review(
     comment: Text = "",
 ) -> Response:
     """A team approved by its reviewer, or the settlement approved or sent back by finance."""
-    task = await run_in_threadpool(review_task, request, user, period, task_id)
+    db = get_db(request)
+    task = await run_in_threadpool(review_task, db, user, period, task_id)
     try:
-        await task_actions.complete_task(request, user, task_id, task_body(action, comment.strip()))
+        await task_actions.complete_task(db, ProcessEngine(request), user, task_id, task_body(action, comment.strip()))
     except BatonError as exc:
         return await _settlement_answer(
             request, user, period, refusal=refusal_of(exc, task.id, task.kind), typed={"comment": comment}
@@ -170,11 +179,12 @@ async def resolve_from_page(
 ) -> Response:
     """The reviewer adjusts (an amount and the reason) or rejects (the reason) a dispute; the
     answer is the disputes panel, with the statements table refreshed beside it."""
-    await run_in_threadpool(settlement_context, request, user, period)  # as missing when not readable
+    db = get_db(request)
+    await run_in_threadpool(settlement_context, db, user, period)  # as missing when not readable
     typed = {"amount": amount.strip(), "reason": reason.strip()}
     try:
         body = resolution_body(decision, typed["amount"], typed["reason"])
-        await commission_actions.resolve_dispute(request, user, period, dispute_id, body)
+        await actions.resolve_dispute(db, ProcessEngine(request), user, period, dispute_id, body)
     except BatonError as exc:
         return await _settlement_answer(
             request,
@@ -189,12 +199,14 @@ async def resolve_from_page(
 
 @router.get("/commission/{period}/mine")
 def my_statement(period: Period, request: Request, user: PageUser) -> Response:
-    return render(request, "commission/statement.html", statement_context(request, user, period, user.id, own=True))
+    context = statement_context(get_db(request), user, period, user.id, own=True)
+    return render(request, "commission/statement.html", context)
 
 
 @router.get("/commission/{period}/statement/{employee_id}")
 def statement_page(period: Period, employee_id: RecordId, request: Request, user: PageUser) -> Response:
-    return render(request, "commission/statement.html", statement_context(request, user, period, employee_id))
+    context = statement_context(get_db(request), user, period, employee_id)
+    return render(request, "commission/statement.html", context)
 
 
 @router.post("/commission/{period}/disputes")
@@ -208,27 +220,24 @@ async def dispute_from_page(
 ) -> Response:
     """The owner disputes a line of their statement; the answer is that line's row."""
     where = f"line-{payment_id}-{kind}"
-    refusal = None
+    db, refusal = get_db(request), None
     try:
-        await commission_actions.dispute_line(request, user, period, dispute_body(payment_id, kind, comment.strip()))
+        body = dispute_body(payment_id, kind, comment.strip())
+        await actions.dispute_line(db, ProcessEngine(request), user, period, body)
     except BatonError as exc:
         refusal = refusal_of(exc, where)
-    if refusal is None and not _htmx(request):
+    if refusal is None and not is_htmx(request):
         return RedirectResponse(f"/commission/{period}/mine#{where}", status_code=303)
-    context = await run_in_threadpool(statement_context, request, user, period, user.id, own=True)
+    context = await run_in_threadpool(statement_context, db, user, period, user.id, own=True)
     line = line_of(context, int(payment_id) if payment_id.isdigit() else None, kind)
     context.update({"refusal": refusal, "typed": {"comment": comment}, "stray": line is None})
     status = refusal.status if refusal else 200
-    if not _htmx(request) or line is None:
+    if not is_htmx(request) or line is None:
         return render(request, "commission/statement.html", context, status_code=status)
     return render(request, "commission/_line.html", {**context, "line": line}, status_code=status)
 
 
 # ---------------------------------------------------------------- helpers
-def _htmx(request: Request) -> bool:
-    return bool(request.headers.get("hx-request"))
-
-
 async def _settlement_answer(
     request: Request,
     user: Principal,
@@ -243,9 +252,9 @@ async def _settlement_answer(
 ) -> Response:
     """After an action on the settlement page: the part it changed as it now stands (the process
     writes what the action changed before it answers), the refusal at its form."""
-    if refusal is None and not _htmx(request):
+    if refusal is None and not is_htmx(request):
         return RedirectResponse(f"/commission/{period}{anchor}", status_code=303)
-    context = await run_in_threadpool(settlement_context, request, user, period, after_run)
+    context = await run_in_threadpool(settlement_context, get_db(request), user, period, after_run)
     context.update({"refusal": refusal, "typed": typed or {}, "notice": gettext_(notice) if notice else None})
     status = refusal.status if refusal is not None else 200
-    return render(request, template if _htmx(request) else "commission/detail.html", context, status_code=status)
+    return render(request, template if is_htmx(request) else "commission/detail.html", context, status_code=status)

@@ -11,13 +11,9 @@ head for a statement without a team) and acts only on review tasks they hold.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
-
-from fastapi import Request
-from jinja2 import Environment
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from schemas.commission import (
     RECOMPUTABLE,
@@ -33,43 +29,21 @@ from schemas.commission import (
 )
 from schemas.commission_math import from_fen, period_of, previous_period
 from schemas.kernel.errors import N_, NotFound
-from store.models import CommissionAdjustment, CommissionDispute, CommissionSettlement, Service, Task
+from schemas.org import Role
+from store.db import Database, Session
+from store.models import CommissionSettlement, Task
+from store.repo.commission import pages as commission_pages
 from store.repo.commission import plans as commission_plans
 from store.repo.commission import records as settlements
 from store.repo.commission import views as settlement_views
 from store.repo.offboarding.records import employee_names
+from store.repo.orders.records import list_services
 from store.repo.tasks import records as task_repo
 from web.commission.forms import PlanForm, percent_of, plan_body
-from web.shared.auth import Principal, get_db, viewer_of
-from web.shared.engine import company_today
+from web.shared.auth import Principal, viewer_of
+from web.tasks.visible import holds, holds_open, may_see
 
-MANAGERS = ("finance", "admin")  # open settlements, keep the plan, recompute, export
-REVIEW_KINDS = ("commission_review", "commission_approval")
-STATUS_LABELS = {
-    "computing": N_("Computing"),
-    "employee_review": N_("Employees reviewing"),
-    "manager_review": N_("Managers reviewing"),
-    "finance_review": N_("Finance reviewing"),
-    "locked": N_("Locked"),
-}
-KIND_LABELS = {
-    "earned": N_("Earned"),
-    "clawback": N_("Clawed back"),
-    "held": N_("Held"),
-    "released": N_("Released"),
-    "forfeited": N_("Forfeited"),
-    "adjustment": N_("Adjustment"),
-}
-# What each kind of line means for the person reading their statement.
-KIND_MEANINGS = {
-    "earned": N_("Commission on money collected."),
-    "clawback": N_("A refund takes back what its payment earned."),
-    "held": N_("Held: the order is not fully paid yet; it is paid out once it is."),
-    "released": N_("Released: the order is now fully paid, so the held commission is paid out."),
-    "forfeited": N_("Forfeited: the order was not paid in full within the plan's days."),
-    "adjustment": N_("Added or taken off after a dispute or a correction."),
-}
-DISPUTE_LABELS = {"open": N_("Disputed"), "adjusted": N_("Adjusted"), "rejected": N_("Dispute rejected")}
+MANAGERS = (Role.finance, Role.admin)  # open settlements, keep the plan, recompute, export
 # Why the owner of a statement cannot dispute its lines now.
 CLOSED_REASONS = {
     SettlementStatus.computing: N_("The statement is being computed; check back shortly."),
@@ -94,40 +68,24 @@ class ReviewView:
     mine: bool  # the reader holds it and it is open
 
 
-def rate_percent(rate: str | Decimal) -> str:
-    return f"{percent_of(rate)}%"
-
-
-def install(environment: Environment) -> None:
-    """The label filters the commission templates use."""
-    for name, labels in (
-        ("settlement_status_label", STATUS_LABELS),
-        ("line_kind_label", KIND_LABELS),
-        ("line_kind_meaning", KIND_MEANINGS),
-        ("dispute_status_label", DISPUTE_LABELS),
-    ):
-        environment.filters[name] = lambda value, labels=labels: labels.get(str(value), value or "—")
-    environment.filters["rate_percent"] = rate_percent
-
-
 # ----------------------------------------------------------------------------- the list and the plan
-def list_context(request: Request, user: Principal) -> dict[str, Any]:
-    with get_db(request).session() as session:
+def list_context(db: Database, user: Principal, today: date) -> dict[str, Any]:
+    with db.session() as session:
         rows = settlement_views.list_settlements(session, viewer_of(user))
     return {
         "rows": rows,
         "may_manage": user.has(*MANAGERS),
         "refusal": None,
-        "period": previous_period(period_of(company_today(request))),
+        "period": previous_period(period_of(today)),
     }
 
 
-def plan_context(request: Request) -> dict[str, Any]:
-    this_period = period_of(company_today(request))
-    with get_db(request).session() as session:
+def plan_context(db: Database, today: date) -> dict[str, Any]:
+    this_period = period_of(today)
+    with db.session() as session:
         plan = commission_plans.current(session, this_period)
         out = commission_plans.plan_out(plan) if plan is not None else None
-        services = {row.code: row.name for row in session.scalars(select(Service).order_by(Service.code))}
+        services = {row.code: row.name for row in list_services(session)}
     typed = PlanForm(effective_from=this_period, hold_days=str(out.hold_forfeit_days or "") if out else "")
     if out is not None:
         typed.tiers = [(tier["from"], percent_of(tier["rate"])) for tier in out.tiers]
@@ -135,27 +93,25 @@ def plan_context(request: Request) -> dict[str, Any]:
     return {"plan": out, "services": services, "form": typed.padded(), "refusal": None, "problem_rows": set()}
 
 
-def save_plan(request: Request, user: Principal, typed: PlanForm) -> int:
+def save_plan(db: Database, user: Principal, typed: PlanForm, today: date) -> int:
     body = plan_body(typed)
-    with get_db(request).session() as session:
-        saved = commission_plans.save(
-            session, actor_id=user.id, plan=body, current_period=period_of(company_today(request))
-        )
+    with db.session() as session:
+        saved = commission_plans.save(session, actor_id=user.id, plan=body, current_period=period_of(today))
         return saved.version
 
 
 # ----------------------------------------------------------------------------- one settlement
-def current_run(request: Request, period: str) -> int:
-    with get_db(request).session() as session:
+def current_run(db: Database, period: str) -> int:
+    with db.session() as session:
         return settlements.by_period(session, period).run
 
 
-def progress_context(request: Request, user: Principal, period: str, after_run: int) -> dict[str, Any] | None:
+def progress_context(db: Database, user: Principal, period: str, after_run: int) -> dict[str, Any] | None:
     """The progress bar's figures while a run newer than ``after_run`` is computed (read cheaply:
     the bar asks every second), or None once it is published."""
-    with get_db(request).session() as session:
+    with db.session() as session:
         row = settlements.by_period(session, period)
-        if row.status != SettlementStatus.computing.value and row.run > after_run:
+        if row.status != SettlementStatus.computing and row.run > after_run:
             return None
         if not user.has(*settlement_views.EVERY_STATEMENT) and not settlement_views.statements(
             session, row, viewer_of(user)
@@ -164,10 +120,10 @@ def progress_context(request: Request, user: Principal, period: str, after_run: 
         return {"settlement": {"period": row.period, "progress": row.progress}, "after_run": after_run}
 
 
-def settlement_context(request: Request, user: Principal, period: str, after_run: int = 0) -> dict[str, Any]:
+def settlement_context(db: Database, user: Principal, period: str, after_run: int = 0) -> dict[str, Any]:
     """Everything the settlement page shows this reader; ``after_run`` keeps the progress bar
     until a newer run than that one is computed (after a recompute)."""
-    with get_db(request).session() as session:
+    with db.session() as session:
         row = settlements.by_period(session, period)
         view = settlement_views.settlement_view(session, row, viewer_of(user), with_lines=False)
         if not view.statements and not user.has(*settlement_views.EVERY_STATEMENT):
@@ -215,22 +171,15 @@ def settlement_context(request: Request, user: Principal, period: str, after_run
 def _reviews(session: Session, user: Principal, row: CommissionSettlement, teams: set[int | None]) -> list[ReviewView]:
     """The review tasks of the latest round (withdrawn ones left out): every one for those who
     read every statement, else those of the teams whose statements the reader reads and their own."""
-    tasks = [
-        task
-        for task in session.scalars(
-            select(Task)
-            .where(Task.workflow_id == row.workflow_id, Task.kind.in_(REVIEW_KINDS), Task.status != "cancelled")
-            .order_by(Task.created_at, Task.id)
-        )
-    ]
+    tasks = commission_pages.review_tasks(session, row)
     latest = max(((task.context or {}).get("round", 0) for task in tasks), default=0)
     everything = user.has(*settlement_views.EVERY_STATEMENT)
     found = []
     for task in tasks:
-        holder = task_repo.is_holder(task, user.id, user.roles, user.team_id)
+        holder = holds(user, task)
         context = task.context or {}
         if context.get("round", 0) == latest and (everything or holder or context.get("team_id") in teams - {None}):
-            found.append(ReviewView(task=task, mine=task.status == "open" and holder))
+            found.append(ReviewView(task=task, mine=holds_open(user, task)))
     return found
 
 
@@ -239,25 +188,14 @@ def _disputes(
 ) -> list[DisputeView]:
     """Disputes on the statements the reader may read, open ones first."""
     readable = {statement.employee_id: statement.employee_name for statement in view.statements}
-    rows = list(
-        session.scalars(
-            select(CommissionDispute)
-            .where(CommissionDispute.settlement_id == row.id, CommissionDispute.employee_id.in_(list(readable)))
-            .order_by(CommissionDispute.id)
-        )
-    )
+    rows = commission_pages.disputes_on(session, row, readable)
     lines = settlement_views.lines_of(session, row, sorted({d.employee_id for d in rows}))
     by_line = {
         (employee, line.payment_id, line.kind.value): line for employee, found in lines.items() for line in found
     }
-    adjusted = dict(
-        session.execute(
-            select(CommissionAdjustment.dispute_id, CommissionAdjustment.commission_fen).where(
-                CommissionAdjustment.dispute_id.in_([d.id for d in rows])
-            )
-        ).all()
-    )
-    reviewing = {(r.task.context or {}).get("team_id") for r in reviews if r.mine and r.task.kind == REVIEW_KINDS[0]}
+    adjusted = commission_pages.adjusted_by_dispute(session, [d.id for d in rows])
+    team_review = commission_pages.REVIEW_KINDS[0]
+    reviewing = {(r.task.context or {}).get("team_id") for r in reviews if r.mine and r.task.kind == team_review}
     in_review = view.status == SettlementStatus.manager_review
     found = [
         DisputeView(
@@ -266,7 +204,7 @@ def _disputes(
             line=by_line.get((d.employee_id, d.payment_id, d.kind)),
             adjustment=from_fen(adjusted[d.id]) if d.id in adjusted else None,
             resolvable=in_review
-            and d.status == DisputeStatus.open.value
+            and d.status == DisputeStatus.open
             and (d.team_id in reviewing if d.team_id is not None else user.has(*UNTEAMED_RESOLVERS)),
         )
         for d in rows
@@ -274,25 +212,25 @@ def _disputes(
     return sorted(found, key=lambda d: d.dispute.status != DisputeStatus.open)
 
 
-def review_task(request: Request, user: Principal, period: str, task_id: str) -> Task:
+def review_task(db: Database, user: Principal, period: str, task_id: str) -> Task:
     """The settlement's review task a form acts on (the settlement readable by the person)."""
-    with get_db(request).session() as session:
+    with db.session() as session:
         row = settlements.by_period(session, period)
         task = task_repo.get(session, task_id)
-        if task is None or task.workflow_id != row.workflow_id or task.kind not in REVIEW_KINDS:
+        if task is None or task.workflow_id != row.workflow_id or task.kind not in commission_pages.REVIEW_KINDS:
             raise NotFound()
-        if not task_repo.may_see(task, user.id, user.roles, user.team_id):
+        if not may_see(user, task):
             raise NotFound()
         return task
 
 
 # ----------------------------------------------------------------------------- one statement
 def statement_context(
-    request: Request, user: Principal, period: str, employee_id: int, *, own: bool = False
+    db: Database, user: Principal, period: str, employee_id: int, *, own: bool = False
 ) -> dict[str, Any]:
     """One statement with its lines; the owner may dispute lines while the review window is open.
     Someone else's statement the reader may not read is answered as missing."""
-    with get_db(request).session() as session:
+    with db.session() as session:
         row = settlements.by_period(session, period)
         view = settlement_views.settlement_view(session, row, viewer_of(user), employee_id=employee_id)
     statement = view.statements[0] if view.statements else None

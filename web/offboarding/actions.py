@@ -4,6 +4,9 @@ Starting reserves the case row (one open case per employee), then starts ``offbo
 together with its ``started`` Update (update-with-start): the answer comes once the order freeze
 is on and the checklist exists. When the engine does not answer, the reservation is discarded and
 the caller gets 503 with nothing recorded.
+
+The routes pass what these take: the database, the engine (web/tasks/process_engine.py), the
+acting person and, to start a case, today's company date.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import (
     WithStartWorkflowOperation,
@@ -36,22 +38,26 @@ from schemas.offboarding import (
     OffboardingState,
     OffboardingStatus,
 )
+from schemas.org import Role
+from store.db import Database
 from store.models import Offboarding
 from store.repo.offboarding import records as case_repo
 from store.repo.tasks import policies
-from web.shared.auth import Principal, get_db, viewer_of
-from web.shared.engine import action_deadline, company_today, engine_handle, execute_update
+from web.shared.auth import Principal, viewer_of
 from web.tasks.actions import actor_of
+from web.tasks.process_engine import ProcessEngine
 
 
-def last_day_ends(request: Request, last_day: date) -> datetime:
-    """The end of the last working day in company time, as UTC."""
-    zone = ZoneInfo(request.app.state.settings.timezone)
+def last_day_ends(last_day: date, timezone: str) -> datetime:
+    """The end of the last working day in company time (``timezone``), as UTC."""
+    zone = ZoneInfo(timezone)
     return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
-async def start_offboarding(request: Request, principal: Principal, body: OffboardingIn) -> OffboardingCreated:
-    db = get_db(request)
+async def start_offboarding(
+    db: Database, engine: ProcessEngine, principal: Principal, body: OffboardingIn, today: date
+) -> OffboardingCreated:
+    settings = engine.settings
 
     def reserve() -> tuple[Offboarding, OffboardingStart]:
         with db.session() as session:
@@ -61,7 +67,7 @@ async def start_offboarding(request: Request, principal: Principal, body: Offboa
                 employee_id=body.employee_id,
                 reason=body.reason,
                 last_day=body.last_day,
-                today=company_today(request),
+                today=today,
             )
             return case, OffboardingStart(
                 offboarding_id=case.id,
@@ -69,14 +75,13 @@ async def start_offboarding(request: Request, principal: Principal, body: Offboa
                 employee_name=employee.name,
                 started_by=principal.id,
                 started_at=case.started_at,
-                last_day_ends=last_day_ends(request, body.last_day),
+                last_day_ends=last_day_ends(body.last_day, settings.timezone),
                 policies=policies.snapshot(session),
             )
 
     case, start = await run_in_threadpool(reserve)
-    settings = request.app.state.settings
     try:
-        client = await engine_handle(request).client(timeout=settings.action_timeout)
+        client = await engine.client()
         operation: WithStartWorkflowOperation[OffboardingStart, OffboardingState] = WithStartWorkflowOperation(
             "Offboarding",
             start,
@@ -103,26 +108,26 @@ async def start_offboarding(request: Request, principal: Principal, body: Offboa
         WorkflowUpdateRPCTimeoutOrCancelledError,
         EngineUnavailable,
     ) as exc:
-        await _discard(request, case.id)
+        await _discard(db, case.id)
         raise EngineUnavailable() from exc
     return OffboardingCreated(id=case.id, workflow_id=case.workflow_id, status=OffboardingStatus.handover)
 
 
-async def _discard(request: Request, case_id: int) -> None:
+async def _discard(db: Database, case_id: int) -> None:
     def discard() -> None:
-        with get_db(request).session() as session:
+        with db.session() as session:
             case_repo.discard_case(session, case_id)
 
     await run_in_threadpool(discard)
 
 
-async def _case_for_hr(request: Request, principal: Principal, case_id: int) -> Offboarding:
+async def _case_for_hr(db: Database, principal: Principal, case_id: int) -> Offboarding:
     def read() -> Offboarding:
-        with get_db(request).session() as session:
+        with db.session() as session:
             return case_repo.readable(session, viewer_of(principal), case_id)
 
     case = await run_in_threadpool(read)
-    if not principal.has("hr") or principal.id == case.employee_id:
+    if not principal.has(Role.hr) or principal.id == case.employee_id:
         raise Forbidden()
     if case.open_for is None:
         raise OffboardingClosed()
@@ -130,7 +135,8 @@ async def _case_for_hr(request: Request, principal: Principal, case_id: int) -> 
 
 
 async def complete_offboarding(
-    request: Request,
+    db: Database,
+    engine: ProcessEngine,
     principal: Principal,
     case_id: int,
     comment: str | None,
@@ -141,7 +147,8 @@ async def complete_offboarding(
     """HR's final confirmation; refused with every blocker while anything is open, and before the
     last working day unless confirmed as an early departure with its reason."""
     return await _hr_acts(
-        request,
+        db,
+        engine,
         principal,
         case_id,
         "complete",
@@ -150,28 +157,35 @@ async def complete_offboarding(
             comment=comment,
             early=early,
             early_reason=(early_reason or "").strip() or None,
-            expires_at=action_deadline(request),
+            expires_at=engine.deadline(),
         ),
     )
 
 
-async def cancel_offboarding(request: Request, principal: Principal, case_id: int, reason: str) -> OffboardingState:
+async def cancel_offboarding(
+    db: Database, engine: ProcessEngine, principal: Principal, case_id: int, reason: str
+) -> OffboardingState:
     return await _hr_acts(
-        request,
+        db,
+        engine,
         principal,
         case_id,
         "cancel",
-        CancelRequest(actor=actor_of(principal), reason=reason, expires_at=action_deadline(request)),
+        CancelRequest(actor=actor_of(principal), reason=reason, expires_at=engine.deadline()),
     )
 
 
 async def _hr_acts(
-    request: Request, principal: Principal, case_id: int, update: str, argument: CompleteRequest | CancelRequest
+    db: Database,
+    engine: ProcessEngine,
+    principal: Principal,
+    case_id: int,
+    update: str,
+    argument: CompleteRequest | CancelRequest,
 ) -> OffboardingState:
     """One update id per case and verb: a double click applies once."""
-    case = await _case_for_hr(request, principal, case_id)
-    state: OffboardingState = await execute_update(
-        request,
+    case = await _case_for_hr(db, principal, case_id)
+    state: OffboardingState = await engine.update(
         case.workflow_id,
         update,
         argument,

@@ -20,9 +20,11 @@ from schemas.offboarding import (
 from schemas.org import Role
 from store.repo.offboarding import checklist_templates as handover_templates
 from store.repo.offboarding import records as case_repo
-from web.offboarding import actions as offboarding_actions
+from web.offboarding import actions
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.shared.engine import company_today
 from web.shared.paths import RecordId
+from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(prefix="/api", tags=["offboarding"])
 
@@ -58,7 +60,7 @@ class ExperienceNoteOut(BaseModel):
 
 @router.post("/offboardings", response_model=OffboardingCreated, status_code=201)
 async def start(request: Request, body: OffboardingIn, user: Starter) -> OffboardingCreated:
-    return await offboarding_actions.start_offboarding(request, user, body)
+    return await actions.start_offboarding(get_db(request), ProcessEngine(request), user, body, company_today(request))
 
 
 @router.get("/offboardings", response_model=list[OffboardingRow])
@@ -94,14 +96,21 @@ async def complete(
     request: Request, case_id: CaseId, user: ApiUser, body: CompleteIn | None = None
 ) -> OffboardingState:
     body = body or CompleteIn()
-    return await offboarding_actions.complete_offboarding(
-        request, user, case_id, body.comment, early=body.early, early_reason=body.early_reason
+    return await actions.complete_offboarding(
+        get_db(request),
+        ProcessEngine(request),
+        user,
+        case_id,
+        body.comment,
+        early=body.early,
+        early_reason=body.early_reason,
     )
 
 
 @router.post("/offboardings/{case_id}/cancel", response_model=OffboardingState)
 async def cancel(request: Request, case_id: CaseId, user: ApiUser, body: CancelIn | None = None) -> OffboardingState:
-    return await offboarding_actions.cancel_offboarding(request, user, case_id, body.reason if body else "")
+    reason = body.reason if body else ""
+    return await actions.cancel_offboarding(get_db(request), ProcessEngine(request), user, case_id, reason)
 
 
 @router.get("/offboarding-templates/{role}", response_model=ChecklistTemplate)

@@ -12,27 +12,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from schemas.offboarding import Evidence, EvidenceCheck
 from schemas.task_errors import TaskIncomplete
-from schemas.tasks import CompleteTaskIn
-from store.models import Offboarding, Task
+from schemas.tasks import CompleteTaskIn, TaskStatus
+from store.db import Session
+from store.models import Task
 from store.repo.offboarding.evidence import evidence_problems
+from store.repo.offboarding.records import get_case
 
 CHECKED_KINDS = {"handover_item", "reassignment_plan"}
-IN_RECORDS = {Evidence.attachment.value, Evidence.orders.value, Evidence.followups.value}
+IN_RECORDS = {Evidence.attachment, Evidence.orders, Evidence.followups}
 
 
 def check(session: Session, task: Task, body: CompleteTaskIn) -> None:
     """Raise 422 ``task_incomplete`` with every missing piece; do nothing for other tasks."""
     context: dict[str, Any] = task.context or {}
-    if task.kind not in CHECKED_KINDS or task.status != "open" or body.action not in (task.actions or []):
+    if task.kind not in CHECKED_KINDS or task.status != TaskStatus.open or body.action not in (task.actions or []):
         return
     plan = task.kind == "reassignment_plan"
     if not plan and context.get("evidence") not in IN_RECORDS:
         return
-    case = session.get(Offboarding, context.get("offboarding_id"))
+    case = get_case(session, context.get("offboarding_id"))
     if case is None:
         return
     problems = evidence_problems(

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 
 from schemas.kernel.errors import N_, InvalidInput
 from schemas.kernel.ids import MAX_ID
-from schemas.offboarding import OffboardingIn
+from schemas.offboarding import Evidence, OffboardingIn
 from schemas.tasks import CompleteTaskIn
 from store.models import Task
 
@@ -75,9 +75,9 @@ def step_body(task: Task, action: str, submitted: Submitted) -> CompleteTaskIn:
     """The API body of the step's action, with the data its kind of step carries."""
     data: dict[str, Any] = {}
     evidence = (task.context or {}).get("evidence")
-    if task.kind == "handover_item" and evidence == "declaration":
+    if task.kind == "handover_item" and evidence == Evidence.declaration:
         data["declaration"] = submitted.declaration
-    elif task.kind == "handover_item" and evidence == "orders":
+    elif task.kind == "handover_item" and evidence == Evidence.orders:
         data["customers"] = [
             {"customer_id": customer_id, "collection_plan": plan} for customer_id, plan in submitted.plans.items()
         ]

@@ -16,30 +16,39 @@ from jinja2 import Environment
 
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
-from schemas.offboarding import PARTY_LABELS
+from schemas.offboarding import PARTY_LABELS, Evidence, ItemStatus, OffboardingStatus, PlanStatus, ReviewStatus
 from web.orders.labels import problem_text, translated
 
-CASE_STATUS_LABELS = {
-    "handover": N_("Handing over"),
-    "review": N_("In review"),
-    "final": N_("Awaiting final confirmation"),
-    "completed": N_("Completed"),
-    "cancelled": N_("Cancelled"),
+CASE_STATUS_LABELS: dict[str, str] = {
+    OffboardingStatus.handover: N_("Handing over"),
+    OffboardingStatus.review: N_("In review"),
+    OffboardingStatus.final: N_("Awaiting final confirmation"),
+    OffboardingStatus.completed: N_("Completed"),
+    OffboardingStatus.cancelled: N_("Cancelled"),
 }
-LIST_FILTERS = {"open": N_("In progress"), **CASE_STATUS_LABELS}
-ITEM_STATUS_LABELS = {"open": N_("Not done"), "done": N_("Completed"), "returned": N_("Returned for rework")}
-REVIEW_STATUS_LABELS = {
-    "pending": N_("Awaiting sign-off"),
-    "approved": N_("Signed off"),
-    "rejected": N_("Returned for rework"),
+# "open" filters the cases still in progress, whatever their step.
+LIST_FILTERS: dict[str, str] = {"open": N_("In progress"), **CASE_STATUS_LABELS}
+ITEM_STATUS_LABELS: dict[str, str] = {
+    ItemStatus.open: N_("Not done"),
+    ItemStatus.done: N_("Completed"),
+    ItemStatus.returned: N_("Returned for rework"),
 }
-MOVE_LABELS = {"proposed": N_("Proposed"), "executed": N_("Moved"), "cancelled": N_("Not moved")}
-EVIDENCE_HINTS = {
-    "attachment": N_("Upload at least one file as evidence, then mark it done."),
-    "orders": N_("Say for every customer still owing money how and by whom it will be collected."),
-    "followups": N_("Record a follow-up with every customer since the handover began, then mark it done."),
-    "declaration": N_("Write the declaration."),
-    "comment": N_("Say in the comment what you handed over."),
+REVIEW_STATUS_LABELS: dict[str, str] = {
+    ReviewStatus.pending: N_("Awaiting sign-off"),
+    ReviewStatus.approved: N_("Signed off"),
+    ReviewStatus.rejected: N_("Returned for rework"),
+}
+MOVE_LABELS: dict[str, str] = {
+    PlanStatus.proposed: N_("Proposed"),
+    PlanStatus.executed: N_("Moved"),
+    PlanStatus.cancelled: N_("Not moved"),
+}
+EVIDENCE_HINTS: dict[str, str] = {
+    Evidence.attachment: N_("Upload at least one file as evidence, then mark it done."),
+    Evidence.orders: N_("Say for every customer still owing money how and by whom it will be collected."),
+    Evidence.followups: N_("Record a follow-up with every customer since the handover began, then mark it done."),
+    Evidence.declaration: N_("Write the declaration."),
+    Evidence.comment: N_("Say in the comment what you handed over."),
 }
 BLOCKER_TEXTS = {"item_open": N_("Not done: %(item)s"), "review_missing": N_("Sign-off missing: %(party)s")}
 ITEM_PROBLEMS = {"comment_required": N_("Say in the comment what you handed over.")}

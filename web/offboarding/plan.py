@@ -14,12 +14,12 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
-from schemas.offboarding import PLAN_STEP, OffboardingOut, ReassignmentOut, task_id_of
+from schemas.offboarding import PLAN_STEP, OffboardingOut, PlanStatus, ReassignmentOut, task_id_of
+from store.db import Session
 from store.models import Employee, Offboarding, Task
 from store.models.base import utcnow
 from store.repo.alerts.details import months_back
+from store.repo.offboarding import pages as pages_repo
 from store.repo.offboarding import reassignment
 from store.repo.offboarding.owed import CustomerFigures, customer_figures
 
@@ -74,10 +74,10 @@ def successor_load(
 def plan_view(
     session: Session, case: Offboarding, view: OffboardingOut, task: Task | None, editable: bool, zone: ZoneInfo
 ) -> PlanView:
-    leaver = session.get(Employee, case.employee_id)
+    leaver = pages_repo.leaver(session, case)
     successors = reassignment.successors_for(session, leaver) if editable and leaver is not None else []
     figures = customer_figures(session, [row.customer_id for row in view.reassignments], *revenue_window(zone))
-    live = [(row.customer_id, row.to_id) for row in view.reassignments if row.status != "cancelled"]
+    live = [(row.customer_id, row.to_id) for row in view.reassignments if row.status != PlanStatus.cancelled]
     return PlanView(
         task=task,
         editable=editable,
@@ -97,6 +97,6 @@ def chosen_load(
 ) -> list[SuccessorLoad]:
     """The summary for the successors chosen in the form so far (only the case's own customers
     count; a customer left out of the form keeps its planned successor)."""
-    rows = [row for row in view.reassignments if row.status != "cancelled"]
+    rows = [row for row in view.reassignments if row.status != PlanStatus.cancelled]
     figures = customer_figures(session, [row.customer_id for row in rows], *revenue_window(zone))
     return successor_load([(row.customer_id, chosen.get(row.customer_id, row.to_id)) for row in rows], figures)

@@ -14,23 +14,23 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.i18n import gettext_
-from schemas.offboarding import ItemOut, ItemStatus, OffboardingOut
+from schemas.offboarding import Evidence, ItemOut, ItemStatus, OffboardingOut, PlanStatus
+from schemas.org import Role
+from store.db import Session
 from store.models import Attachment, Offboarding, OffboardingReview, Task
 from store.repo.offboarding import pages as pages_repo
 from store.repo.offboarding import records as case_repo
 from store.repo.offboarding.evidence import customers_without_followup
 from store.repo.offboarding.owed import owed_by_customer
-from store.repo.tasks import records as task_repo
 from web.offboarding.labels import blocker_text, step_problem_text
 from web.offboarding.plan import plan_task_id, plan_view
 from web.offboarding.timeline import case_events
 from web.orders.labels import translated
 from web.orders.timeline import timeline_people
 from web.shared.auth import Principal
+from web.tasks.visible import holds_open
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,6 @@ class ReviewView:
     returned: str = ""  # the items it returned, by title, in the reader's language
 
 
-def _holds(user: Principal, task: Task | None) -> bool:
-    return task is not None and task.status == "open" and task_repo.is_holder(task, user.id, user.roles, user.team_id)
-
-
 def _items(session: Session, user: Principal, view: OffboardingOut, tasks: dict[str, Task]) -> list[ItemView]:
     files = pages_repo.files_by_task(session, tasks)
     rounds: dict[str, list[str]] = {}
@@ -110,7 +106,7 @@ def _items(session: Session, user: Principal, view: OffboardingOut, tasks: dict[
             ItemView(
                 item=item,
                 task=current,
-                mine=item.status != ItemStatus.done and _holds(user, current),
+                mine=item.status != ItemStatus.done and holds_open(user, current),
                 files=[f for task_id in rounds.get(item.key, []) for f in files.get(task_id, [])],
                 plans=_collection_plans(item.data, customers, orders),
             )
@@ -155,13 +151,15 @@ def _collection_plans(
 def _form_data(session: Session, case: Offboarding, items: list[ItemView]) -> dict[str, Any]:
     """What the open items' forms list: the leaver's customers still owing money (with their owed
     orders), the customers not yet contacted."""
-    wanted = {item.item.evidence.value for item in items if item.item.status != ItemStatus.done}
+    wanted = {item.item.evidence for item in items if item.item.status != ItemStatus.done}
     owing = (
-        owed_by_customer(session, case.employee_id) if "orders" in wanted and any(item.mine for item in items) else []
+        owed_by_customer(session, case.employee_id)
+        if Evidence.orders in wanted and any(item.mine for item in items)
+        else []
     )
     missing = (
         customers_without_followup(session, case.employee_id, case.started_at)
-        if "followups" in wanted and case.open_for is not None
+        if Evidence.followups in wanted and case.open_for is not None
         else []
     )
     return {"owing": owing, "missing_followups": missing}
@@ -174,12 +172,12 @@ def case_context(session: Session, user: Principal, case: Offboarding, zone: Zon
     items = _items(session, user, view, tasks)
     titles = {item.key: item.title for item in view.items}
     reviews = [
-        ReviewView(review=row, task=task, mine=_holds(user, task), returned=titles_of(row.returned_items, titles))
+        ReviewView(review=row, task=task, mine=holds_open(user, task), returned=titles_of(row.returned_items, titles))
         for row in case_repo.reviews_of(session, case.id)
         for task in [tasks.get(row.task_id or "")]
     ]
     plan_task = tasks.get(plan_task_id(case))
-    plan = plan_view(session, case, view, plan_task, _holds(user, plan_task), zone)
+    plan = plan_view(session, case, view, plan_task, holds_open(user, plan_task), zone)
     entries = pages_repo.case_timeline(session, case, tasks)
     people = {
         case.employee_id,
@@ -196,9 +194,9 @@ def case_context(session: Session, user: Principal, case: Offboarding, zone: Zon
     }
     names = case_repo.employee_names(session, {person for person in people if person is not None})
     names.update({person.id: person.name for person in plan.successors})
-    moved = sum(1 for row in view.reassignments if row.status == "executed")
+    moved = sum(1 for row in view.reassignments if row.status == PlanStatus.executed)
     leaver_view = user.id == case.employee_id
-    may_decide = user.has("hr") and not leaver_view and case.open_for is not None
+    may_decide = user.has(Role.hr) and not leaver_view and case.open_for is not None
     forms = {
         task.id
         for task in (

@@ -7,6 +7,9 @@ update's id is unique per attempt: a discarded draft's id may be reused by the d
 Temporal answers a repeated update id on a closed run with the old run's outcome. A refused
 or unconfirmed first submission leaves nothing: the activity or this module discards the draft.
 Bad input (unknown customer or service, a past date) is refused here, before anything is written.
+
+The routes pass what these take: the database, the engine (web/tasks/process_engine.py), the
+acting person and, where a date is judged, today's company date.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import hashlib
 import uuid
 from datetime import date, timedelta
 
-from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import (
     WithStartWorkflowOperation,
@@ -47,18 +49,20 @@ from schemas.orders import (
     SubmissionResult,
 )
 from schemas.tasks import Actor
-from store.models import Customer, Order
+from store.db import Database
+from store.models import Order
 from store.repo.orders import records as order_repo
 from store.repo.tasks import policies
-from web.shared.auth import Principal, get_db, viewer_of
-from web.shared.engine import action_deadline, after_giving_up, company_today, engine_handle, execute_update, refusal
+from web.shared.auth import Principal, viewer_of
+from web.shared.engine import refusal
+from web.tasks.process_engine import ProcessEngine
 
 
 def _input_problems(
-    request: Request, requested_date: date, lines: list[OrderLineIn], known_services: set[str]
+    today: date, requested_date: date, lines: list[OrderLineIn], known_services: set[str]
 ) -> list[dict[str, str]]:
     problems = []
-    if requested_date < company_today(request):
+    if requested_date < today:
         problems.append(
             {"field": "requested_date", "code": "date_in_past", "message": N_("The requested date is in the past.")}
         )
@@ -74,37 +78,40 @@ def _submission_refused(result: SubmissionResult) -> OrderInvalid:
     return OrderInvalid(details=[problem.detail() for problem in result.problems])
 
 
-async def submit_order(request: Request, principal: Principal, body: OrderIn) -> OrderCreated:
+async def submit_order(
+    db: Database, engine: ProcessEngine, principal: Principal, body: OrderIn, today: date
+) -> OrderCreated:
     """Submit under a fresh order id; should the engine already run a process of that id (its
     history outlived a database restored from an older backup), the draft goes and the next id is
     tried, so the salesperson never meets a process that is not theirs."""
     for _ in range(ID_ATTEMPTS - 1):
         try:
-            return await _submit_once(request, principal, body)
+            return await _submit_once(db, engine, principal, body, today)
         except WorkflowAlreadyStartedError:
             continue
     try:
-        return await _submit_once(request, principal, body)
+        return await _submit_once(db, engine, principal, body, today)
     except WorkflowAlreadyStartedError as exc:
         raise EngineUnavailable() from exc
 
 
 ID_ATTEMPTS = 3
+CANCELLABLE = (OrderStatus.pending_approval, OrderStatus.rejected)  # the owner may still withdraw it
 
 
-async def _submit_once(request: Request, principal: Principal, body: OrderIn) -> OrderCreated:
-    db = get_db(request)
-
+async def _submit_once(
+    db: Database, engine: ProcessEngine, principal: Principal, body: OrderIn, today: date
+) -> OrderCreated:
     def reserve() -> tuple[Order, str, OrderStart]:
         with db.session() as session:
-            customer = session.get(Customer, body.customer_id)
+            customer = order_repo.orderable_customer(session, body.customer_id)
             problems = (
                 []
-                if customer is not None and customer.deleted_at is None
+                if customer is not None
                 else [{"field": "customer_id", "code": "unknown_customer", "message": N_("No such customer.")}]
             )
             known = set(order_repo.services_by_code(session, sorted({line.service for line in body.lines})))
-            problems += _input_problems(request, body.requested_date, body.lines, known)
+            problems += _input_problems(today, body.requested_date, body.lines, known)
             if problems:
                 raise InvalidInput(details=problems)
             assert customer is not None
@@ -129,13 +136,13 @@ async def _submit_once(request: Request, principal: Principal, body: OrderIn) ->
         lines=body.lines,
         requested_date=body.requested_date,
         note=body.note,
-        expires_at=action_deadline(request),
+        expires_at=engine.deadline(),
     )
-    settings = request.app.state.settings
+    settings = engine.settings
     workflow_id = f"order-{order.id}"
     update_id = f"{workflow_id}:submit:1:{uuid.uuid4().hex[:12]}"
     try:
-        client = await engine_handle(request).client(timeout=settings.action_timeout)
+        client = await engine.client()
         operation: WithStartWorkflowOperation[OrderStart, OrderState] = WithStartWorkflowOperation(
             "OrderApproval",
             start,
@@ -156,37 +163,37 @@ async def _submit_once(request: Request, principal: Principal, body: OrderIn) ->
             timeout=settings.action_timeout,
         )
     except WorkflowUpdateFailedError as exc:
-        await _discard(request, order.id)
+        await _discard(db, order.id)
         raise refusal(exc, ORDER_REFUSALS) from exc
     except WorkflowAlreadyStartedError:
-        await _discard(request, order.id)
+        await _discard(db, order.id)
         raise
     except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
         try:  # fenced off (503: the draft goes) unless the process applied the submission first
-            result = await after_giving_up(request, workflow_id, update_id, SubmissionResult, ORDER_REFUSALS, exc)
+            result = await engine.after_giving_up(workflow_id, update_id, SubmissionResult, ORDER_REFUSALS, exc)
         except ActionStillCompleting as recorded:  # the process has it: say which order it is
             raise ActionStillCompleting(details=[{"id": order.id, "workflow_id": workflow_id}]) from recorded
         except BatonError:  # 503, or the process refused it after all: nothing is left
-            await _discard(request, order.id)
+            await _discard(db, order.id)
             raise
     if not result.accepted:
         raise _submission_refused(result)
     return OrderCreated(id=order.id, status=OrderStatus.pending_approval, workflow_id=workflow_id)
 
 
-async def _discard(request: Request, order_id: int) -> None:
+async def _discard(db: Database, order_id: int) -> None:
     def discard() -> None:
-        with get_db(request).session() as session:
+        with db.session() as session:
             order_repo.discard_draft(session, order_id)
 
     await run_in_threadpool(discard)
 
 
-async def _own_order(request: Request, principal: Principal, order_id: int) -> Order:
+async def _own_order(db: Database, principal: Principal, order_id: int) -> Order:
     """The caller's own order (404 when they may not see it, 403 when it is someone else's)."""
 
     def read() -> Order:
-        with get_db(request).session() as session:
+        with db.session() as session:
             return order_repo.visible(session, viewer_of(principal), order_id)
 
     order = await run_in_threadpool(read)
@@ -195,18 +202,20 @@ async def _own_order(request: Request, principal: Principal, order_id: int) -> O
     return order
 
 
-async def resubmit_order(request: Request, principal: Principal, order_id: int, body: ResubmitIn) -> int:
+async def resubmit_order(
+    db: Database, engine: ProcessEngine, principal: Principal, order_id: int, body: ResubmitIn, today: date
+) -> int:
     """A rejected order revised: revision + 1 and the chain starts again. Returns the revision."""
-    order = await _own_order(request, principal, order_id)
-    if order.status != OrderStatus.rejected.value or order.workflow_id is None:
+    order = await _own_order(db, principal, order_id)
+    if order.status != OrderStatus.rejected or order.workflow_id is None:
         raise OrderNotEditable()
     requested_date = body.requested_date or order.requested_date
 
     def known_services() -> set[str]:
-        with get_db(request).session() as session:
+        with db.session() as session:
             return set(order_repo.services_by_code(session, sorted({line.service for line in body.lines})))
 
-    problems = _input_problems(request, requested_date, body.lines, await run_in_threadpool(known_services))
+    problems = _input_problems(today, requested_date, body.lines, await run_in_threadpool(known_services))
     if problems:
         raise InvalidInput(details=problems)
     revision = order.revision + 1
@@ -217,13 +226,12 @@ async def resubmit_order(request: Request, principal: Principal, order_id: int, 
         lines=body.lines,
         requested_date=requested_date,
         note=order.note if body.note is None else body.note,
-        expires_at=action_deadline(request),
+        expires_at=engine.deadline(),
     )
     # A double click sends the same revision twice and it applies once; a changed revision after a
     # refused one is a new update (Temporal would answer a repeated id with the earlier outcome).
     content = hashlib.sha256(submission.model_dump_json(include={"lines", "requested_date", "note"}).encode())
-    result: SubmissionResult = await execute_update(
-        request,
+    result: SubmissionResult = await engine.update(
         order.workflow_id,
         "submit",
         submission,
@@ -237,18 +245,16 @@ async def resubmit_order(request: Request, principal: Principal, order_id: int, 
     return result.revision
 
 
-async def cancel_order(request: Request, principal: Principal, order_id: int, reason: str = "") -> OrderState:
-    order = await _own_order(request, principal, order_id)
-    if (
-        order.status not in (OrderStatus.pending_approval.value, OrderStatus.rejected.value)
-        or order.workflow_id is None
-    ):
+async def cancel_order(
+    db: Database, engine: ProcessEngine, principal: Principal, order_id: int, reason: str = ""
+) -> OrderState:
+    order = await _own_order(db, principal, order_id)
+    if order.status not in CANCELLABLE or order.workflow_id is None:
         raise OrderNotCancellable()
-    state: OrderState = await execute_update(
-        request,
+    state: OrderState = await engine.update(
         order.workflow_id,
         "cancel",
-        CancelRequest(actor=Actor(id=principal.id), reason=reason, expires_at=action_deadline(request)),
+        CancelRequest(actor=Actor(id=principal.id), reason=reason, expires_at=engine.deadline()),
         update_id=f"{order.workflow_id}:cancel",
         result_type=OrderState,
         refusals=ORDER_REFUSALS,

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from schemas.orders import (
@@ -18,11 +17,14 @@ from schemas.orders import (
 )
 from schemas.org import Role
 from schemas.services import ServiceCodeTaken, ServiceIn, ServiceOut
+from store.db import Database, IntegrityError
 from store.repo.orders import records as order_repo
 from store.repo.orders.views import order_view, order_views
-from web.orders import actions as order_actions
+from web.orders import actions
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.shared.engine import company_today
 from web.shared.paths import IdFilter, Offset, RecordId
+from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(prefix="/api", tags=["orders"])
 
@@ -61,7 +63,7 @@ def create_service(request: Request, body: ServiceIn, user: Admin) -> ServiceOut
 
 @router.post("/orders", response_model=OrderCreated, status_code=201)
 async def submit_order(request: Request, body: OrderIn, user: Seller) -> OrderCreated:
-    return await order_actions.submit_order(request, user, body)
+    return await actions.submit_order(get_db(request), ProcessEngine(request), user, body, company_today(request))
 
 
 @router.get("/orders", response_model=OrderList)
@@ -82,22 +84,23 @@ def list_orders(
 
 @router.get("/orders/{order_id}", response_model=OrderOut)
 def get_order(request: Request, order_id: OrderId, user: ApiUser) -> OrderOut:
-    with get_db(request).session() as session:
-        order = order_repo.visible(session, viewer_of(user), order_id)
-        return OrderOut.model_validate(order_view(session, order))
+    return _order_out(get_db(request), user, order_id)
 
 
 @router.post("/orders/{order_id}/resubmit", response_model=OrderOut)
 async def resubmit_order(request: Request, order_id: OrderId, body: ResubmitIn, user: Seller) -> OrderOut:
-    await order_actions.resubmit_order(request, user, order_id, body)
-    return await _read(request, user, order_id)
+    await actions.resubmit_order(get_db(request), ProcessEngine(request), user, order_id, body, company_today(request))
+    return await run_in_threadpool(_order_out, get_db(request), user, order_id)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut)
 async def cancel_order(request: Request, order_id: OrderId, user: Seller, body: CancelIn | None = None) -> OrderOut:
-    await order_actions.cancel_order(request, user, order_id, body.reason if body else "")
-    return await _read(request, user, order_id)
+    await actions.cancel_order(get_db(request), ProcessEngine(request), user, order_id, body.reason if body else "")
+    return await run_in_threadpool(_order_out, get_db(request), user, order_id)
 
 
-async def _read(request: Request, user: Principal, order_id: OrderId) -> OrderOut:
-    return await run_in_threadpool(get_order, request, order_id, user)
+def _order_out(db: Database, user: Principal, order_id: int) -> OrderOut:
+    """The order as the caller may see it (404 otherwise), as it stands now."""
+    with db.session() as session:
+        order = order_repo.visible(session, viewer_of(user), order_id)
+        return OrderOut.model_validate(order_view(session, order))

@@ -24,13 +24,15 @@ from schemas.kernel.errors import BatonError, NotFound
 from schemas.kernel.i18n import gettext_
 from schemas.org import Role
 from schemas.tasks import CompleteTaskIn
+from store.db import Database
 from store.repo.orders import pages as order_pages
-from store.repo.tasks import records as task_repo
 from web.orders.labels import problem_text, warning_text
 from web.shared.auth import Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.templating import render
 from web.tasks import actions as task_actions
+from web.tasks.process_engine import ProcessEngine
+from web.tasks.visible import visible_task
 
 router = APIRouter(prefix="/approvals", tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 APPROVER_ROLES = (Role.sales_manager, Role.department_head, Role.finance)
@@ -62,7 +64,7 @@ class Outcome:
 @router.get("")
 def approval_queue(request: Request, user: Approver, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
     template = "orders/_queue.html" if request.headers.get("hx-request") else "orders/approvals.html"
-    return render(request, template, _queue(request, user, page))
+    return render(request, template, _queue(get_db(request), user, page))
 
 
 @router.post("/bulk")
@@ -73,8 +75,9 @@ async def bulk_approve(
 ) -> Response:
     """Approve every ticked row, each through its own update; report row by row."""
     chosen = list(dict.fromkeys(task_id))[:MAX_BULK]
-    outcomes = list(await asyncio.gather(*(_decide(request, user, t, "approve", None) for t in chosen)))
-    context = await run_in_threadpool(_queue, request, user, 1)
+    db, engine = get_db(request), ProcessEngine(request)
+    outcomes = list(await asyncio.gather(*(_decide(db, engine, user, t, "approve", None) for t in chosen)))
+    context = await run_in_threadpool(_queue, db, user, 1)
     context.update({"outcomes": outcomes, "nothing_chosen": not chosen})
     return render(request, "orders/_queue.html", context, status_code=200 if chosen else 422)
 
@@ -88,19 +91,22 @@ async def decide(
     comment: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """Approve or reject one row; the row comes back as it now stands."""
-    outcome = await _decide(request, user, task_id, action, comment.strip() or None)
-    row = await run_in_threadpool(_row, request, user, task_id)
+    db = get_db(request)
+    outcome = await _decide(db, ProcessEngine(request), user, task_id, action, comment.strip() or None)
+    row = await run_in_threadpool(_row, db, user, task_id)
     context = {"row": row, "outcome": outcome, "bulk": user.has(*BULK_ROLES), "comment": comment}
     return render(request, "orders/_approval.html", context, status_code=outcome.status)
 
 
 # ---------------------------------------------------------------- helpers
-async def _decide(request: Request, user: Principal, task_id: str, action: str, comment: str | None) -> Outcome:
+async def _decide(
+    db: Database, engine: ProcessEngine, user: Principal, task_id: str, action: str, comment: str | None
+) -> Outcome:
     try:
-        task = await task_actions.load_task(request, task_id, user)
+        task = await task_actions.load_task(db, user, task_id)
         if task.kind != order_pages.APPROVAL_KIND or action not in (task.actions or []):
             raise NotFound()
-        await task_actions.complete_task(request, user, task_id, CompleteTaskIn(action=action, comment=comment))
+        await task_actions.complete_task(db, engine, user, task_id, CompleteTaskIn(action=action, comment=comment))
     except BatonError as exc:
         reasons = [problem_text(d) for d in exc.details if isinstance(d, dict) and d.get("code")]
         return Outcome(
@@ -109,8 +115,8 @@ async def _decide(request: Request, user: Principal, task_id: str, action: str, 
     return Outcome(task_id=task_id, action=action)
 
 
-def _queue(request: Request, user: Principal, page: int) -> dict[str, Any]:
-    with get_db(request).session() as session:
+def _queue(db: Database, user: Principal, page: int) -> dict[str, Any]:
+    with db.session() as session:
         rows, total = order_pages.approval_queue(
             session,
             employee_id=user.id,
@@ -129,10 +135,10 @@ def _queue(request: Request, user: Principal, page: int) -> dict[str, Any]:
     }
 
 
-def _row(request: Request, user: Principal, task_id: str) -> dict[str, Any] | None:
+def _row(db: Database, user: Principal, task_id: str) -> dict[str, Any] | None:
     """One row after a decision (closed now, or still open with the refusal beside it)."""
-    with get_db(request).session() as session:
-        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id)
+    with db.session() as session:
+        task = visible_task(session, user, task_id)
         row = order_pages.queue_row(session, task) if task is not None else None
     return _shown(row) if row is not None else None
 

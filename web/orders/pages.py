@@ -12,7 +12,7 @@ and are shown at the line they concern (order-wide ones, and capacity, which is 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -24,15 +24,16 @@ from schemas.kernel.errors import N_, BatonError, Forbidden, InvalidInput
 from schemas.kernel.i18n import gettext_
 from schemas.orders import OrderIn, OrderStatus, ResubmitIn
 from schemas.org import Role
+from store.db import Database
 from store.models import Service
 from store.repo.customers import profile as customer_view
 from store.repo.customers import records as customers
 from store.repo.orders import pages as order_pages
 from store.repo.orders import records as order_repo
-from store.repo.orders.freeze import order_freeze
+from store.repo.orders.freeze import OrderFreeze, order_freeze
 from store.repo.orders.views import order_view
 from store.repo.payments import records as payments
-from web.orders import actions as order_actions
+from web.orders import actions
 from web.orders.forms import OrderDraft, draft_of, read_draft, record_id, requested_day, submitted_lines
 from web.orders.labels import problem_text, warning_text
 from web.orders.timeline import timeline, timeline_people
@@ -42,16 +43,16 @@ from web.shared.csrf import verify_csrf
 from web.shared.engine import company_today
 from web.shared.paths import RecordId
 from web.shared.templating import ORDER_STATUS_LABELS, render
+from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Seller = Annotated[Principal, Depends(require_roles(Role.sales, Role.sales_manager, page=True))]
-ORDER_READERS = ("sales", "sales_manager", "department_head", "finance", "admin")
+ORDER_READERS = (Role.sales, Role.sales_manager, Role.department_head, Role.finance, Role.admin)
 PAGE_SIZE = 25
 MAX_CUSTOMERS = 2000
 OrderId = RecordId
 NOTE_TOO_LONG = N_("The note for the approvers is at most 500 characters.")
 CHOOSE_CUSTOMER = N_("Choose one of your customers.")
-CANCELLABLE = (OrderStatus.pending_approval.value, OrderStatus.rejected.value)
 
 
 @router.get("/orders")
@@ -86,22 +87,22 @@ def order_list(
 
 @router.get("/orders/new")
 def new_order_page(request: Request, user: Seller, customer_id: Annotated[str, Query(max_length=20)] = "") -> Response:
-    frozen = _frozen(request, user)
-    if frozen is not None:
-        return frozen
-    services = _price_list(request)
-    draft = draft_of(
-        [], services, customer_id=customer_id, requested_date=(company_today(request) + timedelta(days=1)).isoformat()
-    )
-    return render(request, "orders/new.html", _new_context(request, user, draft, services))
+    db, today = get_db(request), company_today(request)
+    freeze = _freeze(db, user)
+    if freeze is not None:
+        return render(request, "orders/new.html", {"freeze": freeze})
+    services = _price_list(db)
+    draft = draft_of([], services, customer_id=customer_id, requested_date=(today + timedelta(days=1)).isoformat())
+    return render(request, "orders/new.html", _new_context(db, user, draft, services, today))
 
 
 @router.post("/orders/new")
 async def submit_from_page(request: Request, user: Seller) -> Response:
-    frozen = await run_in_threadpool(_frozen, request, user, 422)
-    if frozen is not None:
-        return frozen
-    services = await run_in_threadpool(_price_list, request)
+    db, today = get_db(request), company_today(request)
+    freeze = await run_in_threadpool(_freeze, db, user)
+    if freeze is not None:
+        return render(request, "orders/new.html", {"freeze": freeze}, status_code=422)
+    services = await run_in_threadpool(_price_list, db)
     draft = read_draft(await request.form(), services)
     lines = submitted_lines(draft, services)
     day = requested_day(draft)
@@ -111,15 +112,17 @@ async def submit_from_page(request: Request, user: Seller) -> Response:
     status = 422
     if not draft.has_problems and customer_id is not None and day is not None:
         try:
-            created = await order_actions.submit_order(
-                request,
+            created = await actions.submit_order(
+                db,
+                ProcessEngine(request),
                 user,
                 _order_in(OrderIn, customer_id=customer_id, requested_date=day, lines=lines, note=draft.note.strip()),
+                today,
             )
             return RedirectResponse(f"/orders/{created.id}", status_code=303)
         except BatonError as exc:
             status = _note_refusal(draft, exc)
-    context = await run_in_threadpool(_new_context, request, user, draft, services)
+    context = await run_in_threadpool(_new_context, db, user, draft, services, today)
     return render(request, "orders/new.html", context, status_code=status)
 
 
@@ -129,7 +132,7 @@ async def line_editor(
 ) -> Response:
     """On a change, each line's figures and the total (out of band, so typing is never overwritten);
     on adding or removing a line, the whole editor."""
-    services = await run_in_threadpool(_price_list, request)
+    services = await run_in_threadpool(_price_list, get_db(request))
     draft = read_draft(await request.form(), services, add=add, remove=remove)
     template = "orders/_lines.html" if add or remove is not None else "orders/_figures.html"
     return render(request, template, {"draft": draft, "services": services.values()})
@@ -137,45 +140,46 @@ async def line_editor(
 
 @router.get("/orders/{order_id}")
 def order_page(order_id: OrderId, request: Request, user: PageUser) -> Response:
-    return render(request, "orders/detail.html", _detail(request, user, order_id))
+    return render(request, "orders/detail.html", _detail(get_db(request), user, order_id, company_today(request)))
 
 
 @router.post("/orders/{order_id}/cancel")
 async def cancel_from_page(
     order_id: OrderId, request: Request, user: Seller, reason: Annotated[str, Form(max_length=500)] = ""
 ) -> Response:
+    db = get_db(request)
     try:
-        await order_actions.cancel_order(request, user, order_id, reason.strip())
+        await actions.cancel_order(db, ProcessEngine(request), user, order_id, reason.strip())
     except BatonError as exc:
-        context = await run_in_threadpool(_detail, request, user, order_id)
+        context = await run_in_threadpool(_detail, db, user, order_id, company_today(request))
         return render(request, "orders/detail.html", {**context, "error": exc}, status_code=exc.status)
     return RedirectResponse(f"/orders/{order_id}", status_code=303)
 
 
 @router.post("/orders/{order_id}/resubmit")
 async def resubmit_from_page(order_id: OrderId, request: Request, user: Seller) -> Response:
-    services = await run_in_threadpool(_price_list, request)
+    db, today = get_db(request), company_today(request)
+    services = await run_in_threadpool(_price_list, db)
     draft = read_draft(await request.form(), services)
     lines = submitted_lines(draft, services)
     day = requested_day(draft)
     status, refusal = 422, None
     if not draft.has_problems and day is not None:
         try:
-            await order_actions.resubmit_order(
-                request, user, order_id, _order_in(ResubmitIn, lines=lines, requested_date=day, note=draft.note.strip())
-            )
+            body = _order_in(ResubmitIn, lines=lines, requested_date=day, note=draft.note.strip())
+            await actions.resubmit_order(db, ProcessEngine(request), user, order_id, body, today)
             return RedirectResponse(f"/orders/{order_id}", status_code=303)
         except BatonError as exc:
             status, refusal = _note_refusal(draft, exc), exc
-    context = await run_in_threadpool(_detail, request, user, order_id, draft)
+    context = await run_in_threadpool(_detail, db, user, order_id, today, draft)
     if not context["may_resubmit"]:  # no form to show the refusal in (not the owner, no longer rejected)
         context["error"] = refusal
     return render(request, "orders/detail.html", context, status_code=status)
 
 
 # ---------------------------------------------------------------- helpers
-def _price_list(request: Request) -> dict[str, Service]:
-    with get_db(request).session() as session:
+def _price_list(db: Database) -> dict[str, Service]:
+    with db.session() as session:
         return {service.code: service for service in order_repo.list_services(session)}
 
 
@@ -204,23 +208,24 @@ def _note_refusal(draft: OrderDraft, exc: BatonError) -> int:
     return exc.status if exc.status >= 400 else 422
 
 
-def _frozen(request: Request, user: Principal, status_code: int = 200) -> Response | None:
-    """The notice that replaces the order form while the salesperson's orders are frozen."""
-    with get_db(request).session() as session:
-        freeze = order_freeze(session, user.id)
-    if freeze is None:
-        return None
-    return render(request, "orders/new.html", {"freeze": freeze}, status_code=status_code)
+def _freeze(db: Database, user: Principal) -> OrderFreeze | None:
+    """The salesperson's order freeze (a handover), whose notice then replaces the order form."""
+    with db.session() as session:
+        return order_freeze(session, user.id)
 
 
-def _new_context(request: Request, user: Principal, draft: OrderDraft, services: dict[str, Service]) -> dict[str, Any]:
-    with get_db(request).session() as session:
+def _new_context(
+    db: Database, user: Principal, draft: OrderDraft, services: dict[str, Service], today: date
+) -> dict[str, Any]:
+    with db.session() as session:
         mine, _total = customers.list_customers(session, viewer_of(user), owner_id=user.id, limit=MAX_CUSTOMERS)
-    return {"draft": draft, "services": services.values(), "customers": mine, "today": company_today(request)}
+    return {"draft": draft, "services": services.values(), "customers": mine, "today": today}
 
 
-def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft | None = None) -> dict[str, Any]:
-    with get_db(request).session() as session:
+def _detail(
+    db: Database, user: Principal, order_id: int, today: date, draft: OrderDraft | None = None
+) -> dict[str, Any]:
+    with db.session() as session:
         order = order_repo.visible(session, viewer_of(user), order_id)
         view = order_view(session, order)
         tasks = order_repo.approval_tasks(session, order)
@@ -231,9 +236,8 @@ def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft 
         names = customer_view.names(session, people | timeline_people(entries))
     latest = next((t for t in reversed(tasks) if (t.context or {}).get("revision") == order.revision), None)
     owner = order.owner_id == user.id and user.has(Role.sales, Role.sales_manager)
-    may_resubmit = owner and order.status == OrderStatus.rejected.value
+    may_resubmit = owner and order.status == OrderStatus.rejected
     if may_resubmit and draft is None:
-        today = company_today(request)
         day = order.requested_date if order.requested_date > today else today + timedelta(days=1)
         draft = draft_of(view["lines"], services, requested_date=day.isoformat(), note=order.note)
     return {
@@ -242,9 +246,9 @@ def _detail(request: Request, user: Principal, order_id: int, draft: OrderDraft 
         **money_section(user, view, money),
         "timeline": timeline(entries, names),
         "warnings": [warning_text(w) for w in (latest.context or {}).get("warnings") or []] if latest else [],
-        "may_cancel": owner and order.status in CANCELLABLE,
+        "may_cancel": owner and order.status in actions.CANCELLABLE,
         "may_resubmit": may_resubmit,
         "draft": draft,
         "services": services.values(),
-        "today": company_today(request),
+        "today": today,
     }

@@ -105,7 +105,7 @@ def money_section(user: Principal, order: dict[str, Any], payments: list[Payment
     return {
         "payments": payments,
         "payment_form": PaymentForm(order_id=str(order["id"])),
-        "may_record_payment": user.has(Role.finance) and order["status"] == OrderStatus.approved.value,
+        "may_record_payment": user.has(Role.finance) and order["status"] == OrderStatus.approved,
     }
 
 

@@ -30,6 +30,7 @@ from schemas.policies import (
     policy_from_input,
     validation_details,
 )
+from store.db import Database
 from store.repo.tasks import policies
 from web.shared.auth import Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
@@ -150,9 +151,7 @@ def _page(request: Request, rows: list[PolicyRow], status_code: int = 200) -> Re
 
 @router.get("")
 def policies_page(request: Request, user: PageAdmin) -> Response:
-    with get_db(request).session() as session:
-        rows = [policy_row(key, policy) for key, policy in policies.all_policies(session).items()]
-    return _page(request, rows)
+    return _page(request, _rows(get_db(request)))
 
 
 Unit = Annotated[str, Form(max_length=10)]
@@ -226,8 +225,14 @@ def _rejected(
     row = rejected_row(key, submitted, problems)
     if htmx:
         return render(request, "policies/_row.html", {"row": row, "calendars": CALENDARS}, status_code=422)
-    with get_db(request).session() as session:
-        rows = [
-            row if name == key else policy_row(name, policy) for name, policy in policies.all_policies(session).items()
-        ]
-    return _page(request, rows, status_code=422)
+    return _page(request, _rows(get_db(request), rejected=row), status_code=422)
+
+
+def _rows(db: Database, rejected: PolicyRow | None = None) -> list[PolicyRow]:
+    """Every policy's row as stored, but the ``rejected`` one as the admin typed it."""
+    with db.session() as session:
+        stored = policies.all_policies(session)
+    return [
+        rejected if rejected is not None and key == rejected.key else policy_row(key, policy)
+        for key, policy in stored.items()
+    ]

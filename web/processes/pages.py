@@ -15,7 +15,7 @@ from schemas.kernel.errors import N_
 from schemas.links import PROCESS_PAGES
 from store.repo.offboarding.records import employee_names
 from store.repo.processes.listing import ProcessFilter, list_processes
-from web.commission.views import STATUS_LABELS as SETTLEMENT_STATUS_LABELS
+from web.commission.labels import STATUS_LABELS as SETTLEMENT_STATUS_LABELS
 from web.offboarding.labels import CASE_STATUS_LABELS
 from web.shared.auth import PageUser, get_db, viewer_of
 from web.shared.engine import company_days

@@ -5,6 +5,9 @@ once by Temporal. A different person whose update collides with an applied one l
 task is closed (409) with its current state. The call is bounded: when no worker answers within
 ``action_timeout`` the person gets 503 ``engine_unavailable``; the update carries the same
 deadline and the workflow's validator refuses it if it is delivered later, so nothing is recorded.
+
+Like every action service, these take what they use, passed by the route: the database, the
+engine (:class:`~web.tasks.process_engine.ProcessEngine`) and the acting person.
 """
 
 from __future__ import annotations
@@ -12,18 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import Request
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from schemas.kernel.errors import NotFound
 from schemas.task_errors import BY_WORKFLOW_TYPE, TaskClosed
 from schemas.tasks import Actor, ClaimRequest, CompleteTaskIn, TaskAction, TaskOut, TaskState, TaskStatus
+from store.db import Database, Session
 from store.models import Task
-from store.repo.tasks import records as task_repo
 from web.offboarding import evidence as handover_evidence
-from web.shared.auth import Principal, get_db
-from web.shared.engine import action_deadline, execute_update
+from web.shared.auth import Principal
+from web.tasks.process_engine import ProcessEngine
+from web.tasks.visible import holds, visible_task
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -58,15 +60,13 @@ def task_out(task: Task, state: TaskState | None = None) -> TaskOut:
     return view
 
 
-async def load_task(request: Request, task_id: str, principal: Principal) -> Task:
+async def load_task(db: Database, principal: Principal, task_id: str) -> Task:
     """The task, if this person may see it; otherwise 404 exactly as for a task that does not
     exist, for every verb, so neither its existence nor its decision leaks."""
 
     def read() -> Task | None:
-        with get_db(request).session() as session:
-            return task_repo.visible(
-                session, task_id, employee_id=principal.id, roles=principal.roles, team_id=principal.team_id
-            )
+        with db.session() as session:
+            return visible_task(session, principal, task_id)
 
     task = await run_in_threadpool(read)
     if task is None:
@@ -74,9 +74,10 @@ async def load_task(request: Request, task_id: str, principal: Principal) -> Tas
     return task
 
 
-async def _send_update(request: Request, workflow_id: str, update: str, argument: Any, update_id: str) -> TaskState:
-    state: TaskState = await execute_update(
-        request,
+async def _send_update(
+    engine: ProcessEngine, workflow_id: str, update: str, argument: Any, update_id: str
+) -> TaskState:
+    state: TaskState = await engine.update(
         workflow_id,
         update,
         argument,
@@ -95,17 +96,19 @@ RECORD_CHECKS: dict[str, Callable[[Session, Task, CompleteTaskIn], None]] = {
 }
 
 
-def _evidence_check(request: Request, task: Task, body: CompleteTaskIn) -> None:
-    with get_db(request).session() as session:
+def _evidence_check(db: Database, task: Task, body: CompleteTaskIn) -> None:
+    with db.session() as session:
         RECORD_CHECKS[task.process](session, task, body)
 
 
-async def complete_task(request: Request, principal: Principal, task_id: str, body: CompleteTaskIn) -> TaskOut:
-    task = await load_task(request, task_id, principal)
-    if task.status != TaskStatus.open.value:  # decided already: acting again is an error, not a repeat
+async def complete_task(
+    db: Database, engine: ProcessEngine, principal: Principal, task_id: str, body: CompleteTaskIn
+) -> TaskOut:
+    task = await load_task(db, principal, task_id)
+    if task.status != TaskStatus.open:  # decided already: acting again is an error, not a repeat
         raise _closed(task_out(task))
-    if task.process in RECORD_CHECKS and task_repo.is_holder(task, principal.id, principal.roles, principal.team_id):
-        await run_in_threadpool(_evidence_check, request, task, body)
+    if task.process in RECORD_CHECKS and holds(principal, task):
+        await run_in_threadpool(_evidence_check, db, task, body)
     action = TaskAction(
         task_id=task.id,
         action=body.action,
@@ -113,9 +116,9 @@ async def complete_task(request: Request, principal: Principal, task_id: str, bo
         comment=body.comment,
         data=body.data,
         attachment_ids=body.attachment_ids,
-        expires_at=action_deadline(request),
+        expires_at=engine.deadline(),
     )
-    state = await _send_update(request, task.workflow_id, "complete_task", action, f"{task.id}:{body.action}")
+    state = await _send_update(engine, task.workflow_id, "complete_task", action, f"{task.id}:{body.action}")
     if state.completed_by != principal.id:
         raise _closed(task_out(task, state))
     return task_out(task, state)
@@ -137,11 +140,11 @@ def _closed(view: TaskOut) -> TaskClosed:
     )
 
 
-async def claim_task(request: Request, principal: Principal, task_id: str, *, release: bool) -> TaskOut:
-    task = await load_task(request, task_id, principal)
-    claim = ClaimRequest(
-        task_id=task.id, actor=actor_of(principal), release=release, expires_at=action_deadline(request)
-    )
+async def claim_task(
+    db: Database, engine: ProcessEngine, principal: Principal, task_id: str, *, release: bool
+) -> TaskOut:
+    task = await load_task(db, principal, task_id)
+    claim = ClaimRequest(task_id=task.id, actor=actor_of(principal), release=release, expires_at=engine.deadline())
     verb = "release" if release else "claim"
-    state = await _send_update(request, task.workflow_id, "claim_task", claim, f"{task.id}:{verb}:{principal.id}")
+    state = await _send_update(engine, task.workflow_id, "claim_task", claim, f"{task.id}:{verb}:{principal.id}")
     return task_out(task, state)

@@ -9,10 +9,11 @@ from pydantic import BaseModel
 
 from schemas.kernel.errors import NotFound
 from schemas.tasks import CompleteTaskIn, TaskOut
-from store.repo.tasks import records as task_repo
 from web.shared.auth import ApiUser, get_db
 from web.shared.paths import Offset
-from web.tasks import actions as task_actions
+from web.tasks import actions
+from web.tasks.process_engine import ProcessEngine
+from web.tasks.visible import inbox, visible_task
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 
@@ -36,38 +37,33 @@ def list_tasks(
     offset: Offset = 0,
 ) -> TaskList:
     with get_db(request).session() as session:
-        tasks, total = task_repo.inbox(
-            session,
-            employee_id=user.id,
-            roles=user.roles,
-            team_id=user.team_id,
-            status=status,
-            process=process,
-            limit=limit,
-            offset=offset,
-        )
-        return TaskList(items=[task_actions.task_out(t) for t in tasks], total=total)
+        tasks, total = inbox(session, user, status=status, process=process, limit=limit, offset=offset)
+        return TaskList(items=[actions.task_out(t) for t in tasks], total=total)
 
 
 @router.get("/{task_id}", response_model=TaskOut)
 def get_task(task_id: str, request: Request, user: ApiUser) -> TaskOut:
     with get_db(request).session() as session:
-        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id)
+        task = visible_task(session, user, task_id)
         if task is None:
             raise NotFound()
-        return task_actions.task_out(task)
+        return actions.task_out(task)
 
 
 @router.post("/{task_id}/complete", response_model=TaskAnswer)
 async def complete_task(task_id: str, body: CompleteTaskIn, request: Request, user: ApiUser) -> TaskAnswer:
-    return TaskAnswer(task=await task_actions.complete_task(request, user, task_id, body))
+    return TaskAnswer(task=await actions.complete_task(get_db(request), ProcessEngine(request), user, task_id, body))
 
 
 @router.post("/{task_id}/claim", response_model=TaskAnswer)
 async def claim_task(task_id: str, request: Request, user: ApiUser) -> TaskAnswer:
-    return TaskAnswer(task=await task_actions.claim_task(request, user, task_id, release=False))
+    return TaskAnswer(
+        task=await actions.claim_task(get_db(request), ProcessEngine(request), user, task_id, release=False)
+    )
 
 
 @router.post("/{task_id}/unclaim", response_model=TaskAnswer)
 async def unclaim_task(task_id: str, request: Request, user: ApiUser) -> TaskAnswer:
-    return TaskAnswer(task=await task_actions.claim_task(request, user, task_id, release=True))
+    return TaskAnswer(
+        task=await actions.claim_task(get_db(request), ProcessEngine(request), user, task_id, release=True)
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemas.alerts import RULE_LABELS, SEVERITY_LABELS
+from schemas.alerts import RULE_LABELS, SEVERITY_LABELS, SubjectType
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 from store.models import Task
@@ -148,7 +148,7 @@ def _alert(task: Task, subject: TaskSubject, timezone: str) -> list[Fact]:
     alert = subject.alert
     if alert is None:
         return []
-    about = f"/customers/{alert.subject_id}" if alert.subject_type.value == "customer" else None
+    about = f"/customers/{alert.subject_id}" if alert.subject_type == SubjectType.customer else None
     return [
         Fact(N_("Alert"), gettext_(RULE_LABELS.get(alert.rule, alert.rule)), f"/alerts/{alert.id}"),
         Fact(N_("About"), alert.subject_name, about),

@@ -7,24 +7,24 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from schemas.kernel.errors import BatonError, NotFound
-from schemas.tasks import CompleteTaskIn, TaskOut
-from store.models import Employee
+from schemas.tasks import CompleteTaskIn, TaskOut, TaskStatus
+from store.db import Database
 from store.repo.audit import chain as audit
+from store.repo.customers.profile import names as employee_names
 from store.repo.tasks import delegations
-from store.repo.tasks import records as task_repo
 from store.repo.tasks.subjects import subject_of
 from web.shared.auth import PageUser, Principal, get_db
 from web.shared.csrf import verify_csrf
 from web.shared.paths import RecordId
 from web.shared.templating import render
-from web.tasks import actions as task_actions
+from web.tasks import actions
 from web.tasks.facts import decision_label, task_facts
+from web.tasks.process_engine import ProcessEngine
+from web.tasks.visible import holds, inbox, open_count, visible_task
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
@@ -42,17 +42,8 @@ def inbox_page(
 ) -> Response:
     size = 25
     with get_db(request).session() as session:
-        tasks, total = task_repo.inbox(
-            session,
-            employee_id=user.id,
-            roles=user.roles,
-            team_id=user.team_id,
-            status=status,
-            process=process,
-            limit=size,
-            offset=(page - 1) * size,
-        )
-        names = _names(session, {t.assignee_id for t in tasks} | {t.escalated_to_id for t in tasks})
+        tasks, total = inbox(session, user, status=status, process=process, limit=size, offset=(page - 1) * size)
+        names = employee_names(session, {t.assignee_id for t in tasks} | {t.escalated_to_id for t in tasks})
     context = {
         "tasks": tasks,
         "total": total,
@@ -70,23 +61,23 @@ def inbox_page(
 @router.get("/inbox/count")
 def inbox_count(request: Request, user: PageUser) -> Response:
     with get_db(request).session() as session:
-        count = task_repo.open_count(session, employee_id=user.id, roles=user.roles, team_id=user.team_id)
+        count = open_count(session, user)
     return render(request, "tasks/_count.html", {"count": count})
 
 
 @router.get("/tasks/{task_id}")
 def task_page(task_id: str, request: Request, user: PageUser) -> Response:
-    return render(request, "tasks/detail.html", _task_context(request, user, task_id))
+    return render(request, "tasks/detail.html", _task_context(get_db(request), _timezone(request), user, task_id))
 
 
 @router.get("/tasks/{task_id}/trail")
 def task_trail(task_id: str, request: Request, user: PageUser) -> Response:
     """What happened on the task, loaded after the panel so acting on a task answers at once."""
     with get_db(request).session() as session:
-        if task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id) is None:
+        if visible_task(session, user, task_id) is None:
             raise NotFound()
         trail = audit.entries_for(session, "task", task_id)
-        names = _names(session, {entry.actor_id for entry in trail})
+        names = employee_names(session, {entry.actor_id for entry in trail})
     return render(request, "tasks/_trail.html", {"trail": trail, "names": names})
 
 
@@ -99,8 +90,12 @@ async def complete_from_page(
     comment: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     try:
-        view = await task_actions.complete_task(
-            request, user, task_id, CompleteTaskIn(action=action, comment=comment.strip() or None)
+        view = await actions.complete_task(
+            get_db(request),
+            ProcessEngine(request),
+            user,
+            task_id,
+            CompleteTaskIn(action=action, comment=comment.strip() or None),
         )
     except BatonError as exc:
         return await _panel_with_error(request, user, task_id, exc)
@@ -119,7 +114,7 @@ async def unclaim_from_page(task_id: str, request: Request, user: PageUser) -> R
 
 @router.get("/me/away")
 def away_page(request: Request, user: PageUser) -> Response:
-    return render(request, "tasks/away.html", _away_context(request, user))
+    return render(request, "tasks/away.html", _away_context(get_db(request), user))
 
 
 @router.post("/me/away")
@@ -144,7 +139,7 @@ def set_away(
             )
     except BatonError as exc:
         context = {
-            **_away_context(request, user),
+            **_away_context(get_db(request), user),
             "error": exc,
             "form": {"delegate_id": delegate_id, "starts_on": starts_on, "ends_on": ends_on, "reason": reason},
         }
@@ -160,22 +155,23 @@ def cancel_away(delegation_id: RecordId, request: Request, user: PageUser) -> Re
 
 
 # ---------------------------------------------------------------- helpers
-def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    return {e.id: e.name for e in session.scalars(select(Employee).where(Employee.id.in_(wanted)))}
+def _timezone(request: Request) -> str:
+    timezone: str = request.app.state.settings.timezone
+    return timezone
 
 
-def _task_context(request: Request, user: Principal, task_id: str, view: TaskOut | None = None) -> dict[str, object]:
-    """The task page's data; ``view`` is the workflow's fresher answer right after an action."""
-    with get_db(request).session() as session:
-        task = task_repo.visible(session, task_id, employee_id=user.id, roles=user.roles, team_id=user.team_id)
+def _task_context(
+    db: Database, timezone: str, user: Principal, task_id: str, view: TaskOut | None = None
+) -> dict[str, object]:
+    """The task page's data (times in the company's ``timezone``); ``view`` is the workflow's
+    fresher answer right after an action."""
+    with db.session() as session:
+        task = visible_task(session, user, task_id)
         if task is None:
             raise NotFound()
-        holder = task_repo.is_holder(task, user.id, user.roles, user.team_id)
-        view = view or task_actions.task_out(task)
-        names = _names(
+        holder = holds(user, task)
+        view = view or actions.task_out(task)
+        names = employee_names(
             session,
             {
                 task.assignee_id,
@@ -186,8 +182,8 @@ def _task_context(request: Request, user: Principal, task_id: str, view: TaskOut
                 view.assignee_id,
             },
         )
-        facts = task_facts(task, subject_of(session, task), request.app.state.settings.timezone)
-    is_open = view.status == "open"
+        facts = task_facts(task, subject_of(session, task), timezone)
+    is_open = view.status == TaskStatus.open
     return {
         "task": task,
         "view": view,
@@ -210,7 +206,7 @@ async def _panel(
     error: BatonError | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    context = await run_in_threadpool(_task_context, request, user, task_id, view)
+    context = await run_in_threadpool(_task_context, get_db(request), _timezone(request), user, task_id, view)
     context.update({"done_message": done_message, "error": error})
     return render(request, "tasks/_panel.html", context, status_code=status_code)
 
@@ -224,7 +220,7 @@ async def _panel_with_error(request: Request, user: Principal, task_id: str, exc
 
 async def _claim(request: Request, user: Principal, task_id: str, *, release: bool) -> Response:
     try:
-        view = await task_actions.claim_task(request, user, task_id, release=release)
+        view = await actions.claim_task(get_db(request), ProcessEngine(request), user, task_id, release=release)
     except BatonError as exc:
         return await _panel_with_error(request, user, task_id, exc)
     response = await _panel(request, user, task_id, view=view)
@@ -233,10 +229,10 @@ async def _claim(request: Request, user: Principal, task_id: str, *, release: bo
     return response
 
 
-def _away_context(request: Request, user: Principal) -> dict[str, object]:
-    with get_db(request).session() as session:
+def _away_context(db: Database, user: Principal) -> dict[str, object]:
+    with db.session() as session:
         rows = delegations.for_employee(session, user.id)
         people = delegations.colleagues(session, user.id)
         names = {p.id: p.name for p in people}
-        names.update(_names(session, {r.delegate_id for r in rows}))
+        names.update(employee_names(session, {r.delegate_id for r in rows}))
     return {"delegations": rows, "colleagues": people, "names": names, "today": date.today(), "form": {}}

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from schemas.commission import (
+    CorrectionOut,
     DisputeOut,
     LineKind,
     LineOut,
@@ -183,6 +184,20 @@ def dispute_out(row: CommissionDispute) -> DisputeOut:
         resolution=row.resolution,
         resolved_by=row.resolved_by,
         created_at=row.created_at,
+    )
+
+
+def correction_out(session: Session, row: CommissionAdjustment) -> CorrectionOut:
+    """A recorded correction, with the period of the settlement it went into (None while it waits
+    for the next settlement to be computed)."""
+    target = session.get(CommissionSettlement, row.settlement_id) if row.settlement_id else None
+    return CorrectionOut(
+        id=row.id,
+        employee_id=row.employee_id,
+        amount=str(from_fen(row.commission_fen)),
+        reason=row.reason,
+        corrects_period=row.corrects_period,
+        settlement_period=target.period if target else None,
     )
 
 

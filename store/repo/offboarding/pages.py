@@ -48,6 +48,11 @@ def startable(session: Session, viewer: Viewer) -> list[Employee]:
     return [person for person in people if viewer.id in managers_of(session, person)]
 
 
+def leaver(session: Session, case: Offboarding) -> Employee | None:
+    """The person the case is about (whose customers the reassignment plan hands over)."""
+    return session.get(Employee, case.employee_id)
+
+
 def progress(session: Session, case_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Case id → (items done, items in all)."""
     ids = list(case_ids)

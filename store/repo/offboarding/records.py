@@ -244,6 +244,11 @@ def case_view(session: Session, case: Offboarding) -> OffboardingOut:
     )
 
 
+def get_case(session: Session, case_id: int | None) -> Offboarding | None:
+    """The case with this id, read by the process's own checks (readers go through ``readable``)."""
+    return session.get(Offboarding, case_id)
+
+
 def open_case_of(session: Session, employee_id: int) -> Offboarding | None:
     return session.scalars(select(Offboarding).where(Offboarding.open_for == employee_id)).first()
 

@@ -243,6 +243,12 @@ def stored_lines(session: Session, order: Order) -> list[OrderLineIn]:
     ]
 
 
+def orderable_customer(session: Session, customer_id: int) -> Customer | None:
+    """The customer a new order may be placed for: one that exists and was not deleted."""
+    customer = session.get(Customer, customer_id)
+    return customer if customer is not None and customer.deleted_at is None else None
+
+
 def customer_name(session: Session, customer_id: int) -> str:
     return session.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
 
