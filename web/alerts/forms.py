@@ -19,8 +19,8 @@ from schemas.alerts import THRESHOLDS, AlertRule, RuleSettings
 from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.i18n import gettext_
 from schemas.tasks import CompleteTaskIn
-from web.offboarding.forms import TOO_LONG, checked
-from web.orders.labels import translated
+from web.shared.forms import TOO_LONG, checked
+from web.shared.labels import translated
 
 # What each rule watches for, said the way a sales manager would; the current thresholds are filled in.
 EXPLANATIONS: dict[AlertRule, str] = {

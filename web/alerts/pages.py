@@ -28,7 +28,6 @@ from web.alerts.forms import decision_body, note_problems, problems_by_field, re
 from web.alerts.views import (
     ListFilters,
     detail_context,
-    install,
     rule_card,
     rules_context,
     save_rule,
@@ -40,11 +39,10 @@ from web.offboarding.views import refusal_of
 from web.shared.auth import Principal, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.paths import RecordId
-from web.shared.templating import render, templates
+from web.shared.templating import render
 from web.tasks import actions as task_actions
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
-install(templates.env)
 PageReader = Annotated[
     Principal, Depends(require_roles(Role.sales_manager, Role.department_head, Role.admin, page=True))
 ]

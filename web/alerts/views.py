@@ -15,10 +15,8 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from jinja2 import Environment
 
 from schemas.alerts import (
-    ALERT_STATUS_LABELS,
     RULE_LABELS,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
@@ -39,24 +37,15 @@ from store.repo.offboarding.records import employee_names
 from store.repo.tasks import records as task_repo
 from web.alerts.figures import figures_of, short_day
 from web.alerts.forms import ThresholdInput, explanation, threshold_inputs
-from web.offboarding.forms import record_id
+from web.alerts.labels import ALL, STATUS_LABELS
 from web.shared.auth import Principal, get_db, viewer_of
 from web.shared.charts import Datum, Series, Stack, bar_chart, stacked_column_chart
+from web.shared.forms import record_id
 
 PAGE_SIZE = 20
 TREND_WEEKS = 12
 EDITORS = ("admin",)  # change the rules, run a scan
-ALL = "all"
-# The list's status filter.
-STATUS_LABELS = {UNRESOLVED: N_("Unresolved"), **ALERT_STATUS_LABELS, ALL: N_("All")}
 SEVERITY_COLORS = {Severity.high: "#b3261e", Severity.medium: "#e08a1e", Severity.low: "#5f7d95"}
-TRIGGER_LABELS = {"schedule": N_("Daily schedule"), "manual": N_("Started by hand")}
-
-
-def install(environment: Environment) -> None:
-    """The label filters the alert templates use (rule and severity labels are global)."""
-    environment.filters["alert_status_label"] = lambda value: STATUS_LABELS.get(str(value), value or "—")
-    environment.filters["scan_trigger_label"] = lambda value: TRIGGER_LABELS.get(str(value), value or "—")
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ from store.models import AuditEntry
 from store.repo.audit.names import AuditRecords, records_for
 from web.alerts.forms import THRESHOLD_LABELS
 from web.audit.labels import FIELD_LABELS, VALUE_LABELS, action_label, entity_label
-from web.commission.views import KIND_LABELS, rate_percent
-from web.orders.labels import translated
+from web.commission.labels import KIND_LABELS, rate_percent
 from web.processes.history_text import DECISION_LABELS, STATUS_LABELS
-from web.shared.templating import ROLE_LABELS, format_money, local_time
+from web.shared.labels import ROLE_LABELS, translated
+from web.shared.templating import format_money, local_time
 from web.tasks.durations import readable_duration
 
 PEOPLE_FIELDS = frozenset(

@@ -20,10 +20,10 @@ from store.repo.audit import log as audit_log
 from store.repo.org import records as org
 from web.audit.entries import entry_views
 from web.audit.filters import audit_filter
-from web.audit.labels import BREAK_REASONS, action_choices, action_label, entity_label
+from web.audit.labels import BREAK_REASONS, action_choices
 from web.shared.auth import Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
-from web.shared.templating import render, templates
+from web.shared.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Readers = Annotated[Principal, Depends(require_roles(Role.admin, Role.hr, page=True))]
@@ -31,9 +31,6 @@ Admin = Annotated[Principal, Depends(require_roles(Role.admin, page=True))]
 Text = Annotated[str, Query(max_length=100)]
 Bound = Annotated[str, Query(max_length=40)]
 PAGE_SIZE = 50
-
-templates.env.filters["audit_action"] = action_label
-templates.env.filters["audit_entity"] = entity_label
 
 
 @router.get("/admin/audit")

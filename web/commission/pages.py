@@ -30,7 +30,6 @@ from web.commission.forms import dispute_body, period_body, problem_rows, read_p
 from web.commission.views import (
     MANAGERS,
     current_run,
-    install,
     line_of,
     list_context,
     plan_context,
@@ -46,11 +45,10 @@ from web.shared.auth import PageUser, Principal, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.downloads import FileFormat
 from web.shared.paths import RecordId
-from web.shared.templating import render, templates
+from web.shared.templating import render
 from web.tasks import actions as task_actions
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
-install(templates.env)
 PageFinance = Annotated[Principal, Depends(require_roles(Role.finance, Role.admin, page=True))]
 Text = Annotated[str, Form(max_length=4000)]
 RECOMPUTING = N_("Recomputing: a new draft replaces this one and the employees get a fresh review window.")

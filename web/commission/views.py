@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
-from jinja2 import Environment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,31 +44,6 @@ from web.shared.engine import company_today
 
 MANAGERS = ("finance", "admin")  # open settlements, keep the plan, recompute, export
 REVIEW_KINDS = ("commission_review", "commission_approval")
-STATUS_LABELS = {
-    "computing": N_("Computing"),
-    "employee_review": N_("Employees reviewing"),
-    "manager_review": N_("Managers reviewing"),
-    "finance_review": N_("Finance reviewing"),
-    "locked": N_("Locked"),
-}
-KIND_LABELS = {
-    "earned": N_("Earned"),
-    "clawback": N_("Clawed back"),
-    "held": N_("Held"),
-    "released": N_("Released"),
-    "forfeited": N_("Forfeited"),
-    "adjustment": N_("Adjustment"),
-}
-# What each kind of line means for the person reading their statement.
-KIND_MEANINGS = {
-    "earned": N_("Commission on money collected."),
-    "clawback": N_("A refund takes back what its payment earned."),
-    "held": N_("Held: the order is not fully paid yet; it is paid out once it is."),
-    "released": N_("Released: the order is now fully paid, so the held commission is paid out."),
-    "forfeited": N_("Forfeited: the order was not paid in full within the plan's days."),
-    "adjustment": N_("Added or taken off after a dispute or a correction."),
-}
-DISPUTE_LABELS = {"open": N_("Disputed"), "adjusted": N_("Adjusted"), "rejected": N_("Dispute rejected")}
 # Why the owner of a statement cannot dispute its lines now.
 CLOSED_REASONS = {
     SettlementStatus.computing: N_("The statement is being computed; check back shortly."),
@@ -92,22 +66,6 @@ class DisputeView:
 class ReviewView:
     task: Task
     mine: bool  # the reader holds it and it is open
-
-
-def rate_percent(rate: str | Decimal) -> str:
-    return f"{percent_of(rate)}%"
-
-
-def install(environment: Environment) -> None:
-    """The label filters the commission templates use."""
-    for name, labels in (
-        ("settlement_status_label", STATUS_LABELS),
-        ("line_kind_label", KIND_LABELS),
-        ("line_kind_meaning", KIND_MEANINGS),
-        ("dispute_status_label", DISPUTE_LABELS),
-    ):
-        environment.filters[name] = lambda value, labels=labels: labels.get(str(value), value or "—")
-    environment.filters["rate_percent"] = rate_percent
 
 
 # ----------------------------------------------------------------------------- the list and the plan

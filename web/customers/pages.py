@@ -23,10 +23,10 @@ from store.repo.customers.placement import owners_for
 from store.repo.customers.visibility import can_manage_customer
 from store.repo.org import records as org
 from web.customers.rows import list_teams, may_claim_from_pool, owner_groups, row_offers
-from web.orders.labels import problem_text
 from web.shared.auth import PageUser, Principal, get_db, viewer_of
 from web.shared.csrf import verify_csrf
 from web.shared.engine import start_of_company_day
+from web.shared.labels import problem_text
 from web.shared.paths import RecordId
 from web.shared.templating import render
 

@@ -25,18 +25,17 @@ from store.repo.offboarding import records as case_repo
 from store.repo.tasks import records as task_repo
 from web.offboarding import actions as offboarding_actions
 from web.offboarding.forms import Submitted, read_step, start_body, step_body
-from web.offboarding.labels import LIST_FILTERS, install
+from web.offboarding.labels import LIST_FILTERS
 from web.offboarding.plan import chosen_load
 from web.offboarding.views import case_context, final_confirmation, refusal_of, sign_offs
 from web.shared.auth import PageUser, Principal, get_db, viewer_of
 from web.shared.csrf import verify_csrf
 from web.shared.engine import company_today
 from web.shared.paths import RecordId
-from web.shared.templating import render, templates
+from web.shared.templating import render
 from web.tasks import actions as task_actions
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
-install(templates.env)
 READERS = ("sales", "sales_manager", "department_head", "hr", "finance", "admin")
 STARTERS = ("hr", "sales_manager", "department_head", "admin")
 CaseId = RecordId

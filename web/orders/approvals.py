@@ -26,9 +26,10 @@ from schemas.org import Role
 from schemas.tasks import CompleteTaskIn
 from store.repo.orders import pages as order_pages
 from store.repo.tasks import records as task_repo
-from web.orders.labels import problem_text, warning_text
+from web.orders.labels import warning_text
 from web.shared.auth import Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
+from web.shared.labels import problem_text
 from web.shared.templating import render
 from web.tasks import actions as task_actions
 

@@ -33,15 +33,17 @@ from store.repo.orders.freeze import order_freeze
 from store.repo.orders.views import order_view
 from store.repo.payments import records as payments
 from web.orders import actions as order_actions
-from web.orders.forms import OrderDraft, draft_of, read_draft, record_id, requested_day, submitted_lines
-from web.orders.labels import problem_text, warning_text
+from web.orders.forms import OrderDraft, draft_of, read_draft, requested_day, submitted_lines
+from web.orders.labels import warning_text
 from web.orders.timeline import timeline, timeline_people
 from web.payments.forms import money_section
 from web.shared.auth import PageUser, Principal, get_db, require_roles, viewer_of
 from web.shared.csrf import verify_csrf
 from web.shared.engine import company_today
+from web.shared.forms import typed_record_id
+from web.shared.labels import ORDER_STATUS_LABELS, problem_text
 from web.shared.paths import RecordId
-from web.shared.templating import ORDER_STATUS_LABELS, render
+from web.shared.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Seller = Annotated[Principal, Depends(require_roles(Role.sales, Role.sales_manager, page=True))]
@@ -105,7 +107,7 @@ async def submit_from_page(request: Request, user: Seller) -> Response:
     draft = read_draft(await request.form(), services)
     lines = submitted_lines(draft, services)
     day = requested_day(draft)
-    customer_id = record_id(draft.customer_id)
+    customer_id = typed_record_id(draft.customer_id)
     if customer_id is None:
         draft.problems.append(gettext_(CHOOSE_CUSTOMER))
     status = 422

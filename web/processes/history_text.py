@@ -19,12 +19,11 @@ from schemas.alerts import ALERT_STATUS_LABELS
 from schemas.history import HistoryEvent, HistoryKind
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
-from web.commission.views import KIND_LABELS
-from web.commission.views import STATUS_LABELS as SETTLEMENT_STATUS_LABELS
+from web.commission.labels import KIND_LABELS
+from web.commission.labels import STATUS_LABELS as SETTLEMENT_STATUS_LABELS
 from web.offboarding.labels import CASE_STATUS_LABELS
-from web.orders.labels import translated
 from web.processes.history import ProcessEvent
-from web.shared.templating import ORDER_STATUS_LABELS, ROLE_LABELS
+from web.shared.labels import ORDER_STATUS_LABELS, ROLE_LABELS, translated
 
 STARTED = {
     "OrderApproval": N_("Order #%(order)s submitted for approval"),

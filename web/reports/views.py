@@ -16,7 +16,8 @@ from schemas.kernel.i18n import gettext_
 from schemas.reports import DIMENSION_LABELS, CustomerDistribution, Dimension, DistributionRow, Quarter
 from web.shared.charts import BarChart, Datum, Reference, bar_chart
 from web.shared.engine import company_today
-from web.shared.templating import SIZE_LABELS, format_money
+from web.shared.labels import SIZE_LABELS
+from web.shared.templating import format_money
 
 # What the page calls each dimension's section and chart.
 SECTION_TITLES = {
