@@ -17,16 +17,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.orm import Session
 
 from schemas.alerts import RULE_LABELS, SEVERITY_LABELS
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 from schemas.links import case_page, task_page
 from schemas.policies import POLICY_TITLES
+from store.db import Session
 from store.models import AuditEntry
 from store.repo.audit.names import AuditRecords, records_for
-from web.alerts.forms import THRESHOLD_LABELS
+from web.alerts.labels import THRESHOLD_LABELS
 from web.audit.labels import FIELD_LABELS, VALUE_LABELS, action_label, entity_label
 from web.commission.labels import KIND_LABELS, rate_percent
 from web.processes.history_text import DECISION_LABELS, STATUS_LABELS

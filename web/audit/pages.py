@@ -21,7 +21,7 @@ from store.repo.org import records as org
 from web.audit.entries import entry_views
 from web.audit.filters import audit_filter
 from web.audit.labels import BREAK_REASONS, action_choices
-from web.shared.auth import Principal, get_db, require_roles
+from web.shared.auth import Principal, get_db, get_settings, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.templating import render
 
@@ -55,7 +55,7 @@ def audit_page(
     }
     context: dict[str, Any] = {"filters": filters, "page": page, "error": None}
     try:
-        wanted = audit_filter(request.app.state.settings.timezone, **filters)
+        wanted = audit_filter(get_settings(request).timezone, **filters)
     except BatonError as exc:
         context.update({"entries": [], "total": 0, "pages": 1, "error": exc})
         status = exc.status
@@ -83,7 +83,7 @@ def verify_chain(request: Request, user: Admin) -> Response:
 def _entries(request: Request, wanted: audit_log.AuditFilter, page: int) -> dict[str, Any]:
     with get_db(request).session() as session:
         entries, total = audit_log.search(session, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        views = entry_views(session, entries, request.app.state.settings.timezone)
+        views = entry_views(session, entries, get_settings(request).timezone)
     return {"entries": views, "total": total, "pages": max(1, -(-total // PAGE_SIZE))}
 
 

@@ -43,7 +43,8 @@ from store.models import CommissionSettlement
 from store.repo.commission import records as settlements
 from store.repo.tasks import policies
 from web.shared.auth import Principal, get_db, viewer_of
-from web.shared.engine import action_deadline, company_today, engine_handle, execute_update
+from web.shared.company_time import company_today
+from web.shared.engine import action_deadline, engine_handle, execute_update
 from web.tasks.actions import actor_of
 
 

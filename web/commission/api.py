@@ -30,8 +30,8 @@ from store.repo.commission import records as settlements
 from store.repo.commission import views as settlement_views
 from web.commission import actions as commission_actions
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.shared.company_time import company_today
 from web.shared.downloads import FileFormat, attachment
-from web.shared.engine import company_today
 from web.shared.paths import IdFilter, RecordId
 
 router = APIRouter(prefix="/api/commission", tags=["commission"])

@@ -40,7 +40,7 @@ from store.repo.offboarding.records import employee_names
 from store.repo.tasks import records as task_repo
 from web.commission.forms import PlanForm, percent_of, plan_body
 from web.shared.auth import Principal, get_db, viewer_of
-from web.shared.engine import company_today
+from web.shared.company_time import company_today
 
 MANAGERS = ("finance", "admin")  # open settlements, keep the plan, recompute, export
 REVIEW_KINDS = ("commission_review", "commission_approval")

@@ -21,7 +21,7 @@ from store.repo.customers import records as customers
 from store.repo.customers import search as interaction_search
 from store.repo.customers.search_scope import author_choices
 from web.customers.search_scope import search_scope
-from web.shared.auth import PageUser, get_db, viewer_of
+from web.shared.auth import PageUser, get_db, get_settings, viewer_of
 from web.shared.csrf import verify_csrf
 from web.shared.forms import typed_record_id
 from web.shared.templating import render
@@ -95,7 +95,7 @@ def search_page(
     status = 200
     if q.strip():
         try:
-            scope = search_scope(request, customer, author, first, last)
+            scope = search_scope(get_settings(request).timezone, customer, author, first, last)
             with get_db(request).session() as session:
                 hits, total = interaction_search.search(
                     session, viewer, q, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE

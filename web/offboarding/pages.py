@@ -29,8 +29,8 @@ from web.offboarding.labels import LIST_FILTERS
 from web.offboarding.plan import chosen_load
 from web.offboarding.views import case_context, final_confirmation, refusal_of, sign_offs
 from web.shared.auth import PageUser, Principal, get_db, viewer_of
+from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
-from web.shared.engine import company_today
 from web.shared.paths import RecordId
 from web.shared.templating import render
 from web.tasks import actions as task_actions

@@ -51,7 +51,8 @@ from store.models import Customer, Order
 from store.repo.orders import records as order_repo
 from store.repo.tasks import policies
 from web.shared.auth import Principal, get_db, viewer_of
-from web.shared.engine import action_deadline, after_giving_up, company_today, engine_handle, execute_update, refusal
+from web.shared.company_time import company_today
+from web.shared.engine import action_deadline, after_giving_up, engine_handle, execute_update, refusal
 
 
 def _input_problems(

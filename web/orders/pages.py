@@ -38,8 +38,8 @@ from web.orders.labels import warning_text
 from web.orders.timeline import timeline, timeline_people
 from web.payments.forms import money_section
 from web.shared.auth import PageUser, Principal, get_db, require_roles, viewer_of
+from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
-from web.shared.engine import company_today
 from web.shared.forms import typed_record_id
 from web.shared.labels import ORDER_STATUS_LABELS, problem_text
 from web.shared.paths import RecordId

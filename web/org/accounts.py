@@ -15,7 +15,7 @@ from store.models import Employee
 from store.repo.audit import chain as audit
 from store.repo.org import auth as auth_repo
 from web.org.login import authenticate, client_address
-from web.shared.auth import SESSION_COOKIE, get_db, session_principal
+from web.shared.auth import SESSION_COOKIE, get_db, get_settings, session_principal
 from web.shared.csrf import verify_csrf
 from web.shared.templating import render
 
@@ -48,7 +48,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    settings = request.app.state.settings
+    settings = get_settings(request)
     try:
         with get_db(request).session() as session:
             employee = authenticate(session, settings, username, password, client=client_address(request))

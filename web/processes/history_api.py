@@ -28,7 +28,7 @@ from store.repo.processes.access import Access
 from web.processes.history import translate
 from web.processes.history_events import describe, event_type_name
 from web.processes.history_text import Facts, TaskFacts, Wording, history_event
-from web.shared.auth import ApiUser, Principal, get_db, viewer_of
+from web.shared.auth import ApiUser, Principal, get_db, get_settings, viewer_of
 from web.shared.engine import engine_handle
 
 router = APIRouter(prefix="/api", tags=["history"])
@@ -54,7 +54,7 @@ def check_access(request: Request, user: Principal, workflow_id: str) -> None:
 
 async def fetch(request: Request, workflow_id: str) -> WorkflowHistory:
     """The latest run's whole history: 404 if the engine has no such workflow, 503 if it is down."""
-    timeout = request.app.state.settings.action_timeout
+    timeout = get_settings(request).action_timeout
     try:
         client = await engine_handle(request).client(timeout=timeout)
         handle = client.get_workflow_handle(workflow_id)
@@ -73,7 +73,7 @@ async def fetch(request: Request, workflow_id: str) -> WorkflowHistory:
 
 
 def ui_link(request: Request, history: WorkflowHistory) -> str | None:
-    temporal = request.app.state.settings.temporal
+    temporal = get_settings(request).temporal
     if not temporal.ui_url:
         return None
     return (
@@ -104,7 +104,7 @@ def business_events(request: Request, workflow_id: str, events: Sequence[Tempora
                 (str(message[0]), dict(message[1] or {})) if isinstance(message, list) and len(message) == 2 else None
             )
             tasks[task.id] = TaskFacts(candidate_role=task.candidate_role, title_message=title)
-    wording = Wording(Facts(names=names, tasks=tasks, timezone=request.app.state.settings.timezone))
+    wording = Wording(Facts(names=names, tasks=tasks, timezone=get_settings(request).timezone))
     return [history_event(item, wording) for item in translated]
 
 

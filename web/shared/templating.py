@@ -24,7 +24,7 @@ import web.shared.labels
 from schemas.kernel import i18n
 from schemas.links import case_page
 from store.models.base import utcnow
-from web.shared.auth import session_principal
+from web.shared.auth import get_settings, session_principal
 from web.shared.csrf import expected_token
 from web.shared.navigation import navigation_for
 
@@ -105,7 +105,7 @@ install_filters(templates.env, FILTER_TABLES)
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     principal = session_principal(request)
-    settings = request.app.state.settings
+    settings = get_settings(request)
     base: dict[str, Any] = {
         "user": principal,
         "csrf_token": expected_token(request),
