@@ -52,7 +52,7 @@ from store.repo.orders import records as order_repo
 from store.repo.tasks import policies
 from web.shared.auth import Principal, get_db, viewer_of
 from web.shared.company_time import company_today
-from web.shared.engine import action_deadline, after_giving_up, engine_handle, execute_update, refusal
+from web.shared.engine import action_deadline, engine_handle, execute_update, refusal
 
 
 def _input_problems(
@@ -164,7 +164,9 @@ async def _submit_once(request: Request, principal: Principal, body: OrderIn) ->
         raise
     except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
         try:  # fenced off (503: the draft goes) unless the process applied the submission first
-            result = await after_giving_up(request, workflow_id, update_id, SubmissionResult, ORDER_REFUSALS, exc)
+            result = await engine_handle(request).after_giving_up(
+                get_db(request), workflow_id, update_id, SubmissionResult, ORDER_REFUSALS, exc
+            )
         except ActionStillCompleting as recorded:  # the process has it: say which order it is
             raise ActionStillCompleting(details=[{"id": order.id, "workflow_id": workflow_id}]) from recorded
         except BatonError:  # 503, or the process refused it after all: nothing is left

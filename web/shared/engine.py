@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +27,15 @@ from store.repo.tasks import fences as action_fences
 from web.shared.auth import get_db
 from web.shared.counters import TASKS_CHANGED, counts_changed
 from workflows import engine
+
+
+class UpdateOptions(TypedDict):
+    """How a Workflow Update is sent and answered (:meth:`EngineHandle.execute_update`)."""
+
+    update_id: str  # derived from task + action: a repeat is answered with the first answer
+    result_type: type
+    refusals: dict[str, type[BatonError]]  # the validator's refusals, by type, as the caller's errors
+    closed: BatonError  # what the caller hears when the process has finished
 
 
 class EngineHandle:
@@ -52,16 +61,7 @@ class EngineHandle:
         return utcnow() + timedelta(seconds=self.settings.action_timeout + self.settings.process_clock_lead)
 
     async def execute_update(
-        self,
-        db: Database,
-        workflow_id: str,
-        update: str,
-        argument: Any,
-        *,
-        update_id: str,
-        result_type: type,
-        refusals: dict[str, type[BatonError]],
-        closed: BatonError,
+        self, db: Database, workflow_id: str, update: str, argument: Any, **options: Unpack[UpdateOptions]
     ) -> Any:
         """Send a Workflow Update, bounded by ``action_timeout``: refusals map to their errors, a
         finished process to ``closed``, and no answer in time to 503 — but only once the action's
@@ -70,8 +70,8 @@ class EngineHandle:
 
         The same ``update_id`` for a repeated request lets the engine answer a repeat with the first
         answer; an id the web once gave up on is not reused, so the person can try again."""
-        timeout = self.settings.action_timeout
-        attempt = await run_in_threadpool(_attempt_id, db, update_id)
+        timeout, result_type, refusals = self.settings.action_timeout, options["result_type"], options["refusals"]
+        attempt = await run_in_threadpool(_attempt_id, db, options["update_id"])
         try:
             client = await self.client(timeout=timeout)
             handle = client.get_workflow_handle(workflow_id)
@@ -85,7 +85,7 @@ class EngineHandle:
             raise refusal(exc, refusals) from exc
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise closed from exc
+                raise options["closed"] from exc
             result = await self.after_giving_up(db, workflow_id, attempt, result_type, refusals, exc)
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
             result = await self.after_giving_up(db, workflow_id, attempt, result_type, refusals, exc)
@@ -149,38 +149,7 @@ def action_deadline(request: Request) -> datetime:
 
 
 async def execute_update(
-    request: Request,
-    workflow_id: str,
-    update: str,
-    argument: Any,
-    *,
-    update_id: str,
-    result_type: type,
-    refusals: dict[str, type[BatonError]],
-    closed: BatonError,
+    request: Request, workflow_id: str, update: str, argument: Any, **options: Unpack[UpdateOptions]
 ) -> Any:
     """:meth:`EngineHandle.execute_update` with the app serving ``request``."""
-    return await engine_handle(request).execute_update(
-        get_db(request),
-        workflow_id,
-        update,
-        argument,
-        update_id=update_id,
-        result_type=result_type,
-        refusals=refusals,
-        closed=closed,
-    )
-
-
-async def after_giving_up(
-    request: Request,
-    workflow_id: str,
-    attempt: str,
-    result_type: type,
-    refusals: dict[str, type[BatonError]],
-    cause: BaseException,
-) -> Any:
-    """:meth:`EngineHandle.after_giving_up` with the app serving ``request``."""
-    return await engine_handle(request).after_giving_up(
-        get_db(request), workflow_id, attempt, result_type, refusals, cause
-    )
+    return await engine_handle(request).execute_update(get_db(request), workflow_id, update, argument, **options)
