@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 
 from schemas import search
 from schemas.alerts import ScanOut, ScanStart, ScanStillRunning
+from schemas.kernel.config import Settings
 from schemas.kernel.errors import EngineUnavailable
 from store.models.base import utcnow
 from web.shared.auth import Principal
@@ -26,8 +27,8 @@ from workflows.engine import worker_alive
 SCAN_WAIT = 120.0  # seconds the API waits for a scan before answering 503 (the scan goes on)
 
 
-async def start_scan(engine: EngineHandle, principal: Principal) -> WorkflowHandle[object, ScanOut]:
-    settings = engine.settings
+async def start_scan(engine: EngineHandle, settings: Settings, principal: Principal) -> WorkflowHandle[object, ScanOut]:
+    """Start a manual scan on ``settings``' task queue, bounded by its ``action_timeout``."""
     workflow_id = f"risk-scan-{utcnow():%Y%m%dT%H%M%S%f}-{principal.id}"
     try:
         client = await engine.client(timeout=settings.action_timeout)
@@ -49,8 +50,9 @@ async def start_scan(engine: EngineHandle, principal: Principal) -> WorkflowHand
         raise EngineUnavailable() from exc
 
 
-async def scan_now(engine: EngineHandle, principal: Principal) -> ScanOut:
-    handle = await start_scan(engine, principal)
+async def scan_now(engine: EngineHandle, settings: Settings, principal: Principal) -> ScanOut:
+    """Run a manual scan and wait for its answer, ``SCAN_WAIT`` at most."""
+    handle = await start_scan(engine, settings, principal)
     try:
         return await asyncio.wait_for(handle.result(), timeout=SCAN_WAIT)
     except TimeoutError as exc:

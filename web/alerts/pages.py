@@ -96,7 +96,7 @@ async def scan_from_page(request: Request, user: PageAdmin, filters: Filters) ->
     """Start a scan and answer with its progress card, which follows it from there."""
     db, timezone = get_db(request), get_settings(request).timezone
     try:
-        handle = await start_scan(engine_handle(request), user)
+        handle = await start_scan(engine_handle(request), get_settings(request), user)
     except BatonError as exc:
         refusal = refusal_of(exc, "scan")
         if not _htmx(request):

@@ -165,7 +165,7 @@ async def _submit_once(request: Request, principal: Principal, body: OrderIn) ->
     except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
         try:  # fenced off (503: the draft goes) unless the process applied the submission first
             result = await engine_handle(request).after_giving_up(
-                get_db(request), workflow_id, update_id, SubmissionResult, ORDER_REFUSALS, exc
+                get_db(request), settings, workflow_id, update_id, SubmissionResult, ORDER_REFUSALS, exc
             )
         except ActionStillCompleting as recorded:  # the process has it: say which order it is
             raise ActionStillCompleting(details=[{"id": order.id, "workflow_id": workflow_id}]) from recorded

@@ -22,7 +22,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.history import HistoryEvent, HistoryOut, RawEvent
-from schemas.kernel.config import TemporalSettings
+from schemas.kernel.config import Settings, TemporalSettings
 from schemas.kernel.errors import EngineUnavailable, InvalidInput, NotFound
 from store.db import Database, Session
 from store.repo.processes import access as process_access
@@ -30,7 +30,7 @@ from store.repo.processes.access import Access
 from web.processes.history import translate
 from web.processes.history_events import describe, event_type_name
 from web.processes.history_text import Facts, TaskFacts, Wording, history_event
-from web.shared.auth import ApiUser, Principal, get_db, viewer_of
+from web.shared.auth import ApiUser, Principal, get_db, get_settings, viewer_of
 from web.shared.engine import EngineHandle, engine_handle
 
 router = APIRouter(prefix="/api", tags=["history"])
@@ -53,9 +53,9 @@ def check_access(session: Session, user: Principal, workflow_id: str) -> None:
         raise NotFound()
 
 
-async def fetch(engine: EngineHandle, workflow_id: str) -> WorkflowHistory:
-    """The latest run's whole history: 404 if the engine has no such workflow, 503 if it is down."""
-    timeout = engine.settings.action_timeout
+async def fetch(engine: EngineHandle, workflow_id: str, timeout: float) -> WorkflowHistory:
+    """The latest run's whole history: 404 if the engine has no such workflow, 503 if it is down
+    (or does not answer within ``timeout`` seconds a call)."""
     try:
         client = await engine.client(timeout=timeout)
         handle = client.get_workflow_handle(workflow_id)
@@ -125,6 +125,7 @@ def raw_events(events: Sequence[TemporalEvent]) -> list[RawEvent]:
 async def process_history(
     engine: EngineHandle,
     db: Database,
+    settings: Settings,
     user: Principal,
     workflow_id: str,
     *,
@@ -137,13 +138,13 @@ async def process_history(
         raise InvalidInput()
     with db.session() as session:
         check_access(session, user, workflow_id)
-    history = await fetch(engine, workflow_id)
-    answer = HistoryOut(workflow_id=workflow_id, temporal_ui_url=ui_link(engine.settings.temporal, history))
+    history = await fetch(engine, workflow_id, settings.action_timeout)
+    answer = HistoryOut(workflow_id=workflow_id, temporal_ui_url=ui_link(settings.temporal, history))
     if raw:
         answer.raw_events, answer.next_page_token = page_of(raw_events(history.events), page_token, page_size)
     else:
         with db.session() as session:
-            events = business_events(session, workflow_id, history.events, engine.settings.timezone)
+            events = business_events(session, workflow_id, history.events, settings.timezone)
         answer.events, answer.next_page_token = page_of(events, page_token, page_size)
     return answer
 
@@ -158,5 +159,12 @@ async def read_history(
     page_size: PageSize = DEFAULT_PAGE,
 ) -> HistoryOut:
     return await process_history(
-        engine_handle(request), get_db(request), user, workflow_id, raw=raw, page_token=page_token, page_size=page_size
+        engine_handle(request),
+        get_db(request),
+        get_settings(request),
+        user,
+        workflow_id,
+        raw=raw,
+        page_token=page_token,
+        page_size=page_size,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from web.processes.history_api import DEFAULT_PAGE, PageToken, WorkflowId, process_history
-from web.shared.auth import PageUser, get_db
+from web.shared.auth import PageUser, get_db, get_settings
 from web.shared.engine import engine_handle
 from web.shared.templating import render
 
@@ -28,6 +28,7 @@ async def history_fragment(
     history = await process_history(
         engine_handle(request),
         get_db(request),
+        get_settings(request),
         user,
         workflow_id,
         raw=raw,

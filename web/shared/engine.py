@@ -2,9 +2,9 @@
 way a person's action reaches a process (a Workflow Update bounded in time).
 
 The web app must start and serve pages even when Temporal is down; process actions then answer
-503 ``engine_unavailable`` instead of hanging. Services take the :class:`EngineHandle` (and the
-:class:`Database` for the action fences); a route hands them ``engine_handle(request)`` and
-``get_db(request)``.
+503 ``engine_unavailable`` instead of hanging. Services take the :class:`EngineHandle`, the
+:class:`Database` (for the action fences) and the settings the app serves under (its timeouts);
+a route hands them ``engine_handle(request)``, ``get_db(request)`` and ``get_settings(request)``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from schemas.kernel.errors import ActionStillCompleting, BatonError, EngineUnava
 from store.db import Database
 from store.models.base import utcnow
 from store.repo.tasks import fences as action_fences
-from web.shared.auth import get_db
+from web.shared.auth import get_db, get_settings
 from web.shared.counters import TASKS_CHANGED, counts_changed
 from workflows import engine
 
@@ -39,6 +39,8 @@ class UpdateOptions(TypedDict):
 
 
 class EngineHandle:
+    """The connection to Temporal, made as ``settings.temporal`` says on first use."""
+
     def __init__(self, settings: Settings, client: Client | None = None) -> None:
         self.settings = settings
         self._client = client
@@ -55,13 +57,14 @@ class EngineHandle:
                     raise EngineUnavailable() from exc
         return self._client
 
-    def action_deadline(self) -> datetime:
-        """When a person's action stops counting: a workflow refuses it if delivered later, so an
-        action answered with 503 is never recorded afterwards."""
-        return utcnow() + timedelta(seconds=self.settings.action_timeout + self.settings.process_clock_lead)
-
     async def execute_update(
-        self, db: Database, workflow_id: str, update: str, argument: Any, **options: Unpack[UpdateOptions]
+        self,
+        db: Database,
+        settings: Settings,
+        workflow_id: str,
+        update: str,
+        argument: Any,
+        **options: Unpack[UpdateOptions],
     ) -> Any:
         """Send a Workflow Update, bounded by ``action_timeout``: refusals map to their errors, a
         finished process to ``closed``, and no answer in time to 503 — but only once the action's
@@ -70,7 +73,7 @@ class EngineHandle:
 
         The same ``update_id`` for a repeated request lets the engine answer a repeat with the first
         answer; an id the web once gave up on is not reused, so the person can try again."""
-        timeout, result_type, refusals = self.settings.action_timeout, options["result_type"], options["refusals"]
+        timeout, result_type, refusals = settings.action_timeout, options["result_type"], options["refusals"]
         attempt = await run_in_threadpool(_attempt_id, db, options["update_id"])
         try:
             client = await self.client(timeout=timeout)
@@ -86,15 +89,16 @@ class EngineHandle:
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
                 raise options["closed"] from exc
-            result = await self.after_giving_up(db, workflow_id, attempt, result_type, refusals, exc)
+            result = await self.after_giving_up(db, settings, workflow_id, attempt, result_type, refusals, exc)
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
-            result = await self.after_giving_up(db, workflow_id, attempt, result_type, refusals, exc)
+            result = await self.after_giving_up(db, settings, workflow_id, attempt, result_type, refusals, exc)
         counts_changed(TASKS_CHANGED)  # a person's accepted action may close or withdraw tasks
         return result
 
     async def after_giving_up(
         self,
         db: Database,
+        settings: Settings,
         workflow_id: str,
         attempt: str,
         result_type: type,
@@ -110,7 +114,7 @@ class EngineHandle:
 
         if await run_in_threadpool(abandon):
             raise EngineUnavailable() from cause
-        timeout = self.settings.action_timeout
+        timeout = settings.action_timeout
         try:
             client = await self.client(timeout=timeout)
             update = client.get_workflow_handle(workflow_id).get_update_handle(attempt, result_type=result_type)
@@ -119,6 +123,12 @@ class EngineHandle:
             raise refusal(exc, refusals) from exc
         except (TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, EngineUnavailable) as exc:
             raise ActionStillCompleting() from exc
+
+
+def action_expires_at(settings: Settings) -> datetime:
+    """When a person's action stops counting: a workflow refuses it if delivered later, so an
+    action answered with 503 is never recorded afterwards."""
+    return utcnow() + timedelta(seconds=settings.action_timeout + settings.process_clock_lead)
 
 
 def _attempt_id(db: Database, update_id: str) -> str:
@@ -144,12 +154,14 @@ def engine_handle(request: Request) -> EngineHandle:
 
 
 def action_deadline(request: Request) -> datetime:
-    """:meth:`EngineHandle.action_deadline` of the app serving ``request``."""
-    return engine_handle(request).action_deadline()
+    """:func:`action_expires_at` under the settings of the app serving ``request``."""
+    return action_expires_at(get_settings(request))
 
 
 async def execute_update(
     request: Request, workflow_id: str, update: str, argument: Any, **options: Unpack[UpdateOptions]
 ) -> Any:
     """:meth:`EngineHandle.execute_update` with the app serving ``request``."""
-    return await engine_handle(request).execute_update(get_db(request), workflow_id, update, argument, **options)
+    return await engine_handle(request).execute_update(
+        get_db(request), get_settings(request), workflow_id, update, argument, **options
+    )
