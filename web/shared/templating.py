@@ -78,8 +78,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "process_page": process_page,
     "due_soon": due_soon,
 }
-# Every filter the templates use: the formats above, then each area's names for its codes (the
-# ``FILTERS`` of its labels module). A name two tables claim is a mistake, refused at start-up.
+# Every filter the templates use, in one place: the formats above, then each area's names for its
+# codes (the ``FILTERS`` of its labels module). A name two tables claim is refused at start-up.
 FILTER_TABLES = (
     FILTERS,
     web.shared.labels.FILTERS,
@@ -92,6 +92,7 @@ FILTER_TABLES = (
 
 
 def install_filters(environment: Environment, tables: Iterable[Mapping[str, Callable[..., Any]]]) -> None:
+    """Every table's filters into ``environment``; a name two tables claim is refused."""
     installed: set[str] = set()
     for table in tables:
         if taken := installed & set(table):
