@@ -12,26 +12,26 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from fastapi import Request
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.service import RPCError
 
 from schemas import search
 from schemas.alerts import ScanOut, ScanStart, ScanStillRunning
+from schemas.kernel.config import Settings
 from schemas.kernel.errors import EngineUnavailable
 from store.models.base import utcnow
 from web.shared.auth import Principal
-from web.shared.engine import engine_handle
+from web.shared.engine import EngineHandle
 from workflows.engine import worker_alive
 
 SCAN_WAIT = 120.0  # seconds the API waits for a scan before answering 503 (the scan goes on)
 
 
-async def start_scan(request: Request, principal: Principal) -> WorkflowHandle[object, ScanOut]:
-    settings = request.app.state.settings
+async def start_scan(engine: EngineHandle, settings: Settings, principal: Principal) -> WorkflowHandle[object, ScanOut]:
+    """Start a manual scan on ``settings``' task queue, bounded by its ``action_timeout``."""
     workflow_id = f"risk-scan-{utcnow():%Y%m%dT%H%M%S%f}-{principal.id}"
     try:
-        client = await engine_handle(request).client(timeout=settings.action_timeout)
+        client = await engine.client(timeout=settings.action_timeout)
         if not await worker_alive(client, settings.temporal.task_queue):
             raise EngineUnavailable()  # nobody would run it: say so now, not after the wait
         return await asyncio.wait_for(
@@ -50,8 +50,9 @@ async def start_scan(request: Request, principal: Principal) -> WorkflowHandle[o
         raise EngineUnavailable() from exc
 
 
-async def scan_now(request: Request, principal: Principal) -> ScanOut:
-    handle = await start_scan(request, principal)
+async def scan_now(engine: EngineHandle, settings: Settings, principal: Principal) -> ScanOut:
+    """Run a manual scan and wait for its answer, ``SCAN_WAIT`` at most."""
+    handle = await start_scan(engine, settings, principal)
     try:
         return await asyncio.wait_for(handle.result(), timeout=SCAN_WAIT)
     except TimeoutError as exc:

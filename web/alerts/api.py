@@ -20,7 +20,8 @@ from store.repo.alerts import settings as alert_rules
 from store.repo.alerts import views as alert_views
 from store.repo.alerts.views import UNRESOLVED, AlertFilter
 from web.alerts.actions import scan_now
-from web.shared.auth import Principal, get_db, require_roles, viewer_of
+from web.shared.auth import Principal, get_db, get_settings, require_roles, viewer_of
+from web.shared.engine import engine_handle
 from web.shared.paths import IdFilter, Offset, RecordId
 
 router = APIRouter(tags=["alerts"])
@@ -66,7 +67,7 @@ def get_alert(request: Request, user: Readers, alert_id: RecordId) -> AlertOut:
 
 @router.post("/api/alerts/scan", response_model=ScanOut)
 async def scan(request: Request, user: Admin) -> ScanOut:
-    return await scan_now(request, user)
+    return await scan_now(engine_handle(request), get_settings(request), user)
 
 
 @router.get("/api/alert-rules")

@@ -16,14 +16,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from schemas.alerts import AlertOut, AlertRule, RuleSettings
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
-from store.models import Customer
-from store.repo.customers.visibility import Viewer, customer_condition
+from store.db import Session
+from store.repo.customers.visibility import Viewer, visible_customer_ids
 from web.shared.charts import BarChart, ColumnChart, Datum, Reference, bar_chart, column_chart, plain
 from web.shared.templating import format_money
 
@@ -230,8 +227,5 @@ def figures_of(session: Session, viewer: Viewer, alert: AlertOut, settings: Rule
     page passes the thresholds the alert was raised under)."""
     found = BUILDERS[alert.rule](alert.detail or {}, settings)
     mentioned = {row["customer_id"] for row in [*found.rows, *found.groups] if isinstance(row.get("customer_id"), int)}
-    if mentioned:
-        found.linkable = set(
-            session.scalars(select(Customer.id).where(Customer.id.in_(mentioned), customer_condition(session, viewer)))
-        )
+    found.linkable = visible_customer_ids(session, viewer, mentioned)
     return found

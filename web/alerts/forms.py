@@ -19,8 +19,9 @@ from schemas.alerts import THRESHOLDS, AlertRule, RuleSettings
 from schemas.kernel.errors import N_, BatonError
 from schemas.kernel.i18n import gettext_
 from schemas.tasks import CompleteTaskIn
-from web.offboarding.forms import TOO_LONG, checked
-from web.orders.labels import translated
+from web.alerts.labels import THRESHOLD_LABELS
+from web.shared.forms import TOO_LONG, checked
+from web.shared.labels import translated
 
 # What each rule watches for, said the way a sales manager would; the current thresholds are filled in.
 EXPLANATIONS: dict[AlertRule, str] = {
@@ -48,20 +49,6 @@ EXPLANATIONS: dict[AlertRule, str] = {
     ),
 }
 
-THRESHOLD_LABELS: dict[tuple[AlertRule, str], str] = {
-    (AlertRule.contact_drop, "baseline_weeks"): N_("Weeks the usual level is taken from"),
-    (AlertRule.contact_drop, "baseline_min"): N_("Usual level: contacts a week, at least"),
-    (AlertRule.contact_drop, "drop_to"): N_("Gone quiet: contacts in the last 7 days, at most"),
-    (AlertRule.orders_declining, "months"): N_("Months falling in a row"),
-    (AlertRule.orders_declining, "min_drop_pct"): N_("Total fall, at least (%)"),
-    (AlertRule.repeated_complaints, "min_complaints"): N_("Complaints, at least"),
-    (AlertRule.repeated_complaints, "days"): N_("Within (days)"),
-    (AlertRule.unassigned_contacts, "max_contacts"): N_("Contacts allowed (one more raises the alert)"),
-    (AlertRule.unassigned_contacts, "days"): N_("Within (days)"),
-    (AlertRule.revenue_concentration, "share_pct"): N_("Share of the company's revenue above (%)"),
-    (AlertRule.revenue_concentration, "months"): N_("Over the last (months)"),
-    (AlertRule.customer_silent, "days"): N_("Silent for (days)"),
-}
 NOTE_REQUIRED = N_("Write down what was done: a note is required to resolve the alert.")
 RULE_FIELDS = ("enabled", "severity")
 BOUNDS = (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<"))

@@ -1,6 +1,6 @@
-"""What the alert pages show, each read in one session: the dashboard (unresolved alerts by
-severity, team and rule, the weekly trend, the filtered list, the last scan), one alert with the
-data behind it and its follow-up, and the rules' settings.
+"""What the alert pages show, each read in the session the route gives: the dashboard (unresolved
+alerts by severity, team and rule, the weekly trend, the filtered list, the last scan) and one
+alert with the data behind it and its follow-up. (The rules' cards: web/alerts/rule_cards.py.)
 
 Everything is read through ``alert_views`` and ``alert_dashboard``, so a page counts and lists
 exactly the alerts the API shows the same person. A reader acts on an alert only when they hold
@@ -9,16 +9,12 @@ its open follow-up task (the ``tasks.is_holder`` rule the workflow's validator a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
-from jinja2 import Environment
-
 from schemas.alerts import (
-    ALERT_STATUS_LABELS,
     RULE_LABELS,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
@@ -26,9 +22,12 @@ from schemas.alerts import (
     AlertStatus,
     RuleSettings,
     Severity,
+    SubjectType,
 )
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
+from schemas.tasks import TaskStatus
+from store.db import Session
 from store.models.base import utcnow
 from store.repo.alerts import dashboard as alert_dashboard
 from store.repo.alerts import settings as alert_rules
@@ -38,25 +37,16 @@ from store.repo.customers.visibility import may_see_customer
 from store.repo.offboarding.records import employee_names
 from store.repo.tasks import records as task_repo
 from web.alerts.figures import figures_of, short_day
-from web.alerts.forms import ThresholdInput, explanation, threshold_inputs
-from web.offboarding.forms import record_id
-from web.shared.auth import Principal, get_db, viewer_of
+from web.alerts.forms import explanation
+from web.alerts.labels import ALL, STATUS_LABELS
+from web.shared.auth import Principal, viewer_of
 from web.shared.charts import Datum, Series, Stack, bar_chart, stacked_column_chart
+from web.shared.forms import record_id
 
 PAGE_SIZE = 20
 TREND_WEEKS = 12
 EDITORS = ("admin",)  # change the rules, run a scan
-ALL = "all"
-# The list's status filter.
-STATUS_LABELS = {UNRESOLVED: N_("Unresolved"), **ALERT_STATUS_LABELS, ALL: N_("All")}
 SEVERITY_COLORS = {Severity.high: "#b3261e", Severity.medium: "#e08a1e", Severity.low: "#5f7d95"}
-TRIGGER_LABELS = {"schedule": N_("Daily schedule"), "manual": N_("Started by hand")}
-
-
-def install(environment: Environment) -> None:
-    """The label filters the alert templates use (rule and severity labels are global)."""
-    environment.filters["alert_status_label"] = lambda value: STATUS_LABELS.get(str(value), value or "—")
-    environment.filters["scan_trigger_label"] = lambda value: TRIGGER_LABELS.get(str(value), value or "—")
 
 
 @dataclass(frozen=True)
@@ -116,16 +106,15 @@ class ListFilters:
 
 
 # ----------------------------------------------------------------------------- the dashboard
-def table_context(request: Request, user: Principal, filters: ListFilters, page: int) -> dict[str, Any]:
+def table_context(session: Session, user: Principal, filters: ListFilters, page: int) -> dict[str, Any]:
     """A page of the filtered list (the most severe first, then the newest) with the teams the
     reader may filter by."""
-    with get_db(request).session() as session:
-        viewer = viewer_of(user)
-        rows, total = alert_views.list_alerts(
-            session, viewer, filters.wanted(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-        )
-        teams = alert_dashboard.visible_teams(session, viewer)
-        subject = (rows[0].subject_name if rows else None) if filters.subject_id else None
+    viewer = viewer_of(user)
+    rows, total = alert_views.list_alerts(
+        session, viewer, filters.wanted(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    teams = alert_dashboard.visible_teams(session, viewer)
+    subject = (rows[0].subject_name if rows else None) if filters.subject_id else None
     query = filters.query()
     return {
         "alerts": rows,
@@ -142,15 +131,14 @@ def table_context(request: Request, user: Principal, filters: ListFilters, page:
     }
 
 
-def summary_context(request: Request, user: Principal) -> dict[str, Any]:
-    """The unresolved alerts by severity, team and rule, and the weekly trend, as figures and charts."""
-    zone = ZoneInfo(request.app.state.settings.timezone)
-    with get_db(request).session() as session:
-        viewer = viewer_of(user)
-        by_severity = alert_dashboard.unresolved_by_severity(session, viewer)
-        by_team = alert_dashboard.unresolved_by_team(session, viewer)
-        by_rule = alert_dashboard.unresolved_by_rule(session, viewer)
-        weeks = alert_dashboard.raised_per_week(session, viewer, utcnow(), zone, TREND_WEEKS)
+def summary_context(session: Session, user: Principal, timezone: str) -> dict[str, Any]:
+    """The unresolved alerts by severity, team and rule, and the weekly trend (in company weeks),
+    as figures and charts."""
+    viewer = viewer_of(user)
+    by_severity = alert_dashboard.unresolved_by_severity(session, viewer)
+    by_team = alert_dashboard.unresolved_by_team(session, viewer)
+    by_rule = alert_dashboard.unresolved_by_rule(session, viewer)
+    weeks = alert_dashboard.raised_per_week(session, viewer, utcnow(), ZoneInfo(timezone), TREND_WEEKS)
     no_team = gettext_(N_("No team"))
     rules = [(rule, by_rule.get(rule.value, 0)) for rule in AlertRule]
     series = [Series(gettext_(SEVERITY_LABELS[s]), SEVERITY_COLORS[s]) for s in SEVERITY_ORDER]
@@ -176,15 +164,14 @@ def summary_context(request: Request, user: Principal) -> dict[str, Any]:
     }
 
 
-def scan_context(request: Request, user: Principal, workflow_id: str | None = None) -> dict[str, Any]:
+def scan_context(session: Session, user: Principal, workflow_id: str | None = None) -> dict[str, Any]:
     """The last scan, or the one just started (``None`` until its first step writes its row)."""
-    with get_db(request).session() as session:
-        viewer = viewer_of(user)
-        scan = (
-            alert_dashboard.scan_by_workflow(session, viewer, workflow_id)
-            if workflow_id
-            else alert_dashboard.last_scan(session, viewer)
-        )
+    viewer = viewer_of(user)
+    scan = (
+        alert_dashboard.scan_by_workflow(session, viewer, workflow_id)
+        if workflow_id
+        else alert_dashboard.last_scan(session, viewer)
+    )
     return {
         "scan": scan,
         "scan_workflow_id": workflow_id or (scan.workflow_id if scan else None),
@@ -193,26 +180,57 @@ def scan_context(request: Request, user: Principal, workflow_id: str | None = No
     }
 
 
+def dashboard_context(
+    session: Session, user: Principal, timezone: str, filters: ListFilters, page: int, scan: str | None
+) -> dict[str, Any]:
+    """The whole dashboard: the figures, a page of the list, and the last scan (or ``scan``)."""
+    return {
+        **summary_context(session, user, timezone),
+        **table_context(session, user, filters, page),
+        **scan_context(session, user, scan),
+    }
+
+
+def progress_context(
+    session: Session, user: Principal, timezone: str, workflow_id: str, filters: ListFilters
+) -> dict[str, Any]:
+    """A scan's card; once it has finished, also the refreshed figures and list (with the filters
+    the page shows), to go out of band."""
+    context = scan_context(session, user, workflow_id)
+    scan = context["scan"]
+    if scan is not None and not scan.running:
+        context.update(
+            summary_context(session, user, timezone),
+            **table_context(session, user, filters, 1),
+            oob=True,
+            finished=True,
+        )
+    return context
+
+
 # ----------------------------------------------------------------------------- one alert
-def detail_context(request: Request, user: Principal, alert_id: int) -> dict[str, Any]:
+def detail_context(session: Session, user: Principal, alert_id: int) -> dict[str, Any]:
     """One alert as this reader sees it: the figures it was raised on, where its follow-up stands,
     and the form when the reader holds the open task. The rule is explained with the thresholds
     it was judged by."""
-    with get_db(request).session() as session:
-        viewer = viewer_of(user)
-        alert = alert_views.alert_for(session, viewer, alert_id)
-        settings = _as_raised(alert_rules.settings_of(session, alert.rule), alert.detail)
-        figures = figures_of(session, viewer, alert, settings)
-        task = task_repo.get(session, alert.task_id) if alert.task_id else None
-        people = {
-            alert.acknowledged_by,
-            alert.resolved_by,
-            alert.assignee_id,
-            *((task.assignee_id, task.escalated_to_id, task.delegated_from_id) if task else ()),
-        }
-        names = employee_names(session, {person for person in people if person is not None})
-        customer_page = alert.subject_type.value == "customer" and may_see_customer(session, viewer, alert.subject_id)
-    mine = task is not None and task.status == "open" and task_repo.is_holder(task, user.id, user.roles, user.team_id)
+    viewer = viewer_of(user)
+    alert = alert_views.alert_for(session, viewer, alert_id)
+    settings = _as_raised(alert_rules.settings_of(session, alert.rule), alert.detail)
+    figures = figures_of(session, viewer, alert, settings)
+    task = task_repo.get(session, alert.task_id) if alert.task_id else None
+    people = {
+        alert.acknowledged_by,
+        alert.resolved_by,
+        alert.assignee_id,
+        *((task.assignee_id, task.escalated_to_id, task.delegated_from_id) if task else ()),
+    }
+    names = employee_names(session, {person for person in people if person is not None})
+    customer_page = alert.subject_type == SubjectType.customer and may_see_customer(session, viewer, alert.subject_id)
+    mine = (
+        task is not None
+        and task.status == TaskStatus.open
+        and task_repo.is_holder(task, user.id, user.roles, user.team_id)
+    )
     return {
         "alert": alert,
         "figures": figures,
@@ -235,70 +253,3 @@ def _as_raised(settings: RuleSettings, detail: dict[str, Any]) -> RuleSettings:
     """The rule with the thresholds the alert was raised under (alerts keep them in their detail)."""
     kept = detail.get("thresholds")
     return settings.model_copy(update={"thresholds": {**settings.thresholds, **kept}}) if kept else settings
-
-
-# ----------------------------------------------------------------------------- the rules
-@dataclass
-class RuleCard:
-    settings: RuleSettings
-    inputs: list[ThresholdInput]
-    explanation: str
-    updated_by: str | None
-    problems: dict[str, list[str]] = field(default_factory=dict)
-    saved: bool = False
-
-
-def _card(settings: RuleSettings, names: dict[int, str]) -> RuleCard:
-    return RuleCard(
-        settings=settings,
-        inputs=threshold_inputs(settings),
-        explanation=explanation(settings),
-        updated_by=names.get(settings.updated_by) if settings.updated_by else None,
-    )
-
-
-def rules_context(request: Request, user: Principal) -> dict[str, Any]:
-    with get_db(request).session() as session:
-        alert_views.visible(session, viewer_of(user))  # readers only
-        everything = alert_rules.all_settings(session)
-        names = employee_names(session, {s.updated_by for s in everything if s.updated_by is not None})
-    return {
-        "cards": [_card(settings, names) for settings in everything],
-        "may_edit": user.has(*EDITORS),
-        "severities": list(SEVERITY_ORDER),
-    }
-
-
-def rule_card(
-    request: Request,
-    user: Principal,
-    rule: AlertRule,
-    *,
-    saved: bool = False,
-    typed: dict[str, Any] | None = None,
-    problems: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
-    """One rule's card as saved, or as typed with the problems at their inputs."""
-    with get_db(request).session() as session:
-        settings = alert_rules.settings_of(session, rule)
-        names = employee_names(session, {settings.updated_by} if settings.updated_by else set())
-    card = _card(settings, names)
-    if typed is not None:
-        severity = typed.get("severity")
-        shown = settings.model_copy(
-            update={
-                "enabled": bool(typed.get("enabled")),
-                "severity": Severity(severity) if severity in {s.value for s in Severity} else settings.severity,
-            }
-        )
-        card = replace(card, settings=shown, inputs=threshold_inputs(settings, {k: str(v) for k, v in typed.items()}))
-    return {
-        "card": replace(card, problems=problems or {}, saved=saved),
-        "may_edit": user.has(*EDITORS),
-        "severities": list(SEVERITY_ORDER),
-    }
-
-
-def save_rule(request: Request, user: Principal, rule: AlertRule, body: dict[str, Any]) -> None:
-    with get_db(request).session() as session:
-        alert_rules.change(session, rule, body, user.id)

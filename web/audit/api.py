@@ -21,7 +21,7 @@ from schemas.org import Role
 from store.repo.audit import log as audit_log
 from web.audit.entries import entry_views
 from web.audit.filters import audit_filter
-from web.shared.auth import Principal, get_db, require_roles
+from web.shared.auth import Principal, get_db, get_settings, require_roles
 from web.shared.paths import Offset
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
@@ -86,7 +86,7 @@ def list_entries(
     offset: Offset = 0,
 ) -> list[AuditEntryOut]:
     wanted = audit_filter(
-        request.app.state.settings.timezone,
+        get_settings(request).timezone,
         entity=entity,
         entity_id=entity_id,
         actor_id=actor_id,
@@ -96,7 +96,7 @@ def list_entries(
     )
     with get_db(request).session() as session:
         rows, total = audit_log.search(session, wanted, limit=limit, offset=offset)
-        views = entry_views(session, rows, request.app.state.settings.timezone)
+        views = entry_views(session, rows, get_settings(request).timezone)
     response.headers["X-Total-Count"] = str(total)
     return [
         AuditEntryOut(

@@ -10,45 +10,30 @@ One page of entries is read with one query per kind of record they mention
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.orm import Session
 
 from schemas.alerts import RULE_LABELS, SEVERITY_LABELS
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 from schemas.links import case_page, task_page
 from schemas.policies import POLICY_TITLES
+from store.db import Session
 from store.models import AuditEntry
 from store.repo.audit.names import AuditRecords, records_for
-from web.alerts.forms import THRESHOLD_LABELS
+from web.alerts.labels import THRESHOLD_LABELS
 from web.audit.labels import FIELD_LABELS, VALUE_LABELS, action_label, entity_label
+from web.audit.mentions import PEOPLE_FIELDS, ints, mentioned
 from web.commission.labels import KIND_LABELS, rate_percent
-from web.orders.labels import translated
 from web.processes.history_text import DECISION_LABELS, STATUS_LABELS
-from web.shared.templating import ROLE_LABELS, format_money, local_time
+from web.shared.labels import ROLE_LABELS, translated
+from web.shared.templating import format_money, local_time
 from web.tasks.durations import readable_duration
 
-PEOPLE_FIELDS = frozenset(
-    {
-        "assignee_id",
-        "delegated_from_id",
-        "manager_id",
-        "employee_id",
-        "delegate_id",
-        "owner_id",
-        "recipients",
-        "to",
-        "from",
-        "to_id",
-        "from_id",
-    }
-)
 MONEY_FIELDS = frozenset({"amount", "total", "unit_price"})
 TIME_FIELDS = frozenset({"due_at", "paid_at", "at"})
 DURATION_FIELDS = frozenset({"due_in", "remind_before", "repeat_every", "escalate_after"})
@@ -81,65 +66,6 @@ class EntryView:
     record: str
     link: str | None
     lines: list[DetailLine]
-
-
-def _ints(value: Any) -> list[int]:
-    values = value if isinstance(value, list) else [value]
-    return [item for item in values if isinstance(item, int) and not isinstance(item, bool)]
-
-
-def _mentioned(entries: Iterable[AuditEntry]) -> dict[str, set[Any]]:
-    """Every id the entries name, by the kind of record it is."""
-    wanted: dict[str, set[Any]] = {
-        kind: set() for kind in ("people", "accounts", "customers", "teams", "orders", "tasks", "cases", "alerts")
-    }
-    by_entity = {
-        "employee": "people",
-        "customer": "customers",
-        "team": "teams",
-        "task": "tasks",
-        "offboarding": "cases",
-        "alert": "alerts",
-        "order": "orders",
-        "account": "accounts",
-    }
-    for entry in entries:
-        kind = by_entity.get(entry.entity)
-        if kind is not None:
-            record_id: Any = (
-                entry.entity_id
-                if kind in ("tasks", "accounts")
-                else (int(entry.entity_id) if entry.entity_id.isdigit() else None)
-            )
-            if record_id is not None:
-                wanted[kind].add(record_id)
-        if entry.actor_id is not None:
-            wanted["people"].add(entry.actor_id)
-        for key, value in _walk(entry.detail or {}):
-            if key in PEOPLE_FIELDS:
-                wanted["people"] |= set(_ints(value))
-            elif key == "customer_id":
-                wanted["customers"] |= set(_ints(value))
-            elif key == "team_id":
-                wanted["teams"] |= set(_ints(value))
-            elif key in ("orders", "order_id"):
-                wanted["orders"] |= set(_ints(value))
-            elif key == "offboarding_id":
-                wanted["cases"] |= set(_ints(value))
-            elif key == "task_id" and isinstance(value, str):
-                wanted["tasks"].add(value)
-    return wanted
-
-
-def _walk(detail: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
-    for key, value in detail.items():
-        yield key, value
-        if isinstance(value, dict):
-            yield from _walk(value)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, dict):
-                    yield from _walk(item)
 
 
 class AuditWording:
@@ -204,16 +130,16 @@ class AuditWording:
             return "—"
         if isinstance(value, bool):
             return gettext_(N_("Yes")) if value else gettext_(N_("No"))
-        if key in PEOPLE_FIELDS and _ints(value):
-            return LIST_JOIN.join(self.person(person) for person in _ints(value))
-        if key == "customer_id" and _ints(value):
-            return LIST_JOIN.join(self.records.customers.get(c) or f"#{c}" for c in _ints(value))
-        if key == "team_id" and _ints(value):
-            return LIST_JOIN.join(self.records.teams.get(t) or f"#{t}" for t in _ints(value))
-        if key in ("orders", "order_id") and _ints(value):
-            return LIST_JOIN.join(self.order(order) for order in _ints(value))
-        if key == "offboarding_id" and _ints(value):
-            person = self.records.people.get(self.records.case_people.get(_ints(value)[0], 0))
+        if key in PEOPLE_FIELDS and ints(value):
+            return LIST_JOIN.join(self.person(person) for person in ints(value))
+        if key == "customer_id" and ints(value):
+            return LIST_JOIN.join(self.records.customers.get(c) or f"#{c}" for c in ints(value))
+        if key == "team_id" and ints(value):
+            return LIST_JOIN.join(self.records.teams.get(t) or f"#{t}" for t in ints(value))
+        if key in ("orders", "order_id") and ints(value):
+            return LIST_JOIN.join(self.order(order) for order in ints(value))
+        if key == "offboarding_id" and ints(value):
+            person = self.records.people.get(self.records.case_people.get(ints(value)[0], 0))
             return gettext_(N_("Offboarding of %(person)s"), person=person) if person else f"#{value}"
         if key == "task_id" and isinstance(value, str):
             return self.task_title(value)
@@ -337,5 +263,5 @@ class AuditWording:
 
 def entry_views(session: Session, entries: list[AuditEntry], timezone: str) -> list[EntryView]:
     """The page's entries worded for the current reader."""
-    wording = AuditWording(records_for(session, **_mentioned(entries)), timezone)
+    wording = AuditWording(records_for(session, **mentioned(entries)), timezone)
     return [wording.view(entry) for entry in entries]

@@ -8,6 +8,9 @@ entry and an unnamed one must still be readable, never hidden.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 
@@ -240,3 +243,6 @@ def actions_matching(text: str) -> tuple[str, ...]:
 
 def entity_label(entity: str) -> str:
     return ENTITY_LABELS.get(entity, entity)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {"audit_label": action_label, "audit_entity": entity_label}

@@ -16,14 +16,15 @@ from starlette.responses import Response
 
 from schemas.kernel.errors import BatonError
 from schemas.org import Role
+from store.db import Session
 from store.repo.audit import log as audit_log
 from store.repo.org import records as org
 from web.audit.entries import entry_views
 from web.audit.filters import audit_filter
-from web.audit.labels import BREAK_REASONS, action_choices, action_label, entity_label
-from web.shared.auth import Principal, get_db, require_roles
+from web.audit.labels import BREAK_REASONS, action_choices
+from web.shared.auth import Principal, get_db, get_settings, require_roles
 from web.shared.csrf import verify_csrf
-from web.shared.templating import render, templates
+from web.shared.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Readers = Annotated[Principal, Depends(require_roles(Role.admin, Role.hr, page=True))]
@@ -31,9 +32,6 @@ Admin = Annotated[Principal, Depends(require_roles(Role.admin, page=True))]
 Text = Annotated[str, Query(max_length=100)]
 Bound = Annotated[str, Query(max_length=40)]
 PAGE_SIZE = 50
-
-templates.env.filters["audit_action"] = action_label
-templates.env.filters["audit_entity"] = entity_label
 
 
 @router.get("/admin/audit")
@@ -56,21 +54,24 @@ def audit_page(
         "since": since,
         "until": until,
     }
+    timezone = get_settings(request).timezone
     context: dict[str, Any] = {"filters": filters, "page": page, "error": None}
-    try:
-        wanted = audit_filter(request.app.state.settings.timezone, **filters)
-    except BatonError as exc:
-        context.update({"entries": [], "total": 0, "pages": 1, "error": exc})
-        status = exc.status
-    else:
-        context.update(_entries(request, wanted, page))
-        status = 200
+    rows_only = request.headers.get("hx-request") and request.headers.get("hx-target") == "audit-rows"
+    with get_db(request).session() as session:
+        try:
+            wanted = audit_filter(timezone, **filters)
+        except BatonError as exc:
+            context.update({"entries": [], "total": 0, "pages": 1, "error": exc})
+            status = exc.status
+        else:
+            context.update(entries_context(session, wanted, page, timezone))
+            status = 200
+        if not rows_only:
+            context.update(filter_choices(session))
     chosen = {key: value for key, value in filters.items() if value}
     context["pager_query"] = "&" + urlencode(chosen) if chosen else ""
-    if request.headers.get("hx-request") and request.headers.get("hx-target") == "audit-rows":
-        return render(request, "audit/_rows.html", context, status_code=status)
-    context.update(_choices(request))
-    return render(request, "audit/index.html", context, status_code=status)
+    template = "audit/_rows.html" if rows_only else "audit/index.html"
+    return render(request, template, context, status_code=status)
 
 
 @router.get("/admin/audit/verify")
@@ -83,18 +84,17 @@ def verify_chain(request: Request, user: Admin) -> Response:
     return render(request, "audit/_verify.html", {"result": result, "broken": broken, "reason": reason})
 
 
-def _entries(request: Request, wanted: audit_log.AuditFilter, page: int) -> dict[str, Any]:
-    with get_db(request).session() as session:
-        entries, total = audit_log.search(session, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        views = entry_views(session, entries, request.app.state.settings.timezone)
+def entries_context(session: Session, wanted: audit_log.AuditFilter, page: int, timezone: str) -> dict[str, Any]:
+    """A page of the matching entries, newest first, worded for the reader."""
+    entries, total = audit_log.search(session, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    views = entry_views(session, entries, timezone)
     return {"entries": views, "total": total, "pages": max(1, -(-total // PAGE_SIZE))}
 
 
-def _choices(request: Request) -> dict[str, Any]:
+def filter_choices(session: Session) -> dict[str, Any]:
     """What the filter lists offer: the kinds of record in the log and everyone who could act."""
-    with get_db(request).session() as session:
-        people, _total = org.list_employees(session, limit=2000)
-        kinds = audit_log.entity_kinds(session)
+    people, _total = org.list_employees(session, limit=2000)
+    kinds = audit_log.entity_kinds(session)
     return {
         "people": sorted(((p.id, p.name) for p in people), key=lambda pair: pair[1]),
         "kinds": kinds,

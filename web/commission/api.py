@@ -31,8 +31,8 @@ from store.repo.commission import records as settlements
 from store.repo.commission import views as settlement_views
 from web.commission import actions
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
+from web.shared.company_time import company_today
 from web.shared.downloads import FileFormat, attachment
-from web.shared.engine import company_today
 from web.shared.paths import IdFilter, RecordId
 from web.tasks.process_engine import ProcessEngine
 
@@ -64,7 +64,7 @@ def save_plan(request: Request, body: PlanIn, user: Finance) -> PlanOut:
 @router.post("/settlements", response_model=SettlementCreated, status_code=201)
 async def open_settlement(request: Request, body: SettlementIn, user: Finance) -> SettlementCreated:
     return await actions.open_settlement(
-        get_db(request), ProcessEngine(request), user, body.period, company_today(request)
+        get_db(request), ProcessEngine.of(request), user, body.period, company_today(request)
     )
 
 
@@ -108,19 +108,19 @@ def export(request: Request, period: Period, file_format: FileFormat, user: Fina
 @router.post("/settlements/{period}/disputes", status_code=201)
 async def dispute(request: Request, period: Period, body: DisputeIn, user: ApiUser) -> dict[str, int]:
     """The caller disputes a line of their own statement while the review window is open."""
-    return {"id": await actions.dispute_line(get_db(request), ProcessEngine(request), user, period, body)}
+    return {"id": await actions.dispute_line(get_db(request), ProcessEngine.of(request), user, period, body)}
 
 
 @router.post("/settlements/{period}/disputes/{dispute_id}/resolve", response_model=SettlementState)
 async def resolve(
     request: Request, period: Period, dispute_id: RecordId, body: ResolutionIn, user: ApiUser
 ) -> SettlementState:
-    return await actions.resolve_dispute(get_db(request), ProcessEngine(request), user, period, dispute_id, body)
+    return await actions.resolve_dispute(get_db(request), ProcessEngine.of(request), user, period, dispute_id, body)
 
 
 @router.post("/settlements/{period}/recompute", response_model=SettlementState)
 async def recompute(request: Request, period: Period, user: Finance) -> SettlementState:
-    return await actions.recompute(get_db(request), ProcessEngine(request), user, period)
+    return await actions.recompute(get_db(request), ProcessEngine.of(request), user, period)
 
 
 @router.post("/corrections", response_model=CorrectionOut, status_code=201)

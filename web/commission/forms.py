@@ -19,7 +19,7 @@ from schemas.commission import DisputeIn, PlanIn, ResolutionIn, SettlementIn
 from schemas.kernel.errors import N_, InvalidInput
 from schemas.kernel.money import as_typed, money_problem
 from schemas.tasks import CompleteTaskIn
-from web.offboarding.forms import TOO_LONG, checked, record_id
+from web.shared.forms import TOO_LONG, checked, record_id
 
 RATE = N_("A rate is a percentage from 0 to 100 with at most two decimals, such as 2.5.")
 PERIOD = N_("A period is written YYYY-MM, for example 2026-10.")

@@ -1,19 +1,20 @@
-"""What the commission pages call things: settlement and dispute statuses, the kinds of statement
-line and what each means to the person reading their statement, and rates in per cent.
+"""What the commission pages call things: a settlement's status, each kind of statement line and
+what it means for the person reading it, a dispute's status, and a rate as a percentage.
 
-Every label is an English message id, translated where it is shown; :func:`install` makes them
-the filters the commission templates use.
+Every label is an English message id, translated where it is shown; ``FILTERS`` names them for
+the templates (installed with every area's filters by web/shared/templating.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-
-from jinja2 import Environment
+from typing import Any
 
 from schemas.commission import DisputeStatus, LineKind, SettlementStatus
 from schemas.kernel.errors import N_
 from web.commission.forms import percent_of
+from web.shared.labels import label_filter
 
 STATUS_LABELS: dict[str, str] = {
     SettlementStatus.computing: N_("Computing"),
@@ -50,13 +51,10 @@ def rate_percent(rate: str | Decimal) -> str:
     return f"{percent_of(rate)}%"
 
 
-def install(environment: Environment) -> None:
-    """The label filters the commission templates use."""
-    for name, labels in (
-        ("settlement_status_label", STATUS_LABELS),
-        ("line_kind_label", KIND_LABELS),
-        ("line_kind_meaning", KIND_MEANINGS),
-        ("dispute_status_label", DISPUTE_LABELS),
-    ):
-        environment.filters[name] = lambda value, labels=labels: labels.get(str(value), value or "—")
-    environment.filters["rate_percent"] = rate_percent
+FILTERS: dict[str, Callable[..., Any]] = {
+    "settlement_status_label": label_filter(STATUS_LABELS, blank="—"),
+    "line_kind_label": label_filter(KIND_LABELS, blank="—"),
+    "line_kind_meaning": label_filter(KIND_MEANINGS, blank="—"),
+    "dispute_status_label": label_filter(DISPUTE_LABELS, blank="—"),
+    "rate_percent": rate_percent,
+}

@@ -27,7 +27,6 @@ from schemas.org import Role
 from web.commission import actions
 from web.commission.api import Period, export_response
 from web.commission.forms import dispute_body, period_body, problem_rows, read_plan, resolution_body, task_body
-from web.commission.labels import install
 from web.commission.views import (
     MANAGERS,
     current_run,
@@ -42,18 +41,17 @@ from web.commission.views import (
 )
 from web.offboarding.views import refusal_of
 from web.shared.auth import PageUser, Principal, get_db, require_roles
+from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
 from web.shared.downloads import FileFormat
-from web.shared.engine import company_today
 from web.shared.paths import RecordId
-from web.shared.templating import render, templates
+from web.shared.templating import render
 from web.tasks import actions as task_actions
 from web.tasks.answers import go_to, is_htmx
 from web.tasks.paths import TaskId
 from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
-install(templates.env)
 PageFinance = Annotated[Principal, Depends(require_roles(Role.finance, Role.admin, page=True))]
 Text = Annotated[str, Form(max_length=4000)]
 RECOMPUTING = N_("Recomputing: a new draft replaces this one and the employees get a fresh review window.")
@@ -73,7 +71,7 @@ async def open_from_page(
     try:
         if not user.has(*MANAGERS):
             raise Forbidden()
-        created = await actions.open_settlement(db, ProcessEngine(request), user, period_body(period), today)
+        created = await actions.open_settlement(db, ProcessEngine.of(request), user, period_body(period), today)
     except BatonError as exc:
         context = await run_in_threadpool(list_context, db, user, today)
         context.update({"refusal": refusal_of(exc, "open"), "period": period})
@@ -140,7 +138,7 @@ async def recompute_from_page(period: Period, request: Request, user: PageFinanc
     db = get_db(request)
     before = await run_in_threadpool(current_run, db, period)
     try:
-        await actions.recompute(db, ProcessEngine(request), user, period)
+        await actions.recompute(db, ProcessEngine.of(request), user, period)
     except BatonError as exc:
         return await _settlement_answer(request, user, period, refusal=refusal_of(exc, "recompute"))
     return await _settlement_answer(request, user, period, after_run=before, notice=RECOMPUTING)
@@ -159,7 +157,9 @@ async def decide_review(
     db = get_db(request)
     task = await run_in_threadpool(review_task, db, user, period, task_id)
     try:
-        await task_actions.complete_task(db, ProcessEngine(request), user, task_id, task_body(action, comment.strip()))
+        await task_actions.complete_task(
+            db, ProcessEngine.of(request), user, task_id, task_body(action, comment.strip())
+        )
     except BatonError as exc:
         return await _settlement_answer(
             request, user, period, refusal=refusal_of(exc, task.id, task.kind), typed={"comment": comment}
@@ -184,7 +184,7 @@ async def resolve_from_page(
     typed = {"amount": amount.strip(), "reason": reason.strip()}
     try:
         body = resolution_body(decision, typed["amount"], typed["reason"])
-        await actions.resolve_dispute(db, ProcessEngine(request), user, period, dispute_id, body)
+        await actions.resolve_dispute(db, ProcessEngine.of(request), user, period, dispute_id, body)
     except BatonError as exc:
         return await _settlement_answer(
             request,
@@ -223,7 +223,7 @@ async def dispute_from_page(
     db, refusal = get_db(request), None
     try:
         body = dispute_body(payment_id, kind, comment.strip())
-        await actions.dispute_line(db, ProcessEngine(request), user, period, body)
+        await actions.dispute_line(db, ProcessEngine.of(request), user, period, body)
     except BatonError as exc:
         refusal = refusal_of(exc, where)
     if refusal is None and not is_htmx(request):

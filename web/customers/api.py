@@ -30,7 +30,7 @@ from store.repo.customers import pool as customer_pool
 from store.repo.customers import profile as customer_view
 from store.repo.customers import records as customers
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
-from web.shared.engine import start_of_company_day
+from web.shared.company_time import start_of_company_day
 from web.shared.paths import IdFilter, Offset, RecordId
 
 router = APIRouter(prefix="/api", tags=["customers"])

@@ -3,36 +3,27 @@ to record contact, log a complaint, reassign, and add a customer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from schemas.customers import CustomerIn, InteractionIn
-from schemas.field_problems import plain_message
-from schemas.kernel.errors import N_, BatonError, Forbidden, InvalidInput
-from schemas.kernel.money import as_typed, money_problem
+from schemas.kernel.errors import BatonError, Forbidden
+from schemas.kernel.money import as_typed
 from store.repo.customers import interactions
-from store.repo.customers import pool as customer_pool
-from store.repo.customers import profile as customer_view
 from store.repo.customers import records as customers
-from store.repo.customers.placement import owners_for
-from store.repo.customers.visibility import can_manage_customer
-from store.repo.org import records as org
-from web.customers.rows import list_teams, may_claim_from_pool, owner_groups, row_offers
-from web.orders.labels import problem_text
-from web.shared.auth import PageUser, Principal, get_db, viewer_of
+from web.customers.forms import form_owner, local_input, parsed
+from web.customers.rows import list_teams, may_claim_from_pool, row_offers
+from web.customers.views import SALES_SIDE, detail_context, owner_choices
+from web.shared.auth import PageUser, get_db, get_settings, viewer_of
+from web.shared.company_time import start_of_company_day
 from web.shared.csrf import verify_csrf
-from web.shared.engine import start_of_company_day
 from web.shared.paths import RecordId
 from web.shared.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 PAGE_SIZE = 30
-SALES_SIDE = ("sales", "sales_manager", "department_head", "admin")
 
 
 @router.get("/customers")
@@ -76,17 +67,9 @@ def new_customer_page(request: Request, user: PageUser) -> Response:
     if not user.has(*SALES_SIDE):
         raise Forbidden()
     default_owner = str(user.id) if user.has("sales") else ""
-    return render(request, "customers/new.html", {"form": {"owner_id": default_owner}, **_owner_choices(request, user)})
-
-
-def _owner_choices(request: Request, user: Principal) -> dict[str, Any]:
-    """Whom the form offers as owner: nobody but the salesperson themselves for sales; the pool
-    and the people of the teams they manage for a manager; everyone for the head and admin."""
-    if not user.has("sales_manager", "department_head", "admin"):
-        return {"owner_groups": None}
     with get_db(request).session() as session:
-        team_names = {team.id: team.name for team in org.all_teams(session)}
-        return {"owner_groups": owner_groups(owners_for(session, viewer_of(user)), team_names, user.team_id)}
+        choices = owner_choices(session, user)
+    return render(request, "customers/new.html", {"form": {"owner_id": default_owner}, **choices})
 
 
 @router.post("/customers/new")
@@ -121,17 +104,19 @@ def create_customer(
         "notes": notes,
     }
     try:
-        body = _parse(CustomerIn, {**form, "size": size or None, "owner_id": form_owner(owner_id)})
+        body = parsed(CustomerIn, {**form, "size": size or None, "owner_id": form_owner(owner_id)})
         fields = body.model_dump()
         fields["size"] = body.size.value if body.size else ""
         with get_db(request).session() as session:
             created = customers.create_customer(session, actor=viewer_of(user), fields=fields)
             customer_id = created.id
     except BatonError as exc:
+        with get_db(request).session() as session:
+            choices = owner_choices(session, user)
         return render(
             request,
             "customers/new.html",
-            {"form": {**form, "tags": tags}, "error": exc, **_owner_choices(request, user)},
+            {"form": {**form, "tags": tags}, "error": exc, **choices},
             status_code=exc.status,
         )
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
@@ -139,7 +124,9 @@ def create_customer(
 
 @router.get("/customers/{customer_id}")
 def customer_page(customer_id: RecordId, request: Request, user: PageUser) -> Response:
-    return render(request, "customers/detail.html", detail_context(request, user, customer_id))
+    with get_db(request).session() as session:
+        context = detail_context(session, user, customer_id, start_of_company_day(request))
+    return render(request, "customers/detail.html", context)
 
 
 @router.post("/customers/{customer_id}/interactions")
@@ -155,9 +142,13 @@ def record_contact(
     still there, each problem at its field, and what was typed stays (static/baton.js)."""
     if not user.has(*SALES_SIDE):
         raise Forbidden()
-    body = _parse(
+    body = parsed(
         InteractionIn,
-        {"channel": channel, "summary": summary.strip(), "occurred_at": _local_input(occurred_at, request)},
+        {
+            "channel": channel,
+            "summary": summary.strip(),
+            "occurred_at": local_input(occurred_at, get_settings(request).timezone),
+        },
     )
     with get_db(request).session() as session:
         customers.visible(session, viewer_of(user), customer_id)
@@ -169,7 +160,9 @@ def record_contact(
             summary=body.summary,
             occurred_at=body.occurred_at,
         )
-    return render(request, "customers/_timeline.html", {**detail_context(request, user, customer_id), "saved": True})
+    with get_db(request).session() as session:
+        context = detail_context(session, user, customer_id, start_of_company_day(request))
+    return render(request, "customers/_timeline.html", {**context, "saved": True})
 
 
 @router.post("/customers/{customer_id}/reassign")
@@ -190,80 +183,7 @@ def reassign(
                 reason=reason,
             )
     except BatonError as exc:
-        return render(
-            request,
-            "customers/detail.html",
-            {**detail_context(request, user, customer_id), "error": exc},
-            status_code=exc.status,
-        )
+        with get_db(request).session() as session:
+            context = detail_context(session, user, customer_id, start_of_company_day(request))
+        return render(request, "customers/detail.html", {**context, "error": exc}, status_code=exc.status)
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
-
-
-def form_owner(value: str) -> int | None:
-    """The owner a form chose: empty is nobody (the pool); anything but an id is refused."""
-    if not value.strip():
-        return None
-    if not value.strip().isdigit():
-        raise InvalidInput(
-            details=[{"field": "owner_id", "code": "unknown_owner", "message": N_("No such salesperson.")}]
-        )
-    return int(value)
-
-
-def _parse(model: Any, values: dict[str, Any]) -> Any:
-    """The body, or every refused field; an amount (the credit limit) in the words of every money
-    field, already in the reader's language."""
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:
-        raise InvalidInput(
-            details=[
-                {
-                    "field": ".".join(str(p) for p in e["loc"]),
-                    "code": e["type"],
-                    "message": problem_text(money) if (money := money_problem(e)) else plain_message(e),
-                }
-                for e in exc.errors()
-            ]
-        ) from exc
-
-
-def _local_input(value: str, request: Request) -> str:
-    """``datetime-local`` inputs carry no offset: they are the company's local time."""
-    if not value:
-        return datetime.now(UTC).isoformat()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return value  # the model reports it
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(request.app.state.settings.timezone))
-    return parsed.isoformat()
-
-
-def detail_context(request: Request, user: Principal, customer_id: int) -> dict[str, Any]:
-    """The customer page: the 360 view, who the reader may reassign it to (the customer's team
-    first), and for a pool lead whether the reader may claim it and how many claims are left."""
-    with get_db(request).session() as session:
-        viewer = viewer_of(user)
-        view = customer_view.customer_360(session, viewer, customer_id)
-        customer = view["customer"]
-        manageable = can_manage_customer(session, viewer, customer)
-        team_names = {team.id: team.name for team in org.all_teams(session)}
-        choices = owner_groups(owners_for(session, viewer) if manageable else [], team_names, customer.team_id)
-        claimable = customer_pool.may_claim(viewer, customer)
-        allowance = customer_pool.allowance(session, viewer.id, start_of_company_day(request)) if claimable else None
-        people = {i.employee_id for i in view["interactions"]} | {c.recorded_by for c in view["complaints"]}
-        people |= {o.from_owner_id for o in view["ownership"]} | {o.to_owner_id for o in view["ownership"]}
-        people |= {o.actor_id for o in view["ownership"]}
-        names = customer_view.names(session, people)
-    return {
-        **view,
-        "names": names,
-        "manageable": manageable,
-        "owner_groups": choices,
-        "may_record": user.has(*SALES_SIDE),
-        "customer_id": customer_id,
-        "claimable": claimable,
-        "allowance": allowance,
-    }

@@ -14,11 +14,12 @@ from schemas.kernel.errors import N_, BatonError, Forbidden, InvalidInput, NotFo
 from store.repo.customers import pool as customer_pool
 from store.repo.customers import records as customers
 from store.repo.customers.visibility import can_manage_customer
-from web.customers.pages import detail_context, form_owner
+from web.customers.forms import form_owner
 from web.customers.rows import row_offers
+from web.customers.views import detail_context
 from web.shared.auth import PageUser, Principal, get_db, viewer_of
+from web.shared.company_time import start_of_company_day
 from web.shared.csrf import verify_csrf
-from web.shared.engine import start_of_company_day
 from web.shared.paths import RecordId
 from web.shared.templating import render
 
@@ -97,7 +98,8 @@ def _row(
 def _claim_refused(request: Request, user: Principal, customer_id: int, exc: BatonError, htmx: bool) -> Response:
     """A refused claim from the customer page: the claim box (or the page) with the reason."""
     try:
-        context = detail_context(request, user, customer_id)
+        with get_db(request).session() as session:
+            context = detail_context(session, user, customer_id, start_of_company_day(request))
     except NotFound:
         if exc.status == 404:
             raise exc from None

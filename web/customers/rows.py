@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from schemas.kernel.errors import N_
+from store.db import Session
 from store.models import Customer, Employee, Team
 from store.repo.customers import pool as customer_pool
 from store.repo.customers import profile as customer_view

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from schemas.kernel.ids import MAX_ID
 from store.repo.customers import search as interaction_search
 from web.customers.search_scope import search_scope
-from web.shared.auth import ApiUser, get_db, viewer_of
+from web.shared.auth import ApiUser, get_db, get_settings, viewer_of
 from web.shared.paths import EARLIEST_DATE, LATEST_DATE
 
 router = APIRouter(prefix="/api/interactions", tags=["interactions"])
@@ -87,7 +87,7 @@ def search_interactions(
     """Records containing every word of ``q`` (Chinese substrings of 2+ characters too), newest first,
     narrowed to a customer, an author and company dates when given. An unusable query (a 1-character
     word, over 100 characters) or ``until`` before ``since`` answers 422 ``invalid_input``."""
-    scope = search_scope(request, customer_id, author_id, since, until)
+    scope = search_scope(get_settings(request).timezone, customer_id, author_id, since, until)
     with get_db(request).session() as session:
         hits, total = interaction_search.search(session, viewer_of(user), q, scope=scope, limit=limit, offset=offset)
     return InteractionSearch(

@@ -21,9 +21,9 @@ from store.repo.customers import records as customers
 from store.repo.customers import search as interaction_search
 from store.repo.customers.search_scope import author_choices
 from web.customers.search_scope import search_scope
-from web.orders.forms import record_id
-from web.shared.auth import PageUser, get_db, viewer_of
+from web.shared.auth import PageUser, get_db, get_settings, viewer_of
 from web.shared.csrf import verify_csrf
+from web.shared.forms import typed_record_id
 from web.shared.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -55,7 +55,7 @@ def search_page(
     """Filters it cannot read are ignored, and a customer the reader may not see is no filter."""
     viewer = viewer_of(user)
     first, last = _day(since), _day(until)
-    customer, customer_name = record_id(customer_id), None
+    customer, customer_name = typed_record_id(customer_id), None
     with get_db(request).session() as session:
         if customer is not None:
             try:
@@ -63,7 +63,7 @@ def search_page(
             except NotFound:
                 customer = None
         authors = author_choices(session, viewer)
-    author = record_id(author_id)
+    author = typed_record_id(author_id)
     author = author if author in {person for person, _ in authors} else None
     filters = {
         key: value
@@ -95,7 +95,7 @@ def search_page(
     status = 200
     if q.strip():
         try:
-            scope = search_scope(request, customer, author, first, last)
+            scope = search_scope(get_settings(request).timezone, customer, author, first, last)
             with get_db(request).session() as session:
                 hits, total = interaction_search.search(
                     session, viewer, q, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE

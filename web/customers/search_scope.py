@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import Request
-
 from schemas.kernel.errors import N_, InvalidInput
 from store.repo.customers.search_scope import SearchScope
-from web.shared.engine import company_days
+from web.shared.company_time import day_span
 
 
 def search_scope(
-    request: Request, customer_id: int | None, author_id: int | None, since: date | None, until: date | None
+    timezone: str, customer_id: int | None, author_id: int | None, since: date | None, until: date | None
 ) -> SearchScope:
     """The narrowing a reader asked for, company dates as instants; a span that ends before it starts
     is refused rather than answered with nothing."""
@@ -20,5 +18,5 @@ def search_scope(
         raise InvalidInput(
             details=[{"field": "until", "code": "before_since", "message": N_("The end is before the start.")}]
         )
-    start, end = company_days(request, since, until)
+    start, end = day_span(timezone, since, until)
     return SearchScope(customer_id=customer_id, author_id=author_id, since=start, until=end)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from store.repo.reports import home as dashboard
+from schemas.org import Role
+from store.repo.reports import home
 from web.shared.auth import PageUser, get_db
 from web.shared.templating import render
 
@@ -13,19 +14,19 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, user: PageUser) -> Response:
+def home_page(request: Request, user: PageUser) -> Response:
     role = user.primary_role
     with get_db(request).session() as session:
-        if role == "admin":
-            figures = dashboard.admin_home(session)
-        elif role == "department_head":
-            figures = dashboard.department_home(session)
-        elif role == "sales_manager":
-            figures = dashboard.team_home(session, user.team_id)
-        elif role == "finance":
-            figures = dashboard.finance_home(session)
-        elif role == "hr":
-            figures = dashboard.hr_home(session)
+        if role == Role.admin:
+            figures = home.admin_home(session)
+        elif role == Role.department_head:
+            figures = home.department_home(session)
+        elif role == Role.sales_manager:
+            figures = home.team_home(session, user.team_id)
+        elif role == Role.finance:
+            figures = home.finance_home(session)
+        elif role == Role.hr:
+            figures = home.hr_home(session)
         else:
-            figures = dashboard.sales_home(session, user.id)
+            figures = home.sales_home(session, user.id)
     return render(request, f"home/{role}.html", {"figures": figures, "role": role})

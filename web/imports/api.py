@@ -13,7 +13,7 @@
 
 The upload is streamed into ``<data dir>/imports`` by the evidence-upload helpers of
 web/attachments/files.py (size limit while streaming, content sniffing, content addressed by SHA-256),
-which the commit reads back. The page router (pages_imports.py) reuses the helpers below.
+which the commit reads back. The page router (web/imports/pages.py) reuses the helpers below.
 """
 
 from __future__ import annotations
@@ -27,16 +27,19 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from schemas.kernel.config import Settings
 from schemas.kernel.i18n import gettext_
 from schemas.kernel.ids import MAX_ID
 from schemas.org import Role
 from schemas.task_errors import FileTypeNotAllowed
+from store.db import Session
 from store.models import ImportJob
-from store.repo.imports import importer as customer_import
+from store.repo.imports import importer
 from store.repo.imports.files import file_format
 from store.repo.imports.report import progress_of, report_of
 from web.attachments.files import StoredFile, blob_path, receive_parsed_upload, receive_upload
-from web.shared.auth import Principal, get_db, require_roles, viewer_of
+from web.shared.auth import Principal, get_db, get_settings, require_roles, viewer_of
+from web.shared.sessions import in_session
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 
@@ -155,47 +158,42 @@ def job_out(job: ImportJob, problems_limit: int = API_PROBLEMS) -> ImportJobOut:
 
 
 # ---------------------------------------------------------------- shared with the page
-def imports_dir(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "imports"
+def imports_dir(settings: Settings) -> Path:
+    """Where uploads wait for their commit, by content (web/attachments/files.py)."""
+    return Path(settings.data_dir) / "imports"
 
 
-def read_stored(request: Request) -> customer_import.ReadFile:
+def read_stored(folder: Path) -> importer.ReadFile:
     """How the commit reads an upload back: by its hash, from the imports dir."""
-    folder = imports_dir(request)
     return lambda sha256: blob_path(folder, sha256).read_bytes()
 
 
 async def receive_import(request: Request, user: Principal, kind: str, *, body_parsed: bool = False) -> ImportJob:
-    """Stream the upload into the imports dir and dry-run it. Only .csv and .xlsx are taken (the
-    evidence helpers also check that the bytes look like that kind of file)."""
+    """Stream the request's upload into the imports dir and dry-run it. Only .csv and .xlsx are
+    taken (the evidence helpers also check that the bytes look like that kind of file)."""
     receive = receive_parsed_upload if body_parsed else receive_upload
-    folder = imports_dir(request)
+    settings, db = get_settings(request), get_db(request)
+    folder = imports_dir(settings)
     try:
-        stored = await receive(request, folder, request.app.state.settings.upload_max_bytes)
+        stored = await receive(request, folder, settings.upload_max_bytes)
     except FileTypeNotAllowed:
-        raise customer_import.ImportFileType() from None
+        raise importer.ImportFileType() from None
     if file_format(stored.filename) is None:
-        await run_in_threadpool(_forget, request, stored)
-        raise customer_import.ImportFileType()
-    return await run_in_threadpool(_dry_run, request, user, kind, stored)
+        await run_in_threadpool(in_session, db, forget, folder, stored)
+        raise importer.ImportFileType()
+    return await run_in_threadpool(in_session, db, dry_run, folder, user, kind, stored)
 
 
-def _dry_run(request: Request, user: Principal, kind: str, stored: StoredFile) -> ImportJob:
-    data = blob_path(imports_dir(request), stored.sha256).read_bytes()
-    with get_db(request).session() as session:
-        return customer_import.check(session, viewer_of(user), kind, stored.filename, data)
+def dry_run(session: Session, folder: Path, user: Principal, kind: str, stored: StoredFile) -> ImportJob:
+    """Check an upload kept in ``folder``: the job with its report; nothing else is written."""
+    data = blob_path(folder, stored.sha256).read_bytes()
+    return importer.check(session, viewer_of(user), kind, stored.filename, data)
 
 
-def _forget(request: Request, stored: StoredFile) -> None:
+def forget(session: Session, folder: Path, stored: StoredFile) -> None:
     """Drop a refused upload, unless an import already holds the same content."""
-    with get_db(request).session() as session:
-        if session.query(ImportJob.id).filter(ImportJob.sha256 == stored.sha256).first() is None:
-            blob_path(imports_dir(request), stored.sha256).unlink(missing_ok=True)
-
-
-def load_job(request: Request, user: Principal, job_id: int) -> ImportJob:
-    with get_db(request).session() as session:
-        return customer_import.visible_job(session, viewer_of(user), job_id)
+    if not importer.holds_upload(session, stored.sha256):
+        blob_path(folder, stored.sha256).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- routes
@@ -208,21 +206,21 @@ async def upload_import(request: Request, user: Importer, kind: Annotated[Kind, 
 @router.post("/{job_id}/commit", response_model=ImportJobOut, responses=ERRORS)
 async def commit_import(job_id: JobId, request: Request, user: Importer) -> ImportJobOut:
     """Write a clean dry run, all or nothing; skipping external ids already in Baton."""
-    settings = request.app.state.settings
+    settings = get_settings(request)
     try:
         job = await run_in_threadpool(
-            customer_import.commit,
+            importer.commit,
             get_db(request).session,
             job_id,
             viewer_of(user),
-            read_file=read_stored(request),
+            read_file=read_stored(imports_dir(settings)),
             timezone=settings.timezone,
         )
-    except customer_import.ImportHasErrors as exc:
-        raise customer_import.ImportHasErrors(details=rendered(exc.details)) from None
+    except importer.ImportHasErrors as exc:
+        raise importer.ImportHasErrors(details=rendered(exc.details)) from None
     return job_out(job)
 
 
 @router.get("/{job_id}", response_model=ImportJobOut, responses={404: {"description": "not_found"}})
 async def get_import(job_id: JobId, request: Request, user: Importer) -> ImportJobOut:
-    return job_out(await run_in_threadpool(load_job, request, user, job_id))
+    return job_out(await run_in_threadpool(in_session, get_db(request), importer.visible_job, viewer_of(user), job_id))

@@ -20,14 +20,17 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from schemas.kernel.config import Settings
 from schemas.kernel.errors import N_, BatonError
 from schemas.org import Role
-from store.repo.imports import importer as customer_import
+from store.db import Database, Session
+from store.repo.imports import importer
 from store.repo.imports.columns import COLUMNS
 from store.repo.imports.report import progress_of, report_of
-from web.imports.api import JobId, Kind, read_stored, reason, receive_import
-from web.shared.auth import Principal, get_db, require_roles, viewer_of
+from web.imports.api import JobId, Kind, imports_dir, read_stored, reason, receive_import
+from web.shared.auth import Principal, get_db, get_settings, require_roles, viewer_of
 from web.shared.csrf import verify_csrf
+from web.shared.sessions import in_session
 from web.shared.templating import render
 
 log = logging.getLogger("baton.imports")
@@ -48,7 +51,8 @@ STATUS_LABELS = {
 
 @router.get("")
 async def import_page(request: Request, user: PageImporter, kind: Annotated[Kind, Query()] = "customers") -> Response:
-    return render(request, "imports/index.html", await run_in_threadpool(_index_context, request, user, kind))
+    context = await run_in_threadpool(in_session, get_db(request), index_context, user, kind, get_settings(request))
+    return render(request, "imports/index.html", context)
 
 
 @router.post("")
@@ -61,9 +65,9 @@ async def upload_from_page(
     try:
         job = await receive_import(request, user, kind, body_parsed=body_parsed)
     except BatonError as exc:
-        context = {**await run_in_threadpool(_index_context, request, user, kind), "error": exc}
+        index = await run_in_threadpool(in_session, get_db(request), index_context, user, kind, get_settings(request))
         template = "imports/_upload.html" if request.headers.get("hx-request") else "imports/index.html"
-        return render(request, template, context, status_code=exc.status)
+        return render(request, template, {**index, "error": exc}, status_code=exc.status)
     target = f"/imports/{job.id}"
     if request.headers.get("hx-request"):
         return Response(status_code=200, headers={"HX-Redirect": target})
@@ -74,39 +78,43 @@ async def upload_from_page(
 async def job_page(
     job_id: JobId, request: Request, user: PageImporter, page: Annotated[int, Query(ge=1, le=100)] = 1
 ) -> Response:
-    return render(request, "imports/job.html", await run_in_threadpool(_job_context, request, user, job_id, page))
+    context = await run_in_threadpool(in_session, get_db(request), job_context, user, job_id, page)
+    return render(request, "imports/job.html", context)
 
 
 @router.get("/{job_id}/progress")
 async def progress_fragment(job_id: JobId, request: Request, user: PageImporter) -> Response:
-    return render(request, "imports/_progress.html", await run_in_threadpool(_job_context, request, user, job_id, 1))
+    context = await run_in_threadpool(in_session, get_db(request), job_context, user, job_id, 1)
+    return render(request, "imports/_progress.html", context)
 
 
 @router.post("/{job_id}/commit")
 async def commit_from_page(
     job_id: JobId, request: Request, user: PageImporter, background: BackgroundTasks
 ) -> Response:
+    db = get_db(request)
     try:
-        job, claimed = await run_in_threadpool(customer_import.claim, get_db(request).session, job_id, viewer_of(user))
-    except customer_import.ImportHasErrors as exc:
-        context = {**await run_in_threadpool(_job_context, request, user, job_id, 1), "error": exc}
-        return render(request, "imports/_progress.html", context, status_code=exc.status)
+        job, claimed = await run_in_threadpool(importer.claim, db.session, job_id, viewer_of(user))
+    except importer.ImportHasErrors as exc:
+        context = await run_in_threadpool(in_session, db, job_context, user, job_id, 1)
+        return render(request, "imports/_progress.html", {**context, "error": exc}, status_code=exc.status)
     if claimed:
-        background.add_task(_run_commit, request, user, job.id)
+        background.add_task(run_commit, db, get_settings(request), user, job.id)
     if not request.headers.get("hx-request"):
         return RedirectResponse(f"/imports/{job.id}", status_code=303)
-    return render(request, "imports/_progress.html", await run_in_threadpool(_job_context, request, user, job_id, 1))
+    context = await run_in_threadpool(in_session, db, job_context, user, job_id, 1)
+    return render(request, "imports/_progress.html", context)
 
 
-def _run_commit(request: Request, user: Principal, job_id: int) -> None:
+def run_commit(db: Database, settings: Settings, user: Principal, job_id: int) -> None:
     """The commit after the answer was sent. Its outcome, failure included, is on the job."""
     try:
-        customer_import.run(
-            get_db(request).session,
+        importer.run(
+            db.session,
             job_id,
             viewer_of(user),
-            read_file=read_stored(request),
-            timezone=request.app.state.settings.timezone,
+            read_file=read_stored(imports_dir(settings)),
+            timezone=settings.timezone,
         )
     except BatonError:
         pass  # the job is marked failed with the reason in its report; the progress fragment shows it
@@ -115,15 +123,12 @@ def _run_commit(request: Request, user: Principal, job_id: int) -> None:
 
 
 # ---------------------------------------------------------------- contexts
-def _index_context(request: Request, user: Principal, kind: str) -> dict[str, object]:
-    with get_db(request).session() as session:
-        jobs = customer_import.recent_jobs(session, viewer_of(user))
-    settings = request.app.state.settings
+def index_context(session: Session, user: Principal, kind: str, settings: Settings) -> dict[str, object]:
     return {
         "kind": kind,
         "kinds": KIND_LABELS,
         "statuses": STATUS_LABELS,
-        "jobs": jobs,
+        "jobs": importer.recent_jobs(session, viewer_of(user)),
         "required_columns": _headings(kind, required=True),
         "optional_columns": _headings(kind, required=False),
         "max_mb": round(settings.upload_max_bytes / (1024 * 1024)),
@@ -137,9 +142,8 @@ def _headings(kind: str, *, required: bool) -> str:
     return "、".join(column.aliases[0] for column in COLUMNS[kind] if column.required == required)
 
 
-def _job_context(request: Request, user: Principal, job_id: int, page: int) -> dict[str, object]:
-    with get_db(request).session() as session:
-        job = customer_import.visible_job(session, viewer_of(user), job_id)
+def job_context(session: Session, user: Principal, job_id: int, page: int) -> dict[str, object]:
+    job = importer.visible_job(session, viewer_of(user), job_id)
     report, progress = report_of(job), progress_of(job)
     shown = report.problems[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return {

@@ -55,8 +55,7 @@ def mark_all_read(request: Request, user: ApiUser) -> MarkedRead:
 @router.post("/{notification_id}/read", response_model=NotificationOut)
 def mark_read(notification_id: str, request: Request, user: ApiUser) -> NotificationOut:
     with get_db(request).session() as session:
-        row = inbox.own(session, user.id, parse_id(notification_id))
+        row = inbox.read_own(session, user.id, parse_id(notification_id))
         if row is None:
             raise NotFound()
-        row.read = True
         return notification_out(row, current_language.get())

@@ -24,7 +24,7 @@ from schemas.org import Role
 from store.models import Notification
 from store.repo.notifications import inbox
 from web.notifications.api import parse_id
-from web.shared.auth import PageUser, get_db
+from web.shared.auth import PageUser, get_db, get_settings
 from web.shared.counters import NOTIFICATIONS_CHANGED, counts_changed
 from web.shared.csrf import verify_csrf
 from web.shared.templating import render
@@ -84,7 +84,7 @@ def notifications_page(
     unread: Annotated[bool, Query()] = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    settings = request.app.state.settings
+    settings = get_settings(request)
     with get_db(request).session() as session:
         rows, total = inbox.page(session, user.id, unread_only=unread, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         unread_total = inbox.unread_count(session, user.id)
@@ -115,20 +115,18 @@ def badge(request: Request, user: PageUser) -> Response:
 def mark_all_read(request: Request, user: PageUser) -> Response:
     with get_db(request).session() as session:
         inbox.mark_all_read(session, user.id)
-    counts_changed(request, NOTIFICATIONS_CHANGED)
+    counts_changed(NOTIFICATIONS_CHANGED)
     return RedirectResponse("/notifications", status_code=303)
 
 
 @router.post("/{notification_id}/read")
 def mark_read(notification_id: str, request: Request, user: PageUser) -> Response:
     with get_db(request).session() as session:
-        row = inbox.own(session, user.id, parse_id(notification_id))
+        row = inbox.read_own(session, user.id, parse_id(notification_id))
         if row is None:
             raise NotFound()
-        row.read = True
-        session.flush()
         view = notification_row(row)
-    counts_changed(request, NOTIFICATIONS_CHANGED)
+    counts_changed(NOTIFICATIONS_CHANGED)
     if not request.headers.get("hx-request"):
         return RedirectResponse("/notifications", status_code=303)
     return render(request, "notifications/_row.html", {"row": view})

@@ -22,7 +22,7 @@ from store.repo.offboarding import checklist_templates as handover_templates
 from store.repo.offboarding import records as case_repo
 from web.offboarding import actions
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
-from web.shared.engine import company_today
+from web.shared.company_time import company_today
 from web.shared.paths import RecordId
 from web.tasks.process_engine import ProcessEngine
 
@@ -60,7 +60,9 @@ class ExperienceNoteOut(BaseModel):
 
 @router.post("/offboardings", response_model=OffboardingCreated, status_code=201)
 async def start(request: Request, body: OffboardingIn, user: Starter) -> OffboardingCreated:
-    return await actions.start_offboarding(get_db(request), ProcessEngine(request), user, body, company_today(request))
+    return await actions.start_offboarding(
+        get_db(request), ProcessEngine.of(request), user, body, company_today(request)
+    )
 
 
 @router.get("/offboardings", response_model=list[OffboardingRow])
@@ -98,7 +100,7 @@ async def complete(
     body = body or CompleteIn()
     return await actions.complete_offboarding(
         get_db(request),
-        ProcessEngine(request),
+        ProcessEngine.of(request),
         user,
         case_id,
         body.comment,
@@ -110,7 +112,7 @@ async def complete(
 @router.post("/offboardings/{case_id}/cancel", response_model=OffboardingState)
 async def cancel(request: Request, case_id: CaseId, user: ApiUser, body: CancelIn | None = None) -> OffboardingState:
     reason = body.reason if body else ""
-    return await actions.cancel_offboarding(get_db(request), ProcessEngine(request), user, case_id, reason)
+    return await actions.cancel_offboarding(get_db(request), ProcessEngine.of(request), user, case_id, reason)
 
 
 @router.get("/offboarding-templates/{role}", response_model=ChecklistTemplate)

@@ -11,24 +11,21 @@ workflow's validator decide, and their problems come back to the same form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from schemas.kernel.errors import N_, InvalidInput
-from schemas.kernel.ids import MAX_ID
+from schemas.kernel.errors import N_
 from schemas.offboarding import Evidence, OffboardingIn
 from schemas.tasks import CompleteTaskIn
 from store.models import Task
+from web.shared.forms import TOO_LONG, checked, record_id
 
 START_PROBLEMS = {
     "employee_id": N_("Choose the person who is leaving."),
     "reason": N_("Give the reason (up to 500 characters)."),
     "last_day": N_("Give the last working day."),
 }
-TOO_LONG = N_("The comment is too long.")
-Body = TypeVar("Body", bound=BaseModel)
 
 
 @dataclass
@@ -51,10 +48,6 @@ def _text(form: FormData, name: str) -> str:
 
 def _texts(form: FormData, name: str) -> list[str]:
     return [value.strip() if isinstance(value, str) else "" for value in form.getlist(name)]
-
-
-def record_id(value: str) -> int | None:
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
 def read_step(form: FormData) -> Submitted:
@@ -103,18 +96,3 @@ def start_body(form: FormData) -> OffboardingIn:
         },
         START_PROBLEMS,
     )
-
-
-def checked(model: type[Body], fields: dict[str, Any], messages: dict[str, str]) -> Body:
-    """The body, or a refusal naming each field that does not fit, in the reader's words."""
-    try:
-        return model(**fields)
-    except ValidationError as exc:
-        problems: dict[str, dict[str, str]] = {}
-        for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "body"
-            problems.setdefault(
-                name,
-                {"field": name, "code": error["type"], "message": messages.get(name, N_("Some fields are not valid."))},
-            )
-        raise InvalidInput(details=list(problems.values())) from exc

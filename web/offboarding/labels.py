@@ -9,15 +9,13 @@ pages' wording.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
-
-from jinja2 import Environment
 
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 from schemas.offboarding import PARTY_LABELS, Evidence, ItemStatus, OffboardingStatus, PlanStatus, ReviewStatus
-from web.orders.labels import problem_text, translated
+from web.shared.labels import label_filter, problem_text, translated
 
 CASE_STATUS_LABELS: dict[str, str] = {
     OffboardingStatus.handover: N_("Handing over"),
@@ -83,8 +81,8 @@ def step_problem_text(detail: Mapping[str, Any], kind: str, customers: Mapping[i
     return text
 
 
-def install(environment: Environment) -> None:
-    """The label filters the offboarding templates use."""
+FILTERS: dict[str, Callable[..., Any]] = {
+    name: label_filter(labels, blank="—")
     for name, labels in (
         ("case_status_label", CASE_STATUS_LABELS),
         ("item_status_label", ITEM_STATUS_LABELS),
@@ -92,5 +90,5 @@ def install(environment: Environment) -> None:
         ("party_label", PARTY_LABELS),
         ("move_label", MOVE_LABELS),
         ("evidence_hint", EVIDENCE_HINTS),
-    ):
-        environment.filters[name] = lambda value, labels=labels: labels.get(value, value or "—")
+    )
+}

@@ -28,21 +28,20 @@ from store.repo.offboarding import records as case_repo
 from store.repo.tasks import records as task_repo
 from web.offboarding import actions
 from web.offboarding.forms import Submitted, read_step, start_body, step_body
-from web.offboarding.labels import LIST_FILTERS, install
+from web.offboarding.labels import LIST_FILTERS
 from web.offboarding.plan import chosen_load
 from web.offboarding.views import case_context, final_confirmation, refusal_of, sign_offs
 from web.shared.auth import PageUser, Principal, get_db, viewer_of
+from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
-from web.shared.engine import company_today
 from web.shared.paths import RecordId
-from web.shared.templating import render, templates
+from web.shared.templating import render
 from web.tasks import actions as task_actions
 from web.tasks.answers import go_to, is_htmx
 from web.tasks.paths import TaskId
 from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
-install(templates.env)
 READERS = (Role.sales, Role.sales_manager, Role.department_head, Role.hr, Role.finance, Role.admin)
 STARTERS = (Role.hr, Role.sales_manager, Role.department_head, Role.admin)
 CaseId = RecordId
@@ -63,7 +62,7 @@ async def start_from_page(request: Request, user: PageUser) -> Response:
     try:
         if not user.has(*STARTERS):
             raise Forbidden()
-        created = await actions.start_offboarding(db, ProcessEngine(request), user, start_body(form), today)
+        created = await actions.start_offboarding(db, ProcessEngine.of(request), user, start_body(form), today)
     except BatonError as exc:
         context = await run_in_threadpool(_list_context, db, user, "", today)
         context.update({"refusal": refusal_of(exc, "start"), "form": dict(form)})
@@ -122,7 +121,9 @@ async def act_on_step(
     task = await run_in_threadpool(_step, db, user, case_id, task_id)
     submitted = read_step(await request.form())
     try:
-        await task_actions.complete_task(db, ProcessEngine(request), user, task_id, step_body(task, action, submitted))
+        await task_actions.complete_task(
+            db, ProcessEngine.of(request), user, task_id, step_body(task, action, submitted)
+        )
     except BatonError as exc:
         return await _case_with_refusal(request, user, case_id, exc, task_id, task.kind, submitted)
     return await _case_answer(request, user, case_id, f"#task-{task_id}")
@@ -142,7 +143,7 @@ async def complete_from_page(
     try:
         await actions.complete_offboarding(
             get_db(request),
-            ProcessEngine(request),
+            ProcessEngine.of(request),
             user,
             case_id,
             comment.strip() or None,
@@ -160,7 +161,7 @@ async def cancel_from_page(
     case_id: CaseId, request: Request, user: PageUser, reason: Annotated[str, Form(max_length=500)] = ""
 ) -> Response:
     try:
-        await actions.cancel_offboarding(get_db(request), ProcessEngine(request), user, case_id, reason.strip())
+        await actions.cancel_offboarding(get_db(request), ProcessEngine.of(request), user, case_id, reason.strip())
     except BatonError as exc:
         return await _case_with_refusal(request, user, case_id, exc, "cancel", "", Submitted(comment=reason))
     return await _case_answer(request, user, case_id, "")

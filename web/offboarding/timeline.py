@@ -10,10 +10,12 @@ from datetime import datetime
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 from store.models import AuditEntry, Offboarding, Task
+from web.audit.labels import action_label
 from web.offboarding.labels import PARTY_LABELS
-from web.orders.labels import DECISION_LABELS, translated
+from web.orders.labels import DECISION_LABELS
 from web.orders.timeline import TimelineEvent
-from web.shared.templating import audit_label, task_title
+from web.shared.labels import translated
+from web.shared.templating import task_title
 
 CASE_EVENTS = {
     "offboarding.started": N_("Offboarding started; last working day %(last_day)s"),
@@ -44,7 +46,7 @@ def _case_text(entry: AuditEntry, item_titles: Mapping[str, str]) -> str:
 def _task_text(entry: AuditEntry, task: Task | None, names: Mapping[int, str]) -> str:
     detail = entry.detail or {}
     decision = detail.get("decision") if entry.action == "task.completed" else None
-    text = gettext_(TASK_DECISIONS.get(decision or "") or audit_label(entry.action))
+    text = gettext_(TASK_DECISIONS.get(decision or "") or action_label(entry.action))
     targets = [detail["to"]] if detail.get("to") else list(detail.get("recipients") or [])
     if targets:
         text += " → " + ", ".join(names.get(target, "") for target in targets)

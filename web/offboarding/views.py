@@ -27,9 +27,9 @@ from store.repo.offboarding.owed import owed_by_customer
 from web.offboarding.labels import blocker_text, step_problem_text
 from web.offboarding.plan import plan_task_id, plan_view
 from web.offboarding.timeline import case_events
-from web.orders.labels import translated
 from web.orders.timeline import timeline_people
 from web.shared.auth import Principal
+from web.shared.labels import translated
 from web.tasks.visible import holds_open
 
 

@@ -22,7 +22,7 @@ from store.repo.orders import records as order_repo
 from store.repo.orders.views import order_view, order_views
 from web.orders import actions
 from web.shared.auth import ApiUser, Principal, get_db, require_roles, viewer_of
-from web.shared.engine import company_today
+from web.shared.company_time import company_today
 from web.shared.paths import IdFilter, Offset, RecordId
 from web.tasks.process_engine import ProcessEngine
 
@@ -63,7 +63,7 @@ def create_service(request: Request, body: ServiceIn, user: Admin) -> ServiceOut
 
 @router.post("/orders", response_model=OrderCreated, status_code=201)
 async def submit_order(request: Request, body: OrderIn, user: Seller) -> OrderCreated:
-    return await actions.submit_order(get_db(request), ProcessEngine(request), user, body, company_today(request))
+    return await actions.submit_order(get_db(request), ProcessEngine.of(request), user, body, company_today(request))
 
 
 @router.get("/orders", response_model=OrderList)
@@ -89,13 +89,15 @@ def get_order(request: Request, order_id: OrderId, user: ApiUser) -> OrderOut:
 
 @router.post("/orders/{order_id}/resubmit", response_model=OrderOut)
 async def resubmit_order(request: Request, order_id: OrderId, body: ResubmitIn, user: Seller) -> OrderOut:
-    await actions.resubmit_order(get_db(request), ProcessEngine(request), user, order_id, body, company_today(request))
+    await actions.resubmit_order(
+        get_db(request), ProcessEngine.of(request), user, order_id, body, company_today(request)
+    )
     return await run_in_threadpool(_order_out, get_db(request), user, order_id)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut)
 async def cancel_order(request: Request, order_id: OrderId, user: Seller, body: CancelIn | None = None) -> OrderOut:
-    await actions.cancel_order(get_db(request), ProcessEngine(request), user, order_id, body.reason if body else "")
+    await actions.cancel_order(get_db(request), ProcessEngine.of(request), user, order_id, body.reason if body else "")
     return await run_in_threadpool(_order_out, get_db(request), user, order_id)
 
 

@@ -26,9 +26,10 @@ from schemas.org import Role
 from schemas.tasks import CompleteTaskIn
 from store.db import Database
 from store.repo.orders import pages as order_pages
-from web.orders.labels import problem_text, warning_text
+from web.orders.labels import warning_text
 from web.shared.auth import Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
+from web.shared.labels import problem_text
 from web.shared.templating import render
 from web.tasks import actions as task_actions
 from web.tasks.process_engine import ProcessEngine
@@ -75,7 +76,7 @@ async def bulk_approve(
 ) -> Response:
     """Approve every ticked row, each through its own update; report row by row."""
     chosen = list(dict.fromkeys(task_id))[:MAX_BULK]
-    db, engine = get_db(request), ProcessEngine(request)
+    db, engine = get_db(request), ProcessEngine.of(request)
     outcomes = list(await asyncio.gather(*(_decide(db, engine, user, t, "approve", None) for t in chosen)))
     context = await run_in_threadpool(_queue, db, user, 1)
     context.update({"outcomes": outcomes, "nothing_chosen": not chosen})
@@ -92,7 +93,7 @@ async def decide(
 ) -> Response:
     """Approve or reject one row; the row comes back as it now stands."""
     db = get_db(request)
-    outcome = await _decide(db, ProcessEngine(request), user, task_id, action, comment.strip() or None)
+    outcome = await _decide(db, ProcessEngine.of(request), user, task_id, action, comment.strip() or None)
     row = await run_in_threadpool(_row, db, user, task_id)
     context = {"row": row, "outcome": outcome, "bulk": user.has(*BULK_ROLES), "comment": comment}
     return render(request, "orders/_approval.html", context, status_code=outcome.status)

@@ -20,11 +20,10 @@ from starlette.datastructures import FormData
 
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
-from schemas.kernel.ids import MAX_ID
 from schemas.kernel.money import as_typed, money_problem
 from schemas.orders import MAX_LINES, MAX_QUANTITY, OrderLineIn
 from store.models import Service
-from web.orders.labels import problem_text
+from web.shared.labels import problem_text
 
 FIELD_PROBLEMS = {
     "service": N_("Choose a service."),
@@ -79,12 +78,6 @@ class OrderDraft:
     @property
     def has_problems(self) -> bool:
         return bool(self.problems) or any(line.problems for line in self.lines)
-
-
-def record_id(value: str) -> int | None:
-    """A record id typed into a form (``#12`` or ``12``), or None when it cannot be one."""
-    text = value.strip().lstrip("#")
-    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
 
 
 def _decimal(value: str) -> Decimal | None:

@@ -34,15 +34,17 @@ from store.repo.orders.freeze import OrderFreeze, order_freeze
 from store.repo.orders.views import order_view
 from store.repo.payments import records as payments
 from web.orders import actions
-from web.orders.forms import OrderDraft, draft_of, read_draft, record_id, requested_day, submitted_lines
-from web.orders.labels import problem_text, warning_text
+from web.orders.forms import OrderDraft, draft_of, read_draft, requested_day, submitted_lines
+from web.orders.labels import warning_text
 from web.orders.timeline import timeline, timeline_people
 from web.payments.forms import money_section
 from web.shared.auth import PageUser, Principal, get_db, require_roles, viewer_of
+from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
-from web.shared.engine import company_today
+from web.shared.forms import typed_record_id
+from web.shared.labels import ORDER_STATUS_LABELS, problem_text
 from web.shared.paths import RecordId
-from web.shared.templating import ORDER_STATUS_LABELS, render
+from web.shared.templating import render
 from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -106,7 +108,7 @@ async def submit_from_page(request: Request, user: Seller) -> Response:
     draft = read_draft(await request.form(), services)
     lines = submitted_lines(draft, services)
     day = requested_day(draft)
-    customer_id = record_id(draft.customer_id)
+    customer_id = typed_record_id(draft.customer_id)
     if customer_id is None:
         draft.problems.append(gettext_(CHOOSE_CUSTOMER))
     status = 422
@@ -114,7 +116,7 @@ async def submit_from_page(request: Request, user: Seller) -> Response:
         try:
             created = await actions.submit_order(
                 db,
-                ProcessEngine(request),
+                ProcessEngine.of(request),
                 user,
                 _order_in(OrderIn, customer_id=customer_id, requested_date=day, lines=lines, note=draft.note.strip()),
                 today,
@@ -149,7 +151,7 @@ async def cancel_from_page(
 ) -> Response:
     db = get_db(request)
     try:
-        await actions.cancel_order(db, ProcessEngine(request), user, order_id, reason.strip())
+        await actions.cancel_order(db, ProcessEngine.of(request), user, order_id, reason.strip())
     except BatonError as exc:
         context = await run_in_threadpool(_detail, db, user, order_id, company_today(request))
         return render(request, "orders/detail.html", {**context, "error": exc}, status_code=exc.status)
@@ -167,7 +169,7 @@ async def resubmit_from_page(order_id: OrderId, request: Request, user: Seller) 
     if not draft.has_problems and day is not None:
         try:
             body = _order_in(ResubmitIn, lines=lines, requested_date=day, note=draft.note.strip())
-            await actions.resubmit_order(db, ProcessEngine(request), user, order_id, body, today)
+            await actions.resubmit_order(db, ProcessEngine.of(request), user, order_id, body, today)
             return RedirectResponse(f"/orders/{order_id}", status_code=303)
         except BatonError as exc:
             status, refusal = _note_refusal(draft, exc), exc

@@ -9,8 +9,10 @@ from datetime import datetime
 
 from schemas.kernel.i18n import gettext_
 from store.models import AuditEntry, Task
-from web.orders.labels import DECISION_LABELS, ORDER_EVENTS, step_label, translated
-from web.shared.templating import audit_label, format_money
+from web.audit.labels import action_label
+from web.orders.labels import DECISION_LABELS, ORDER_EVENTS, step_label
+from web.shared.labels import translated
+from web.shared.templating import format_money
 
 # The rejection's comment is shown once, on the approver's decision.
 SAID_ON_THE_TASK = {"order.rejected"}
@@ -30,7 +32,7 @@ def event_text(entry: AuditEntry, task: Task | None, names: Mapping[int, str]) -
     if entry.action in ORDER_EVENTS:
         return translated(ORDER_EVENTS[entry.action], {**detail, "amount": format_money(detail.get("amount"))})
     decision = detail.get("decision") if entry.action == "task.completed" else None
-    text = gettext_(DECISION_LABELS.get(decision or "") or audit_label(entry.action))
+    text = gettext_(DECISION_LABELS.get(decision or "") or action_label(entry.action))
     targets = [detail["to"]] if detail.get("to") else list(detail.get("recipients") or [])
     if targets:
         text += " → " + ", ".join(names.get(t, "") for t in targets)

@@ -11,11 +11,11 @@ from starlette.responses import RedirectResponse, Response
 
 from schemas.kernel import i18n
 from schemas.kernel.errors import BatonError
-from store.models import Employee
 from store.repo.audit import chain as audit
 from store.repo.org import auth as auth_repo
+from store.repo.org import records as org
 from web.org.login import authenticate, client_address
-from web.shared.auth import SESSION_COOKIE, get_db, session_principal
+from web.shared.auth import SESSION_COOKIE, get_db, get_settings, session_principal
 from web.shared.csrf import verify_csrf
 from web.shared.templating import render
 
@@ -48,7 +48,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    settings = request.app.state.settings
+    settings = get_settings(request)
     try:
         with get_db(request).session() as session:
             employee = authenticate(session, settings, username, password, client=client_address(request))
@@ -98,9 +98,7 @@ def switch_language(request: Request, language: Annotated[str, Form()], back: An
     principal = session_principal(request)
     if principal is not None:
         with get_db(request).session() as session:
-            employee = session.get(Employee, principal.id)
-            if employee is not None:
-                employee.language = chosen
+            org.set_language(session, principal.id, chosen)
     response = RedirectResponse(_safe_next(back), status_code=303)
     response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
     return response

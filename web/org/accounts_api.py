@@ -10,14 +10,14 @@ from schemas.org import LoginBody, LoginOut, Role, UserOut
 from store.repo.audit import chain as audit
 from store.repo.org import auth as auth_repo
 from web.org.login import authenticate, client_address
-from web.shared.auth import ApiUser, bearer_token, get_db
+from web.shared.auth import ApiUser, bearer_token, get_db, get_settings
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
 
 @router.post("/login", response_model=LoginOut)
 def login(body: LoginBody, request: Request) -> LoginOut:
-    settings = request.app.state.settings
+    settings = get_settings(request)
     with get_db(request).session() as session:
         employee = authenticate(
             session, settings, body.username, body.password, channel="api", client=client_address(request)

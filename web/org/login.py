@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
 from schemas.kernel.config import Settings
 from schemas.kernel.errors import InvalidCredentials, TooManyAttempts
+from schemas.org import EmployeeStatus
+from store.db import Session
 from store.models import Employee
 from store.passwords import verify_password
 from store.repo.audit import chain as audit
@@ -55,7 +56,7 @@ def authenticate(
         raise TooManyAttempts()
     employee = employee_by_username(session, username)
     valid = verify_password(employee.password_hash if employee else None, password)
-    if employee is None or not valid or employee.status == "departed":
+    if employee is None or not valid or employee.status == EmployeeStatus.departed:
         auth_repo.record_failure(session, username, client)
         reason = "unknown_user" if employee is None else "wrong_password" if not valid else "departed"
         audit.record(

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from schemas.kernel.errors import N_, BatonError, InvalidInput
-from schemas.org import EmployeeIn, Role
+from schemas.org import EmployeeIn, EmployeeStatus, Role
+from store.db import Session
 from store.repo.org import records as org
 from web.shared.auth import Principal, get_db, require_roles
 from web.shared.csrf import verify_csrf
@@ -19,6 +20,7 @@ from web.shared.templating import render
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])
 PeopleAdmin = Annotated[Principal, Depends(require_roles(Role.admin, Role.hr, page=True))]
 PAGE_SIZE = 30
+MANAGING_ROLES = frozenset({Role.sales_manager, Role.department_head, Role.admin, Role.hr, Role.finance})
 
 
 @router.get("/admin/employees")
@@ -29,7 +31,9 @@ def people_page(
     status: Annotated[str, Query(pattern="^(|active|offboarding|departed)$")] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    return render(request, "people/index.html", _context(request, q, status, page))
+    with get_db(request).session() as session:
+        context = people_context(session, q, status, page)
+    return render(request, "people/index.html", context)
 
 
 @router.post("/admin/employees")
@@ -58,7 +62,8 @@ def add_person(
                 manager_id=body.manager_id,
             )
     except BatonError as exc:
-        context = {**_context(request, "", "", 1), "error": exc, "form": form}
+        with get_db(request).session() as session:
+            context = {**people_context(session, "", "", 1), "error": exc, "form": form}
         return render(request, "people/index.html", context, status_code=exc.status)
     return RedirectResponse(f"/admin/employees?q={username}", status_code=303)
 
@@ -85,24 +90,25 @@ def _validated(username: str, name: str, password: str, role: str, team_id: str,
         raise InvalidInput(details=problems) from exc
 
 
-def _context(request: Request, q: str, status: str, page: int) -> dict[str, object]:
-    with get_db(request).session() as session:
-        people, total = org.list_employees(
-            session, q=q or None, status=status or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-        )
-        teams = org.all_teams(session)
-        managers = [
-            e
-            for e in org.list_employees(session, status="active", limit=1000)[0]
-            if {"sales_manager", "department_head", "admin", "hr", "finance"} & set(e.roles or [])
-        ]
-        names = {e.id: e.name for e in managers}
-        names.update({e.id: e.name for e in people})
-        missing = {p.manager_id for p in people if p.manager_id and p.manager_id not in names}
-        for manager_id in missing:
-            found = org.get_employee(session, manager_id)
-            if found is not None:
-                names[found.id] = found.name
+def people_context(session: Session, q: str, status: str, page: int) -> dict[str, object]:
+    """A page of the directory (found by ``q``, in ``status``), the teams, and whom a new
+    colleague may report to, with every manager named."""
+    people, total = org.list_employees(
+        session, q=q or None, status=status or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    teams = org.all_teams(session)
+    managers = [
+        e
+        for e in org.list_employees(session, status=EmployeeStatus.active, limit=1000)[0]
+        if MANAGING_ROLES & set(e.roles or [])
+    ]
+    names = {e.id: e.name for e in managers}
+    names.update({e.id: e.name for e in people})
+    missing = {p.manager_id for p in people if p.manager_id and p.manager_id not in names}
+    for manager_id in missing:
+        found = org.get_employee(session, manager_id)
+        if found is not None:
+            names[found.id] = found.name
     return {
         "people": people,
         "total": total,

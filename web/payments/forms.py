@@ -19,9 +19,9 @@ from schemas.orders import OrderStatus
 from schemas.org import Role
 from schemas.payments import PaymentIn, PaymentInvalid
 from store.models import Payment
-from web.orders.forms import record_id
-from web.orders.labels import problem_text
 from web.shared.auth import Principal
+from web.shared.forms import typed_record_id
+from web.shared.labels import problem_text
 from web.shared.templating import format_money
 
 FIELD_PROBLEMS = {
@@ -70,7 +70,7 @@ def _paid_at(value: str, timezone: str) -> datetime | None:
 def payment_in(form: PaymentForm, timezone: str) -> PaymentIn:
     """The form as the API body; each field that does not read well is named."""
     values: dict[str, Any] = {
-        "order_id": record_id(form.order_id),
+        "order_id": typed_record_id(form.order_id),
         "kind": form.kind,
         "amount": as_typed(form.amount),
         "paid_at": _paid_at(form.paid_at, timezone),

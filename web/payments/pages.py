@@ -25,11 +25,11 @@ from store.db import Database
 from store.repo.orders import records as order_repo
 from store.repo.orders.views import order_view
 from store.repo.payments import records as payments
-from web.orders.labels import problem_text
 from web.payments.api import MAX_CSV_BYTES
 from web.payments.forms import EARLIEST_YEAR, PaymentForm, by_field, money_section, payment_in, recorded_text
 from web.shared.auth import Principal, get_db, require_roles, viewer_of
 from web.shared.csrf import verify_csrf
+from web.shared.labels import problem_text
 from web.shared.paths import RecordId
 from web.shared.templating import render
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from schemas.processes import ProcessPage
 from store.repo.processes.listing import ProcessFilter, list_processes
 from web.shared.auth import ApiUser, get_db, viewer_of
-from web.shared.engine import company_days
+from web.shared.company_time import company_days
 from web.shared.paths import DateFilter, IdFilter, Offset
 
 router = APIRouter(prefix="/api", tags=["processes"])

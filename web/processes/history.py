@@ -20,17 +20,18 @@ Where the facts come from:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent as TemporalEvent
 
+from schemas.commission import SettlementStatus
 from schemas.history import HistoryKind
+from schemas.offboarding import OffboardingStatus
 from web.processes.history_events import as_dict, decode, first, parse_time, summary_of
+from web.processes.history_model import OpenedTask, ProcessEvent, Update
+from web.processes.history_updates import UpdateReader
 
 STATUS_ATTRIBUTE = "BatonStatus"
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
@@ -38,58 +39,20 @@ OPEN_TASK_PREFIX = "open task: "
 # Stages a process enters by itself when the previous step is done: nobody "changed" them, even
 # when the step that finished was someone's action.
 PROCESS_STAGES = frozenset(
-    {"handover", "review", "final", "computing", "employee_review", "manager_review", "finance_review"}
+    {
+        OffboardingStatus.handover,
+        OffboardingStatus.review,
+        OffboardingStatus.final,
+        SettlementStatus.computing,
+        SettlementStatus.employee_review,
+        SettlementStatus.manager_review,
+        SettlementStatus.finance_review,
+    }
 )
-FINAL_TASK_SUFFIX = "-final"  # the offboarding's last step, which the ``complete`` update decides
 RUNNING = "running"  # the status a process starts with before it names a stage of its own
-CASE_PREFIX = re.compile(r"^c\d+-")  # an offboarding step carries its case: ``c1-key_contacts``
-ITEM_ROUND = re.compile(r"-r\d+$")  # and a checklist item's later rounds: ``c1-key_contacts-r2``
 
 
-@dataclass
-class ProcessEvent:
-    """One business event, before it is worded for a reader."""
-
-    event_id: int
-    at: datetime
-    kind: HistoryKind
-    actor_id: int | None = None
-    task_id: str | None = None
-    title: tuple[str, dict[str, str]] | None = None  # the task's message id and its parameters
-    assignee_id: int | None = None
-    candidate_role: str | None = None
-    due_at: datetime | None = None
-    decision: str | None = None
-    comment: str | None = None
-    attachment_ids: list[int] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-    to_id: int | None = None
-    status: str | None = None
-    process: str = ""  # the workflow type, on ``started``
-    sequence: int | None = None  # which overdue notice, which escalation level
-    returned: list[tuple[str, dict[str, str]] | str] = field(default_factory=list)  # items a sign-off sends back
-
-
-@dataclass
-class _Update:
-    name: str
-    argument: dict[str, Any]
-    events: list[ProcessEvent] = field(default_factory=list)
-    failed: bool = False
-
-    @property
-    def actor_id(self) -> int | None:
-        actor = self.argument.get("actor")
-        return actor.get("id") if isinstance(actor, dict) else None
-
-
-@dataclass
-class _Task:
-    title: tuple[str, dict[str, str]] | None
-    holder_id: int | None
-
-
-class Translator:
+class Translator(UpdateReader):
     """Walks one history once, keeping what later events refer back to."""
 
     def __init__(self) -> None:
@@ -97,25 +60,13 @@ class Translator:
         self.params: dict[str, str] = {}  # title parameters every task of the process shares
         self.teams: dict[str, str] = {}  # commission teams by id, for their review titles
         self.scheduled: dict[int, tuple[str, Any]] = {}  # activity event id → (type, input)
-        self.updates: dict[int, _Update] = {}  # accepted event id → the update
+        self.updates: dict[int, Update] = {}  # accepted event id → the update
         self.running: list[int] = []  # updates accepted and not yet completed, oldest first
-        self.tasks: dict[str, _Task] = {}
+        self.tasks: dict[str, OpenedTask] = {}
         self.decided: set[str] = set()
         self.status: str | None = None
 
     # ------------------------------------------------------------------ helpers
-    def emit(self, event: TemporalEvent, kind: HistoryKind, **fields: Any) -> ProcessEvent:
-        item = ProcessEvent(
-            event_id=event.event_id, at=event.event_time.ToDatetime().replace(tzinfo=UTC), kind=kind, **fields
-        )
-        self.out.append(item)
-        if self.running and kind in (HistoryKind.task_completed, HistoryKind.status_changed):
-            self.updates[self.running[-1]].events.append(item)
-        return item
-
-    def current_update(self) -> _Update | None:
-        return self.updates[self.running[-1]] if self.running else None
-
     def title_of(self, message: str, task_id: str) -> tuple[str, dict[str, str]]:
         params = dict(self.params)
         team = task_id.rsplit("-team-", 1)[1] if "-team-" in task_id else None
@@ -207,7 +158,7 @@ class Translator:
         if not isinstance(task_id, str):
             return
         holder = opened.get("assignee_id")
-        self.tasks[task_id] = _Task(title=title, holder_id=holder)
+        self.tasks[task_id] = OpenedTask(title=title, holder_id=holder)
         self.emit(
             event,
             HistoryKind.task_created,
@@ -232,12 +183,12 @@ class Translator:
             HistoryKind.task_completed,
             actor_id=decision.get("actor_id"),
             task_id=task_id,
-            title=self._task_title(task_id),
+            title=self.task_title(task_id),
             decision=decision.get("action"),
             comment=decision.get("comment"),
             attachment_ids=list(decision.get("attachment_ids") or []),
             data=as_dict(decision.get("data")),
-            returned=self._item_titles(as_dict(decision.get("data")).get("items")),
+            returned=self.item_titles(as_dict(decision.get("data")).get("items")),
         )
 
     def deadline(self, event: TemporalEvent, activity: str, notice: dict[str, Any], outcome: dict[str, Any]) -> None:
@@ -256,90 +207,6 @@ class Translator:
             self.emit(event, HistoryKind.overdue_notice, sequence=int(notice.get("sequence") or 0) + 1, **common)
         elif outcome.get("target") is not None:  # no target: nobody above, nothing happened
             self.emit(event, HistoryKind.escalated, to_id=outcome["target"], sequence=notice.get("level"), **common)
-
-    def on_update_accepted(self, event: TemporalEvent) -> None:
-        attributes = event.workflow_execution_update_accepted_event_attributes
-        request = attributes.accepted_request.input
-        update = _Update(name=request.name, argument=as_dict(first(request.args)))
-        self.updates[event.event_id] = update
-        self.running.append(event.event_id)
-        argument, actor = update.argument, update.actor_id
-        if update.name == "complete_task":
-            self.decision(event, actor, argument, str(argument.get("task_id", "")), argument.get("action"))
-        elif update.name == "complete":
-            final = next((task_id for task_id in reversed(self.tasks) if task_id.endswith(FINAL_TASK_SUFFIX)), None)
-            self.decision(event, actor, argument, final, "complete")
-        elif update.name == "claim_task":
-            task = self.tasks.get(str(argument.get("task_id")))
-            if task is not None:
-                task.holder_id = None if argument.get("release") else actor
-        elif update.name == "dispute":
-            self.emit(
-                event,
-                HistoryKind.status_changed,
-                actor_id=actor,
-                status="disputed",
-                comment=argument.get("comment"),
-                data={key: argument[key] for key in ("payment_id", "kind", "team_id") if key in argument},
-            )
-        elif update.name == "resolve_dispute":
-            self.emit(
-                event,
-                HistoryKind.status_changed,
-                actor_id=actor,
-                status=f"dispute_{argument.get('decision')}",
-                comment=argument.get("reason"),
-                data={key: argument[key] for key in ("dispute_id", "amount", "team_id") if key in argument},
-            )
-        elif update.name == "recompute":
-            self.status = "computing"
-            self.emit(event, HistoryKind.status_changed, actor_id=actor, status="computing")
-
-    def decision(
-        self, event: TemporalEvent, actor: int | None, argument: dict[str, Any], task_id: str | None, action: Any
-    ) -> None:
-        if task_id:
-            self.decided.add(task_id)
-        data = as_dict(argument.get("data"))
-        self.emit(
-            event,
-            HistoryKind.task_completed,
-            actor_id=actor,
-            task_id=task_id,
-            title=self._task_title(task_id),
-            decision=action if isinstance(action, str) else None,
-            comment=argument.get("comment"),
-            attachment_ids=list(argument.get("attachment_ids") or []),
-            data=data,
-            returned=self._item_titles(data.get("items")),
-        )
-
-    def _item_titles(self, keys: Any) -> list[tuple[str, dict[str, str]] | str]:
-        """The checklist items a sign-off sends back, by their task titles (the key when unknown)."""
-        if not isinstance(keys, list):
-            return []
-        titles: dict[str, tuple[str, dict[str, str]]] = {}
-        for task_id, task in self.tasks.items():
-            step = ITEM_ROUND.sub("", CASE_PREFIX.sub("", task_id.split(":", 1)[-1]))
-            if task.title is not None:
-                titles[step] = task.title
-        return [titles.get(str(key), str(key)) for key in keys]
-
-    def _task_title(self, task_id: str | None) -> tuple[str, dict[str, str]] | None:
-        task = self.tasks.get(task_id or "")
-        return task.title if task else None
-
-    def on_update_completed(self, event: TemporalEvent) -> None:
-        attributes = event.workflow_execution_update_completed_event_attributes
-        accepted = attributes.accepted_event_id
-        if accepted in self.running:
-            self.running.remove(accepted)
-        update = self.updates.get(accepted)
-        if update is not None and attributes.outcome.HasField("failure"):
-            for item in update.events:  # refused inside the handler: nothing was recorded
-                if item.task_id:
-                    self.decided.discard(item.task_id)
-            update.failed = True
 
     def on_search_attributes(self, event: TemporalEvent) -> None:
         fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields

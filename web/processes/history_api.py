@@ -22,14 +22,16 @@ from temporalio.client import WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.history import HistoryEvent, HistoryOut, RawEvent
+from schemas.kernel.config import Settings, TemporalSettings
 from schemas.kernel.errors import EngineUnavailable, InvalidInput, NotFound
+from store.db import Database, Session
 from store.repo.processes import access as process_access
 from store.repo.processes.access import Access
 from web.processes.history import translate
 from web.processes.history_events import describe, event_type_name
 from web.processes.history_text import Facts, TaskFacts, Wording, history_event
-from web.shared.auth import ApiUser, Principal, get_db, viewer_of
-from web.shared.engine import engine_handle
+from web.shared.auth import ApiUser, Principal, get_db, get_settings, viewer_of
+from web.shared.engine import EngineHandle, engine_handle
 
 router = APIRouter(prefix="/api", tags=["history"])
 
@@ -43,20 +45,19 @@ PageSize = Annotated[int, Query(ge=1, le=LARGEST_PAGE)]
 Item = TypeVar("Item", HistoryEvent, RawEvent)
 
 
-def check_access(request: Request, user: Principal, workflow_id: str) -> None:
+def check_access(session: Session, user: Principal, workflow_id: str) -> None:
     """404 both for a process nobody knows and for one the reader has no part in: a hidden process
     answers exactly as a missing one, so its existence does not leak."""
-    with get_db(request).session() as session:
-        access = process_access.history_access(session, viewer_of(user), workflow_id)
+    access = process_access.history_access(session, viewer_of(user), workflow_id)
     if access in (Access.forbidden, Access.unknown):
         raise NotFound()
 
 
-async def fetch(request: Request, workflow_id: str) -> WorkflowHistory:
-    """The latest run's whole history: 404 if the engine has no such workflow, 503 if it is down."""
-    timeout = request.app.state.settings.action_timeout
+async def fetch(engine: EngineHandle, workflow_id: str, timeout: float) -> WorkflowHistory:
+    """The latest run's whole history: 404 if the engine has no such workflow, 503 if it is down
+    (or does not answer within ``timeout`` seconds a call)."""
     try:
-        client = await engine_handle(request).client(timeout=timeout)
+        client = await engine.client(timeout=timeout)
         handle = client.get_workflow_handle(workflow_id)
         history = await asyncio.wait_for(
             handle.fetch_history(rpc_timeout=timedelta(seconds=timeout)), timeout=timeout * 3
@@ -72,8 +73,8 @@ async def fetch(request: Request, workflow_id: str) -> WorkflowHistory:
     return history
 
 
-def ui_link(request: Request, history: WorkflowHistory) -> str | None:
-    temporal = request.app.state.settings.temporal
+def ui_link(temporal: TemporalSettings, history: WorkflowHistory) -> str | None:
+    """The same run in the Temporal Web UI, when the settings know its address."""
     if not temporal.ui_url:
         return None
     return (
@@ -90,21 +91,22 @@ def page_of(items: Sequence[Item], page_token: str | None, page_size: int) -> tu
     return page, (str(page[-1].event_id) if more else None)
 
 
-def business_events(request: Request, workflow_id: str, events: Sequence[TemporalEvent]) -> list[HistoryEvent]:
+def business_events(
+    session: Session, workflow_id: str, events: Sequence[TemporalEvent], timezone: str
+) -> list[HistoryEvent]:
+    """The history in business terms, with the names of the people and the titles of the tasks it
+    mentions, times in company time."""
     translated = translate(events)
     people = {
         person for item in translated for person in (item.actor_id, item.assignee_id, item.to_id) if person is not None
     }
-    with get_db(request).session() as session:
-        names = process_access.names_of(session, people)
-        tasks = {}
-        for task in process_access.task_facts(session, workflow_id):
-            message = (task.context or {}).get("title_message")
-            title = (
-                (str(message[0]), dict(message[1] or {})) if isinstance(message, list) and len(message) == 2 else None
-            )
-            tasks[task.id] = TaskFacts(candidate_role=task.candidate_role, title_message=title)
-    wording = Wording(Facts(names=names, tasks=tasks, timezone=request.app.state.settings.timezone))
+    names = process_access.names_of(session, people)
+    tasks = {}
+    for task in process_access.task_facts(session, workflow_id):
+        message = (task.context or {}).get("title_message")
+        title = (str(message[0]), dict(message[1] or {})) if isinstance(message, list) and len(message) == 2 else None
+        tasks[task.id] = TaskFacts(candidate_role=task.candidate_role, title_message=title)
+    wording = Wording(Facts(names=names, tasks=tasks, timezone=timezone))
     return [history_event(item, wording) for item in translated]
 
 
@@ -121,7 +123,9 @@ def raw_events(events: Sequence[TemporalEvent]) -> list[RawEvent]:
 
 
 async def process_history(
-    request: Request,
+    engine: EngineHandle,
+    db: Database,
+    settings: Settings,
     user: Principal,
     workflow_id: str,
     *,
@@ -132,15 +136,16 @@ async def process_history(
     """One page of the history, for the API and the page fragment alike."""
     if page_token is not None and not page_token.isdigit():
         raise InvalidInput()
-    check_access(request, user, workflow_id)
-    history = await fetch(request, workflow_id)
-    answer = HistoryOut(workflow_id=workflow_id, temporal_ui_url=ui_link(request, history))
+    with db.session() as session:
+        check_access(session, user, workflow_id)
+    history = await fetch(engine, workflow_id, settings.action_timeout)
+    answer = HistoryOut(workflow_id=workflow_id, temporal_ui_url=ui_link(settings.temporal, history))
     if raw:
         answer.raw_events, answer.next_page_token = page_of(raw_events(history.events), page_token, page_size)
     else:
-        answer.events, answer.next_page_token = page_of(
-            business_events(request, workflow_id, history.events), page_token, page_size
-        )
+        with db.session() as session:
+            events = business_events(session, workflow_id, history.events, settings.timezone)
+        answer.events, answer.next_page_token = page_of(events, page_token, page_size)
     return answer
 
 
@@ -153,4 +158,13 @@ async def read_history(
     page_token: PageToken = None,
     page_size: PageSize = DEFAULT_PAGE,
 ) -> HistoryOut:
-    return await process_history(request, user, workflow_id, raw=raw, page_token=page_token, page_size=page_size)
+    return await process_history(
+        engine_handle(request),
+        get_db(request),
+        get_settings(request),
+        user,
+        workflow_id,
+        raw=raw,
+        page_token=page_token,
+        page_size=page_size,
+    )

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from web.processes.history_api import DEFAULT_PAGE, PageToken, WorkflowId, process_history
-from web.shared.auth import PageUser
+from web.shared.auth import PageUser, get_db, get_settings
+from web.shared.engine import engine_handle
 from web.shared.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -24,6 +25,15 @@ async def history_fragment(
     page_token: PageToken = None,
 ) -> Response:
     """The first page with its toggle and link; a later page (``page_token``) only adds rows."""
-    history = await process_history(request, user, workflow_id, raw=raw, page_token=page_token, page_size=DEFAULT_PAGE)
+    history = await process_history(
+        engine_handle(request),
+        get_db(request),
+        get_settings(request),
+        user,
+        workflow_id,
+        raw=raw,
+        page_token=page_token,
+        page_size=DEFAULT_PAGE,
+    )
     template = "partials/process_history_items.html" if page_token else "partials/process_history_events.html"
     return render(request, template, {"history": history, "raw": raw, "workflow_id": workflow_id})

@@ -16,15 +16,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from schemas.alerts import ALERT_STATUS_LABELS
+from schemas.commission import SettlementStatus
 from schemas.history import HistoryEvent, HistoryKind
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 from web.commission.labels import KIND_LABELS
 from web.commission.labels import STATUS_LABELS as SETTLEMENT_STATUS_LABELS
 from web.offboarding.labels import CASE_STATUS_LABELS
-from web.orders.labels import translated
 from web.processes.history import ProcessEvent
-from web.shared.templating import ORDER_STATUS_LABELS, ROLE_LABELS
+from web.shared.labels import ORDER_STATUS_LABELS, ROLE_LABELS, translated
 
 STARTED = {
     "OrderApproval": N_("Order #%(order)s submitted for approval"),
@@ -182,7 +182,7 @@ class Wording:
             )
         if status == "dispute_rejected":
             return gettext_(DISPUTE_REJECTED, dispute=data.get("dispute_id", ""), comment=comment)
-        if status == "computing" and event.actor_id is not None:
+        if status == SettlementStatus.computing and event.actor_id is not None:
             return gettext_(RECOMPUTE)
         text = gettext_(STATUS, status=_label(STATUS_LABELS, status))
         return f"{text} — {comment}" if comment else text

@@ -18,8 +18,9 @@ from store.repo.processes.listing import ProcessFilter, list_processes
 from web.commission.labels import STATUS_LABELS as SETTLEMENT_STATUS_LABELS
 from web.offboarding.labels import CASE_STATUS_LABELS
 from web.shared.auth import PageUser, get_db, viewer_of
-from web.shared.engine import company_days
-from web.shared.templating import ORDER_STATUS_LABELS, render
+from web.shared.company_time import company_days
+from web.shared.labels import ORDER_STATUS_LABELS
+from web.shared.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 

@@ -14,10 +14,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from schemas.kernel.ids import MAX_ID
 from schemas.org import Role
 from schemas.reports import CustomerDistribution
+from store.db import Session
 from store.repo.reports import customers as customer_report
 from web.reports.export import EXPORT_CAP, as_csv, as_xlsx, sections
 from web.reports.views import quarter_or_current
-from web.shared.auth import Principal, get_db, require_roles, viewer_of
+from web.shared.auth import Principal, get_db, get_settings, require_roles, viewer_of
 from web.shared.downloads import attachment
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
@@ -30,32 +31,32 @@ PageQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="Page of the custo
 
 
 def read_report(
-    request: Request,
+    session: Session,
     user: Principal,
+    timezone: str,
     quarter: str | None,
     *,
     page: int = 1,
     per_page: int = customer_report.FOLLOW_UP_PER_PAGE,
 ) -> CustomerDistribution:
-    with get_db(request).session() as session:
-        return customer_report.customer_distribution(
-            session,
-            viewer_of(user),
-            quarter_or_current(request, quarter),
-            timezone=request.app.state.settings.timezone,
-            page=page,
-            per_page=per_page,
-        )
+    """The report as ``user`` may read it, for ``quarter`` (the current company quarter if None)."""
+    return customer_report.customer_distribution(
+        session,
+        viewer_of(user),
+        quarter_or_current(timezone, quarter),
+        timezone=timezone,
+        page=page,
+        per_page=per_page,
+    )
 
 
-def export_response(request: Request, user: Principal, quarter: str | None, file_format: str) -> Response:
+def report_file(session: Session, user: Principal, timezone: str, quarter: str | None, file_format: str) -> Response:
     """The whole report as a file (the customers without follow-up up to ``EXPORT_CAP``); the
     export is recorded in the audit log, as it takes customer names out of Baton."""
-    report = read_report(request, user, quarter, per_page=EXPORT_CAP)
+    report = read_report(session, user, timezone, quarter, per_page=EXPORT_CAP)
     parts = sections(report)
     content = as_csv(parts) if file_format == "csv" else as_xlsx(parts)
-    with get_db(request).session() as session:
-        customer_report.record_export(session, viewer_of(user), report, file_format)
+    customer_report.record_export(session, viewer_of(user), report, file_format)
     return attachment(content, file_format, f"customer-distribution-{report.quarter}")
 
 
@@ -65,7 +66,8 @@ def customer_distribution(
 ) -> CustomerDistribution:
     """Customers by team, salesperson, region, industry and size with the quarter's orders and
     revenue; the revenue's concentration; the customers nobody contacted in the quarter."""
-    return read_report(request, user, quarter, page=page)
+    with get_db(request).session() as session:
+        return read_report(session, user, get_settings(request).timezone, quarter, page=page)
 
 
 @router.get("/customer-distribution.{file_format}")
@@ -73,4 +75,5 @@ def customer_distribution_file(
     request: Request, file_format: Literal["csv", "xlsx"], user: Reader, quarter: QuarterQuery = None
 ) -> Response:
     """The same report as CSV (sections one after another) or XLSX (a sheet per section)."""
-    return export_response(request, user, quarter, file_format)
+    with get_db(request).session() as session:
+        return report_file(session, user, get_settings(request).timezone, quarter, file_format)

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from schemas.org import Role
-from web.reports.api import PageQuery, QuarterQuery, export_response, read_report
+from web.reports.api import PageQuery, QuarterQuery, read_report, report_file
 from web.reports.views import page_context
-from web.shared.auth import Principal, require_roles
+from web.shared.auth import Principal, get_db, get_settings, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.templating import render
 
@@ -30,12 +30,14 @@ PageReader = Annotated[
 def customer_report_page(
     request: Request, user: PageReader, quarter: QuarterQuery = None, page: PageQuery = 1
 ) -> Response:
-    report = read_report(request, user, quarter, page=page)
-    return render(request, "reports/customers.html", page_context(request, report))
+    with get_db(request).session() as session:
+        report = read_report(session, user, get_settings(request).timezone, quarter, page=page)
+    return render(request, "reports/customers.html", page_context(report))
 
 
 @router.get("/reports/customers.{file_format}")
 def customer_report_file(
     request: Request, file_format: Literal["csv", "xlsx"], user: PageReader, quarter: QuarterQuery = None
 ) -> Response:
-    return export_response(request, user, quarter, file_format)
+    with get_db(request).session() as session:
+        return report_file(session, user, get_settings(request).timezone, quarter, file_format)

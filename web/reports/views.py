@@ -9,14 +9,13 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
-
 from schemas.kernel.errors import N_
 from schemas.kernel.i18n import gettext_
 from schemas.reports import DIMENSION_LABELS, CustomerDistribution, Dimension, DistributionRow, Quarter
+from web.shared import company_time
 from web.shared.charts import BarChart, Datum, Reference, bar_chart
-from web.shared.engine import company_today
-from web.shared.templating import SIZE_LABELS, format_money
+from web.shared.labels import SIZE_LABELS
+from web.shared.templating import format_money
 
 # What the page calls each dimension's section and chart.
 SECTION_TITLES = {
@@ -36,12 +35,12 @@ CHART_TITLES = {
 PICKER_QUARTERS = 8  # the current quarter and the seven before it
 
 
-def current_quarter(request: Request) -> Quarter:
-    return Quarter.of(company_today(request))
+def current_quarter(timezone: str) -> Quarter:
+    return Quarter.of(company_time.today(timezone))
 
 
-def quarter_or_current(request: Request, quarter: str | None) -> str:
-    return quarter.strip() if quarter and quarter.strip() else str(current_quarter(request))
+def quarter_or_current(timezone: str, quarter: str | None) -> str:
+    return quarter.strip() if quarter and quarter.strip() else str(current_quarter(timezone))
 
 
 def dimension_label(dimension: Dimension) -> str:
@@ -98,9 +97,9 @@ def charts(report: CustomerDistribution) -> dict[str, BarChart]:
     return found
 
 
-def picker_quarters(request: Request, shown: str) -> list[str]:
+def picker_quarters(timezone: str, shown: str) -> list[str]:
     """The quarters offered in the picker, newest first, always including the one shown."""
-    quarter = current_quarter(request)
+    quarter = current_quarter(timezone)
     offered = []
     for _ in range(PICKER_QUARTERS):
         offered.append(str(quarter))
@@ -113,7 +112,7 @@ def company_day(moment: datetime, timezone: str, *, exclusive_end: bool = False)
     return ((moment - timedelta(microseconds=1)) if exclusive_end else moment).astimezone(ZoneInfo(timezone)).date()
 
 
-def page_context(request: Request, report: CustomerDistribution) -> dict[str, Any]:
+def page_context(report: CustomerDistribution) -> dict[str, Any]:
     trailing = report.concentration.trailing
     return {
         "report": report,
@@ -124,7 +123,7 @@ def page_context(request: Request, report: CustomerDistribution) -> dict[str, An
         "row_label": row_label,
         "dimension_label": dimension_label,
         "percent": percent,
-        "quarters": picker_quarters(request, report.quarter),
+        "quarters": picker_quarters(report.timezone, report.quarter),
         "trailing_from": company_day(trailing.since, report.timezone),
         "trailing_to": company_day(trailing.until, report.timezone, exclusive_end=True),
         "pager_query": f"&quarter={report.quarter}#no-follow-up",

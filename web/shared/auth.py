@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from schemas.kernel.config import Settings
 from schemas.kernel.errors import Forbidden, NotAuthenticated
 from schemas.org import Role
 from store.db import Database
@@ -65,6 +66,11 @@ class Principal:
 def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def bearer_token(request: Request) -> str | None:

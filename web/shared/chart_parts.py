@@ -1,17 +1,25 @@
-"""The pieces of a chart as the SVG template draws them, and the text and number arithmetic the
-layouts in :mod:`web.shared.charts` share. Import from ``web.shared.charts``; this module only keeps that one
-small."""
+"""The pieces of a chart as the SVG template draws them, and the text and number arithmetic, the
+legend and the label spacing the layouts in :mod:`web.shared.charts` share. Import from
+``web.shared.charts``; this module only keeps that one small."""
 
 from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 Number = Decimal | int | float
 ELLIPSIS = "…"
 BROAD = frozenset("%@#&MWmw")  # Latin glyphs nearly an em wide
+GAP = 6.0  # between a chart's parts: labels, plot, legend
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    color: str
 
 
 @dataclass(frozen=True)
@@ -186,3 +194,40 @@ def nice_scale(maximum: float, *, integer: bool = False, max_ticks: int = 5) -> 
 def rounded(value: float) -> float:
     """Coordinates to a hundredth: exact enough to draw, short in the page."""
     return round(value, 2)
+
+
+# ----------------------------------------------------------------------------- labels and legend
+def label_spacing(labels: Sequence[str], slot: float, font_size: float) -> int:
+    """Label every n-th column, counted back from the newest, so labels never overlap."""
+    wanted = min(max((text_width(label, font_size) for label in labels), default=0.0) + 4, 72.0)
+    every = 1
+    while slot * every < wanted and every < len(labels):
+        every += 1
+    return every
+
+
+def legend_of(
+    series: Sequence[Series], width: float, height: float, font_size: float
+) -> tuple[tuple[LegendEntry, ...], float]:
+    """Swatches and names along the chart's bottom edge, wrapping to another row when one is full;
+    and the height the legend takes."""
+    size, row_height = font_size - 1, font_size + GAP
+    placed: list[tuple[float, int, Series]] = []
+    x, row = 0.0, 0
+    for part in series:
+        needed = size + 4 + text_width(part.name, font_size) + 12
+        if x > 0 and x + needed > width:
+            x, row = 0.0, row + 1
+        placed.append((x, row, part))
+        x += needed
+    taken = (row + 1) * row_height
+    return tuple(
+        LegendEntry(
+            rounded(x),
+            rounded(height - taken + row * row_height + 3),
+            size,
+            part.color,
+            Label(rounded(x + size + 4), rounded(height - taken + row * row_height + 2 + size), part.name),
+        )
+        for x, row, part in placed
+    ), taken

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from web.shared.chart_parts import (
+    GAP,
     Bar,
     BarChart,
     Column,
@@ -31,9 +32,12 @@ from web.shared.chart_parts import (
     Number,
     ReferenceMark,
     Segment,
+    Series,
     Tick,
     centred_start,
     integral,
+    label_spacing,
+    legend_of,
     magnitude,
     nice_scale,
     plain,
@@ -67,7 +71,6 @@ __all__ = [
 ]
 
 PALETTE = ("#1f5fa8", "#e08a1e", "#2e8b57", "#b3261e", "#6a4c93", "#5f7d95")
-GAP = 6.0
 BOLD = 1.1  # values are drawn in bold, a little wider than the estimate
 
 
@@ -87,12 +90,6 @@ class Stack:
     label: str
     values: tuple[Number, ...]
     text: str = ""
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    color: str
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ def stacked_column_chart(
     top_value, step = nice_scale(highest, integer=all(integral(number) for number in numbers))
     tick_values = [round(step * index, 10) for index in range(round(top_value / step) + 1)]
     tick_texts = [tick_text(value) if tick_text else plain(value) for value in tick_values]
-    legend, legend_height = _legend(series, width, height, font_size) if len(series) > 1 else ((), 0.0)
+    legend, legend_height = legend_of(series, width, height, font_size) if len(series) > 1 else ((), 0.0)
     plot_top, plot_bottom = font_size + GAP, height - font_size - GAP - legend_height
     plot_left, plot_right = max(text_width(text, font_size) for text in tick_texts) + GAP, width - 2
 
@@ -217,7 +214,7 @@ def stacked_column_chart(
     )
     slot = (plot_right - plot_left) / max(len(stacks), 1)
     bar_width = min(slot * 0.7, 48.0)
-    every = _label_spacing([stack.label for stack in stacks], slot, font_size)
+    every = label_spacing([stack.label for stack in stacks], slot, font_size)
     columns = []
     for index, (stack, total) in enumerate(zip(stacks, totals, strict=True)):
         left = plot_left + slot * index + (slot - bar_width) / 2
@@ -267,39 +264,3 @@ def stacked_column_chart(
         reference=mark,
         legend=legend,
     )
-
-
-def _label_spacing(labels: Sequence[str], slot: float, font_size: float) -> int:
-    """Label every n-th column, counted back from the newest, so labels never overlap."""
-    wanted = min(max((text_width(label, font_size) for label in labels), default=0.0) + 4, 72.0)
-    every = 1
-    while slot * every < wanted and every < len(labels):
-        every += 1
-    return every
-
-
-def _legend(
-    series: Sequence[Series], width: float, height: float, font_size: float
-) -> tuple[tuple[LegendEntry, ...], float]:
-    """Swatches and names along the chart's bottom edge, wrapping to another row when one is full;
-    and the height the legend takes."""
-    size, row_height = font_size - 1, font_size + GAP
-    placed: list[tuple[float, int, Series]] = []
-    x, row = 0.0, 0
-    for part in series:
-        needed = size + 4 + text_width(part.name, font_size) + 12
-        if x > 0 and x + needed > width:
-            x, row = 0.0, row + 1
-        placed.append((x, row, part))
-        x += needed
-    taken = (row + 1) * row_height
-    return tuple(
-        LegendEntry(
-            rounded(x),
-            rounded(height - taken + row * row_height + 3),
-            size,
-            part.color,
-            Label(rounded(x + size + 4), rounded(height - taken + row * row_height + 2 + size), part.name),
-        )
-        for x, row, part in placed
-    ), taken

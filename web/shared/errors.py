@@ -16,7 +16,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -25,6 +24,7 @@ from schemas.field_problems import field_problems
 from schemas.kernel.errors import N_, BatonError, NotAuthenticated
 from schemas.kernel.i18n import gettext_ as translate
 from schemas.kernel.money import money_problem
+from store.db import DataError
 
 log = logging.getLogger("baton.web")
 CLIENT_GONE = 499  # nginx's "client closed request": no answer reaches anyone

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
-from web.shared.auth import get_db
+from web.shared.auth import get_db, get_settings
 from web.shared.engine import engine_handle
 from workflows import engine
 
@@ -23,7 +23,7 @@ async def healthz(request: Request) -> JSONResponse:
         client = await engine_handle(request).client(timeout=3)
         await asyncio.wait_for(client.service_client.check_health(), timeout=3)
         temporal = True
-        worker = await engine.worker_alive(client, request.app.state.settings.temporal.task_queue)
+        worker = await engine.worker_alive(client, get_settings(request).temporal.task_queue)
     except Exception:  # any failure is reported as the part that is down
         pass
     ok = database and temporal and worker

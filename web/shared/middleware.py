@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas.kernel import i18n
 from schemas.kernel.config import Settings
-from web.shared.counters import STATE_KEY, trigger_header
+from web.shared.counters import noting_counts, trigger_header
 from web.shared.csrf import CSRF_COOKIE
 
 # Scripts only from Baton itself (no inline script, no eval: HTMX attributes and baton.js do the
@@ -56,6 +56,7 @@ class RequestContext:
         )
         has_csrf_cookie = CSRF_COOKIE in cookies
         state = scope.setdefault("state", {})
+        noted: list[str] = []  # the counts this request changed (web/shared/counters.py)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -63,10 +64,8 @@ class RequestContext:
                 for name, value in SECURITY_HEADERS.items():
                     if name not in response_headers:
                         response_headers[name] = value
-                if state.get(STATE_KEY):  # counts this request changed: the badges refresh now
-                    response_headers["hx-trigger"] = trigger_header(
-                        response_headers.get("hx-trigger"), state[STATE_KEY]
-                    )
+                if noted:  # counts this request changed: the badges refresh now
+                    response_headers["hx-trigger"] = trigger_header(response_headers.get("hx-trigger"), noted)
                 new_cookie = state.get("new_csrf_cookie")
                 if new_cookie and not has_csrf_cookie:
                     secure = "; Secure" if self.settings.secure_cookies else ""
@@ -77,6 +76,7 @@ class RequestContext:
 
         token = i18n.current_language.set(language)
         try:
-            await self.app(scope, receive, send_with_headers)
+            with noting_counts(noted):
+                await self.app(scope, receive, send_with_headers)
         finally:
             i18n.current_language.reset(token)

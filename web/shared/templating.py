@@ -1,7 +1,9 @@
-"""Jinja2 environment with the translation catalogue, and the one ``render`` helper pages use."""
+"""Jinja2 environment with the translation catalogue and every template filter, and the one ``render``
+helper pages use."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,14 +15,16 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
-from schemas.alerts import RULE_LABELS, SEVERITY_LABELS
+import web.alerts.labels
+import web.audit.labels
+import web.commission.labels
+import web.offboarding.labels
+import web.orders.labels
+import web.shared.labels
 from schemas.kernel import i18n
-from schemas.kernel.errors import N_
 from schemas.links import case_page
 from store.models.base import utcnow
-from web.audit.labels import action_label as audit_label
-from web.orders.labels import DECISION_LABELS, PAYMENT_KIND_LABELS, step_label
-from web.shared.auth import session_principal
+from web.shared.auth import get_settings, session_principal
 from web.shared.csrf import expected_token
 from web.shared.navigation import navigation_for
 
@@ -67,55 +71,42 @@ def due_soon(task: Any, within: timedelta = timedelta(hours=24)) -> bool:
     return due is not None and due - utcnow() <= within
 
 
-ROLE_LABELS = {
-    "sales": N_("salesperson"),
-    "sales_manager": N_("sales manager"),
-    "department_head": N_("department head"),
-    "hr": N_("HR"),
-    "finance": N_("finance"),
-    "admin": N_("administrator"),
+FILTERS: dict[str, Callable[..., Any]] = {
+    "money": format_money,
+    "local_time": local_time,
+    "task_title": task_title,
+    "process_page": process_page,
+    "due_soon": due_soon,
 }
+# Every filter the templates use, in one place: the formats above, then each area's names for its
+# codes (the ``FILTERS`` of its labels module). A name two tables claim is refused at start-up.
+FILTER_TABLES = (
+    FILTERS,
+    web.shared.labels.FILTERS,
+    web.alerts.labels.FILTERS,
+    web.audit.labels.FILTERS,
+    web.commission.labels.FILTERS,
+    web.offboarding.labels.FILTERS,
+    web.orders.labels.FILTERS,
+)
 
 
-CHANNEL_LABELS = {
-    "phone": N_("Phone"),
-    "wechat": N_("WeChat"),
-    "email": N_("E-mail"),
-    "visit": N_("Visit"),
-    "other": N_("Other"),
-}
-ORDER_STATUS_LABELS = {
-    "pending_approval": N_("Awaiting approval"),
-    "approved": N_("Approved"),
-    "rejected": N_("Rejected"),
-    "expired": N_("Expired"),
-    "cancelled": N_("Cancelled"),
-}
-SIZE_LABELS = {"small": N_("Small"), "medium": N_("Medium"), "large": N_("Large")}
-STATUS_LABELS = {"active": N_("Active"), "offboarding": N_("In offboarding"), "departed": N_("Departed")}
+def install_filters(environment: Environment, tables: Iterable[Mapping[str, Callable[..., Any]]]) -> None:
+    """Every table's filters into ``environment``; a name two tables claim is refused."""
+    installed: set[str] = set()
+    for table in tables:
+        if taken := installed & set(table):
+            raise ValueError(f"template filters named twice: {sorted(taken)}")
+        installed |= set(table)
+        environment.filters.update(table)
 
 
-templates.env.filters["money"] = format_money
-templates.env.filters["local_time"] = local_time
-templates.env.filters["task_title"] = task_title
-templates.env.filters["process_page"] = process_page
-templates.env.filters["due_soon"] = due_soon
-templates.env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
-templates.env.filters["audit_label"] = audit_label
-templates.env.filters["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)
-templates.env.filters["order_status_label"] = lambda status: ORDER_STATUS_LABELS.get(status, status)
-templates.env.filters["size_label"] = lambda size: SIZE_LABELS.get(size, size)
-templates.env.filters["status_label"] = lambda status: STATUS_LABELS.get(status, status)
-templates.env.filters["step_label"] = step_label
-templates.env.filters["decision_label"] = lambda decision: DECISION_LABELS.get(decision, decision or "—")
-templates.env.filters["payment_kind_label"] = lambda kind: PAYMENT_KIND_LABELS.get(kind, kind)
-templates.env.filters["alert_rule_label"] = lambda rule: RULE_LABELS.get(rule, rule)
-templates.env.filters["severity_label"] = lambda severity: SEVERITY_LABELS.get(severity, severity)
+install_filters(templates.env, FILTER_TABLES)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     principal = session_principal(request)
-    settings = request.app.state.settings
+    settings = get_settings(request)
     base: dict[str, Any] = {
         "user": principal,
         "csrf_token": expected_token(request),

@@ -52,18 +52,18 @@ def get_task(task_id: str, request: Request, user: ApiUser) -> TaskOut:
 
 @router.post("/{task_id}/complete", response_model=TaskAnswer)
 async def complete_task(task_id: str, body: CompleteTaskIn, request: Request, user: ApiUser) -> TaskAnswer:
-    return TaskAnswer(task=await actions.complete_task(get_db(request), ProcessEngine(request), user, task_id, body))
+    return TaskAnswer(task=await actions.complete_task(get_db(request), ProcessEngine.of(request), user, task_id, body))
 
 
 @router.post("/{task_id}/claim", response_model=TaskAnswer)
 async def claim_task(task_id: str, request: Request, user: ApiUser) -> TaskAnswer:
     return TaskAnswer(
-        task=await actions.claim_task(get_db(request), ProcessEngine(request), user, task_id, release=False)
+        task=await actions.claim_task(get_db(request), ProcessEngine.of(request), user, task_id, release=False)
     )
 
 
 @router.post("/{task_id}/unclaim", response_model=TaskAnswer)
 async def unclaim_task(task_id: str, request: Request, user: ApiUser) -> TaskAnswer:
     return TaskAnswer(
-        task=await actions.claim_task(get_db(request), ProcessEngine(request), user, task_id, release=True)
+        task=await actions.claim_task(get_db(request), ProcessEngine.of(request), user, task_id, release=True)
     )

@@ -92,7 +92,7 @@ async def complete_from_page(
     try:
         view = await actions.complete_task(
             get_db(request),
-            ProcessEngine(request),
+            ProcessEngine.of(request),
             user,
             task_id,
             CompleteTaskIn(action=action, comment=comment.strip() or None),
@@ -220,7 +220,7 @@ async def _panel_with_error(request: Request, user: Principal, task_id: str, exc
 
 async def _claim(request: Request, user: Principal, task_id: str, *, release: bool) -> Response:
     try:
-        view = await actions.claim_task(get_db(request), ProcessEngine(request), user, task_id, release=release)
+        view = await actions.claim_task(get_db(request), ProcessEngine.of(request), user, task_id, release=release)
     except BatonError as exc:
         return await _panel_with_error(request, user, task_id, exc)
     response = await _panel(request, user, task_id, view=view)

@@ -2,59 +2,53 @@
 
 A service that starts a process or sends a Workflow Update for a person (``web/<area>/actions.py``)
 takes a :class:`ProcessEngine` beside the database and the acting :class:`~web.shared.auth.Principal`,
-never the web request: the Temporal client, the settings that bound every call (``action_timeout``,
+never the web request: the Temporal handle, the settings that bound every call (``action_timeout``,
 the task queue) and the deadline after which a process refuses the action all come from here.
-
-The shared update helpers (web/shared/engine.py) read the handle, the settings and the database
-from the request, and note on it that the open-task counts changed (named in the answer's
-``HX-Trigger`` header, see web/shared/counters.py). So the engine keeps the route's request for
-them and for nothing else: no service reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Unpack
 
 from fastapi import Request
 from temporalio.client import Client
 
 from schemas.kernel.config import Settings
-from web.shared import engine as shared_engine
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _bound(helper: Callable[Concatenate[Request, P], R], request: Request) -> Callable[P, R]:
-    """``helper`` with the request as its first argument; the rest of its signature is kept."""
-
-    def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        return helper(request, *args, **kwargs)
-
-    return call
+from schemas.kernel.errors import BatonError
+from store.db import Database
+from web.shared.auth import get_db, get_settings
+from web.shared.engine import EngineHandle, UpdateOptions, action_expires_at, engine_handle
 
 
 class ProcessEngine:
-    """The engine for the actions of one request; routes build it with ``ProcessEngine(request)``.
+    """The engine for the actions of one request; routes build it with ``ProcessEngine.of(request)``."""
 
-    ``update(workflow_id, update, argument, *, update_id, result_type, refusals, closed)`` sends a
-    Workflow Update, bounded in time and fenced (``web.shared.engine.execute_update``);
-    ``after_giving_up(workflow_id, attempt, result_type, refusals, cause)`` answers an action the
-    engine did not confirm in time: 503 with nothing recorded, unless the process applied it first.
-    """
+    def __init__(self, handle: EngineHandle, db: Database, settings: Settings) -> None:
+        self._handle, self._db, self.settings = handle, db, settings
 
-    def __init__(self, request: Request) -> None:
-        self._request = request
-        self.update = _bound(shared_engine.execute_update, request)
-        self.after_giving_up = _bound(shared_engine.after_giving_up, request)
+    @classmethod
+    def of(cls, request: Request) -> ProcessEngine:
+        """The engine, database and settings of the app serving ``request``."""
+        return cls(engine_handle(request), get_db(request), get_settings(request))
 
-    @property
-    def settings(self) -> Settings:
-        """The app's settings as they stand (the same ones the shared helpers read)."""
-        settings: Settings = self._request.app.state.settings
-        return settings
+    async def update(self, workflow_id: str, update: str, argument: Any, **options: Unpack[UpdateOptions]) -> Any:
+        """Send a Workflow Update, bounded in time and fenced (:meth:`EngineHandle.execute_update`)."""
+        return await self._handle.execute_update(self._db, self.settings, workflow_id, update, argument, **options)
+
+    async def after_giving_up(
+        self,
+        workflow_id: str,
+        attempt: str,
+        result_type: type,
+        refusals: dict[str, type[BatonError]],
+        cause: BaseException,
+    ) -> Any:
+        """Answer an action the engine did not confirm in time: 503 with nothing recorded, unless
+        the process applied it first (:meth:`EngineHandle.after_giving_up`)."""
+        return await self._handle.after_giving_up(
+            self._db, self.settings, workflow_id, attempt, result_type, refusals, cause
+        )
 
     @property
     def timeout(self) -> float:
@@ -63,8 +57,8 @@ class ProcessEngine:
 
     def deadline(self) -> datetime:
         """When the action stops counting: a process refuses it if it is delivered later."""
-        return shared_engine.action_deadline(self._request)
+        return action_expires_at(self.settings)
 
     async def client(self) -> Client:
         """The Temporal client, connected within the action's timeout (503 when it cannot be)."""
-        return await shared_engine.engine_handle(self._request).client(timeout=self.timeout)
+        return await self._handle.client(timeout=self.timeout)

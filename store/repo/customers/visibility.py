@@ -90,6 +90,14 @@ def may_see_customer(session: Session, viewer: Viewer, customer_id: int) -> bool
     return session.scalar(query) is not None
 
 
+def visible_customer_ids(session: Session, viewer: Viewer, customer_ids: set[int]) -> set[int]:
+    """Those of ``customer_ids`` the viewer may open: one query for a page that mentions many."""
+    if not customer_ids:
+        return set()
+    query = select(Customer.id).where(Customer.id.in_(customer_ids), customer_condition(session, viewer))
+    return set(session.scalars(query))
+
+
 def can_manage_customer(session: Session, viewer: Viewer, customer: Customer) -> bool:
     """Reassign, reclaim, bulk actions: the team's manager, department head, admin."""
     if viewer.has("department_head", "admin"):

@@ -231,3 +231,8 @@ def recent_jobs(session: Session, actor: Viewer, limit: int = 20) -> list[Import
     if not actor.has("admin", "department_head"):
         query = query.where(ImportJob.created_by == actor.id)
     return list(session.scalars(query))
+
+
+def holds_upload(session: Session, sha256: str) -> bool:
+    """Whether an import job keeps the upload with this content (its file must stay on disk)."""
+    return session.scalar(select(ImportJob.id).where(ImportJob.sha256 == sha256).limit(1)) is not None

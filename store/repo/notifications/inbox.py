@@ -12,13 +12,22 @@ from sqlalchemy.orm import Session
 from store.models import Notification
 from store.repo.notifications.records import mark_read, unread_count
 
-__all__ = ["mark_all_read", "mark_read", "own", "page", "unread_count"]
+__all__ = ["mark_all_read", "mark_read", "own", "page", "read_own", "unread_count"]
 
 
 def own(session: Session, recipient_id: int, notification_id: int) -> Notification | None:
     return session.scalars(
         select(Notification).where(Notification.id == notification_id, Notification.recipient_id == recipient_id)
     ).first()
+
+
+def read_own(session: Session, recipient_id: int, notification_id: int) -> Notification | None:
+    """The person's own notification, now marked read; None when it is not theirs or not there."""
+    row = own(session, recipient_id, notification_id)
+    if row is not None:
+        row.read = True
+        session.flush()
+    return row
 
 
 def page(

@@ -23,6 +23,13 @@ def get_employee(session: Session, employee_id: int) -> Employee | None:
     return session.get(Employee, employee_id)
 
 
+def set_language(session: Session, employee_id: int, language: str) -> None:
+    """The language a person chose for Baton, kept for their next login."""
+    employee = session.get(Employee, employee_id)
+    if employee is not None:
+        employee.language = language
+
+
 def employee_by_username(session: Session, username: str) -> Employee | None:
     return session.scalars(select(Employee).where(Employee.username == username)).first()
 
