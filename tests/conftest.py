@@ -30,6 +30,7 @@ from baton.worker import build_worker
 from schemas import search
 from schemas.kernel.config import Settings, load_settings
 from schemas.kernel.notify_settings import NotifySettings
+from store import passwords
 from store.db import Database, normalise_url
 from store.migrate import upgrade
 from store.models import Alert, Base, CommissionSettlement, Offboarding, Order
@@ -38,6 +39,9 @@ from tests.support.second_company import SecondCompany, build_second_company
 from tests.support.workflows import SUPPORT_WORKFLOWS
 
 EXTERNAL_DB = os.environ.get("BATON_DATABASE_URL")
+
+# The suite logs in a few hundred times: cheap hashes here, argon2-cffi's recommended ones in Baton.
+passwords.use_parameters(passwords.FOR_TESTS)
 
 
 def dynamic_config_args(settings: Settings) -> list[str]:
