@@ -18,7 +18,7 @@ from tests.orders.test_pages import htmx, login_as
 from tests.platform.test_pages import form_token
 from tests.support.offboarding import act, make_book, start_case, wait_for_case
 from tests.support.offboarding_pages import LEAVER_ITEMS, do_items, review_task
-from tests.support.org import OrgFixture
+from tests.support.org import OrgFixture, company_today
 from tests.support.steps import wait_for_row
 
 
@@ -87,7 +87,7 @@ async def test_confirming_before_the_last_working_day_needs_an_early_departure_a
 async def test_on_the_last_working_day_the_plain_confirmation_goes_through(
     api, worker: Worker, org: OrgFixture, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    case_id = await ready_to_confirm(api, db, org, date.today())
+    case_id = await ready_to_confirm(api, db, org, company_today())
     done = await (await api("hr")).post(f"/api/offboardings/{case_id}/complete", json={"comment": "交接完成"})
     assert done.status_code == 200, done.text
     assert "early_reason" not in completion_audit(db, case_id)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from store.db import Database
 from store.models import Department, Employee, Team
 from store.passwords import hash_password
 
 PASSWORD = "secret-pass-1"
+COMPANY_ZONE = ZoneInfo("Asia/Shanghai")  # the company's time zone (temporal-dev.yaml, company.timezone)
+
+
+def company_today() -> date:
+    """Today where the company is: the date people type, which the machine's own may trail by a day."""
+    return datetime.now(COMPANY_ZONE).date()
 
 
 @lru_cache(maxsize=1)
