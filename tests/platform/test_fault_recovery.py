@@ -41,6 +41,8 @@ from tests.support.eventually import eventually
 from tests.support.orders import make_services
 from tests.support.org import PASSWORD, OrgFixture
 
+pytestmark = pytest.mark.slow
+
 ORDERS = 100
 ROOT = Path(__file__).resolve().parents[2]
 FINAL = {"approved", "rejected", "cancelled", "expired"}
