@@ -20,6 +20,7 @@ from store.models import AuditEntry, CommissionSettlement
 from store.repo.audit import chain as audit
 from tests.commission.test_settlement import PLAN
 from tests.orders.test_pages import htmx, login_as
+from tests.payments.test_api import orders  # noqa: F401  (fixture)
 from tests.support.customers import make_customers
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.org import OrgFixture
@@ -192,7 +193,7 @@ async def test_payments_and_exports_are_audited(
     api,
     db: Database,
     org: OrgFixture,  # type: ignore[no-untyped-def]
-    orders: dict[str, int],
+    orders: dict[str, int],  # noqa: F811
 ) -> None:
     finance = await api("finance")
     paid = await finance.post(

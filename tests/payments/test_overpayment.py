@@ -14,7 +14,7 @@ from sqlalchemy import select
 from store.db import Database
 from store.models import AuditEntry, Payment
 from tests.orders.test_pages import approved_order, htmx, login_as
-from tests.payments.test_api import payments_count
+from tests.payments.test_api import orders, payments_count  # noqa: F401  (the fixture)
 from tests.platform.test_pages import form_token
 from tests.support.customers import CustomerSet, make_customers
 from tests.support.orders import make_services
@@ -32,7 +32,7 @@ def customers(db: Database, org: OrgFixture) -> CustomerSet:
 async def test_an_overpayment_is_refused_with_what_is_owed_unless_it_is_an_advance(
     api,
     db: Database,
-    orders: dict[str, int],
+    orders: dict[str, int],  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     finance, order_id = await api("finance"), orders["approved"]  # total ¥1,000.00
     pay = {"order_id": order_id, "kind": "payment", "paid_at": PAID_AT}
@@ -67,7 +67,7 @@ async def test_an_overpayment_is_refused_with_what_is_owed_unless_it_is_an_advan
 async def test_a_bank_file_row_that_overpays_is_refused_unless_marked_advance(
     api,
     db: Database,
-    orders: dict[str, int],
+    orders: dict[str, int],  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     finance, order_id = await api("finance"), orders["approved"]
 
