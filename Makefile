@@ -1,10 +1,10 @@
-# Baton: `make run` starts everything, `make test` runs the whole suite.
+# Baton: `make run` starts everything, `make test` runs the whole suite (CONTRIBUTING.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages bench clean
+.PHONY: run test test-fast format lint messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The suite without the browser, without PostgreSQL and without the tests marked slow.
+test-fast: $(STAMP)
+	env -u BATON_DATABASE_URL $(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -30,14 +30,19 @@ from baton.worker import build_worker
 from schemas import search
 from schemas.kernel.config import Settings, load_settings
 from schemas.kernel.notify_settings import NotifySettings
+from store import passwords
 from store.db import Database, normalise_url
 from store.migrate import upgrade
 from store.models import Alert, Base, CommissionSettlement, Offboarding, Order
+from tests.support.eventually import eventually
 from tests.support.org import PASSWORD, OrgFixture, make_org
 from tests.support.second_company import SecondCompany, build_second_company
 from tests.support.workflows import SUPPORT_WORKFLOWS
 
 EXTERNAL_DB = os.environ.get("BATON_DATABASE_URL")
+
+# The suite logs in a few hundred times: cheap hashes here, argon2-cffi's recommended ones in Baton.
+passwords.use_parameters(passwords.FOR_TESTS)
 
 
 def dynamic_config_args(settings: Settings) -> list[str]:
@@ -189,19 +194,15 @@ async def end_processes(client: Client, task_queue: str, db: Database) -> None:
 
 
 async def wait_until_polling(client: Client, task_queue: str) -> None:
-    """Readiness, not timing: the server has seen the worker's first poll (bounded to ~10 s)."""
-    import asyncio
-
+    """The server has seen the worker's first poll (a busy server's RPC timeout: ask again)."""
     from workflows.engine import worker_alive
 
-    for _ in range(200):
-        try:
-            if await worker_alive(client, task_queue):
-                return
-        except RPCError:  # a busy server let the call time out: ask again
-            pass
-        await asyncio.sleep(0.05)
-    raise RuntimeError(f"worker on {task_queue} never polled")
+    await eventually(
+        lambda: worker_alive(client, task_queue),
+        f"the worker on {task_queue} to poll",
+        every=0.05,
+        retry_on=(RPCError,),
+    )
 
 
 @pytest_asyncio.fixture

@@ -14,6 +14,7 @@ from store.db import Database
 from store.models import Employee, Task, Team
 from store.models.base import utcnow
 from store.repo.org.responsibility import alert_follow_up as responsible
+from tests.support.deadlines import fast_forward_to
 from tests.support.org import OrgFixture
 from tests.support.risk import Books
 from tests.support.steps import notifications, wait_for_task
@@ -33,9 +34,10 @@ async def test_an_alert_nobody_looks_at_reminds_flags_and_escalates(
     alert = (await (await skipping_api("head")).get("/api/alerts")).json()[0]
     task = await wait_for_task(db, f"alert-{alert['id']}:follow-up")
     handle = time_skipping_env.client.get_workflow_handle(f"alert-{alert['id']}")
-    # alert.followup: due in 2 working days, a reminder 8 hours before, overdue daily, escalation
-    # 2 days past due; two weeks covers weekends and a public holiday.
-    await time_skipping_env.fast_forward(handle, timedelta(days=14))
+    # alert.followup: due in 2 working days (weekends and public holidays are in task.due_at), a
+    # reminder 8 hours before, overdue daily, escalation 2 days past due.
+    assert task.due_at is not None
+    await fast_forward_to(time_skipping_env, handle, task.due_at + timedelta(days=2))
     notices = notifications(db, task.id)
     assert notices[(org["manager_south"], "reminder")] == 1
     assert notices[(org["manager_south"], "overdue")] >= 2

@@ -4,7 +4,6 @@ schedule."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from store.db import Database
 from store.models import CommissionPlan, CommissionSettlement, Notification, Task
 from tests.commission.test_settlement import PLAN, error, open_task, settlement, team_task
 from tests.support.commission import day_in, last_period, pay, sale, save_plan, settle, wait_for_settlement
+from tests.support.eventually import eventually
 from tests.support.offboarding import act
 from tests.support.org import OrgFixture
 from tests.support.steps import wait_for_row
@@ -216,12 +216,12 @@ async def test_the_monthly_schedule_is_created_once_and_opens_last_months_settle
         f"BatonProcess = 'commission' AND BatonSubject = '{period}' AND BatonStatus = 'employee_review' "
         f"AND TaskQueue = '{queue}'"
     )
-    for _ in range(200):
-        found = [execution.id async for execution in temporal_client.list_workflows(query)]
-        if found:
-            break
-        await asyncio.sleep(0.05)
-    assert found == [f"commission-{period}"]
+
+    async def in_web_ui() -> list[str]:
+        return [execution.id async for execution in temporal_client.list_workflows(query)]
+
+    listed_there = await eventually(in_web_ui, f"the Web UI to list commission-{period}", every=0.05)
+    assert listed_there == [f"commission-{period}"]
 
 
 async def test_everyone_reads_only_the_statements_they_may(api, db: Database, org: OrgFixture) -> None:  # type: ignore[no-untyped-def]

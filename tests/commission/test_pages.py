@@ -4,7 +4,6 @@ filed and resolved and reviews decided from the pages, recomputing, and the navi
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -26,6 +25,7 @@ from tests.orders.test_pages import htmx, login_as
 from tests.platform.test_pages import form_token
 from tests.support import commission_pages as support
 from tests.support.commission import Settled, day_in, last_period, pay, save_plan, wait_for_settlement
+from tests.support.eventually import eventually
 from tests.support.offboarding import act
 from tests.support.orders import make_services
 from tests.support.org import OrgFixture
@@ -353,11 +353,12 @@ async def test_finance_recomputes_from_the_page_and_watches_the_new_draft(
     recomputed = await pages.post(f"/commission/{period}/recompute", headers=htmx(page.text))
     assert recomputed.status_code == 200 and "正在重新计算" in recomputed.text
     assert "progress?after_run=1" in section(recomputed.text, "progress")
-    for _ in range(400):
+
+    async def redrawn() -> httpx.Response | None:
         polled = await pages.get(f"/commission/{period}/progress?after_run=1", headers=htmx(page.text))
-        if "HX-Retarget" in polled.headers:
-            break
-        await asyncio.sleep(0.025)
+        return polled if "HX-Retarget" in polled.headers else None
+
+    polled = await eventually(redrawn, "the recomputed statements to replace the progress bar")
     assert "¥3,200.00" in section(polled.text, "statements") and 'id="progress"' not in polled.text
 
 

@@ -5,7 +5,6 @@ approves and the statements lock; after that nothing edits them."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from datetime import timedelta
@@ -19,9 +18,10 @@ from activities.commission import READY
 from store.db import Database
 from store.models import Notification, Task
 from tests.support.commission import day_in, last_period, pay, sale, wait_for_settlement
+from tests.support.commission_pages import review_task
+from tests.support.eventually import eventually
 from tests.support.offboarding import act
 from tests.support.org import OrgFixture
-from tests.support.steps import wait_for_row
 
 PLAN = {"tiers": [{"from": "0", "rate": "0.02"}, {"from": "100000", "rate": "0.03"}], "effective_from": "2020-01"}
 
@@ -39,32 +39,19 @@ async def settlement(client: httpx.AsyncClient, period: str, **params: Any) -> d
 
 
 async def open_task(db: Database, workflow_id: str, kind: str) -> Task:
-    for _ in range(400):
+    def first_open() -> Task | None:
         with db.session() as session:
-            task = session.scalars(
+            return session.scalars(
                 select(Task)
                 .where(Task.workflow_id == workflow_id, Task.kind == kind, Task.status == "open")
                 .order_by(Task.created_at)
             ).first()
-        if task is not None:
-            return await wait_for_row(db, Task, task.id, lambda row: row.status == "open")
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"no open {kind} task in {workflow_id}")
+
+    return await eventually(first_open, f"an open {kind} task in {workflow_id}")
 
 
 async def team_task(db: Database, workflow_id: str, team_id: int) -> Task:
-    for _ in range(400):
-        with db.session() as session:
-            tasks = session.scalars(
-                select(Task).where(
-                    Task.workflow_id == workflow_id, Task.kind == "commission_review", Task.status == "open"
-                )
-            )
-            found = [task for task in tasks if (task.context or {}).get("team_id") == team_id]
-        if found:
-            return found[0]
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"no review task for team {team_id}")
+    return await review_task(db, workflow_id.removeprefix("commission-"), "commission_review", team_id)
 
 
 async def test_a_month_is_settled_reviewed_disputed_adjusted_approved_and_locked(

@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from store.db import Database
 from store.models import Notification, Task
 from tests.support.clock import company_today
+from tests.support.deadlines import fast_forward_to
 from tests.support.offboarding import item_task, make_book, start_case
 from tests.support.org import OrgFixture
 
@@ -46,9 +47,10 @@ async def test_an_unfinished_item_reminds_then_flags_then_escalates(
     created = await start_case(hr, org["sales_south"], company_today() + timedelta(days=40))
     files = await item_task(db, created["id"], "customer_files")
     handle = time_skipping_env.client.get_workflow_handle(created["workflow_id"])
-    # offboarding.item: due in 5 working days, reminder a day before, overdue daily, escalation
-    # every 2 days past due; three weeks covers weekends and any public holiday.
-    await time_skipping_env.fast_forward(handle, timedelta(days=21))
+    # offboarding.item: due in 5 working days (weekends and public holidays are in files.due_at),
+    # reminder a day before, overdue daily, escalation every 2 days past due: the second one.
+    assert files.due_at is not None
+    await fast_forward_to(time_skipping_env, handle, files.due_at + timedelta(days=4))
     notices = task_notices(db, files.id)
     assert notices[(org["sales_south"], "reminder")] == 1
     assert notices[(org["sales_south"], "overdue")] >= 2

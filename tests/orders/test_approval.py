@@ -15,6 +15,7 @@ from store.db import Database
 from store.models import CapacityDay, Notification, Task
 from store.repo.org import records as org_repo
 from tests.support.customers import CustomerSet, make_customers
+from tests.support.deadlines import use_policy
 from tests.support.orders import approval_tasks, make_services, order_body, wait_for_approval, wait_for_status
 from tests.support.org import OrgFixture
 
@@ -154,6 +155,8 @@ async def test_an_undecided_order_expires_and_releases_its_capacity(
     skipping_api, time_skipping_env: WorkflowEnvironment, db: Database, org: OrgFixture
 ) -> None:  # type: ignore[no-untyped-def]
     customers = setup(db, org)
+    # The manager's step falls due after the order would expire: only the expiry acts in this week.
+    use_policy(db, "order.manager_approval", due_in=timedelta(days=8))
     sales = await skipping_api("sales_south")
     created = (await sales.post("/api/orders", json=order_body(customers.own, [("LTL", 40, "95.00")]))).json()
     task = await wait_for_approval(db, created["id"], "manager")

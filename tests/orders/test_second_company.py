@@ -13,6 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from store.db import Database
 from store.models import Task
+from tests.support.deadlines import use_policy
 from tests.support.offboarding import act
 from tests.support.orders import make_services, order_body, wait_for_approval
 from tests.support.second_company import SecondCompany
@@ -124,6 +125,10 @@ async def test_an_overdue_step_climbs_from_whoever_it_belongs_to(
 ) -> None:
     api, company, env = second_skipping_api, second_company, time_skipping_env
     await ready(api, db)
+    # Who a late step climbs to is the point here, so notices repeat no more often than escalations.
+    use_policy(db, "order.manager_approval", due_in=timedelta(hours=8), escalate_after=timedelta(days=1))
+    day = timedelta(days=1)
+    use_policy(db, "order.head_approval", due_in=day, repeat_every=day, escalate_after=day)
     north = await place(await api("n1a"), company.customers["n1a"], LARGE)
     south = await place(await api("s1a"), company.customers["s1a"], LARGE)
     delegated = await wait_for_approval(db, north["id"], "manager")

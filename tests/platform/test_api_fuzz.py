@@ -25,6 +25,8 @@ from tests.support.customers import make_customers
 from tests.support.orders import make_services
 from tests.support.org import PASSWORD, OrgFixture
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("BATON_FUZZ_EXAMPLES", "8"))
 # Routes that end the caller's own session, or wait for a whole scan, would only slow the run.
 SKIPPED = {("POST", "/api/logout"), ("POST", "/api/alerts/scan")}

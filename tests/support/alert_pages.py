@@ -4,7 +4,6 @@ alerts written directly for the counts, the trend and paging, and reading the pa
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import datetime, timedelta
 from itertools import count
@@ -18,6 +17,7 @@ from store.repo.alerts import records as alerts
 from store.repo.alerts import settings as alert_rules
 from store.repo.alerts.details import month_starts
 from tests.offboarding.test_pages import section
+from tests.support.eventually import eventually
 from tests.support.org import OrgFixture
 from tests.support.risk import ZONE, Books
 
@@ -156,11 +156,11 @@ def row_of(html: str, alert_id: int) -> str:
 
 
 async def until_finished(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> str:
-    """Readiness, not timing: ask as the page does until the scan says it has finished (~10 s)."""
-    for _ in range(400):
+    """Ask as the page does until the scan says it has finished."""
+
+    async def finished() -> str | None:
         answer = await client.get(url, headers=headers)
         assert answer.status_code == 200, answer.text
-        if "扫描完成" in answer.text:
-            return answer.text
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"the scan behind {url} never finished")
+        return answer.text if "扫描完成" in answer.text else None
+
+    return await eventually(finished, f"the scan behind {url} to finish")

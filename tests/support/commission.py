@@ -3,7 +3,6 @@ without the process around them: the arithmetic of commission, tested on its own
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -28,6 +27,7 @@ from store.repo.commission import plans as commission_plans
 from store.repo.commission import records as settlements
 from store.repo.commission.compute import compute
 from tests.support.customers import PROFILE
+from tests.support.eventually import eventually
 from tests.support.org import OrgFixture
 
 TIMEZONE = "Asia/Shanghai"
@@ -163,11 +163,11 @@ def day_in(period: str, day: int) -> str:
 
 
 async def wait_for_settlement(db: Database, period: str, status: str, run: int = 1) -> CommissionSettlement:
-    """Readiness, not timing: the settlement row reached ``status`` with run ``run`` (bounded)."""
-    for _ in range(400):
+    """The settlement row reached ``status`` with run ``run``."""
+
+    def reached() -> CommissionSettlement | None:
         with db.session() as session:
             row = session.scalars(select(CommissionSettlement).where(CommissionSettlement.period == period)).first()
-            if row is not None and row.status == status and row.run >= run:
-                return row
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"settlement {period} never reached {status} (run {run})")
+            return row if row is not None and row.status == status and row.run >= run else None
+
+    return await eventually(reached, f"settlement {period} to reach {status} (run {run})")

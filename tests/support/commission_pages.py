@@ -3,7 +3,6 @@ review task, and acting on the settlement page while the process is still regist
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from store.models import Task
 from store.models.base import utcnow
 from store.repo.commission import records as settlements
 from tests.support.commission import Settled, day_in, pay, sale, save_plan, settle
+from tests.support.eventually import eventually, once_ready
 from tests.support.org import OrgFixture
 
 
@@ -77,16 +77,18 @@ def period_row(html: str, period: str) -> str:
 
 async def review_task(db: Database, period: str, kind: str, team_id: int | None = None) -> Task:
     """The settlement's open review task of that kind (and team), once the process opened it."""
-    for _ in range(400):
+
+    def first_open() -> Task | None:
         with db.session() as session:
             tasks = session.scalars(
                 select(Task).where(Task.workflow_id == f"commission-{period}", Task.kind == kind, Task.status == "open")
             )
-            found = [task for task in tasks if team_id is None or (task.context or {}).get("team_id") == team_id]
-        if found:
-            return found[0]
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"no open {kind} task for {period}")
+            return next(
+                (task for task in tasks if team_id is None or (task.context or {}).get("team_id") == team_id), None
+            )
+
+    team = "" if team_id is None else f" of team {team_id}"
+    return await eventually(first_open, f"an open {kind} task{team} in commission-{period}")
 
 
 async def decide(
@@ -94,9 +96,6 @@ async def decide(
 ) -> httpx.Response:
     """Post a review decision from the settlement page, waiting while the process is still
     registering the step (409 ``task_not_ready``)."""
-    for _ in range(200):
-        response = await client.post(f"/commission/{period}/tasks/{task_id}", data=data, headers=headers)
-        if response.status_code != 409 or 'data-code="task_not_ready"' not in response.text:
-            return response
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"task {task_id} never became ready")
+    return await once_ready(
+        lambda: client.post(f"/commission/{period}/tasks/{task_id}", data=data, headers=headers), task_id
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,6 +15,7 @@ from store.models.base import utcnow
 from store.repo.customers import interactions
 from tests.support.clock import company_today
 from tests.support.customers import PROFILE
+from tests.support.eventually import eventually, once_ready
 from tests.support.org import OrgFixture, password_hash
 from tests.support.steps import wait_for_row
 
@@ -105,23 +105,19 @@ async def item_task(db: Database, case_id: int, key: str, round_: int = 1) -> Ta
 
 
 async def wait_for_row_where(db: Database, case_id: int, key: str, round_: int) -> HandoverItem:
-    for _ in range(400):
+    def opened() -> HandoverItem | None:
         with db.session() as session:
             item = session.query(HandoverItem).filter_by(offboarding_id=case_id, key=key).one_or_none()
-            if item is not None and item.round == round_ and item.task_id is not None:
-                return item
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"item {key} round {round_} never opened")
+            return item if item is not None and item.round == round_ and item.task_id is not None else None
+
+    return await eventually(opened, f"item {key} of case {case_id} to open in round {round_}")
 
 
 async def act(client: httpx.AsyncClient, task_id: str, action: str, **body: Any) -> httpx.Response:
     """Complete a task, waiting while the workflow is still registering it (409 task_not_ready)."""
-    for _ in range(200):
-        response = await client.post(f"/api/tasks/{task_id}/complete", json={"action": action, **body})
-        if response.status_code != 409 or response.json()["error"]["code"] != "task_not_ready":
-            return response
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"task {task_id} never became ready")
+    return await once_ready(
+        lambda: client.post(f"/api/tasks/{task_id}/complete", json={"action": action, **body}), task_id
+    )
 
 
 async def upload(client: httpx.AsyncClient, task_id: str, name: str = "客户资料.pdf") -> int:

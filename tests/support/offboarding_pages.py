@@ -3,7 +3,6 @@ doing the parts of a handover a test is not about over the API, each with its ev
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from schemas.offboarding import review_step, task_id_of
 from store.db import Database
 from store.models import Offboarding, Task
+from tests.support.eventually import once_ready
 from tests.support.offboarding import Book, act, item_task, record_followups, upload
 from tests.support.steps import wait_for_row
 
@@ -32,12 +32,9 @@ async def post_step(
 ) -> httpx.Response:
     """Post a step's form from the case page, waiting while the process is still registering the
     step (409 ``task_not_ready``)."""
-    for _ in range(200):
-        response = await client.post(f"/offboardings/{case_id}/tasks/{task_id}", data=data, headers=headers or {})
-        if response.status_code != 409 or 'data-code="task_not_ready"' not in response.text:
-            return response
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"task {task_id} never became ready")
+    return await once_ready(
+        lambda: client.post(f"/offboardings/{case_id}/tasks/{task_id}", data=data, headers=headers or {}), task_id
+    )
 
 
 async def do_item(

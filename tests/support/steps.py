@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from schemas.policies import DeadlinePolicy
 from schemas.tasks import Actor, StepSpec, TaskAction
 from store.db import Database
 from store.models import Notification, Task
+from tests.support.eventually import eventually
 from tests.support.probe import ProbeRequest
 from tests.support.workflows import StepProbeWorkflow
 
@@ -53,14 +53,14 @@ async def start_probe(
 
 
 async def wait_for_row(db: Database, model: type[Row], key: Any, ready: Callable[[Row], bool]) -> Row:
-    """Readiness, not timing: poll until the row exists and is ``ready`` (bounded to ~10 s)."""
-    for _ in range(400):
+    """The row exists and is ``ready``."""
+
+    def found() -> Row | None:
         with db.session() as session:
             row = session.get(model, key)
-            if row is not None and ready(row):
-                return row
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"{model.__name__} {key} never became ready")
+            return row if row is not None and ready(row) else None
+
+    return await eventually(found, f"{model.__name__} {key} to become ready")
 
 
 async def wait_for_task(db: Database, task_id: str, status: str = "open") -> Task:
@@ -71,11 +71,8 @@ async def wait_for_task(db: Database, task_id: str, status: str = "open") -> Tas
 async def wait_for_step(handle: WorkflowHandle[Any, Any], db: Database, task_id: str) -> Task:
     """The row is written and the workflow has registered the step, so people can act on it."""
     task = await wait_for_task(db, task_id)
-    for _ in range(400):
-        if await handle.query("task_state", task_id) is not None:
-            return task
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"workflow never registered {task_id}")
+    await eventually(lambda: handle.query("task_state", task_id), f"the workflow to register {task_id}")
+    return task
 
 
 async def open_step(

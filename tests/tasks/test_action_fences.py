@@ -7,7 +7,6 @@ applied before the web gave up is answered as recorded."""
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 
 from sqlalchemy import select
@@ -15,9 +14,11 @@ from temporalio.client import Client
 
 from baton.worker import build_worker
 from schemas.kernel.config import Settings
+from schemas.tasks import TaskState
 from store.db import Database
 from store.models import ActionFence, AuditEntry, Task
 from store.repo.tasks import fences as action_fences
+from tests.support.eventually import eventually
 from tests.support.org import OrgFixture
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
 from tests.tasks.test_api import open_task
@@ -41,15 +42,17 @@ async def test_an_action_answered_503_is_never_applied_when_it_arrives_later(  #
     assert told.status_code == 503 and told.json()["error"]["code"] == "engine_unavailable"
     handle = temporal_client.get_workflow_handle(task_id.split(":")[0])
     async with build_worker(temporal_client, settings, db, activity_executor, extra_workflows=SUPPORT_WORKFLOWS):
-        for _ in range(100):  # the late delivery reaches the workflow and is refused there
+
+        async def refused() -> tuple[ActionFence, TaskState] | None:
             with db.session() as session:
                 fence = session.get(ActionFence, f"{task_id}:approve")
             state = await handle.query(StepProbeWorkflow.task_state, task_id)
-            if fence is not None and state is not None:
-                break
-            await asyncio.sleep(0.05)
-        assert fence is not None and fence.outcome == "abandoned"
-        assert state is not None and state.status == "open", "the action told 503 was not recorded"
+            return (fence, state) if fence is not None and state is not None else None
+
+        # the late delivery reaches the workflow and is refused there
+        fence, state = await eventually(refused, f"the late delivery of {task_id} to reach the workflow")
+        assert fence.outcome == "abandoned"
+        assert state.status == "open", "the action told 503 was not recorded"
         with db.session() as session:
             task = session.get(Task, task_id)
             assert task is not None and task.status == "open"

@@ -16,7 +16,7 @@ from schemas.kernel.config import Settings
 from store.db import Database
 from store.models import AuditEntry, Task
 from tests.support.org import OrgFixture
-from tests.support.steps import approval_step, start_probe, wait_for_step, wait_for_task
+from tests.support.steps import approval_step, start_probe, wait_for_row, wait_for_step, wait_for_task
 from tests.support.workflows import SUPPORT_WORKFLOWS, StepProbeWorkflow
 
 
@@ -197,13 +197,7 @@ async def test_claiming_a_role_task_takes_it_out_of_the_others_inbox(
     one, two = await api("finance"), await api("finance2")
     claimed = await one.post(f"/api/tasks/{task_id}/claim")
     assert claimed.status_code == 200 and claimed.json()["task"]["assignee_id"] == org["finance"]
-    await asyncio.sleep(0)
-    for _ in range(200):
-        with db.session() as session:
-            task = session.get(Task, task_id)
-            if task is not None and task.assignee_id == org["finance"]:
-                break
-        await asyncio.sleep(0.025)
+    await wait_for_row(db, Task, task_id, lambda task: task.assignee_id == org["finance"])
     assert (await two.get("/api/tasks")).json()["total"] == 0
     refused = await two.post(f"/api/tasks/{task_id}/complete", json={"action": "approve"})
     assert refused.status_code == 403

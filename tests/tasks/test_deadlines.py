@@ -16,6 +16,7 @@ from tests.support.clock import company_today
 from tests.support.org import OrgFixture
 from tests.support.steps import (
     HOUR,
+    STANDARD,
     action,
     approval_step,
     notifications,
@@ -70,8 +71,10 @@ async def test_escalation_climbs_again_while_nobody_acts(
     time_skipping_env: WorkflowEnvironment, skipping_worker: Worker, settings: Settings, db: Database, org: OrgFixture
 ) -> None:
     env = time_skipping_env
+    # The standard policy, with overdue notices repeating daily like the escalations (not every 4 h).
+    daily = STANDARD.model_copy(update={"repeat_every": timedelta(days=1)})
     handle, task_id = await open_step(
-        env.client, settings.temporal.task_queue, db, approval_step(assignee_id=org["sales_south"])
+        env.client, settings.temporal.task_queue, db, approval_step(assignee_id=org["sales_south"]), daily
     )
     await env.fast_forward(handle, timedelta(hours=8, days=2, minutes=1))
     seen = notifications(db, task_id)
