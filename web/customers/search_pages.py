@@ -107,5 +107,5 @@ def search_page(
             capped = getattr(total, "capped", False)
             more = page * PAGE_SIZE < int(total) or (capped and len(hits) == PAGE_SIZE)
             context.update(hits=hits, total=int(total), capped=capped, has_next=more and page < LAST_PAGE)
-    template = "search/_results.html" if request.headers.get("hx-request") else "search/index.html"
+    template = "customers/_search_results.html" if request.headers.get("hx-request") else "customers/search.html"
     return render(request, template, context, status_code=status)

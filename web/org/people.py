@@ -33,7 +33,7 @@ def people_page(
 ) -> Response:
     with get_db(request).session() as session:
         context = people_context(session, q, status, page)
-    return render(request, "people/index.html", context)
+    return render(request, "org/people.html", context)
 
 
 @router.post("/admin/employees")
@@ -64,7 +64,7 @@ def add_person(
     except BatonError as exc:
         with get_db(request).session() as session:
             context = {**people_context(session, "", "", 1), "error": exc, "form": form}
-        return render(request, "people/index.html", context, status_code=exc.status)
+        return render(request, "org/people.html", context, status_code=exc.status)
     return RedirectResponse(f"/admin/employees?q={username}", status_code=303)
 
 
