@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from temporalio import activity
 
 from activities.notifications.messages import in_company_language, tell
@@ -32,7 +30,6 @@ from schemas.commission import (
 from schemas.commission_math import period_of, previous_period
 from schemas.kernel.errors import N_, BatonError
 from store.db import Database
-from store.models import CommissionSettlement, CommissionStatement
 from store.repo.commission import records as settlements
 from store.repo.commission.compute import compute
 from store.repo.org.responsibility import admins, finance_people
@@ -88,7 +85,7 @@ class CommissionActivities:
                     dedupe_key=f"{row.workflow_id}:r{row.run}:ready:{employee}",
                     process_id=row.workflow_id,
                 )
-                for employee in _statement_holders(session, row)
+                for employee in settlements.statement_holders(session, row)
             ]
             return ReviewOpened(ends_at=ends_at, notified=self._outside(notified))
 
@@ -108,7 +105,7 @@ class CommissionActivities:
                         dedupe_key=f"{row.workflow_id}:locked:{employee}",
                         process_id=row.workflow_id,
                     )
-                    for employee in _statement_holders(session, row)
+                    for employee in settlements.statement_holders(session, row)
                 ]
             )
 
@@ -131,7 +128,7 @@ class CommissionActivities:
         current = period_of(scheduled_at.astimezone(ZoneInfo(self.timezone)).date())
         period = previous_period(current)
         with self.db.session() as session:
-            found = session.scalars(select(CommissionSettlement).where(CommissionSettlement.period == period)).first()
+            found = settlements.find_by_period(session, period)
             if found is None:
                 try:
                     with session.begin_nested():
@@ -159,16 +156,6 @@ class CommissionActivities:
                 started_by=found.started_by,
                 policies=policies.snapshot(session),
             )
-
-
-def _statement_holders(session: Session, row: CommissionSettlement) -> list[int]:
-    return list(
-        session.scalars(
-            select(CommissionStatement.employee_id)
-            .where(CommissionStatement.settlement_id == row.id, CommissionStatement.run == row.run)
-            .order_by(CommissionStatement.employee_id)
-        )
-    )
 
 
 def commission_activities(db: Database, timezone: str, *, outside_channels: bool = True) -> list[Callable[..., Any]]:

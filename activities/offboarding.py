@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
 from temporalio import activity
 
 from activities.notifications.messages import in_company_language, tell
@@ -25,7 +24,7 @@ from schemas.offboarding import (
     ReviewDecision,
     StatusChange,
 )
-from store.db import Database
+from store.db import Database, Session
 from store.models import Employee, Offboarding
 from store.repo.offboarding import checklist as handover
 from store.repo.offboarding import reassignment

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
 from temporalio import activity
 
 from activities.notifications.messages import tell
@@ -24,7 +23,7 @@ from schemas.orders import (
     SubmissionCheck,
 )
 from schemas.tasks import Actor
-from store.db import Database
+from store.db import Database, Session
 from store.models import Order
 from store.repo.orders import capacity
 from store.repo.orders import records as order_repo

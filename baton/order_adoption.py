@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
@@ -16,7 +15,7 @@ from schemas import search
 from schemas.orders import OrderStart, OrderStatus
 from schemas.tasks import Process
 from store.db import Database
-from store.models import Customer, Order
+from store.repo.orders import records as order_repo
 from store.repo.tasks import policies
 from workflows.orders import OrderApprovalWorkflow
 
@@ -25,12 +24,7 @@ log = logging.getLogger("baton.orders")
 
 async def adopt_pending_orders(client: Client, db: Database, task_queue: str) -> int:
     with db.session() as session:
-        pending = session.execute(
-            select(Order.id, Order.owner_id, Order.workflow_id, Customer.name)
-            .join(Customer, Customer.id == Order.customer_id)
-            .where(Order.status == OrderStatus.pending_approval.value)
-            .order_by(Order.id)
-        ).all()
+        pending = order_repo.awaiting_approval(session)
         snapshot = policies.snapshot(session)
     for order_id, owner_id, workflow_id, customer in pending:
         await client.start_workflow(

@@ -25,14 +25,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from temporalio.exceptions import ApplicationError
 
 from activities.notifications.channels import Channel, ChannelFailed, Notice
 from activities.notifications.messages import COMPANY_LANGUAGE
 from activities.notifications.wording import chat_text, email_text, localised_title, where_to_act
 from schemas.notifications import DeliveryReport
-from store.db import Database
+from store.db import Database, IntegrityError
 from store.models import Employee, Notification
 from store.repo.notifications import deliveries
 from store.repo.processes import access as process_access

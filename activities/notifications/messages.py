@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from schemas.kernel.i18n import translate_in
+from store.db import Session
 from store.repo.notifications import records as notification_repo
 
 COMPANY_LANGUAGE = "zh_CN"

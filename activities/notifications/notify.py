@@ -23,13 +23,12 @@ import asyncio
 from collections.abc import Sequence
 
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
 from activities.notifications.channels import Channel
 from activities.notifications.delivery import NoticeDispatcher
 from schemas.notifications import DeliveryReport
-from store.db import Database
+from store.db import Database, IntegrityError
 from store.repo.notifications import records as notification_repo
 
 

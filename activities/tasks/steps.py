@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from temporalio import activity
 
 from activities.notifications.messages import in_company_language, tell
@@ -29,10 +27,11 @@ from schemas.tasks import (
     OpenTaskRequest,
     TaskStatus,
 )
-from store.db import Database
-from store.models import AuditEntry, Employee, Notification, Task, TaskExclusion
+from store.db import Database, Session
+from store.models import Employee, Task, TaskExclusion
 from store.models.base import utcnow
 from store.repo.audit import chain as audit
+from store.repo.notifications import records as notification_repo
 from store.repo.org import responsibility
 from store.repo.tasks import records as task_repo
 
@@ -56,7 +55,7 @@ class TaskActivities:
         with self.db.session() as session:
             existing = session.get(Task, request.task_id)
             if existing is not None:
-                return _opened(existing, self._outside(_task_notifications(session, existing.id, "info")))
+                return _opened(existing, self._outside(notification_repo.ids_for_task(session, existing.id, "info")))
             assignee, delegated_from = spec.assignee_id, None
             if assignee is not None:
                 local_day = request.opened_at.astimezone(ZoneInfo(self.timezone)).date()
@@ -141,7 +140,13 @@ class TaskActivities:
                 _notify(session, recipient, "reminder", DUE_SOON, task, f"{task.id}:reminder:{recipient}")
                 for recipient in recipients
             ]
-            _audit_once(session, task, "task.reminder_sent", {"recipients": recipients})
+            audit.record_once(
+                session,
+                action="task.reminder_sent",
+                entity="task",
+                entity_id=task.id,
+                detail={"recipients": recipients},
+            )
             return DeadlineOutcome(notified=self._outside([n for n in notified if n is not None]))
 
     @activity.defn(name="tasks.overdue_notice")
@@ -160,7 +165,13 @@ class TaskActivities:
                 _notify(session, recipient, "overdue", OVERDUE, task, f"{task.id}:overdue:{event.sequence}:{recipient}")
                 for recipient in recipients
             ]
-            _audit_once(session, task, f"task.overdue_notice.{event.sequence}", {"recipients": recipients})
+            audit.record_once(
+                session,
+                action=f"task.overdue_notice.{event.sequence}",
+                entity="task",
+                entity_id=task.id,
+                detail={"recipients": recipients},
+            )
             return DeadlineOutcome(notified=self._outside([n for n in notified if n is not None]))
 
     @activity.defn(name="tasks.escalate")
@@ -172,7 +183,13 @@ class TaskActivities:
                 return DeadlineOutcome()
             chain = responsibility.escalation_chain(session, task)
             if len(chain) < event.level:
-                _audit_once(session, task, f"task.escalation_exhausted.{event.level}", {})
+                audit.record_once(
+                    session,
+                    action=f"task.escalation_exhausted.{event.level}",
+                    entity="task",
+                    entity_id=task.id,
+                    detail={},
+                )
                 return DeadlineOutcome()
             target = chain[event.level - 1]
             task.escalated_to_id = target
@@ -180,7 +197,9 @@ class TaskActivities:
             notified = _notify(
                 session, target, "escalation", ESCALATED, task, f"{task.id}:escalation:{event.level}:{target}"
             )
-            _audit_once(session, task, f"task.escalated.{event.level}", {"to": target})
+            audit.record_once(
+                session, action=f"task.escalated.{event.level}", entity="task", entity_id=task.id, detail={"to": target}
+            )
             return DeadlineOutcome(notified=self._outside([notified] if notified is not None else []), target=target)
 
     @activity.defn(name="tasks.close")
@@ -251,12 +270,6 @@ def _opened(task: Task, notified: list[int]) -> OpenedTask:
     )
 
 
-def _task_notifications(session: Session, task_id: str, kind: str) -> list[int]:
-    """On a retried open, the notifications the first attempt wrote (so they are still delivered)."""
-    query = select(Notification.id).where(Notification.task_id == task_id, Notification.kind == kind)
-    return list(session.scalars(query))
-
-
 def _open_task(session: Session, task_id: str) -> Task | None:
     task = session.get(Task, task_id)
     return task if task is not None and task.status == TaskStatus.open.value else None
@@ -281,17 +294,6 @@ def _notify(
         process_id=task.workflow_id,
         rendered_params={**params, "title": task.title},
     )
-
-
-def _audit_once(session: Session, task: Task, action: str, detail: dict[str, object]) -> None:
-    """Deadline events are audited once per task and step, even when an activity is retried."""
-    seen = session.scalar(
-        select(AuditEntry.id)
-        .where(AuditEntry.entity == "task", AuditEntry.entity_id == task.id, AuditEntry.action == action)
-        .limit(1)
-    )
-    if seen is None:
-        audit.record(session, actor_id=None, action=action, entity="task", entity_id=task.id, detail=detail)
 
 
 def task_activities(db: Database, timezone: str, *, outside_channels: bool = True) -> list[Callable[..., Any]]:

@@ -78,6 +78,17 @@ def record(
     return entry
 
 
+def record_once(session: Session, *, action: str, entity: str, entity_id: str, detail: dict[str, Any]) -> None:
+    """:func:`record` unless the record already has an entry of this action (a retried step)."""
+    seen = session.scalar(
+        select(AuditEntry.id)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id, AuditEntry.action == action)
+        .limit(1)
+    )
+    if seen is None:
+        record(session, actor_id=None, action=action, entity=entity, entity_id=entity_id, detail=detail)
+
+
 def entries_for(session: Session, entity: str, entity_id: Any, limit: int = 200) -> list[AuditEntry]:
     query = (
         select(AuditEntry)

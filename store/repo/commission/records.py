@@ -85,11 +85,27 @@ def discard(session: Session, settlement_id: int) -> None:
     )
 
 
+def find_by_period(session: Session, period: str) -> CommissionSettlement | None:
+    """The month's settlement, or None before it is opened."""
+    return session.scalars(select(CommissionSettlement).where(CommissionSettlement.period == period)).first()
+
+
 def by_period(session: Session, period: str) -> CommissionSettlement:
-    settlement = session.scalars(select(CommissionSettlement).where(CommissionSettlement.period == period)).first()
+    settlement = find_by_period(session, period)
     if settlement is None:
         raise SettlementNotFound()
     return settlement
+
+
+def statement_holders(session: Session, row: CommissionSettlement) -> list[int]:
+    """Everyone with a statement in the settlement's current run, by id."""
+    return list(
+        session.scalars(
+            select(CommissionStatement.employee_id)
+            .where(CommissionStatement.settlement_id == row.id, CommissionStatement.run == row.run)
+            .order_by(CommissionStatement.employee_id)
+        )
+    )
 
 
 def settlement(session: Session, settlement_id: int) -> CommissionSettlement:

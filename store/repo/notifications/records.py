@@ -46,6 +46,13 @@ def create_once(
     return row.id
 
 
+def ids_for_task(session: Session, task_id: str, kind: str) -> list[int]:
+    """The notifications of one kind written for a task (a retried step finds what it wrote)."""
+    return list(
+        session.scalars(select(Notification.id).where(Notification.task_id == task_id, Notification.kind == kind))
+    )
+
+
 def unread_count(session: Session, recipient_id: int) -> int:
     query = (
         select(func.count())

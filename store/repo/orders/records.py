@@ -255,3 +255,14 @@ def customer_name(session: Session, customer_id: int) -> str:
 
 def collected(session: Session, order_id: int) -> Decimal:
     return collected_by_order(session, [order_id]).get(order_id, Decimal("0.00"))
+
+
+def awaiting_approval(session: Session) -> list[tuple[int, int, str | None, str]]:
+    """Orders waiting for approval, oldest first: (id, owner, workflow id, customer name)."""
+    rows = session.execute(
+        select(Order.id, Order.owner_id, Order.workflow_id, Customer.name)
+        .join(Customer, Customer.id == Order.customer_id)
+        .where(Order.status == OrderStatus.pending_approval)
+        .order_by(Order.id)
+    ).all()
+    return [(order_id, owner_id, workflow_id, name) for order_id, owner_id, workflow_id, name in rows]
