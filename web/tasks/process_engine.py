@@ -5,7 +5,7 @@ takes a :class:`ProcessEngine` beside the database and the acting :class:`~web.s
 never the web request: the Temporal client, the settings that bound every call (``action_timeout``,
 the task queue) and the deadline after which a process refuses the action all come from here.
 
-The shared update helpers (web/shared/engine.py) read the handle, the settings and the database
+The shared update functions (web/shared/engine.py) read the handle, the settings and the database
 from the request, and note on it that the open-task counts changed (named in the answer's
 ``HX-Trigger`` header, see web/shared/counters.py). So the engine keeps the route's request for
 them and for nothing else: no service reads it.
@@ -27,11 +27,11 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _bound(helper: Callable[Concatenate[Request, P], R], request: Request) -> Callable[P, R]:
-    """``helper`` with the request as its first argument; the rest of its signature is kept."""
+def _bound(function: Callable[Concatenate[Request, P], R], request: Request) -> Callable[P, R]:
+    """``function`` with the request as its first argument; the rest of its signature is kept."""
 
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        return helper(request, *args, **kwargs)
+        return function(request, *args, **kwargs)
 
     return call
 
@@ -52,7 +52,9 @@ class ProcessEngine:
 
     @property
     def settings(self) -> Settings:
-        return shared_engine.engine_handle(self._request).settings
+        """The app's settings as they stand (the same ones web/shared/engine.py reads)."""
+        settings: Settings = self._request.app.state.settings
+        return settings
 
     @property
     def timeout(self) -> float:
