@@ -18,6 +18,7 @@ from store.repo.customers.profile import names as employee_names
 from store.repo.tasks import delegations
 from store.repo.tasks.subjects import subject_of
 from web.shared.auth import PageUser, Principal, get_db
+from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
 from web.shared.paths import RecordId
 from web.shared.templating import render
@@ -114,7 +115,7 @@ async def unclaim_from_page(task_id: str, request: Request, user: PageUser) -> R
 
 @router.get("/me/away")
 def away_page(request: Request, user: PageUser) -> Response:
-    return render(request, "tasks/away.html", _away_context(get_db(request), user))
+    return render(request, "tasks/away.html", _away_context(get_db(request), user, company_today(request)))
 
 
 @router.post("/me/away")
@@ -139,7 +140,7 @@ def set_away(
             )
     except BatonError as exc:
         context = {
-            **_away_context(get_db(request), user),
+            **_away_context(get_db(request), user, company_today(request)),
             "error": exc,
             "form": {"delegate_id": delegate_id, "starts_on": starts_on, "ends_on": ends_on, "reason": reason},
         }
@@ -229,10 +230,10 @@ async def _claim(request: Request, user: Principal, task_id: str, *, release: bo
     return response
 
 
-def _away_context(db: Database, user: Principal) -> dict[str, object]:
+def _away_context(db: Database, user: Principal, today: date) -> dict[str, object]:
     with db.session() as session:
         rows = delegations.for_employee(session, user.id)
         people = delegations.colleagues(session, user.id)
         names = {p.id: p.name for p in people}
         names.update(employee_names(session, {r.delegate_id for r in rows}))
-    return {"delegations": rows, "colleagues": people, "names": names, "today": date.today(), "form": {}}
+    return {"delegations": rows, "colleagues": people, "names": names, "today": today, "form": {}}
