@@ -38,7 +38,7 @@ from web.offboarding.views import refusal_of
 from web.shared.auth import Principal, get_db, get_settings, require_roles
 from web.shared.csrf import verify_csrf
 from web.shared.engine import engine_handle
-from web.shared.paths import RecordId
+from web.shared.paths import RecordId, TaskId
 from web.shared.sessions import in_session
 from web.shared.templating import render
 from web.tasks import actions as task_actions
@@ -52,7 +52,6 @@ PageAdmin = Annotated[Principal, Depends(require_roles(Role.admin, page=True))]
 Filter = Annotated[str | None, Query(max_length=40)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 ScanId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")]
-TaskId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
 RECORDED = {
     "acknowledge": N_("Acknowledged: the alert stays open until you resolve it."),
     "resolve": N_("Resolved. Thank you for following it up."),

@@ -12,31 +12,13 @@ from schemas.attachments import AttachmentList, AttachmentOut, allowed_extension
 from web.attachments import task_files
 from web.attachments.task_files import AttachmentId
 from web.shared.auth import ApiUser, get_db
-from web.tasks.paths import TaskId
+from web.shared.openapi_errors import upload_body
+from web.shared.paths import TaskId
 
 router = APIRouter(tags=["attachments"])
 
 # The body is parsed from the stream by hand (see web/attachments/files.py), so FastAPI cannot infer it.
-UPLOAD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "one of: " + ", ".join(allowed_extensions()),
-                        }
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = upload_body("one of: " + ", ".join(allowed_extensions()))
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "not_your_task"},
     404: {"description": "not_found"},

@@ -19,11 +19,11 @@ from store.db import Database
 from store.repo.tasks import attachments as attachment_repo
 from web.attachments import task_files
 from web.attachments.task_files import AttachmentId
+from web.shared.answers import is_htmx
 from web.shared.auth import PageUser, Principal, get_db
 from web.shared.csrf import verify_csrf
+from web.shared.paths import TaskId
 from web.shared.templating import render
-from web.tasks.answers import is_htmx
-from web.tasks.paths import TaskId
 from web.tasks.visible import holds_open, visible_task
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])

@@ -40,15 +40,14 @@ from web.commission.views import (
     statement_context,
 )
 from web.offboarding.views import refusal_of
+from web.shared.answers import go_to, is_htmx
 from web.shared.auth import PageUser, Principal, get_db, require_roles
 from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
 from web.shared.downloads import FileFormat
-from web.shared.paths import RecordId
+from web.shared.paths import RecordId, TaskId
 from web.shared.templating import render
 from web.tasks import actions as task_actions
-from web.tasks.answers import go_to, is_htmx
-from web.tasks.paths import TaskId
 from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])

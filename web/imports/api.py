@@ -39,6 +39,7 @@ from store.repo.imports.files import file_format
 from store.repo.imports.report import progress_of, report_of
 from web.attachments.files import StoredFile, blob_path, receive_parsed_upload, receive_upload
 from web.shared.auth import Principal, get_db, get_settings, require_roles, viewer_of
+from web.shared.openapi_errors import upload_body
 from web.shared.sessions import in_session
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
@@ -48,26 +49,7 @@ JobId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 Kind = Literal["customers", "orders"]
 API_PROBLEMS = 100  # problems listed in an API answer; the page pages through all that are kept
 
-UPLOAD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": ".csv (UTF-8 or GB18030) or .xlsx",
-                        }
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = upload_body(".csv (UTF-8 or GB18030) or .xlsx")
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "forbidden (sales cannot import)"},
     404: {"description": "not_found"},

@@ -20,6 +20,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from schemas.imports import ImportStatus
 from schemas.kernel.config import Settings
 from schemas.kernel.errors import N_, BatonError
 from schemas.org import Role
@@ -41,11 +42,11 @@ PageImporter = Annotated[
 ]
 PAGE_SIZE = 100
 KIND_LABELS = {"customers": N_("Customers"), "orders": N_("Orders")}
-STATUS_LABELS = {
-    "checked": N_("Checked"),
-    "committing": N_("Importing"),
-    "committed": N_("Imported"),
-    "failed": N_("Failed"),
+STATUS_LABELS: dict[str, str] = {
+    ImportStatus.checked: N_("Checked"),
+    ImportStatus.committing: N_("Importing"),
+    ImportStatus.committed: N_("Imported"),
+    ImportStatus.failed: N_("Failed"),
 }
 
 
@@ -155,6 +156,6 @@ def job_context(session: Session, user: Principal, job_id: int, page: int) -> di
         "problems": [{**problem, "reason": reason(problem)} for problem in shown],
         "page": page,
         "pages": max(1, -(-len(report.problems) // PAGE_SIZE)),
-        "committable": job.status == "checked" and report.problem_count == 0,
+        "committable": job.status == ImportStatus.checked and report.problem_count == 0,
         "error": None,
     }

@@ -31,14 +31,13 @@ from web.offboarding.forms import Submitted, read_step, start_body, step_body
 from web.offboarding.labels import LIST_FILTERS
 from web.offboarding.plan import chosen_load
 from web.offboarding.views import case_context, final_confirmation, refusal_of, sign_offs
+from web.shared.answers import go_to, is_htmx
 from web.shared.auth import PageUser, Principal, get_db, viewer_of
 from web.shared.company_time import company_today
 from web.shared.csrf import verify_csrf
-from web.shared.paths import RecordId
+from web.shared.paths import RecordId, TaskId
 from web.shared.templating import render
 from web.tasks import actions as task_actions
-from web.tasks.answers import go_to, is_htmx
-from web.tasks.paths import TaskId
 from web.tasks.process_engine import ProcessEngine
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(verify_csrf)])

@@ -24,7 +24,6 @@ from schemas.kernel.errors import ActionStillCompleting, BatonError, EngineUnava
 from store.db import Database
 from store.models.base import utcnow
 from store.repo.tasks import fences as action_fences
-from web.shared.auth import get_db, get_settings
 from web.shared.counters import TASKS_CHANGED, counts_changed
 from workflows import engine
 
@@ -151,17 +150,3 @@ def refusal(exc: WorkflowUpdateFailedError, refusals: dict[str, type[BatonError]
 def engine_handle(request: Request) -> EngineHandle:
     handle: EngineHandle = request.app.state.engine
     return handle
-
-
-def action_deadline(request: Request) -> datetime:
-    """:func:`action_expires_at` under the settings of the app serving ``request``."""
-    return action_expires_at(get_settings(request))
-
-
-async def execute_update(
-    request: Request, workflow_id: str, update: str, argument: Any, **options: Unpack[UpdateOptions]
-) -> Any:
-    """:meth:`EngineHandle.execute_update` with the app serving ``request``."""
-    return await engine_handle(request).execute_update(
-        get_db(request), get_settings(request), workflow_id, update, argument, **options
-    )

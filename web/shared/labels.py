@@ -42,7 +42,7 @@ ORDER_STATUS_LABELS: dict[str, str] = {
 SIZE_LABELS = {"small": N_("Small"), "medium": N_("Medium"), "large": N_("Large")}
 EMPLOYEE_STATUS_LABELS: dict[str, str] = {
     EmployeeStatus.active: N_("Active"),
-    "offboarding": N_("In offboarding"),  # while a handover runs (store/models/org.py)
+    EmployeeStatus.offboarding: N_("In offboarding"),  # while a handover runs
     EmployeeStatus.departed: N_("Departed"),
 }
 # Problems whose source writes plain English (the human-step validator), by their stable code.

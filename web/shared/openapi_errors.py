@@ -78,3 +78,11 @@ def document_errors(app: FastAPI) -> None:
         return schema
 
     app.openapi = with_errors  # type: ignore[method-assign]
+
+
+def upload_body(accepted: str) -> dict[str, Any]:
+    """The OpenAPI request body of a route that reads one uploaded ``file`` from the stream by hand
+    (so FastAPI cannot infer it); ``accepted`` says which files it takes."""
+    file = {"type": "string", "format": "binary", "description": accepted}
+    schema = {"type": "object", "required": ["file"], "properties": {"file": file}}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}

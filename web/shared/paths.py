@@ -20,3 +20,5 @@ RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 DateFilter = Annotated[date | None, Query(ge=EARLIEST_DATE, le=LATEST_DATE)]
+# A task id, as the database holds it: up to 120 characters without NUL (PostgreSQL refuses it in text).
+TaskId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[^\x00]+$")]
