@@ -190,6 +190,8 @@ class SubmissionResult(BaseModel):
     accepted: bool
     revision: int
     problems: list[Problem] = Field(default_factory=list)
+    next_task: str | None = None  # accepted: the first approval task, open; None once decided
+    status: OrderStatus | None = None  # accepted: where the order stands when answered
 
 
 class OrderStart(BaseModel):
@@ -266,12 +268,6 @@ class OrderOut(BaseModel):
     note: str = ""
     created_at: datetime | None = None
     decided_at: datetime | None = None
-
-
-class OrderCreated(BaseModel):
-    id: int
-    status: OrderStatus
-    workflow_id: str
 
 
 # ---------------------------------------------------------------- errors

@@ -44,6 +44,9 @@ with workflow.unsafe.imports_passed_through():
     from schemas.tasks import Process, StepSpec, TaskDecision
 
 FIRST_SUBMISSION_WINDOW = timedelta(minutes=10)
+# An accepted submission answers once the chain has opened its first task (or the order was
+# decided first), naming it: the approver acts on it at once, nobody polls for it.
+ANSWER_WITH_FIRST_TASK = "submission-answers-once-its-first-task-is-open"
 OPEN_STATES = (OrderStatus.pending_approval, OrderStatus.rejected)
 
 
@@ -105,7 +108,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
                 return
             self._step = step
             spec = self._spec(step, plan, revision, approved_by)
-            self._task_id = f"{workflow.info().workflow_id}:{spec.key}"
+            self._task_id = _task_id(revision, step)
             decision = await self.human_step(spec, self._start.policies.get(APPROVAL_OF[step].policy))
             if decision is None or decision.action != "approve":
                 return
@@ -128,7 +131,7 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             person = None  # separation of duties: anyone else holding the role
         order = str(self._start.order_id)
         return StepSpec(
-            key=f"r{revision}-{step.value}",
+            key=_step_key(revision, step),
             kind="order_approval",
             title=approval.title,
             title_params={"order": order},
@@ -195,7 +198,15 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
             return SubmissionResult(accepted=False, revision=self._revision, problems=check.problems)
         self._accepted(check.plan, revision)
         self._resubmitted = True
-        return SubmissionResult(accepted=True, revision=revision)
+        if not workflow.patched(ANSWER_WITH_FIRST_TASK):
+            return SubmissionResult(accepted=True, revision=revision)
+        first = _task_id(revision, check.plan.steps[0])
+        await workflow.wait_condition(
+            lambda: first in self._steps or self._status != OrderStatus.pending_approval or self._revision != revision
+        )
+        step = self._steps.get(first)
+        next_task = first if step is not None and not step.closed else None
+        return SubmissionResult(accepted=True, revision=revision, next_task=next_task, status=self._status)
 
     @submit.validator
     def _validate_submit(self, submission: Submission) -> None:
@@ -272,3 +283,12 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         if status != OrderStatus.pending_approval:
             workflow.upsert_search_attributes([search.STATUS.value_set(status.value)])
         self.send_later(notified)  # e-mail and WeCom go out after the person's action has returned
+
+
+def _step_key(revision: int, step: ApprovalStep) -> str:
+    return f"r{revision}-{step.value}"
+
+
+def _task_id(revision: int, step: ApprovalStep) -> str:
+    """The id of a revision's task for ``step`` (what :meth:`HumanStepsWorkflow.human_step` opens)."""
+    return f"{workflow.info().workflow_id}:{_step_key(revision, step)}"

@@ -2,7 +2,8 @@
 
 A new order reserves its id (a ``draft`` row nobody lists), then starts ``order-<id>`` together
 with its ``submit`` Update (update-with-start), so the check runs in the workflow's activity
-and the salesperson gets 201 or every failed check at once (422 ``order_invalid``). That
+and the salesperson gets 201 or every failed check at once (422 ``order_invalid``). The 201
+comes once the first approval task is open and names it (``next_task``), as does a resubmission. That
 update's id is unique per attempt: a discarded draft's id may be reused by the database, and
 Temporal answers a repeated update id on a closed run with the old run's outcome. A refused
 or unconfirmed first submission leaves nothing: the activity or this module discards the draft.
@@ -31,11 +32,11 @@ from temporalio.service import RPCError
 
 from schemas import search
 from schemas.kernel.errors import N_, ActionStillCompleting, BatonError, EngineUnavailable, InvalidInput
+from schemas.order_answers import OrderCreated
 from schemas.orders import (
     ORDER_REFUSALS,
     CancelRequest,
     NotOrderOwner,
-    OrderCreated,
     OrderIn,
     OrderInvalid,
     OrderLineIn,
@@ -178,7 +179,12 @@ async def _submit_once(
             raise
     if not result.accepted:
         raise _submission_refused(result)
-    return OrderCreated(id=order.id, status=OrderStatus.pending_approval, workflow_id=workflow_id)
+    return OrderCreated(
+        id=order.id,
+        status=result.status or OrderStatus.pending_approval,
+        workflow_id=workflow_id,
+        next_task=result.next_task,
+    )
 
 
 async def _discard(db: Database, order_id: int) -> None:
@@ -204,8 +210,9 @@ async def _own_order(db: Database, principal: Principal, order_id: int) -> Order
 
 async def resubmit_order(
     db: Database, engine: ProcessEngine, principal: Principal, order_id: int, body: ResubmitIn, today: date
-) -> int:
-    """A rejected order revised: revision + 1 and the chain starts again. Returns the revision."""
+) -> SubmissionResult:
+    """A rejected order revised: revision + 1 and the chain starts again. Answers once the first
+    approval task of the revision is open (``next_task``), or the order was decided first."""
     order = await _own_order(db, principal, order_id)
     if order.status != OrderStatus.rejected or order.workflow_id is None:
         raise OrderNotEditable()
@@ -242,7 +249,7 @@ async def resubmit_order(
     )
     if not result.accepted:
         raise _submission_refused(result)
-    return result.revision
+    return result
 
 
 async def cancel_order(

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from schemas.order_answers import OrderCreated, OrderResubmitted
 from schemas.orders import (
-    OrderCreated,
     OrderIn,
     OrderOut,
     OrderStatus,
@@ -87,12 +87,13 @@ def get_order(request: Request, order_id: OrderId, user: ApiUser) -> OrderOut:
     return _order_out(get_db(request), user, order_id)
 
 
-@router.post("/orders/{order_id}/resubmit", response_model=OrderOut)
-async def resubmit_order(request: Request, order_id: OrderId, body: ResubmitIn, user: Seller) -> OrderOut:
-    await actions.resubmit_order(
+@router.post("/orders/{order_id}/resubmit", response_model=OrderResubmitted)
+async def resubmit_order(request: Request, order_id: OrderId, body: ResubmitIn, user: Seller) -> OrderResubmitted:
+    result = await actions.resubmit_order(
         get_db(request), ProcessEngine.of(request), user, order_id, body, company_today(request)
     )
-    return await run_in_threadpool(_order_out, get_db(request), user, order_id)
+    order = await run_in_threadpool(_order_out, get_db(request), user, order_id)
+    return OrderResubmitted(**order.model_dump(), next_task=result.next_task)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut)
