@@ -1,18 +1,23 @@
 """Sales orders through the whole approval chain, concurrently, against a bare Temporal chain.
 
-Laid out as in production: the web app (``baton web``) and the worker (``bench/worker_process.py``:
-the real Baton worker plus the bench workflows) run as their own processes beside the Temporal
-dev server; the data lives in a migrated SQLite database in a temporary directory.
+Laid out as in production (bench/layout.py): the web apps (``baton web``) and the workers
+(``bench/worker_process.py``: the real Baton worker plus the bench workflows) run as their own
+processes beside the Temporal dev server, ``--web-processes`` and ``--workers`` of them (1 each by
+default); the data lives in a migrated SQLite database in a temporary directory, or in the empty
+PostgreSQL database of ``--postgres URL``. The layout is printed beside the figures.
 
 Ours: N orders over the JSON API, at most ``--concurrency`` in flight. Per order: sales_south
 ``POST /api/orders`` (201: the order's workflow started with its ``submit`` Update, the
-submission checked and capacity reserved), then each approval task ``order-<id>:r1-<step>`` is
-approved with ``POST /api/tasks/{id}/complete`` by manager_south, head (a third of the orders,
+submission checked, capacity reserved and the first task open: the answer's ``next_task``), then
+each approval task ``order-<id>:r1-<step>`` is approved with ``POST /api/tasks/{id}/complete``
+by manager_south, head (a third of the orders,
 priced more than 10% under list so the department head must approve) and finance. A task is
 ready once the workflow has opened it; until then the call answers 409 ``task_not_ready`` (or
-404 while the row is not written) and is retried every 20 ms, for at most 30 s. Measured: the
-wall time of all orders (→ orders/s) and the time of each successful approval call (→ p50/p95);
-the submit call, the wait until a task is ready and the not-ready answers are reported beside.
+404 while the row is not written) and is retried every 20 ms, for at most 30 s; the calls go
+to the web processes in turn, an order to one. Measured: the wall time of all orders
+(→ orders/s) and the time of each successful approval call (→ p50/p95); the submit call, the
+wait until a task is ready and the not-ready answers (those for the task the submit answer
+named apart) are reported beside.
 Afterwards every order must be ``approved`` in the database with no task left open.
 
 Baseline, same run, same dev server, same worker process, same concurrency: a bare workflow
@@ -22,7 +27,8 @@ workflows/s and the time of each update (→ p50/p95).
 
 Prints both, the throughput ratio ours/bare (target ≥ 0.60) and the latency ratios.
 
-    .venv/bin/python bench/order_chain.py [--orders 500] [--concurrency 50]
+    .venv/bin/python bench/order_chain.py [--orders 500] [--concurrency 50] [--postgres URL]
+        [--web-processes N] [--workers N]
 """
 
 from __future__ import annotations
@@ -30,11 +36,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 from baton.devserver import temporal_binary  # noqa: E402
 from bench.bare_chain import BareChainWorkflow  # noqa: E402
+from bench.layout import Layout, Stack, add_arguments, scan_logs, start, wait_healthy  # noqa: E402
 from schemas import search  # noqa: E402
 from schemas.kernel.config import Settings, load_settings  # noqa: E402
 from store.db import Database  # noqa: E402
@@ -85,12 +89,6 @@ def p50(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def needs_head(index: int) -> bool:
     return index % 3 == 0
 
@@ -105,6 +103,7 @@ class Run:
     submits: list[float] = field(default_factory=list)  # ms: POST /api/orders (ours) / start_workflow (bare)
     ready_waits: list[float] = field(default_factory=list)  # ms until a task accepted its approval
     not_ready: Counter[str] = field(default_factory=Counter)  # answers while a task was still opening
+    not_ready_named: int = 0  # of those, for the task the submit answer named
     problems: list[str] = field(default_factory=list)
     order_ids: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)  # orders the bench gave up on, looked at afterwards
@@ -147,8 +146,10 @@ async def one_order(
     if response.status_code != 201:
         run.problems.append(f"order #{index}: POST /api/orders → {response.status_code} {response.text[:300]}")
         return
-    order_id = int(response.json()["id"])
+    order_id, named = int(response.json()["id"]), response.json().get("next_task")
     run.order_ids.append(order_id)
+    if named is not None and named != f"order-{order_id}:r1-manager":
+        run.problems.append(f"order {order_id}: the submit answer named {named}, not its manager's task")
     for step in ["manager", "head", "finance"] if needs_head(index) else ["manager", "finance"]:
         task_id = f"order-{order_id}:r1-{step}"
         waiting_since, pause = answered, RETRY_PAUSE[0]
@@ -165,6 +166,7 @@ async def one_order(
                 break
             if response.status_code == 404 or (response.status_code == 409 and code == "task_not_ready"):
                 run.not_ready[f"{response.status_code} {code}"] += 1
+                run.not_ready_named += task_id == named
                 if answered - waiting_since > READY_WAIT:
                     run.problems.append(
                         f"order {order_id}: {task_id} not ready after {READY_WAIT:.0f} s "
@@ -186,7 +188,7 @@ async def one_order(
 
 
 async def run_orders(
-    browser: httpx.AsyncClient,
+    browsers: list[httpx.AsyncClient],
     tokens: dict[str, dict[str, str]],
     customer_id: int,
     first_day: datetime,
@@ -199,6 +201,7 @@ async def run_orders(
     async def gated(index: int) -> None:
         async with gate:
             try:
+                browser = browsers[index % len(browsers)]
                 await one_order(browser, tokens, customer_id, first_day, index, run)
             except Exception as exc:  # a transport error is a finding, not a crash of the bench
                 run.problems.append(f"order #{index}: {type(exc).__name__}: {exc}")
@@ -295,6 +298,9 @@ async def afterwards(client: Client, db: Database, order_ids: list[int]) -> list
 
 # ---------------------------------------------------------------------------------- the run
 def prepare(db: Database) -> int:
+    with db.session() as session:
+        if session.scalar(select(func.count()).select_from(Employee)):
+            raise SystemExit("the bench needs an empty database: it builds its own company")
     org = make_org(db)
     make_services(db)
     customers = make_customers(db, org)
@@ -304,75 +310,47 @@ def prepare(db: Database) -> int:
     return customers.own
 
 
-async def wait_healthy(browser: httpx.AsyncClient, children: list[subprocess.Popen[bytes]]) -> None:
-    """The web process answers and sees Temporal and a worker polling the task queue."""
-    last = ""
-    for _ in range(600):
-        for child in children:
-            if child.poll() is not None:
-                raise RuntimeError(f"{child.args!r} exited with {child.returncode}")
-        try:
-            response = await browser.get("/healthz")
-            if response.status_code == 200:
-                return
-            last = response.text
-        except httpx.HTTPError as exc:
-            last = repr(exc)
-        await asyncio.sleep(0.1)
-    raise RuntimeError(f"the web app or the worker never became healthy: {last}")
-
-
 async def measure(
     env: WorkflowEnvironment,
     settings: Settings,
     db: Database,
     customer_id: int,
-    children: list[subprocess.Popen[bytes]],
+    stack: Stack,
     orders: int,
     concurrency: int,
 ) -> tuple[Run, Run]:
-    limits = httpx.Limits(max_connections=concurrency + 10, max_keepalive_connections=concurrency + 10)
-    async with httpx.AsyncClient(base_url=settings.web_url, timeout=60, limits=limits) as browser:
-        await wait_healthy(browser, children)
-        tokens = {username: await login(browser, username) for username in ("sales_south", *APPROVERS.values())}
+    each = concurrency // len(stack.web_urls) + 10
+    limits = httpx.Limits(max_connections=each, max_keepalive_connections=each)
+    browsers = [httpx.AsyncClient(base_url=url, timeout=60, limits=limits) for url in stack.web_urls]
+    try:
+        await wait_healthy(browsers, stack)
+        tokens = {username: await login(browsers[0], username) for username in ("sales_south", *APPROVERS.values())}
         first_day = datetime.now(ZoneInfo(settings.timezone)) + timedelta(days=1)
         task_queue = settings.temporal.task_queue
-        warm_ours = await run_orders(browser, tokens, customer_id, first_day, range(WARMUP), concurrency)
+        warm_ours = await run_orders(browsers, tokens, customer_id, first_day, range(WARMUP), concurrency)
         warm_bare = await run_bare(env.client, task_queue, range(WARMUP), concurrency)
         for problem in warm_ours.problems + warm_bare.problems:
             print(f"warm-up: {problem}", flush=True)
         bare = await run_bare(env.client, task_queue, range(orders), concurrency)
-        ours = await run_orders(browser, tokens, customer_id, first_day, range(WARMUP, WARMUP + orders), concurrency)
+        ours = await run_orders(browsers, tokens, customer_id, first_day, range(WARMUP, WARMUP + orders), concurrency)
+    finally:
+        for browser in browsers:
+            await browser.aclose()
     await asyncio.sleep(1)  # the last workflow tasks settle before the database is read
     ours.problems += leftovers(db, ours.order_ids) + await afterwards(env.client, db, ours.failed)
     return ours, bare
 
 
-def scan_logs(logs: dict[str, Path]) -> list[str]:
-    """Errors, tracebacks and 5xx answers in the children's output (status lines counted once each)."""
-    found: list[str] = []
-    statuses: Counter[str] = Counter()
-    for name, path in logs.items():
-        if not path.exists():
-            continue
-        for line in path.read_text(errors="replace").splitlines():
-            parts = line.split('"')
-            if len(parts) >= 3 and parts[1].endswith("HTTP/1.1") and parts[2].strip().startswith("5"):
-                statuses[f"{name}: {re.sub(r'[0-9]+', 'N', parts[1])} → {parts[2].strip()}"] += 1
-            elif any(mark in line for mark in ("ERROR", "Traceback", "Error:", "WARNING", "Exception")):
-                found.append(f"{name}: {line.strip()[:300]}")
-    return [f"{count} × {line}" for line, count in statuses.items()] + found
-
-
-def report(ours: Run, bare: Run, orders: int, concurrency: int) -> None:
+def report(ours: Run, bare: Run, orders: int, concurrency: int, layout: Layout) -> None:
     heads = sum(1 for index in range(WARMUP, WARMUP + orders) if needs_head(index))
     ours_rate, bare_rate = ours.done / ours.wall, bare.done / bare.wall
     o50, o95 = p50(ours.calls), percentile(ours.calls, 0.95)
     b50, b95 = p50(bare.calls), percentile(bare.calls, 0.95)
     print(
         f"order approval chain: {orders} orders ({heads} with the head step, {orders - heads} without), "
-        f"concurrency {concurrency}; web and worker in their own processes"
+        f"concurrency {concurrency}"
     )
+    print(f"  layout    {layout.describe()}")
     print(
         f"  ours      {ours_rate:7.2f} orders/s     ({ours.done} through the chain without error in {ours.wall:.1f} s)"
     )
@@ -384,7 +362,8 @@ def report(ours: Run, bare: Run, orders: int, concurrency: int) -> None:
     print(
         f"            wait until a task accepts p50 {p50(ours.ready_waits):7.1f} ms   "
         f"p95 {percentile(ours.ready_waits, 0.95):7.1f} ms   "
-        f"(not-ready answers: {sum(ours.not_ready.values())} {dict(ours.not_ready)})"
+        f"(not-ready answers: {sum(ours.not_ready.values())} {dict(ours.not_ready)}; "
+        f"for the task the submit answer named: {ours.not_ready_named})"
     )
     print(
         f"  baseline  {bare_rate:7.2f} workflows/s  ({bare.done} done in {bare.wall:.1f} s)   "
@@ -403,54 +382,37 @@ def report(ours: Run, bare: Run, orders: int, concurrency: int) -> None:
         print(f"    … and {len(problems) - 50} more")
 
 
-async def main(orders: int, concurrency: int) -> None:
+async def main(orders: int, concurrency: int, layout: Layout) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="baton-bench-"))
     env: WorkflowEnvironment | None = None
-    children: list[subprocess.Popen[bytes]] = []
-    logs: dict[str, Path] = {}
+    stack = Stack()
     try:
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=temporal_binary(),
             data_converter=pydantic_data_converter,
             search_attributes=search.ALL,
         )
-        address = env.client.service_client.config.target_host
         child_env: dict[str, Any] = {
             **os.environ,
             "BATON_DATA_DIR": str(data_dir),
-            "BATON_TEMPORAL_ADDRESS": address,
+            "BATON_TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
             "BATON_TEMPORAL_TASK_QUEUE": f"bench-{uuid.uuid4().hex[:6]}",
-            "BATON_WEB_PORT": str(free_port()),
         }
+        child_env["BATON_DATABASE_URL"] = layout.database_url(load_settings(env=child_env).database_url)
         settings = load_settings(env=child_env)
         upgrade(settings.database_url)
         db = Database(settings.database_url)
         customer_id = prepare(db)
-        for name, command in (
-            ("worker", [sys.executable, str(ROOT / "bench" / "worker_process.py")]),
-            ("web", [sys.executable, "-m", "baton", "web"]),
-        ):
-            log = (data_dir / f"{name}.log").open("wb")  # closed with the child; read before clean-up
-            logs[name] = data_dir / f"{name}.log"
-            children.append(subprocess.Popen(command, env=child_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
-            log.close()
-        ours, bare = await measure(env, settings, db, customer_id, children, orders, concurrency)
+        stack = start(layout, child_env, data_dir)
+        ours, bare = await measure(env, settings, db, customer_id, stack, orders, concurrency)
         db.dispose()
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        stack.stop()
         if env is not None:
             await env.shutdown()
-        log_findings = scan_logs(logs)
+        log_findings = scan_logs(stack.logs)
         shutil.rmtree(data_dir, ignore_errors=True)
-    report(ours, bare, orders, concurrency)
+    report(ours, bare, orders, concurrency, layout)
     print(f"  logs      {len(log_findings) or 'no'} error lines in the web and worker logs")
     for line in log_findings[:40]:
         print(f"    {line}")
@@ -460,9 +422,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--orders", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=50)
+    add_arguments(parser)
     arguments = parser.parse_args()
     try:
-        asyncio.run(main(arguments.orders, arguments.concurrency))
+        asyncio.run(main(arguments.orders, arguments.concurrency, Layout.of(arguments)))
     except BaseException:
         import traceback
 
