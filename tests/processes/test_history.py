@@ -28,7 +28,7 @@ ADMIN, HEAD, HR, FINANCE, MANAGER_SOUTH, MANAGER_EAST, SALES_SOUTH = 1, 2, 3, 4,
 
 
 # The recording of the whole scenario where a type has others too (e.g. past the last working day).
-SCENARIOS = {"Offboarding": "Offboarding--offboarding-7.json"}
+SCENARIOS = {"Offboarding": "Offboarding--offboarding-7.json", "OrderApproval": "OrderApproval--order-2.json"}
 
 
 def recorded(name: str) -> list[ProcessEvent]:
