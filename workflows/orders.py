@@ -200,11 +200,15 @@ class OrderApprovalWorkflow(HumanStepsWorkflow):
         self._resubmitted = True
         if not workflow.patched(ANSWER_WITH_FIRST_TASK):
             return SubmissionResult(accepted=True, revision=revision)
-        first = _task_id(revision, check.plan.steps[0])
+        first = _task_id(revision, check.plan.steps[0]) if check.plan.steps else None
         await workflow.wait_condition(
-            lambda: first in self._steps or self._status != OrderStatus.pending_approval or self._revision != revision
+            lambda: (
+                (first is not None and first in self._steps)
+                or self._status != OrderStatus.pending_approval
+                or self._revision != revision
+            )
         )
-        step = self._steps.get(first)
+        step = self._steps.get(first) if first is not None else None
         next_task = first if step is not None and not step.closed else None
         return SubmissionResult(accepted=True, revision=revision, next_task=next_task, status=self._status)
 
