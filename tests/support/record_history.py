@@ -157,6 +157,9 @@ async def main() -> None:
                 recorded["Offboarding"] = await record_past_last_day(env, db, settings, make_org_once(db))
     for kind, (workflow_id, history) in recorded.items():
         target = HISTORIES / f"{kind}--{workflow_id}.json"  # replay needs the original workflow id
+        if target.exists():  # an old recording is what proves old histories still replay: keep it
+            print(f"kept {target}: a recording of that workflow id exists; not overwritten", flush=True)
+            continue
         target.write_text(history, encoding="utf-8")
         print(f"wrote {target}", flush=True)
     await smtp.stop()
