@@ -30,7 +30,7 @@ from baton.order_adoption import adopt_pending_orders
 from baton.schedules import ensure_schedules
 from schemas.kernel.config import Settings
 from store.db import Database
-from workflows import engine
+from web.shared import temporal
 from workflows.alerts import AlertFollowUpWorkflow, RiskScanWorkflow
 from workflows.commission import CommissionMonthlyWorkflow, CommissionSettlementWorkflow
 from workflows.offboarding import OffboardingWorkflow
@@ -91,7 +91,7 @@ async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
     last: Exception | None = None
     for _ in range(attempts):
         try:
-            return await engine.connect(settings.temporal, timeout=3)
+            return await temporal.connect(settings.temporal, timeout=3)
         except Exception as exc:  # connection refused while the server boots
             last = exc
             await asyncio.sleep(1)

@@ -195,7 +195,7 @@ async def end_processes(client: Client, task_queue: str, db: Database) -> None:
 
 async def wait_until_polling(client: Client, task_queue: str) -> None:
     """The server has seen the worker's first poll (a busy server's RPC timeout: ask again)."""
-    from workflows.engine import worker_alive
+    from web.shared.temporal import worker_alive
 
     await eventually(
         lambda: worker_alive(client, task_queue),

@@ -22,7 +22,7 @@ from schemas.kernel.errors import EngineUnavailable
 from store.models.base import utcnow
 from web.shared.auth import Principal
 from web.shared.engine import EngineHandle
-from workflows.engine import worker_alive
+from web.shared.temporal import worker_alive
 
 SCAN_WAIT = 120.0  # seconds the API waits for a scan before answering 503 (the scan goes on)
 

@@ -24,8 +24,8 @@ from schemas.kernel.errors import ActionStillCompleting, BatonError, EngineUnava
 from store.db import Database
 from store.models.base import utcnow
 from store.repo.tasks import fences as action_fences
+from web.shared import temporal
 from web.shared.counters import TASKS_CHANGED, counts_changed
-from workflows import engine
 
 
 class UpdateOptions(TypedDict):
@@ -51,7 +51,7 @@ class EngineHandle:
         async with self._lock:
             if self._client is None:
                 try:
-                    self._client = await engine.connect(self.settings.temporal, timeout=timeout)
+                    self._client = await temporal.connect(self.settings.temporal, timeout=timeout)
                 except Exception as exc:
                     raise EngineUnavailable() from exc
         return self._client

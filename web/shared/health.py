@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse
 
 from web.shared.auth import get_db, get_settings
 from web.shared.engine import engine_handle
-from workflows import engine
 
 router = APIRouter()
 
@@ -23,7 +22,7 @@ async def healthz(request: Request) -> JSONResponse:
         client = await engine_handle(request).client(timeout=3)
         await asyncio.wait_for(client.service_client.check_health(), timeout=3)
         temporal = True
-        worker = await engine.worker_alive(client, get_settings(request).temporal.task_queue)
+        worker = await temporal.worker_alive(client, get_settings(request).temporal.task_queue)
     except Exception:  # any failure is reported as the part that is down
         pass
     ok = database and temporal and worker

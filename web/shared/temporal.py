@@ -1,4 +1,5 @@
-"""Connecting to Temporal: the dev server Baton starts, or a cluster from configuration."""
+"""Connecting to Temporal (the dev server Baton starts, or a cluster from configuration) and asking
+it whether a worker is polling: client-side I/O, so it lives with the web, never in workflows/."""
 
 from __future__ import annotations
 
