@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 
 from web.shared.auth import get_db, get_settings
 from web.shared.engine import engine_handle
+from web.shared.temporal import worker_alive
 
 router = APIRouter()
 
@@ -22,7 +23,7 @@ async def healthz(request: Request) -> JSONResponse:
         client = await engine_handle(request).client(timeout=3)
         await asyncio.wait_for(client.service_client.check_health(), timeout=3)
         temporal = True
-        worker = await temporal.worker_alive(client, get_settings(request).temporal.task_queue)
+        worker = await worker_alive(client, get_settings(request).temporal.task_queue)
     except Exception:  # any failure is reported as the part that is down
         pass
     ok = database and temporal and worker
